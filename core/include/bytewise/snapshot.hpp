@@ -1,0 +1,210 @@
+// bytewise/snapshot.hpp: the object graph a capture produced, and its binary format.
+//
+// A snapshot is what the probe (web/py/bytewise_probe.py) saw in a running CPython:
+// objects (nodes) with their shallow sizes, labelled references between them (edges, in
+// compressed sparse row form), named roots, and the platform it ran on. The byte format
+// is specified in docs/snapshot-format.md; read_snapshot() trusts nothing in it.
+//
+// Typical use:
+//   auto snap = bytewise::read_snapshot(bytes);
+//   if (!snap) { for (auto& d : snap.errors()) show(to_string(d)); return; }
+//   for (auto e : snap->graph.out_edges(node)) ...
+#pragma once
+
+#include <bytewise/result.hpp>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bytewise {
+
+// A string-table index meaning "no string" (also: no label on a node or edge).
+inline constexpr std::uint32_t no_string = 0xFFFF'FFFFu;
+
+// Why a reference exists. The label of an edge depends on its kind: the position for
+// `index`, otherwise a string-table index (key repr, attribute, slot or variable name).
+enum class edge_kind : std::uint8_t {
+  index = 0,         // list/tuple/deque item; label = position
+  dict_key = 1,      // dict -> key object; label = the key's short repr
+  dict_value = 2,    // dict -> value object; label = the key's short repr
+  attribute = 3,     // instance -> attribute value (through __dict__); label = name
+  slot = 4,          // instance -> __slots__ member; label = slot name
+  closure_cell = 5,  // function -> closure cell or cell -> content; label = variable name
+  frame_local = 6,   // generator/coroutine frame -> local; label = variable name
+  set_member = 7,    // set/frozenset -> member
+  other = 8,         // any other referent CPython reports; label optional
+  type = 9,          // object -> its type object
+  globals = 10,      // function -> its module globals dict
+  code = 11,         // function -> its code object
+};
+inline constexpr std::uint8_t edge_kind_count = 12;
+
+std::string_view to_string(edge_kind kind);
+
+// What sort of object a node is, where analyses treat it specially (follow policies).
+enum class node_category : std::uint8_t {
+  ordinary = 0,
+  type_object = 1,
+  module = 2,
+  function = 3,
+  code = 4,
+  frame = 5,
+};
+inline constexpr std::uint8_t node_category_count = 6;
+
+// Bits of a node's flags word. Bits 8..15 hold the node_category; other bits are reserved
+// and must be zero.
+namespace node_flag {
+inline constexpr std::uint32_t gc_tracked = 1u << 0;  // gc.is_tracked(o) was true
+inline constexpr std::uint32_t immortal = 1u << 1;    // refcount marks it immortal (3.12+)
+inline constexpr std::uint32_t interned = 1u << 2;    // an interned str
+inline constexpr std::uint32_t small_int = 1u << 3;   // an int from the small-int cache
+inline constexpr std::uint32_t truncated = 1u << 4;   // not all its referents were captured
+inline constexpr std::uint32_t has_length = 1u << 5;  // the length column is meaningful
+inline constexpr std::uint32_t not_followed = 1u << 6;  // leaf by capture policy
+inline constexpr std::uint32_t category_shift = 8;
+inline constexpr std::uint32_t category_mask = 0xFFu << category_shift;
+inline constexpr std::uint32_t known_bits = 0x7Fu | category_mask;
+}  // namespace node_flag
+
+// Interned UTF-8 strings addressed by index: one buffer plus end offsets, so a million
+// labels cost two allocations.
+class string_table {
+ public:
+  std::uint32_t size() const { return static_cast<std::uint32_t>(ends_.size()); }
+  // Precondition: index < size().
+  std::string_view at(std::uint32_t index) const;
+  // Returns `fallback` for no_string or an out-of-range index.
+  std::string_view get(std::uint32_t index, std::string_view fallback = {}) const;
+  std::uint32_t add(std::string_view text);
+
+  const std::string& data() const { return data_; }
+  const std::vector<std::uint32_t>& ends() const { return ends_; }
+  // Used by the reader after validation: `ends` are non-decreasing end offsets into data.
+  void assign(std::string data, std::vector<std::uint32_t> ends);
+
+ private:
+  std::string data_;
+  std::vector<std::uint32_t> ends_;
+};
+
+// The CPython a snapshot was taken in.
+struct platform_info {
+  std::uint8_t pointer_size = 0;  // 4 on wasm32 (Pyodide), 8 on 64-bit CPython
+  std::uint8_t python_major = 0;
+  std::uint8_t python_minor = 0;
+  std::uint8_t python_micro = 0;
+  std::uint8_t release_level = 0xF;  // 0xA alpha, 0xB beta, 0xC candidate, 0xF final
+  std::uint8_t release_serial = 0;
+  bool free_threaded = false;
+  std::string implementation;  // "CPython"
+  std::string python_version;  // sys.version, verbatim
+  std::string runtime;         // "Pyodide 314.0.7" or "native"
+  std::string machine;         // e.g. "emscripten-wasm32", "linux-x86_64"
+};
+
+// How the capture was made, and whether it was complete.
+struct capture_info {
+  bool truncated = false;           // the object cap was reached
+  bool small_ints_probed = false;   // the range below was measured live
+  std::int32_t small_int_min = 0;   // inclusive
+  std::int32_t small_int_max = -1;  // inclusive
+  std::uint32_t object_cap = 0;     // 0 = no cap
+  std::uint32_t policy = 0;         // capture_policy bits
+};
+
+namespace capture_policy {
+inline constexpr std::uint32_t follow_types = 1u << 0;
+inline constexpr std::uint32_t follow_modules = 1u << 1;
+inline constexpr std::uint32_t follow_globals = 1u << 2;
+inline constexpr std::uint32_t follow_code = 1u << 3;
+inline constexpr std::uint32_t known_bits = 0xFu;
+}  // namespace capture_policy
+
+struct edge {
+  std::uint32_t target;
+  edge_kind kind;
+  std::uint32_t label;
+};
+
+// Nodes and edges as parallel columns. Edges of node n are [edge_offsets[n],
+// edge_offsets[n + 1]) in the edge columns.
+struct object_graph {
+  std::vector<std::uint64_t> address;  // id(o); 64-bit even on wasm32 builds of the core
+  std::vector<std::uint32_t> type;     // string-table index of the type's name
+  std::vector<std::uint64_t> shallow;  // sys.getsizeof(o)
+  std::vector<std::uint64_t> length;   // len(o) where node_flag::has_length
+  std::vector<std::uint32_t> flags;    // node_flag bits
+  std::vector<std::uint32_t> label;    // short label, string-table index or no_string
+
+  std::vector<std::uint32_t> edge_offsets{0};  // node_count() + 1 entries
+  std::vector<std::uint32_t> edge_target;
+  std::vector<edge_kind> edge_kinds;
+  std::vector<std::uint32_t> edge_label;
+
+  std::uint32_t node_count() const { return static_cast<std::uint32_t>(address.size()); }
+  std::uint32_t edge_count() const { return static_cast<std::uint32_t>(edge_target.size()); }
+  std::uint32_t first_edge(std::uint32_t node) const { return edge_offsets[node]; }
+  std::uint32_t end_edge(std::uint32_t node) const { return edge_offsets[node + 1]; }
+  node_category category(std::uint32_t node) const {
+    return static_cast<node_category>((flags[node] & node_flag::category_mask) >>
+                                      node_flag::category_shift);
+  }
+};
+
+struct root {
+  std::uint32_t name;  // string-table index
+  std::uint32_t node;
+};
+
+struct snapshot {
+  platform_info platform;
+  capture_info capture;
+  string_table strings;
+  object_graph graph;
+  std::vector<root> roots;
+};
+
+// Format version this build writes; it reads every 1.x.
+inline constexpr std::uint16_t snapshot_major_version = 1;
+inline constexpr std::uint16_t snapshot_minor_version = 0;
+
+// Parses and validates snapshot bytes. Every count, offset, index, enum value and string
+// is checked before use; nothing is allocated beyond what the input's own size bounds.
+// On failure, returns every problem found (up to a cap), each with its byte offset.
+result<snapshot> read_snapshot(std::span<const std::uint8_t> bytes);
+
+// Serialises a snapshot in the current format. Precondition: the snapshot is consistent
+// (as read_snapshot would accept it); snapshot_builder makes consistent ones.
+std::vector<std::uint8_t> write_snapshot(const snapshot& snap);
+
+// Builds consistent snapshots in code: tests, fuzz seeds, tools. Edges may be added in any
+// order once their nodes exist; build() arranges them by source, keeping each node's edges
+// in insertion order.
+class snapshot_builder {
+ public:
+  explicit snapshot_builder(platform_info p = {});
+  std::uint32_t add_node(std::string_view type, std::uint64_t shallow, std::uint64_t address,
+                         std::uint32_t flags = 0);
+  void set_length(std::uint32_t node, std::uint64_t length);
+  void set_label(std::uint32_t node, std::string_view label);
+  // Precondition: source and target were returned by add_node.
+  void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
+                std::uint32_t label = no_string);
+  void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
+                std::string_view label);
+  void add_root(std::string_view name, std::uint32_t node);
+  capture_info& capture() { return snap_.capture; }
+  snapshot build() &&;
+
+ private:
+  std::uint32_t string_index(std::string_view text);
+  snapshot snap_;
+  std::vector<std::pair<std::uint32_t, edge>> edges_;
+};
+
+}  // namespace bytewise

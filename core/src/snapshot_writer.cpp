@@ -1,0 +1,139 @@
+// Snapshot writer and builder: the C++ twin of the probe's writer, used by tests, the
+// fuzz seed corpus and tools. Layout decisions (section order, padding) follow
+// docs/snapshot-format.md.
+#include <bytewise/snapshot.hpp>
+
+#include "snapshot_format.hpp"
+
+namespace bytewise {
+
+namespace {
+
+class byte_writer {
+ public:
+  struct pending {
+    detail::section_tag tag;
+    std::vector<std::uint8_t> bytes;
+  };
+
+  void add(detail::section_tag tag, std::vector<std::uint8_t> bytes) {
+    sections_.push_back({tag, std::move(bytes)});
+  }
+
+  template <typename T>
+  void add_column(detail::section_tag tag, const std::vector<T>& values) {
+    std::vector<std::uint8_t> bytes(values.size() * sizeof(T));
+    if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
+    add(tag, std::move(bytes));
+  }
+
+  std::vector<std::uint8_t> finish() const {
+    auto align = [](std::uint64_t v) {
+      return (v + detail::section_alignment - 1) / detail::section_alignment *
+             detail::section_alignment;
+    };
+    std::uint64_t offset =
+        align(detail::header_size + sections_.size() * detail::directory_entry_size);
+    std::vector<std::uint64_t> offsets;
+    for (const pending& s : sections_) {
+      offsets.push_back(offset);
+      offset = align(offset + s.bytes.size());
+    }
+    std::vector<std::uint8_t> out(offset, 0);
+    std::memcpy(out.data(), detail::snapshot_magic.data(), 8);
+    detail::store<std::uint16_t>(out.data() + 8, snapshot_major_version);
+    detail::store<std::uint16_t>(out.data() + 10, snapshot_minor_version);
+    detail::store<std::uint32_t>(out.data() + 12, static_cast<std::uint32_t>(sections_.size()));
+    for (std::size_t i = 0; i < sections_.size(); ++i) {
+      std::uint8_t* entry = out.data() + detail::header_size + i * detail::directory_entry_size;
+      std::memcpy(entry, sections_[i].tag.chars.data(), 4);
+      detail::store<std::uint32_t>(entry + 4, static_cast<std::uint32_t>(offsets[i]));
+      detail::store<std::uint32_t>(entry + 8,
+                                   static_cast<std::uint32_t>(sections_[i].bytes.size()));
+      if (!sections_[i].bytes.empty()) {
+        std::memcpy(out.data() + offsets[i], sections_[i].bytes.data(), sections_[i].bytes.size());
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::vector<pending> sections_;
+};
+
+}  // namespace
+
+std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
+  namespace mf = detail::meta;
+  const object_graph& g = snap.graph;
+  // Platform strings reuse an equal table entry when there is one, so writing a snapshot
+  // that was read gives back the same bytes.
+  string_table strings = snap.strings;
+  auto meta_string = [&](const std::string& s) {
+    if (s.empty()) return no_string;
+    for (std::uint32_t i = 0; i < strings.size(); ++i) {
+      if (strings.at(i) == s) return i;
+    }
+    return strings.add(s);
+  };
+  std::vector<std::uint8_t> meta(detail::meta_size_v1_0, 0);
+  std::uint8_t* m = meta.data();
+  detail::store<std::uint32_t>(m + mf::node_count, g.node_count());
+  detail::store<std::uint32_t>(m + mf::edge_count, g.edge_count());
+  detail::store<std::uint32_t>(m + mf::root_count, static_cast<std::uint32_t>(snap.roots.size()));
+  m[mf::pointer_size] = snap.platform.pointer_size;
+  m[mf::python_major] = snap.platform.python_major;
+  m[mf::python_minor] = snap.platform.python_minor;
+  m[mf::python_micro] = snap.platform.python_micro;
+  m[mf::release_level] = snap.platform.release_level;
+  m[mf::release_serial] = snap.platform.release_serial;
+  std::uint16_t flags = (snap.capture.truncated ? mf::flag_truncated : 0) |
+                        (snap.capture.small_ints_probed ? mf::flag_small_ints_probed : 0) |
+                        (snap.platform.free_threaded ? mf::flag_free_threaded : 0);
+  detail::store<std::uint16_t>(m + mf::capture_flags, flags);
+  detail::store<std::int32_t>(m + mf::small_int_min, snap.capture.small_int_min);
+  detail::store<std::int32_t>(m + mf::small_int_max, snap.capture.small_int_max);
+  detail::store<std::uint32_t>(m + mf::object_cap, snap.capture.object_cap);
+  detail::store<std::uint32_t>(m + mf::policy, snap.capture.policy);
+  detail::store<std::uint32_t>(m + mf::implementation,
+                               meta_string(snap.platform.implementation));
+  detail::store<std::uint32_t>(m + mf::python_version, meta_string(snap.platform.python_version));
+  detail::store<std::uint32_t>(m + mf::runtime, meta_string(snap.platform.runtime));
+  detail::store<std::uint32_t>(m + mf::machine, meta_string(snap.platform.machine));
+
+  std::vector<std::uint8_t> table(4 + strings.size() * 4 + strings.data().size());
+  detail::store<std::uint32_t>(table.data(), strings.size());
+  if (strings.size() != 0) std::memcpy(table.data() + 4, strings.ends().data(), strings.size() * 4);
+  if (!strings.data().empty()) {
+    std::memcpy(table.data() + 4 + strings.size() * 4, strings.data().data(),
+                strings.data().size());
+  }
+
+  std::vector<std::uint8_t> kinds(g.edge_count());
+  for (std::uint32_t i = 0; i < g.edge_count(); ++i) {
+    kinds[i] = static_cast<std::uint8_t>(g.edge_kinds[i]);
+  }
+  std::vector<std::uint32_t> roots;
+  for (const root& r : snap.roots) {
+    roots.push_back(r.name);
+    roots.push_back(r.node);
+  }
+
+  byte_writer w;
+  w.add(detail::tag_meta, std::move(meta));
+  w.add(detail::tag_strings, std::move(table));
+  w.add_column(detail::tag_node_address, g.address);
+  w.add_column(detail::tag_node_type, g.type);
+  w.add_column(detail::tag_node_size, g.shallow);
+  w.add_column(detail::tag_node_length, g.length);
+  w.add_column(detail::tag_node_flags, g.flags);
+  w.add_column(detail::tag_node_label, g.label);
+  w.add_column(detail::tag_edge_offsets, g.edge_offsets);
+  w.add_column(detail::tag_edge_target, g.edge_target);
+  w.add(detail::tag_edge_kind, std::move(kinds));
+  w.add_column(detail::tag_edge_label, g.edge_label);
+  w.add_column(detail::tag_roots, roots);
+  return w.finish();
+}
+
+}  // namespace bytewise

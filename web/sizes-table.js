@@ -1,0 +1,49 @@
+// The sizes table: the accessible twin of the canvas. Text only (never HTML from data).
+
+const number = new Intl.NumberFormat("en");
+
+function cell(row, text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  row.append(td);
+  return td;
+}
+
+/**
+ * Fills the table body and footer from a core report.
+ * @param {HTMLTableElement} table with a <tbody> and a <tfoot>
+ * @param {import("./core-bridge.js").Report & { ok: true }} report
+ */
+export function renderSizes(table, report) {
+  const body = table.tBodies[0];
+  const foot = table.tFoot;
+  body.replaceChildren();
+  foot.replaceChildren();
+  if (report.roots.length === 0) {
+    const row = body.insertRow();
+    const td = cell(row, "The program defined no variables.", "bw-empty");
+    td.colSpan = 5;
+    return;
+  }
+  for (const root of report.roots) {
+    const row = body.insertRow();
+    row.dataset.name = root.name;
+    const name = document.createElement("th");
+    name.scope = "row";
+    name.textContent = root.name;
+    row.append(name);
+    cell(row, root.type, "bw-type");
+    cell(row, number.format(root.shallow), "bw-num").dataset.field = "shallow";
+    cell(row, number.format(root.deep), "bw-num").dataset.field = "deep";
+    cell(row, number.format(root.objects), "bw-num").dataset.field = "objects";
+  }
+  const row = foot.insertRow();
+  const label = document.createElement("th");
+  label.scope = "row";
+  label.colSpan = 3;
+  label.textContent = "All variables together (shared objects counted once)";
+  row.append(label);
+  cell(row, number.format(report.total.deep), "bw-num").dataset.field = "deep";
+  cell(row, number.format(report.total.objects), "bw-num").dataset.field = "objects";
+}
