@@ -1,19 +1,6 @@
 // Loads the app module (core + ImGui canvas) and connects it to the page's <canvas>.
 import { analyzeSnapshot } from "./core-bridge.js";
 
-/**
- * Emscripten's GLFW listens for keys on `window` and swallows Backspace and Tab. Keys
- * typed anywhere but on the canvas stop at the document, so the editor keeps them.
- * @param {HTMLCanvasElement} canvas
- */
-function guardKeys(canvas) {
-  for (const type of ["keydown", "keyup", "keypress"]) {
-    document.addEventListener(type, (event) => {
-      if (event.target !== canvas) event.stopPropagation();
-    });
-  }
-}
-
 function loadScript(src) {
   return new Promise((resolve, reject) => {
     const script = document.createElement("script");
@@ -30,7 +17,6 @@ function loadScript(src) {
  *                     module: object }>}
  */
 export async function loadCanvas(canvas) {
-  guardKeys(canvas);
   const base = new URL("wasm/", document.baseURI);
   await loadScript(new URL("bytewise-app.js", base).href);
   const module = await globalThis.createBytewiseApp({

@@ -171,5 +171,6 @@ globalThis.bytewise = {
   lastReport: () => state.lastReport,
   drawnBoxes: () => state.canvas?.module.drawnBoxes() ?? [],
   canvasStats: () => state.canvas?.module.canvasStats() ?? null,
+  code: () => editor.getCode(),
   setCode: (text) => editor.setCode(text),
 };

@@ -1,0 +1,176 @@
+// Layer (d): the served page in Chromium. Types a program into the editor, runs it,
+// checks the sizes table against numbers the program prints itself, and checks that the
+// canvas drew the boxes (test hook) and is not blank (screenshot pixels).
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, test } from "node:test";
+import { PNG } from "pngjs";
+import { startServer } from "../../tools/serve.mjs";
+import { launchChromium } from "./chromium.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const ARTIFACTS = path.join(root, "test-artifacts");
+const CANVAS_BACKGROUND = [247, 248, 251];
+
+let server;
+let browser;
+let page;
+const problems = [];
+const timings = {};
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer({ port: 0 });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()}`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (Object.keys(timings).length) {
+    console.log(`timings: ${JSON.stringify(timings)}`);
+    fs.writeFileSync(path.join(ARTIFACTS, "page-timings.json"), `${JSON.stringify(timings, null, 2)}\n`);
+  }
+});
+
+test("the server sends isolation headers and the right content types", async () => {
+  const index = await fetch(server.url);
+  assert.equal(index.status, 200);
+  assert.equal(index.headers.get("cross-origin-opener-policy"), "same-origin");
+  assert.equal(index.headers.get("cross-origin-embedder-policy"), "require-corp");
+  const wasm = await fetch(new URL("wasm/bytewise-app.wasm", server.url));
+  assert.equal(wasm.headers.get("content-type"), "application/wasm");
+  const pyodideWasm = await fetch(new URL("pyodide/pyodide.asm.wasm", server.url));
+  assert.equal(pyodideWasm.headers.get("content-type"), "application/wasm");
+  const mjs = await fetch(new URL("pyodide/pyodide.mjs", server.url));
+  assert.match(mjs.headers.get("content-type"), /^(text|application)\/javascript/);
+  await Promise.all([wasm.body.cancel(), pyodideWasm.body.cancel(), mjs.body.cancel()]);
+});
+
+test("the page paints its editor before Python is ready, then loads Pyodide", async () => {
+  const started = Date.now();
+  await page.goto(server.url);
+  await page.locator(".cm-editor").waitFor({ state: "visible" });
+  timings.editorVisibleMs = Date.now() - started;
+  const runDisabledEarly = await page.locator("#bw-run").isDisabled();
+  assert.equal(runDisabledEarly, true, "Run waits for Python");
+  assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+  await page.evaluate(() => globalThis.bytewise.pythonReady);
+  timings.pyodideReadyMs = Date.now() - started;
+  await page.evaluate(() => globalThis.bytewise.canvasReady);
+  assert.equal(await page.locator("#bw-run").isDisabled(), false);
+  assert.match(await page.locator("#bw-status-text").textContent(), /^Python 3\.14\.\d+ ready$/);
+});
+
+const PROGRAM = [
+  "import sys",
+  "x = [1, 2, 3]",
+  's = "hello"',
+  "pair = [s, s]",
+  "print(sys.getsizeof(x), sys.getsizeof(x) + 3 * sys.getsizeof(1))",
+  "print(sys.getsizeof(pair), sys.getsizeof(pair) + sys.getsizeof(s))",
+].join("\n");
+
+test("typing a program (Backspace included) and running it fills the table", async () => {
+  const editor = page.locator(".cm-content");
+  await editor.click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  // Type with a typo fixed by Backspace: GLFW must not swallow the key.
+  const lines = PROGRAM.split("\n");
+  for (const [i, line] of lines.entries()) {
+    if (i === 1) {
+      await page.keyboard.type("x = [1, 2, 9");
+      await page.keyboard.press("Backspace");
+      await page.keyboard.type("3]");
+    } else {
+      await page.keyboard.type(line);
+    }
+    if (i < lines.length - 1) await page.keyboard.press("Enter");
+  }
+  const typed = await page.evaluate(() => globalThis.bytewise.code());
+  assert.equal(typed, PROGRAM);
+
+  const runStarted = Date.now();
+  await page.click("#bw-run");
+  await page.locator('#bw-sizes tbody tr[data-name="x"]').waitFor();
+  timings.runToTableMs = Date.now() - runStarted;
+
+  const printed = (await page.locator("#bw-output").textContent()).trim().split("\n");
+  const [xShallow, xDeep] = printed[0].split(" ").map(Number);
+  const [pairShallow, pairDeep] = printed[1].split(" ").map(Number);
+  const cellOf = async (name, field) =>
+    Number((await page.locator(`#bw-sizes tbody tr[data-name="${name}"] td[data-field="${field}"]`).textContent()).replace(/,/g, ""));
+  assert.equal(await cellOf("x", "shallow"), xShallow);
+  assert.equal(xShallow, 44, "an empty-ish list of 3 on 32-bit CPython 3.14");
+  assert.equal(await cellOf("x", "deep"), xDeep);
+  assert.equal(await cellOf("x", "objects"), 4);
+  assert.equal(await cellOf("pair", "shallow"), pairShallow);
+  assert.equal(await cellOf("pair", "deep"), pairDeep);
+  assert.equal(await cellOf("pair", "objects"), 2);
+  const names = await page.locator("#bw-sizes tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.name));
+  assert.deepEqual(names, ["x", "s", "pair"]);
+  assert.match(await page.locator("#bw-platform").textContent(), /CPython 3\.14\.\d+, 32-bit wasm \(Pyodide 314\.0\.7\)/);
+});
+
+test("the canvas draws a box per object with its bytes, matching the report", async () => {
+  await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().length > 0);
+  const boxes = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
+  const report = await page.evaluate(() => globalThis.bytewise.lastReport());
+  for (const r of report.roots) {
+    assert.ok(boxes.some((b) => b.kind === "variable" && b.title === r.name), `variable box ${r.name}`);
+  }
+  const list = boxes.find((b) => b.kind === "object" && b.title === "list, 3 items");
+  assert.ok(list, "a box for x");
+  const x = report.roots.find((r) => r.name === "x");
+  assert.equal(list.detail, `${x.shallow} B shallow, ${x.deep} B deep`);
+  assert.ok(boxes.some((b) => b.title === "str 'hello'"), "a box for the shared string");
+  assert.equal(boxes.filter((b) => b.title === "str 'hello'").length, 1, "the shared string drawn once");
+  const canvasBox = await page.locator("#bw-canvas").boundingBox();
+  for (const b of boxes) {
+    assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= canvasBox.width + 1 && b.y + b.h <= canvasBox.height + 1,
+      `box "${b.title}" lies inside the canvas after fitting`);
+  }
+});
+
+test("the canvas screenshot is not blank", async () => {
+  const file = path.join(ARTIFACTS, "canvas.png");
+  await page.locator("#bw-canvas").screenshot({ path: file });
+  await page.screenshot({ path: path.join(ARTIFACTS, "page.png") });
+  const png = PNG.sync.read(fs.readFileSync(file));
+  let differing = 0;
+  const colours = new Set();
+  for (let i = 0; i < png.data.length; i += 4) {
+    const [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+    colours.add((r << 16) | (g << 8) | b);
+    const d = Math.abs(r - CANVAS_BACKGROUND[0]) + Math.abs(g - CANVAS_BACKGROUND[1]) + Math.abs(b - CANVAS_BACKGROUND[2]);
+    if (d > 24) differing += 1;
+  }
+  const fraction = differing / (png.width * png.height);
+  assert.ok(fraction > 0.02, `only ${(fraction * 100).toFixed(2)}% of canvas pixels differ from the background`);
+  assert.ok(colours.size > 20, `only ${colours.size} distinct colours: nothing was drawn`);
+});
+
+test("Ctrl+Enter runs again and the page shows no errors", async () => {
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("big = [0.5] * 1000");
+  await page.keyboard.press("Control+Enter");
+  await page.locator('#bw-sizes tbody tr[data-name="big"]').waitFor();
+  const bigShallow = await page.locator('#bw-sizes tbody tr[data-name="big"] td[data-field="shallow"]').textContent();
+  // [x] * n allocates exactly n slots: 28 bytes (GC header included) + 4 per pointer.
+  assert.equal(bigShallow, "4,028");
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,24 @@
+// One Pyodide instance with the Bytewise modules installed, and the core module, shared
+// by a test file. Loading Pyodide takes seconds: do it once per file.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadPyodide } from "pyodide";
+import { loadCore } from "../../web/core-node.js";
+import { installModules } from "../../web/python-runner.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const read = (p) => fs.readFileSync(path.join(root, p), "utf8");
+
+export async function openSession() {
+  const started = performance.now();
+  const pyodide = await loadPyodide();
+  const loadMs = performance.now() - started;
+  installModules(pyodide, {
+    bytewise_probe: read("web/py/bytewise_probe.py"),
+    bytewise_runner: read("web/py/bytewise_runner.py"),
+    reference_sizes: read("tests/node/reference_sizes.py"),
+  });
+  const core = await loadCore();
+  return { pyodide, core, loadMs };
+}
