@@ -135,6 +135,7 @@ function installImguiSource() {
   if (fs.existsSync(IMGUI_STAMP) && fs.existsSync(path.join(IMGUI_DIR, "imgui.cpp"))) return;
   ensureDebSrc();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bytewise-imgui-"));
+  fs.chmodSync(work, 0o755); // apt downloads as the unprivileged _apt user when it can
   log("downloading Dear ImGui's source package (apt-get source --download-only imgui)");
   run("apt-get", ["source", "--download-only", "-q", "imgui"], { cwd: work, env: aptEnv });
   const tarball = fs.readdirSync(work).find((f) => /^imgui_.*\.orig\.tar\.(xz|gz)$/.test(f));
