@@ -13,7 +13,7 @@ function loadScript(src) {
 
 /**
  * @param {HTMLCanvasElement} canvas
- * @returns {Promise<{ show: (bytes: Uint8Array) => import("./core-bridge.js").Report,
+ * @returns {Promise<{ show: (bytes: Uint8Array, options?: object) => import("./core-bridge.js").Report,
  *                     module: object }>}
  */
 export async function loadCanvas(canvas) {
@@ -27,6 +27,6 @@ export async function loadCanvas(canvas) {
   });
   return {
     module,
-    show: (bytes) => analyzeSnapshot(module, bytes, "showSnapshot"),
+    show: (bytes, options = {}) => analyzeSnapshot(module, bytes, { method: "showSnapshot", options }),
   };
 }

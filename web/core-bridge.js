@@ -11,13 +11,15 @@
  */
 
 /**
- * Copies `bytes` into the module's heap, calls `module[method](ptr, length)`, frees.
+ * Copies `bytes` into the module's heap, calls `module[method](ptr, length, options)`,
+ * frees. Options: { includeInterpreterShared, followTypes, followModules, followGlobals,
+ * followCode, topN, retained } (see docs/report.md); unknown ones are reported, not ignored.
  * @param {object} module an instantiated bytewise-core or bytewise-app module
  * @param {Uint8Array} bytes snapshot bytes
- * @param {"analyze" | "showSnapshot"} [method]
+ * @param {{ method?: "analyze" | "showSnapshot", options?: object }} [how]
  * @returns {Report}
  */
-export function analyzeSnapshot(module, bytes, method = "analyze") {
+export function analyzeSnapshot(module, bytes, { method = "analyze", options = {} } = {}) {
   if (!(bytes instanceof Uint8Array)) {
     return {
       ok: false,
@@ -45,7 +47,7 @@ export function analyzeSnapshot(module, bytes, method = "analyze") {
   }
   try {
     module.HEAPU8.set(bytes, ptr);
-    return module[method](ptr, bytes.length);
+    return module[method](ptr, bytes.length, options);
   } finally {
     module._free(ptr);
   }

@@ -23,7 +23,7 @@ export function renderSizes(table, report) {
   if (report.roots.length === 0) {
     const row = body.insertRow();
     const td = cell(row, "The program defined no variables.", "bw-empty");
-    td.colSpan = 5;
+    td.colSpan = 7;
     return;
   }
   for (const root of report.roots) {
@@ -36,6 +36,8 @@ export function renderSizes(table, report) {
     cell(row, root.type, "bw-type");
     cell(row, number.format(root.shallow), "bw-num").dataset.field = "shallow";
     cell(row, number.format(root.deep), "bw-num").dataset.field = "deep";
+    cell(row, number.format(root.naive), "bw-num").dataset.field = "naive";
+    cell(row, root.retained === null ? "" : number.format(root.retained), "bw-num").dataset.field = "retained";
     cell(row, number.format(root.objects), "bw-num").dataset.field = "objects";
   }
   const row = foot.insertRow();
@@ -45,5 +47,7 @@ export function renderSizes(table, report) {
   label.textContent = "All variables together (shared objects counted once)";
   row.append(label);
   cell(row, number.format(report.total.deep), "bw-num").dataset.field = "deep";
+  cell(row, number.format(report.total.naive), "bw-num").dataset.field = "naive";
+  cell(row, "", "bw-num");
   cell(row, number.format(report.total.objects), "bw-num").dataset.field = "objects";
 }

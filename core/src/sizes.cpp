@@ -1,66 +1,164 @@
-// Deep sizes by iterative depth-first search. Each walk marks visited nodes with its own
-// stamp, so the visited array is allocated once and never cleared between roots.
+// Root sizes from reachability masks. Components are visited sinks-last (highest number
+// first), each pushing its mask of "roots that reach me" to the components it points to;
+// all objects of one component share a mask. Roots go in chunks of 64 (one bit each).
 #include <bytewise/sizes.hpp>
+
+#include <algorithm>
+#include <bit>
 
 namespace bytewise {
 namespace {
 
-struct walk_result {
-  std::uint64_t bytes = 0;
-  std::uint64_t objects = 0;
-};
-
-class walker {
- public:
-  explicit walker(const object_graph& g) : g_(g), stamp_(g.node_count(), 0) {}
-
-  // Adds every node reachable from `start` not yet stamped with `stamp`.
-  walk_result walk(std::uint32_t start, std::uint32_t stamp) {
-    walk_result out;
-    visit(start, stamp, out);
-    while (!stack_.empty()) {
-      std::uint32_t node = stack_.back();
-      stack_.pop_back();
-      for (std::uint32_t e = g_.first_edge(node); e < g_.end_edge(node); ++e) {
-        visit(g_.edge_target[e], stamp, out);
+void count_references(const snapshot& snap, const followed_graph& g, const components& comps,
+                      root_sizes& out) {
+  const std::uint32_t n = g.node_count();
+  out.references.assign(n, 0);
+  out.referrers.assign(n, 0);
+  std::vector<std::uint32_t> last_referrer(n, no_node);
+  for (std::uint32_t v : g.root_nodes) {
+    if (v == no_node) continue;
+    out.references[v] += 1;
+    out.referrers[v] += 1;
+  }
+  for (std::uint32_t u = 0; u < n; ++u) {
+    if (comps.of[u] == no_node) continue;
+    for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+      std::uint32_t v = g.targets[e];
+      out.references[v] += 1;
+      out.total_naive += snap.graph.shallow[v];
+      if (last_referrer[v] != u) {
+        last_referrer[v] = u;
+        out.referrers[v] += 1;
       }
     }
-    return out;
   }
-
- private:
-  void visit(std::uint32_t node, std::uint32_t stamp, walk_result& out) {
-    if (stamp_[node] == stamp) return;
-    stamp_[node] = stamp;
-    out.bytes += g_.shallow[node];
-    out.objects += 1;
-    stack_.push_back(node);
+  for (std::uint32_t v : g.root_nodes) {
+    if (v != no_node) out.total_naive += snap.graph.shallow[v];
   }
+}
 
-  const object_graph& g_;
-  std::vector<std::uint32_t> stamp_;
-  std::vector<std::uint32_t> stack_;
-};
+void list_repeated(const snapshot& snap, root_sizes& out, std::uint32_t top_n) {
+  std::vector<repeated_object> all;
+  for (std::uint32_t v = 0; v < out.references.size(); ++v) {
+    if (out.references[v] >= 2) all.push_back({v, out.references[v]});
+  }
+  out.repeated_objects = all.size();
+  auto extra = [&](const repeated_object& r) { return (r.times - 1) * snap.graph.shallow[r.node]; };
+  auto more = [&](const repeated_object& a, const repeated_object& b) {
+    std::uint64_t ea = extra(a), eb = extra(b);
+    return ea != eb ? ea > eb : a.node < b.node;
+  };
+  std::size_t keep = std::min<std::size_t>(top_n, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(), more);
+  all.resize(keep);
+  out.repeated = std::move(all);
+}
 
 }  // namespace
 
-root_sizes measure_roots(const snapshot& snap) {
-  const object_graph& g = snap.graph;
+root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const components& comps,
+                         std::uint32_t top_n) {
+  const object_graph& graph = snap.graph;
+  const std::uint32_t root_count = static_cast<std::uint32_t>(g.root_nodes.size());
+  const std::uint32_t comp_count = comps.count();
   root_sizes out;
-  out.roots.reserve(snap.roots.size());
-  walker w(g);
-  // Stamp 1 is the union walk; roots use 2, 3, ...
-  constexpr std::uint32_t union_stamp = 1;
-  std::uint32_t stamp = union_stamp;
-  for (const root& r : snap.roots) {
-    walk_result one = w.walk(r.node, ++stamp);
-    out.roots.push_back({r.node, g.shallow[r.node], one.bytes, one.objects});
+  out.roots.resize(root_count);
+  out.several_roots.assign(g.node_count(), 0);
+
+  // Per component: bytes and objects (shared by every root that reaches it).
+  std::vector<std::uint64_t> comp_bytes(comp_count, 0);
+  for (std::uint32_t c = 0; c < comp_count; ++c) {
+    for (std::uint32_t i = comps.offsets[c]; i < comps.offsets[c + 1]; ++i) {
+      comp_bytes[c] += graph.shallow[comps.nodes[i]];
+    }
+    out.total_deep += comp_bytes[c];
+    out.total_objects += comps.size(c);
   }
-  for (const root& r : snap.roots) {
-    walk_result more = w.walk(r.node, union_stamp);
-    out.total_deep += more.bytes;
-    out.total_objects += more.objects;
+  // Per component: naive bytes its objects' references add (to every root reaching it).
+  std::vector<std::uint64_t> comp_naive(comp_count, 0);
+  for (std::uint32_t u = 0; u < g.node_count(); ++u) {
+    if (comps.of[u] == no_node) continue;
+    for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+      comp_naive[comps.of[u]] += graph.shallow[g.targets[e]];
+    }
   }
+
+  // Walks components from the highest number down (every edge points to a lower number,
+  // so a component's mask is complete when it is reached), calling visit(c, mask) for each
+  // component some root of the chunk [first, last) reaches.
+  std::vector<std::uint64_t> mask(comp_count);
+  auto propagate = [&](std::uint32_t first, std::uint32_t last, auto&& visit) {
+    std::fill(mask.begin(), mask.end(), 0);
+    for (std::uint32_t r = first; r < last; ++r) {
+      if (g.root_nodes[r] != no_node) {
+        mask[comps.of[g.root_nodes[r]]] |= std::uint64_t{1} << (r - first);
+      }
+    }
+    for (std::uint32_t c = comp_count; c-- > 0;) {
+      const std::uint64_t m = mask[c];
+      if (m == 0) continue;
+      for (std::uint32_t i = comps.offsets[c]; i < comps.offsets[c + 1]; ++i) {
+        std::uint32_t u = comps.nodes[i];
+        for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+          std::uint32_t d = comps.of[g.targets[e]];
+          if (d != c) mask[d] |= m;
+        }
+      }
+      visit(c, m);
+    }
+  };
+  auto for_each_root = [&](std::uint32_t first, std::uint64_t m, auto&& f) {
+    for (std::uint64_t rest = m; rest != 0; rest &= rest - 1) {
+      f(out.roots[first + static_cast<std::uint32_t>(std::countr_zero(rest))]);
+    }
+  };
+
+  // reached[c]: how many roots reach component c, saturating at 2.
+  std::vector<std::uint8_t> reached(comp_count, 0);
+  const bool one_chunk = root_count <= 64;
+  for (std::uint32_t first = 0; first < root_count; first += 64) {
+    propagate(first, std::min(root_count, first + 64), [&](std::uint32_t c, std::uint64_t m) {
+      reached[c] = static_cast<std::uint8_t>(std::min(2, reached[c] + std::popcount(m)));
+      const bool shared = one_chunk && reached[c] >= 2;
+      for_each_root(first, m, [&](root_size& rs) {
+        rs.deep += comp_bytes[c];
+        rs.objects += comps.size(c);
+        rs.naive += comp_naive[c];
+        if (shared) {
+          rs.shared_bytes += comp_bytes[c];
+          rs.shared_objects += comps.size(c);
+        }
+      });
+    });
+  }
+  // With more than 64 roots, "reached by another root" is known only after every chunk.
+  for (std::uint32_t first = 0; !one_chunk && first < root_count; first += 64) {
+    propagate(first, std::min(root_count, first + 64), [&](std::uint32_t c, std::uint64_t m) {
+      if (reached[c] < 2) return;
+      for_each_root(first, m, [&](root_size& rs) {
+        rs.shared_bytes += comp_bytes[c];
+        rs.shared_objects += comps.size(c);
+      });
+    });
+  }
+
+  for (std::uint32_t r = 0; r < root_count; ++r) {
+    root_size& rs = out.roots[r];
+    rs.node = g.root_nodes[r];
+    if (rs.node == no_node) continue;
+    rs.shallow = graph.shallow[rs.node];
+    rs.naive += rs.shallow;  // the variable's own reference to its object
+  }
+  count_references(snap, g, comps, out);
+  for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+    if (comps.of[v] == no_node) continue;
+    out.several_roots[v] = reached[comps.of[v]] >= 2;
+    if (out.several_roots[v] || out.referrers[v] >= 2) {
+      out.shared_objects += 1;
+      out.shared_bytes += graph.shallow[v];
+    }
+  }
+  list_repeated(snap, out, top_n);
   return out;
 }
 

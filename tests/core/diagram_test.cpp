@@ -1,4 +1,5 @@
 // Tests for bytewise/diagram.hpp: the overview layout and the number formats it shows.
+#include <bytewise/analysis.hpp>
 #include <bytewise/diagram.hpp>
 
 #include <gtest/gtest.h>
@@ -31,7 +32,7 @@ snapshot two_lists_sharing_a_string() {
 
 TEST(diagram, draws_a_box_per_variable_and_per_distinct_object) {
   snapshot snap = two_lists_sharing_a_string();
-  diagram d = layout_overview(snap, measure_roots(snap));
+  diagram d = layout_overview(snap, analyze(snap).sizes);
   int variables = 0, objects = 0;
   for (const auto& box : d.boxes) {
     variables += box.kind == box_kind::variable;
@@ -48,7 +49,7 @@ TEST(diagram, draws_a_box_per_variable_and_per_distinct_object) {
 
 TEST(diagram, labels_arrows_with_the_reference) {
   snapshot snap = two_lists_sharing_a_string();
-  diagram d = layout_overview(snap, measure_roots(snap));
+  diagram d = layout_overview(snap, analyze(snap).sizes);
   std::vector<std::string> labels;
   for (const auto& a : d.arrows) {
     if (d.boxes[a.from].kind == box_kind::object) {
@@ -68,7 +69,7 @@ TEST(diagram, merges_references_to_the_same_object_into_one_arrow) {
   for (std::uint32_t i = 0; i < 5; ++i) b.add_edge(list, s, edge_kind::index, i);
   b.add_root("words", list);
   snapshot snap = std::move(b).build();
-  diagram d = layout_overview(snap, measure_roots(snap));
+  diagram d = layout_overview(snap, analyze(snap).sizes);
   ASSERT_EQ(d.arrows.size(), 2u);  // variable -> list, list -> str
   EXPECT_EQ(d.arrows[1].label, "[0] [1] [2] ... (5 references)");
 }
@@ -85,7 +86,7 @@ TEST(diagram, never_overlaps_boxes) {
     b.add_root("v" + std::to_string(i), l);
   }
   snapshot snap = std::move(b).build();
-  diagram d = layout_overview(snap, measure_roots(snap));
+  diagram d = layout_overview(snap, analyze(snap).sizes);
   for (std::size_t i = 0; i < d.boxes.size(); ++i) {
     for (std::size_t j = i + 1; j < d.boxes.size(); ++j) {
       ASSERT_FALSE(overlap(d.boxes[i], d.boxes[j]))
@@ -102,7 +103,7 @@ TEST(diagram, aggregates_referents_past_the_limit) {
   }
   b.add_root("xs", l);
   snapshot snap = std::move(b).build();
-  diagram d = layout_overview(snap, measure_roots(snap), {.max_referents = 6});
+  diagram d = layout_overview(snap, analyze(snap).sizes, {.max_referents = 6});
   ASSERT_EQ(d.boxes.size(), 1u + 1u + 6u + 1u);
   EXPECT_EQ(d.boxes.back().kind, box_kind::more);
   EXPECT_EQ(d.boxes.back().title, "... 994 more references");
@@ -110,8 +111,8 @@ TEST(diagram, aggregates_referents_past_the_limit) {
 
 TEST(diagram, is_deterministic) {
   snapshot snap = two_lists_sharing_a_string();
-  diagram a = layout_overview(snap, measure_roots(snap));
-  diagram b = layout_overview(snap, measure_roots(snap));
+  diagram a = layout_overview(snap, analyze(snap).sizes);
+  diagram b = layout_overview(snap, analyze(snap).sizes);
   ASSERT_EQ(a.boxes.size(), b.boxes.size());
   for (std::size_t i = 0; i < a.boxes.size(); ++i) {
     EXPECT_EQ(a.boxes[i].x, b.boxes[i].x);

@@ -44,10 +44,12 @@ function assertMatchesReference({ report, reference }) {
   const names = report.roots.map((r) => r.name);
   assert.deepEqual(names, Object.keys(reference).filter((k) => k !== "__total__"));
   for (const root of report.roots) {
-    const [shallow, deep, objects] = reference[root.name];
+    const [shallow, deep, objects, naive] = reference[root.name];
     assert.equal(root.shallow, shallow, `shallow size of ${root.name}`);
     assert.equal(root.deep, deep, `deep size of ${root.name}`);
     assert.equal(root.objects, objects, `object count of ${root.name}`);
+    assert.equal(root.naive, naive, `naive size of ${root.name}`);
+    assert.ok(root.retained <= root.deep, `retained of ${root.name} is part of its deep size`);
   }
   assert.deepEqual([report.total.deep, report.total.objects], reference.__total__, "root-set total");
 }
@@ -169,5 +171,44 @@ describe("the core rejects bad input from JS with a diagnostic", () => {
     assert.equal(report.ok, false);
     assert.ok(report.errors.length >= 1);
     for (const d of report.errors) assert.ok(d.message.length > 10, d.code);
+  });
+});
+
+describe("analysis options and derived sizes", () => {
+  test("unknown or ill-typed options are reported, not ignored", () => {
+    const result = runAndCapture(session.pyodide, "x = 1");
+    const unknown = analyzeSnapshot(session.core, result.snapshot, { options: { followTypos: true } });
+    assert.equal(unknown.ok, false);
+    assert.equal(unknown.errors[0].code, "api.unknown_option");
+    assert.match(unknown.errors[0].message, /followTypos/);
+    const wrong = analyzeSnapshot(session.core, result.snapshot, { options: { topN: -1 } });
+    assert.equal(wrong.errors[0].code, "api.bad_option");
+  });
+
+  test("leaving out interpreter-shared objects drops cached small ints", () => {
+    const result = runAndCapture(session.pyodide, "x = [1, 2, 3]");
+    const report = analyzeSnapshot(session.core, result.snapshot, { options: { includeInterpreterShared: false } });
+    const x = report.roots.find((r) => r.name === "x");
+    assert.equal(x.deep, x.shallow);
+    assert.equal(report.policy.includeInterpreterShared, false);
+  });
+
+  test("retained size: two names for one list retain nothing each", () => {
+    const result = runAndCapture(session.pyodide, "a = [0.5, 1.5]\nb = a\nc = [2.5]");
+    const report = analyzeSnapshot(session.core, result.snapshot);
+    const byName = Object.fromEntries(report.roots.map((r) => [r.name, r]));
+    assert.equal(byName.a.retained, 0);
+    assert.equal(byName.b.retained, 0);
+    assert.equal(byName.c.retained, byName.c.deep);
+  });
+
+  test("the naive sum double counts a shared string, and the report lists it", () => {
+    const result = runAndCapture(session.pyodide, 's = "x" * 100\nwords = [s] * 4');
+    const report = analyzeSnapshot(session.core, result.snapshot);
+    const words = report.roots.find((r) => r.name === "words");
+    const sSize = report.roots.find((r) => r.name === "s").shallow;
+    assert.equal(words.naive - words.deep, 3 * sSize);
+    const repeated = report.repeated.find((r) => r.type === "str");
+    assert.equal(repeated.times, 5, "four slots and the variable s");
   });
 });

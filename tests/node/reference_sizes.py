@@ -31,9 +31,12 @@ def _children(obj):
 
 
 def deep(obj, seen=None):
-    """(bytes, objects) reachable from obj, each object once; `seen` is shared if given."""
+    """(bytes, objects, naive) reachable from obj, each object once; `seen` is shared if
+    given. naive: obj's size plus, for every reachable object, the size of each object it
+    references, once per reference."""
     seen = {} if seen is None else seen
     total = count = 0
+    naive = sys.getsizeof(obj)
     todo = [obj]
     while todo:
         o = todo.pop()
@@ -44,20 +47,21 @@ def deep(obj, seen=None):
         count += 1
         for child in _children(o):
             if not isinstance(child, _NOT_FOLLOWED):
+                naive += sys.getsizeof(child)
                 todo.append(child)
-    return total, count
+    return total, count, naive
 
 
 def measure(roots):
-    """{name: [shallow, deep, objects]} plus "__total__": [deep, objects] of all roots."""
+    """{name: [shallow, deep, objects, naive]} plus "__total__": [deep, objects]."""
     out = {}
     for name, obj in roots.items():
-        size, count = deep(obj)
-        out[name] = [sys.getsizeof(obj), size, count]
+        size, count, naive = deep(obj)
+        out[name] = [sys.getsizeof(obj), size, count, naive]
     seen = {}
     total = objects = 0
     for obj in roots.values():
-        size, count = deep(obj, seen)
+        size, count, _ = deep(obj, seen)
         total += size
         objects += count
     out["__total__"] = [total, objects]

@@ -67,10 +67,17 @@ void show_tooltip(const canvas_state& s, const diagram_box& box) {
   ImGui::Separator();
   ImGui::Text("id      0x%llx", static_cast<unsigned long long>(g.address[box.node]));
   ImGui::Text("shallow %s (sys.getsizeof)", format_bytes(g.shallow[box.node]).c_str());
+  if (!s.result.dom.retained.empty()) {
+    ImGui::Text("retained %s (freed if only this went away)",
+                format_bytes(s.result.dom.retained[box.node]).c_str());
+  }
+  if (box.node < s.result.sizes.references.size() && s.result.sizes.references[box.node] > 1) {
+    ImGui::Text("referenced %s times", format_count(s.result.sizes.references[box.node]).c_str());
+  }
   for (std::size_t i = 0; i < s.snap->roots.size(); ++i) {
     if (s.snap->roots[i].node == box.node) {
-      ImGui::Text("deep    %s, %s objects", format_bytes(s.sizes.roots[i].deep).c_str(),
-                  format_count(s.sizes.roots[i].objects).c_str());
+      ImGui::Text("deep    %s, %s objects", format_bytes(s.result.sizes.roots[i].deep).c_str(),
+                  format_count(s.result.sizes.roots[i].objects).c_str());
       break;
     }
   }
@@ -81,9 +88,9 @@ void show_tooltip(const canvas_state& s, const diagram_box& box) {
 
 ImVec4 canvas_background() { return ImGui::ColorConvertU32ToFloat4(col_canvas); }
 
-void set_snapshot(canvas_state& state, snapshot snap, const root_sizes& sizes) {
-  state.layout = layout_overview(snap, sizes);
-  state.sizes = sizes;
+void set_snapshot(canvas_state& state, snapshot snap, analysis result) {
+  state.layout = layout_overview(snap, result.sizes);
+  state.result = std::move(result);
   state.snap = std::move(snap);
   state.fit_pending = true;
   state.changed = true;
@@ -111,8 +118,8 @@ void ShowCanvasWindow(canvas_state* state) {
   if (have) {
     ImGui::SameLine();
     ImGui::TextDisabled("  %s objects, %s deep in all",
-                        format_count(s.sizes.total_objects).c_str(),
-                        format_bytes(s.sizes.total_deep).c_str());
+                        format_count(s.result.sizes.total_objects).c_str(),
+                        format_bytes(s.result.sizes.total_deep).c_str());
   }
 
   ImVec2 origin = ImGui::GetCursorScreenPos();

@@ -5,8 +5,8 @@
 // draws one frame of it. No function-local statics.
 #pragma once
 
+#include <bytewise/analysis.hpp>
 #include <bytewise/diagram.hpp>
-#include <bytewise/sizes.hpp>
 #include <bytewise/snapshot.hpp>
 
 #include "imgui.h"
@@ -22,7 +22,7 @@ struct canvas_state {
 
   // Read-only for the rest of the app
   std::optional<snapshot> snap;
-  root_sizes sizes;
+  analysis result;
   diagram layout;
   std::vector<diagram_box> drawn;  // boxes in the last frame, screen (device) pixels
   int frames_rendered = 0;
@@ -35,7 +35,7 @@ struct canvas_state {
 };
 
 // Replaces what the canvas shows and fits it to the view on the next frame.
-void set_snapshot(canvas_state& state, snapshot snap, const root_sizes& sizes);
+void set_snapshot(canvas_state& state, snapshot snap, analysis result);
 
 // Draws the canvas as a window covering the whole display.
 void ShowCanvasWindow(canvas_state* state);

@@ -13,8 +13,7 @@
 
 #include "../bindings/report.hpp"
 
-#include <bytewise/diagram.hpp>
-#include <bytewise/sizes.hpp>
+#include <bytewise/analysis.hpp>
 #include <bytewise/snapshot.hpp>
 
 #define GLFW_INCLUDE_ES3
@@ -131,20 +130,19 @@ void frame(void* arg) {
 using emscripten::val;
 
 // Parses and analyses a snapshot without touching what the canvas shows.
-val analyze(std::uintptr_t address, std::size_t size) {
-  auto snap = bytewise::read_snapshot(bytewise::wasm::bytes_at(address, size));
-  if (!snap) return bytewise::wasm::failure_to_js(snap.errors());
-  return bytewise::wasm::report_to_js(snap.value(), bytewise::measure_roots(snap.value()));
+val analyze(std::uintptr_t address, std::size_t size, val options) {
+  return bytewise::wasm::analyze_bytes(address, size, options);
 }
 
 // Parses, analyses and shows a snapshot. On bad input the canvas keeps the last good
 // diagram and the diagnostics are returned.
-val show_snapshot(std::uintptr_t address, std::size_t size) {
-  auto snap = bytewise::read_snapshot(bytewise::wasm::bytes_at(address, size));
-  if (!snap) return bytewise::wasm::failure_to_js(snap.errors());
-  bytewise::root_sizes sizes = bytewise::measure_roots(snap.value());
-  val report = bytewise::wasm::report_to_js(snap.value(), sizes);
-  if (the_app) bytewise::app::set_snapshot(the_app->canvas, std::move(snap.value()), sizes);
+val show_snapshot(std::uintptr_t address, std::size_t size, val options) {
+  bytewise::snapshot snap;
+  bytewise::analysis analysis;
+  val report = bytewise::wasm::analyze_bytes(address, size, options, &snap, &analysis);
+  if (the_app && report["ok"].as<bool>()) {
+    bytewise::app::set_snapshot(the_app->canvas, std::move(snap), std::move(analysis));
+  }
   return report;
 }
 

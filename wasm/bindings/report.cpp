@@ -2,31 +2,39 @@
 
 #include <bytewise/diagram.hpp>
 
+#include <string>
+
 namespace bytewise::wasm {
 
 using emscripten::val;
 
-val failure_to_js(const std::vector<diagnostic>& errors) {
-  val out = val::object();
-  out.set("ok", false);
-  val list = val::array();
-  for (const diagnostic& d : errors) {
-    val item = val::object();
-    item.set("code", d.code);
-    item.set("offset", d.offset ? val(static_cast<double>(*d.offset)) : val::null());
-    item.set("message", d.message);
-    list.call<void>("push", item);
+namespace {
+
+double num(std::uint64_t v) { return static_cast<double>(v); }
+
+val object_to_js(const snapshot& snap, std::uint32_t node) {
+  const object_graph& g = snap.graph;
+  val o = val::object();
+  o.set("node", node);
+  o.set("type", std::string(snap.strings.get(g.type[node], "?")));
+  o.set("address", num(g.address[node]));
+  o.set("shallow", num(g.shallow[node]));
+  if (g.label[node] != no_string) o.set("label", std::string(snap.strings.at(g.label[node])));
+  return o;
+}
+
+val ranked_to_js(const snapshot& snap, const std::vector<ranked_object>& list) {
+  val out = val::array();
+  for (const ranked_object& r : list) {
+    val o = object_to_js(snap, r.node);
+    o.set("bytes", num(r.bytes));
+    o.set("exact", r.exact);
+    out.call<void>("push", o);
   }
-  out.set("errors", list);
   return out;
 }
 
-val report_to_js(const snapshot& snap, const root_sizes& sizes) {
-  const object_graph& g = snap.graph;
-  val out = val::object();
-  out.set("ok", true);
-
-  const platform_info& p = snap.platform;
+val platform_to_js(const platform_info& p) {
   val platform = val::object();
   platform.set("implementation", p.implementation);
   platform.set("version", std::to_string(p.python_major) + "." + std::to_string(p.python_minor) +
@@ -37,43 +45,194 @@ val report_to_js(const snapshot& snap, const root_sizes& sizes) {
   platform.set("machine", p.machine);
   platform.set("freeThreaded", p.free_threaded);
   platform.set("description", describe_platform(p));
-  out.set("platform", platform);
+  return platform;
+}
 
-  const capture_info& c = snap.capture;
+val capture_to_js(const capture_info& c) {
   val capture = val::object();
   capture.set("truncated", c.truncated);
   capture.set("objectCap", c.object_cap);
   capture.set("smallIntsProbed", c.small_ints_probed);
   capture.set("smallIntMin", c.small_int_min);
   capture.set("smallIntMax", c.small_int_max);
-  out.set("capture", capture);
+  return capture;
+}
 
-  out.set("nodeCount", g.node_count());
-  out.set("edgeCount", g.edge_count());
-  val roots = val::array();
-  for (std::size_t i = 0; i < snap.roots.size(); ++i) {
-    const root& r = snap.roots[i];
-    const root_size& s = sizes.roots[i];
+val policy_to_js(const traversal_policy& p) {
+  val policy = val::object();
+  policy.set("includeInterpreterShared", p.include_interpreter_shared);
+  policy.set("followTypes", p.follow_types);
+  policy.set("followModules", p.follow_modules);
+  policy.set("followGlobals", p.follow_globals);
+  policy.set("followCode", p.follow_code);
+  return policy;
+}
+
+}  // namespace
+
+val failure_to_js(const std::vector<diagnostic>& errors) {
+  val out = val::object();
+  out.set("ok", false);
+  val list = val::array();
+  for (const diagnostic& d : errors) {
     val item = val::object();
-    item.set("name", std::string(snap.strings.at(r.name)));
-    item.set("node", r.node);
-    item.set("type", std::string(snap.strings.at(g.type[r.node])));
-    item.set("address", static_cast<double>(g.address[r.node]));
-    item.set("shallow", static_cast<double>(s.shallow));
-    item.set("deep", static_cast<double>(s.deep));
-    item.set("objects", static_cast<double>(s.objects));
-    roots.call<void>("push", item);
+    item.set("code", d.code);
+    item.set("offset", d.offset ? val(num(*d.offset)) : val::null());
+    item.set("message", d.message);
+    list.call<void>("push", item);
   }
-  out.set("roots", roots);
-  val total = val::object();
-  total.set("deep", static_cast<double>(sizes.total_deep));
-  total.set("objects", static_cast<double>(sizes.total_objects));
-  out.set("total", total);
+  out.set("errors", list);
   return out;
 }
 
-std::span<const std::uint8_t> bytes_at(std::uintptr_t address, std::size_t size) {
-  return {reinterpret_cast<const std::uint8_t*>(address), size};
+analysis_options options_from_js(const val& options, std::vector<diagnostic>& errors) {
+  analysis_options out;
+  if (options.isUndefined() || options.isNull()) return out;
+  if (options.typeOf().as<std::string>() != "object") {
+    errors.push_back({"api.bad_options", std::nullopt,
+                      "Analysis options must be an object such as { followTypes: true }."});
+    return out;
+  }
+  struct flag {
+    const char* name;
+    bool* target;
+  };
+  const flag flags[] = {
+      {"includeInterpreterShared", &out.policy.include_interpreter_shared},
+      {"followTypes", &out.policy.follow_types},
+      {"followModules", &out.policy.follow_modules},
+      {"followGlobals", &out.policy.follow_globals},
+      {"followCode", &out.policy.follow_code},
+      {"retained", &out.retained},
+  };
+  val keys = val::global("Object").call<val>("keys", options);
+  const unsigned length = keys["length"].as<unsigned>();
+  for (unsigned i = 0; i < length; ++i) {
+    std::string key = keys[i].as<std::string>();
+    val value = options[key];
+    bool known = false;
+    for (const flag& f : flags) {
+      if (key != f.name) continue;
+      known = true;
+      if (value.typeOf().as<std::string>() != "boolean") {
+        errors.push_back({"api.bad_option", std::nullopt,
+                          "Option " + key + " must be true or false."});
+      } else {
+        *f.target = value.as<bool>();
+      }
+    }
+    if (key == "topN") {
+      known = true;
+      double n = value.typeOf().as<std::string>() == "number" ? value.as<double>() : -1;
+      if (!(n >= 0 && n <= 10000 && n == static_cast<double>(static_cast<std::uint32_t>(n)))) {
+        errors.push_back({"api.bad_option", std::nullopt,
+                          "Option topN must be a whole number from 0 to 10000."});
+      } else {
+        out.top_n = static_cast<std::uint32_t>(n);
+      }
+    }
+    if (!known) {
+      errors.push_back({"api.unknown_option", std::nullopt,
+                        "Unknown analysis option " + key +
+                            "; known ones: includeInterpreterShared, followTypes, followModules, "
+                            "followGlobals, followCode, topN, retained."});
+    }
+  }
+  return out;
+}
+
+val report_to_js(const snapshot& snap, const analysis& a) {
+  const object_graph& g = snap.graph;
+  val out = val::object();
+  out.set("ok", true);
+  out.set("platform", platform_to_js(snap.platform));
+  out.set("capture", capture_to_js(snap.capture));
+  out.set("policy", policy_to_js(a.policy));
+  out.set("nodeCount", g.node_count());
+  out.set("edgeCount", g.edge_count());
+
+  const bool have_dom = !a.dom.root_retained.empty() || snap.roots.empty();
+  val roots = val::array();
+  for (std::size_t i = 0; i < snap.roots.size(); ++i) {
+    const root& r = snap.roots[i];
+    const root_size& s = a.sizes.roots[i];
+    val item = object_to_js(snap, r.node);
+    item.set("name", std::string(snap.strings.at(r.name)));
+    item.set("counted", s.node != no_node);
+    item.set("shallow", num(s.shallow));
+    item.set("deep", num(s.deep));
+    item.set("objects", num(s.objects));
+    item.set("naive", num(s.naive));
+    item.set("sharedBytes", num(s.shared_bytes));
+    item.set("sharedObjects", num(s.shared_objects));
+    item.set("retained", have_dom ? val(num(a.dom.root_retained[i])) : val::null());
+    roots.call<void>("push", item);
+  }
+  out.set("roots", roots);
+
+  val total = val::object();
+  total.set("deep", num(a.sizes.total_deep));
+  total.set("objects", num(a.sizes.total_objects));
+  total.set("naive", num(a.sizes.total_naive));
+  total.set("sharedObjects", num(a.sizes.shared_objects));
+  total.set("sharedBytes", num(a.sizes.shared_bytes));
+  total.set("repeatedObjects", num(a.sizes.repeated_objects));
+  out.set("total", total);
+
+  val types = val::array();
+  for (const type_total& t : a.types) {
+    val item = val::object();
+    item.set("type", t.type);
+    item.set("objects", num(t.objects));
+    item.set("bytes", num(t.bytes));
+    types.call<void>("push", item);
+  }
+  out.set("types", types);
+
+  val cycles = val::array();
+  for (const cycle& c : a.cycles) {
+    val item = val::object();
+    item.set("objects", c.objects);
+    item.set("bytes", num(c.bytes));
+    val members = val::array();
+    for (std::uint32_t i = a.comps.offsets[c.component];
+         i < a.comps.offsets[c.component + 1] && i < a.comps.offsets[c.component] + 8; ++i) {
+      members.call<void>("push", a.comps.nodes[i]);
+    }
+    item.set("firstNodes", members);
+    cycles.call<void>("push", item);
+  }
+  out.set("cycles", cycles);
+
+  val repeated = val::array();
+  for (const repeated_object& r : a.sizes.repeated) {
+    val item = object_to_js(snap, r.node);
+    item.set("times", num(r.times));
+    item.set("extraBytes", num((r.times - 1) * g.shallow[r.node]));
+    repeated.call<void>("push", item);
+  }
+  out.set("repeated", repeated);
+
+  val top = val::object();
+  top.set("shallow", ranked_to_js(snap, a.top_shallow));
+  top.set("deep", ranked_to_js(snap, a.top_deep));
+  top.set("retained", have_dom ? ranked_to_js(snap, a.top_retained) : val::null());
+  out.set("top", top);
+  return out;
+}
+
+val analyze_bytes(std::uintptr_t address, std::size_t size, const val& options, snapshot* kept,
+                  analysis* kept_analysis) {
+  std::vector<diagnostic> errors;
+  analysis_options opts = options_from_js(options, errors);
+  if (!errors.empty()) return failure_to_js(errors);
+  auto snap = read_snapshot({reinterpret_cast<const std::uint8_t*>(address), size});
+  if (!snap) return failure_to_js(snap.errors());
+  analysis a = analyze(snap.value(), opts);
+  val report = report_to_js(snap.value(), a);
+  if (kept_analysis) *kept_analysis = std::move(a);
+  if (kept) *kept = std::move(snap.value());
+  return report;
 }
 
 }  // namespace bytewise::wasm

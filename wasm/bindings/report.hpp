@@ -1,14 +1,15 @@
-// Conversions from core results to JavaScript values, shared by the analysis-only module
-// (bytewise-core, for Node and workers) and the app module (bytewise-app, with ImGui).
+// Conversions between core results and JavaScript values, shared by the analysis-only
+// module (bytewise-core, for Node and workers) and the app module (bytewise-app).
 #pragma once
 
+#include <bytewise/analysis.hpp>
 #include <bytewise/result.hpp>
-#include <bytewise/sizes.hpp>
 #include <bytewise/snapshot.hpp>
 
 #include <emscripten/val.h>
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace bytewise::wasm {
@@ -16,13 +17,21 @@ namespace bytewise::wasm {
 // { ok: false, errors: [{ code, offset, message }] }   (offset is null when unknown)
 emscripten::val failure_to_js(const std::vector<diagnostic>& errors);
 
-// { ok: true, platform: {...}, capture: {...}, nodeCount, edgeCount,
-//   roots: [{ name, node, type, address, shallow, deep, objects }], total: { deep, objects } }
-// Byte counts are JS numbers: exact up to 2^53 bytes.
-emscripten::val report_to_js(const snapshot& snap, const root_sizes& sizes);
+// Reads analysis options from a JS object (missing fields keep their defaults):
+//   { includeInterpreterShared, followTypes, followModules, followGlobals, followCode,
+//     topN, retained }
+// Unknown fields or wrong types are reported in `errors`.
+analysis_options options_from_js(const emscripten::val& options, std::vector<diagnostic>& errors);
 
-// Reads `size` bytes at `address` in this module's memory (written there by JS through
-// _malloc and HEAPU8.set) without copying them again.
-std::span<const std::uint8_t> bytes_at(std::uintptr_t address, std::size_t size);
+// { ok: true, platform, capture, policy, nodeCount, edgeCount, roots: [...], total,
+//   types, cycles, repeated, top: { shallow, deep, retained } }. docs/report.md lists
+// every field. Byte counts are JS numbers: exact up to 2^53 bytes.
+emscripten::val report_to_js(const snapshot& snap, const analysis& a);
+
+// Reads and analyses snapshot bytes at `address` in this module's memory (written there
+// by JS through _malloc and HEAPU8.set); on success stores the snapshot in `*kept` when
+// it is not null.
+emscripten::val analyze_bytes(std::uintptr_t address, std::size_t size, const emscripten::val& options,
+                              snapshot* kept = nullptr, analysis* kept_analysis = nullptr);
 
 }  // namespace bytewise::wasm

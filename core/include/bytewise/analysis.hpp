@@ -1,0 +1,41 @@
+// bytewise/analysis.hpp: every analysis of one snapshot under one policy, in one call.
+//
+// This is what the page, the Node API and the tests read their numbers from:
+//   auto a = bytewise::analyze(snap, {.policy = {...}, .top_n = 20});
+//   a.sizes.roots[i].deep, a.dom.root_retained[i], a.types, a.cycles, a.top_deep ...
+// Cost: O(nodes + edges) for everything but the dominators (near-linear) and
+// largest_by_deep (bounded search, see breakdown.hpp).
+#pragma once
+
+#include <bytewise/breakdown.hpp>
+#include <bytewise/cycles.hpp>
+#include <bytewise/dominators.hpp>
+#include <bytewise/policy.hpp>
+#include <bytewise/sizes.hpp>
+#include <bytewise/snapshot.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace bytewise {
+
+struct analysis_options {
+  traversal_policy policy;
+  std::uint32_t top_n = 20;   // length of the top lists and of sizes.repeated
+  bool retained = true;       // compute dominators (the most expensive step)
+};
+
+struct analysis {
+  traversal_policy policy;
+  followed_graph graph;
+  components comps;
+  root_sizes sizes;
+  dominator_tree dom;  // empty when options.retained is false
+  std::vector<cycle> cycles;
+  std::vector<type_total> types;
+  std::vector<ranked_object> top_shallow, top_deep, top_retained;
+};
+
+analysis analyze(const snapshot& snap, const analysis_options& options = {});
+
+}  // namespace bytewise

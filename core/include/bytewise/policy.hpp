@@ -1,0 +1,48 @@
+// bytewise/policy.hpp: which objects and references an analysis counts.
+//
+// Every size Bytewise reports walks "ownership" references. What counts as ownership is a
+// policy, visible and switchable in the UI:
+//   - objects shared with the interpreter (immortal objects, cached small ints, interned
+//     strings) are counted by default and can be left out;
+//   - references into type objects, modules and code objects, and from functions to
+//     their globals, are not followed by default and can be.
+// follow() applies a policy once and gives every analysis the same compact graph.
+#pragma once
+
+#include <bytewise/snapshot.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace bytewise {
+
+struct traversal_policy {
+  bool include_interpreter_shared = true;  // immortal, cached small ints, interned str
+  bool follow_types = false;               // into type objects (and object -> type edges)
+  bool follow_modules = false;             // into module objects
+  bool follow_globals = false;             // function -> globals edges
+  bool follow_code = false;                // into code objects (and function -> code edges)
+};
+
+// True for objects the interpreter shares with every program: immortal objects, cached
+// small ints and interned strings.
+bool shared_with_interpreter(const object_graph& g, std::uint32_t node);
+
+inline constexpr std::uint32_t no_node = 0xFFFF'FFFFu;
+
+// The snapshot as a policy sees it. Node indices are the snapshot's; nodes the policy
+// leaves out have `counted[n] == 0` and no edges in or out.
+struct followed_graph {
+  std::vector<std::uint8_t> counted;     // per node: 1 if the policy counts it
+  std::vector<std::uint32_t> offsets;    // node_count + 1, CSR over `targets`
+  std::vector<std::uint32_t> targets;    // followed edges' targets
+  std::vector<std::uint32_t> root_nodes;  // per snapshot root: its node, or no_node if left out
+
+  std::uint32_t node_count() const { return static_cast<std::uint32_t>(counted.size()); }
+  std::uint32_t edge_count() const { return static_cast<std::uint32_t>(targets.size()); }
+};
+
+// Cost: O(nodes + edges).
+followed_graph follow(const snapshot& snap, const traversal_policy& policy);
+
+}  // namespace bytewise

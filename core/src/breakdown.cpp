@@ -1,0 +1,139 @@
+#include <bytewise/breakdown.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <string_view>
+#include <unordered_map>
+
+namespace bytewise {
+namespace {
+
+template <typename Key>
+std::vector<ranked_object> top_n(const components& comps, std::uint32_t n, Key&& bytes_of) {
+  std::vector<ranked_object> all;
+  all.reserve(comps.nodes.size());
+  for (std::uint32_t v : comps.nodes) all.push_back({v, bytes_of(v), true});
+  auto better = [](const ranked_object& a, const ranked_object& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : a.node < b.node;
+  };
+  std::size_t keep = std::min<std::size_t>(n, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(), better);
+  all.resize(keep);
+  return all;
+}
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
+  return a > std::numeric_limits<std::uint64_t>::max() - b ? std::numeric_limits<std::uint64_t>::max()
+                                                           : a + b;
+}
+
+}  // namespace
+
+std::vector<type_total> totals_by_type(const snapshot& snap, const components& comps) {
+  const object_graph& g = snap.graph;
+  std::unordered_map<std::string_view, std::size_t> index;
+  std::vector<type_total> out;
+  for (std::uint32_t v : comps.nodes) {
+    std::string_view name = snap.strings.get(g.type[v], "?");
+    auto [it, fresh] = index.try_emplace(name, out.size());
+    if (fresh) out.push_back({std::string(name), 0, 0});
+    out[it->second].objects += 1;
+    out[it->second].bytes += g.shallow[v];
+  }
+  std::sort(out.begin(), out.end(), [](const type_total& a, const type_total& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : a.type < b.type;
+  });
+  return out;
+}
+
+std::vector<ranked_object> largest_by_shallow(const snapshot& snap, const components& comps,
+                                              std::uint32_t n) {
+  return top_n(comps, n, [&](std::uint32_t v) { return snap.graph.shallow[v]; });
+}
+
+std::vector<ranked_object> largest_by_retained(const dominator_tree& dom, const components& comps,
+                                               std::uint32_t n) {
+  return top_n(comps, n, [&](std::uint32_t v) { return dom.retained[v]; });
+}
+
+std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_graph& g,
+                                           const components& comps, std::uint32_t n,
+                                           std::uint64_t work_limit) {
+  const std::uint32_t count = comps.count();
+  if (work_limit == 0) work_limit = 16 * (std::uint64_t{g.node_count()} + g.edge_count() + 1);
+
+  // The condensation: each component's bytes and its distinct successor components.
+  std::vector<std::uint64_t> bytes(count, 0);
+  std::vector<std::uint32_t> succ_offsets(std::size_t{count} + 1, 0), succ;
+  std::vector<std::uint32_t> seen(count, no_node);
+  for (std::uint32_t c = 0; c < count; ++c) {
+    for (std::uint32_t i = comps.offsets[c]; i < comps.offsets[c + 1]; ++i) {
+      std::uint32_t u = comps.nodes[i];
+      bytes[c] += snap.graph.shallow[u];
+      for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
+        std::uint32_t d = comps.of[g.targets[e]];
+        if (d != c && seen[d] != c) {
+          seen[d] = c;
+          succ.push_back(d);
+        }
+      }
+    }
+    succ_offsets[c + 1] = static_cast<std::uint32_t>(succ.size());
+  }
+  // Upper bounds, sinks first: successors have lower numbers and are done already.
+  std::vector<std::uint64_t> bound(count);
+  for (std::uint32_t c = 0; c < count; ++c) {
+    std::uint64_t b = bytes[c];
+    for (std::uint32_t i = succ_offsets[c]; i < succ_offsets[c + 1]; ++i) b = saturating_add(b, bound[succ[i]]);
+    bound[c] = b;
+  }
+  std::vector<std::uint32_t> order(count);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return bound[a] != bound[b] ? bound[a] > bound[b] : a < b;
+  });
+
+  std::vector<std::uint32_t> stamp(count, no_node), stack;
+  std::uint64_t work = 0;
+  auto exact_deep = [&](std::uint32_t start) {
+    std::uint64_t total = 0;
+    stack.assign(1, start);
+    stamp[start] = start;
+    while (!stack.empty()) {
+      std::uint32_t c = stack.back();
+      stack.pop_back();
+      total += bytes[c];
+      work += 1 + succ_offsets[c + 1] - succ_offsets[c];
+      for (std::uint32_t i = succ_offsets[c]; i < succ_offsets[c + 1]; ++i) {
+        if (stamp[succ[i]] != start) {
+          stamp[succ[i]] = start;
+          stack.push_back(succ[i]);
+        }
+      }
+    }
+    return total;
+  };
+
+  std::vector<ranked_object> out;
+  auto better = [](const ranked_object& a, const ranked_object& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : a.node < b.node;
+  };
+  for (std::uint32_t c : order) {
+    if (out.size() >= n) {
+      std::partial_sort(out.begin(), out.begin() + n, out.end(), better);
+      out.resize(n);
+      if (bound[c] <= out.back().bytes) break;  // nothing left can enter the top n
+    }
+    bool exact = work < work_limit;
+    std::uint64_t deep = exact ? exact_deep(c) : bound[c];
+    for (std::uint32_t i = comps.offsets[c]; i < comps.offsets[c + 1]; ++i) {
+      out.push_back({comps.nodes[i], deep, exact});
+    }
+  }
+  std::sort(out.begin(), out.end(), better);
+  if (out.size() > n) out.resize(n);
+  return out;
+}
+
+}  // namespace bytewise
