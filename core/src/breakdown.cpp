@@ -32,14 +32,27 @@ std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
 
 std::vector<type_total> totals_by_type(const snapshot& snap, const components& comps) {
   const object_graph& g = snap.graph;
+  // Accumulate by type-name string index (few distinct values, so the array stays in
+  // cache), then merge indices that hold equal names (writers need not deduplicate).
+  struct acc {
+    std::uint64_t objects = 0, bytes = 0;
+  };
+  std::vector<acc> by_index(snap.strings.size());
+  for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+    if (comps.of[v] == no_node) continue;
+    acc& a = by_index[g.type[v]];
+    a.objects += 1;
+    a.bytes += g.shallow[v];
+  }
   std::unordered_map<std::string_view, std::size_t> index;
   std::vector<type_total> out;
-  for (std::uint32_t v : comps.nodes) {
-    std::string_view name = snap.strings.get(g.type[v], "?");
+  for (std::uint32_t i = 0; i < by_index.size(); ++i) {
+    if (by_index[i].objects == 0) continue;
+    std::string_view name = snap.strings.at(i);
     auto [it, fresh] = index.try_emplace(name, out.size());
     if (fresh) out.push_back({std::string(name), 0, 0});
-    out[it->second].objects += 1;
-    out[it->second].bytes += g.shallow[v];
+    out[it->second].objects += by_index[i].objects;
+    out[it->second].bytes += by_index[i].bytes;
   }
   std::sort(out.begin(), out.end(), [](const type_total& a, const type_total& b) {
     return a.bytes != b.bytes ? a.bytes > b.bytes : a.type < b.type;
@@ -63,24 +76,13 @@ std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_
   const std::uint32_t count = comps.count();
   if (work_limit == 0) work_limit = 16 * (std::uint64_t{g.node_count()} + g.edge_count() + 1);
 
-  // The condensation: each component's bytes and its distinct successor components.
+  // Each component's bytes; its successors come from the condensation.
   std::vector<std::uint64_t> bytes(count, 0);
-  std::vector<std::uint32_t> succ_offsets(std::size_t{count} + 1, 0), succ;
-  std::vector<std::uint32_t> seen(count, no_node);
-  for (std::uint32_t c = 0; c < count; ++c) {
-    for (std::uint32_t i = comps.offsets[c]; i < comps.offsets[c + 1]; ++i) {
-      std::uint32_t u = comps.nodes[i];
-      bytes[c] += snap.graph.shallow[u];
-      for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
-        std::uint32_t d = comps.of[g.targets[e]];
-        if (d != c && seen[d] != c) {
-          seen[d] = c;
-          succ.push_back(d);
-        }
-      }
-    }
-    succ_offsets[c + 1] = static_cast<std::uint32_t>(succ.size());
+  for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+    if (comps.of[v] != no_node) bytes[comps.of[v]] += snap.graph.shallow[v];
   }
+  const std::vector<std::uint32_t>& succ_offsets = comps.succ_offsets;
+  const std::vector<std::uint32_t>& succ = comps.succ;
   // Upper bounds, sinks first: successors have lower numbers and are done already.
   std::vector<std::uint64_t> bound(count);
   for (std::uint32_t c = 0; c < count; ++c) {

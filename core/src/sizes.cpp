@@ -1,6 +1,7 @@
-// Root sizes from reachability masks. Components are visited sinks-last (highest number
-// first), each pushing its mask of "roots that reach me" to the components it points to;
-// all objects of one component share a mask. Roots go in chunks of 64 (one bit each).
+// Root sizes from reachability masks over the condensation. Components are visited from
+// the highest number down, each pushing its mask of "roots that reach me" to the
+// components it points to; all objects of one component share a mask. Roots go in chunks
+// of 64 (one bit each).
 #include <bytewise/sizes.hpp>
 
 #include <algorithm>
@@ -9,31 +10,47 @@
 namespace bytewise {
 namespace {
 
+// One sweep over the references of every reachable object: how often the naive sum counts
+// each object, how many distinct objects refer to it, and the naive bytes each component's
+// references add. Sources go in index order, so only the targets are random accesses.
 void count_references(const snapshot& snap, const followed_graph& g, const components& comps,
-                      root_sizes& out) {
+                      std::vector<std::uint64_t>& comp_naive, root_sizes& out) {
   const std::uint32_t n = g.node_count();
-  out.references.assign(n, 0);
-  out.referrers.assign(n, 0);
-  std::vector<std::uint32_t> last_referrer(n, no_node);
+  const std::uint64_t* shallow = snap.graph.shallow.data();
+  struct counts {
+    std::uint32_t references = 0;
+    std::uint32_t referrers = 0;
+    std::uint32_t last_referrer = no_node;
+  };
+  std::vector<counts> per_node(n);
   for (std::uint32_t v : g.root_nodes) {
     if (v == no_node) continue;
-    out.references[v] += 1;
-    out.referrers[v] += 1;
+    per_node[v].references += 1;
+    per_node[v].referrers += 1;
+    out.total_naive += shallow[v];
   }
   for (std::uint32_t u = 0; u < n; ++u) {
-    if (comps.of[u] == no_node) continue;
+    const std::uint32_t c = comps.of[u];
+    if (c == no_node) continue;
+    std::uint64_t naive = 0;
     for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
-      std::uint32_t v = g.targets[e];
-      out.references[v] += 1;
-      out.total_naive += snap.graph.shallow[v];
-      if (last_referrer[v] != u) {
-        last_referrer[v] = u;
-        out.referrers[v] += 1;
+      const std::uint32_t v = g.targets[e];
+      counts& k = per_node[v];
+      naive += shallow[v];
+      k.references += 1;
+      if (k.last_referrer != u) {
+        k.last_referrer = u;
+        k.referrers += 1;
       }
     }
+    comp_naive[c] += naive;
+    out.total_naive += naive;
   }
-  for (std::uint32_t v : g.root_nodes) {
-    if (v != no_node) out.total_naive += snap.graph.shallow[v];
+  out.references.resize(n);
+  out.referrers.resize(n);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    out.references[v] = per_node[v].references;
+    out.referrers[v] = per_node[v].referrers;
   }
 }
 
@@ -65,27 +82,20 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
   out.roots.resize(root_count);
   out.several_roots.assign(g.node_count(), 0);
 
-  // Per component: bytes and objects (shared by every root that reaches it).
+  // Per component: bytes, and the naive bytes its objects' references add (both go to
+  // every root that reaches the component).
   std::vector<std::uint64_t> comp_bytes(comp_count, 0);
-  for (std::uint32_t c = 0; c < comp_count; ++c) {
-    for (std::uint32_t i = comps.offsets[c]; i < comps.offsets[c + 1]; ++i) {
-      comp_bytes[c] += graph.shallow[comps.nodes[i]];
-    }
-    out.total_deep += comp_bytes[c];
-    out.total_objects += comps.size(c);
+  for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+    if (comps.of[v] != no_node) comp_bytes[comps.of[v]] += graph.shallow[v];
   }
-  // Per component: naive bytes its objects' references add (to every root reaching it).
+  out.total_objects = comps.nodes.size();
+  for (std::uint64_t b : comp_bytes) out.total_deep += b;
   std::vector<std::uint64_t> comp_naive(comp_count, 0);
-  for (std::uint32_t u = 0; u < g.node_count(); ++u) {
-    if (comps.of[u] == no_node) continue;
-    for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
-      comp_naive[comps.of[u]] += graph.shallow[g.targets[e]];
-    }
-  }
+  count_references(snap, g, comps, comp_naive, out);
 
-  // Walks components from the highest number down (every edge points to a lower number,
-  // so a component's mask is complete when it is reached), calling visit(c, mask) for each
-  // component some root of the chunk [first, last) reaches.
+  // Walks components from the highest number down (every condensation edge points to a
+  // lower number, so a component's mask is complete when it is reached), calling
+  // visit(c, mask) for each component some root of the chunk [first, last) reaches.
   std::vector<std::uint64_t> mask(comp_count);
   auto propagate = [&](std::uint32_t first, std::uint32_t last, auto&& visit) {
     std::fill(mask.begin(), mask.end(), 0);
@@ -97,12 +107,8 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
     for (std::uint32_t c = comp_count; c-- > 0;) {
       const std::uint64_t m = mask[c];
       if (m == 0) continue;
-      for (std::uint32_t i = comps.offsets[c]; i < comps.offsets[c + 1]; ++i) {
-        std::uint32_t u = comps.nodes[i];
-        for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
-          std::uint32_t d = comps.of[g.targets[e]];
-          if (d != c) mask[d] |= m;
-        }
+      for (std::uint32_t i = comps.succ_offsets[c]; i < comps.succ_offsets[c + 1]; ++i) {
+        mask[comps.succ[i]] |= m;
       }
       visit(c, m);
     }
@@ -149,7 +155,6 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
     rs.shallow = graph.shallow[rs.node];
     rs.naive += rs.shallow;  // the variable's own reference to its object
   }
-  count_references(snap, g, comps, out);
   for (std::uint32_t v = 0; v < g.node_count(); ++v) {
     if (comps.of[v] == no_node) continue;
     out.several_roots[v] = reached[comps.of[v]] >= 2;

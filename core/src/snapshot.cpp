@@ -64,7 +64,11 @@ snapshot_builder::snapshot_builder(platform_info p) {
 }
 
 std::uint32_t snapshot_builder::string_index(std::string_view text) {
-  return snap_.strings.add(text);
+  auto it = string_ids_.find(text);
+  if (it != string_ids_.end()) return it->second;
+  std::uint32_t index = snap_.strings.add(text);
+  string_ids_.emplace(std::string(text), index);
+  return index;
 }
 
 std::uint32_t snapshot_builder::add_node(std::string_view type, std::uint64_t shallow,

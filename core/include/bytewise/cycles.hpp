@@ -21,6 +21,10 @@ struct components {
   std::vector<std::uint32_t> nodes;
   // Per component: 1 if it is a reference cycle (two or more objects, or a self-reference).
   std::vector<std::uint8_t> cyclic;
+  // The condensation: component c points to components succ[succ_offsets[c] ..
+  // succ_offsets[c + 1]), each once, all numbered below c.
+  std::vector<std::uint32_t> succ_offsets{0};
+  std::vector<std::uint32_t> succ;
 
   // Components are numbered sinks first: every followed edge between two components goes
   // from a higher number to a lower one, so walking 0, 1, 2, ... visits each component
@@ -29,8 +33,9 @@ struct components {
   std::uint32_t size(std::uint32_t c) const { return offsets[c + 1] - offsets[c]; }
 };
 
-// Tarjan's algorithm, iterative (no recursion depth limit), over the nodes reachable from
-// the graph's roots. Cost: O(nodes + edges).
+// Components of the nodes reachable from the graph's roots (Pearce's space-efficient form
+// of Tarjan's algorithm, iterative: no recursion depth limit), plus the condensation.
+// Cost: O(nodes + edges).
 components strongly_connected(const followed_graph& g);
 
 struct cycle {

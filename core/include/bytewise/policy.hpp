@@ -12,6 +12,7 @@
 #include <bytewise/snapshot.hpp>
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace bytewise {
@@ -32,14 +33,26 @@ inline constexpr std::uint32_t no_node = 0xFFFF'FFFFu;
 
 // The snapshot as a policy sees it. Node indices are the snapshot's; nodes the policy
 // leaves out have `counted[n] == 0` and no edges in or out.
+//
+// When the policy filters out nothing, `offsets` and `targets` view the snapshot's own
+// edge columns instead of copying them: keep the snapshot alive, and do not modify it,
+// while this graph is in use (moving the snapshot is fine; its buffers stay put).
 struct followed_graph {
   std::vector<std::uint8_t> counted;     // per node: 1 if the policy counts it
-  std::vector<std::uint32_t> offsets;    // node_count + 1, CSR over `targets`
-  std::vector<std::uint32_t> targets;    // followed edges' targets
+  std::span<const std::uint32_t> offsets;  // node_count + 1, CSR over `targets`
+  std::span<const std::uint32_t> targets;  // followed edges' targets
   std::vector<std::uint32_t> root_nodes;  // per snapshot root: its node, or no_node if left out
+
+  std::vector<std::uint32_t> owned_offsets, owned_targets;  // storage when filtered
 
   std::uint32_t node_count() const { return static_cast<std::uint32_t>(counted.size()); }
   std::uint32_t edge_count() const { return static_cast<std::uint32_t>(targets.size()); }
+
+  followed_graph() = default;
+  followed_graph(followed_graph&& other) noexcept { *this = std::move(other); }
+  followed_graph& operator=(followed_graph&& other) noexcept;
+  followed_graph(const followed_graph&) = delete;
+  followed_graph& operator=(const followed_graph&) = delete;
 };
 
 // Cost: O(nodes + edges).

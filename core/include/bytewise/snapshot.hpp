@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -182,6 +183,12 @@ result<snapshot> read_snapshot(std::span<const std::uint8_t> bytes);
 // (as read_snapshot would accept it); snapshot_builder makes consistent ones.
 std::vector<std::uint8_t> write_snapshot(const snapshot& snap);
 
+// Transparent hashing, so string_view lookups need no temporary std::string.
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 // Builds consistent snapshots in code: tests, fuzz seeds, tools. Edges may be added in any
 // order once their nodes exist; build() arranges them by source, keeping each node's edges
 // in insertion order.
@@ -198,6 +205,7 @@ class snapshot_builder {
   void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
                 std::string_view label);
   void add_root(std::string_view name, std::uint32_t node);
+  std::uint32_t node_count_so_far() const { return snap_.graph.node_count(); }
   capture_info& capture() { return snap_.capture; }
   snapshot build() &&;
 
@@ -205,6 +213,7 @@ class snapshot_builder {
   std::uint32_t string_index(std::string_view text);
   snapshot snap_;
   std::vector<std::pair<std::uint32_t, edge>> edges_;
+  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> string_ids_;
 };
 
 }  // namespace bytewise

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// Benchmarks, printed beside the budgets in DESIGN.md. Not part of npm test: timings
+// belong in benchmarks, with ratios to a baseline measured in the same run.
+//
+//   node tools/bench.mjs core [--callgrind]
+//
+// core: the core's analyses on a synthetic 1,000,000-object, 2,000,000-reference heap,
+// natively (Google Benchmark) and in wasm under Node (the same workload). Budgets apply to
+// wasm on the Python-like heap; the random heap is a stress case without a budget.
+// --callgrind also prints native instruction counts (stable from run to run).
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { buildNative, buildWasm, ROOT } from "./build.mjs";
+
+const BUDGETS_MS = {
+  deep_shared_per_type: 150,
+  "deep_shared_per_type + dominators_only": 400,
+};
+
+function capture(command, args, env = {}) {
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw new Error(`could not start ${command}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} failed (exit ${result.status}):\n${result.stderr}`);
+  return result.stdout;
+}
+
+function table(rows, columns) {
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join("  ");
+  return [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c])))].join("\n");
+}
+
+function nativeResults(graph) {
+  const out = capture(path.join("build", "native", "tests", "core_bench"), ["--benchmark_format=json"], {
+    BYTEWISE_BENCH_GRAPH: graph,
+  });
+  const json = JSON.parse(out);
+  return Object.fromEntries(json.benchmarks.map((b) => [b.name, b.real_time]));
+}
+
+function wasmResults() {
+  const out = capture(process.execPath, ["--no-experimental-fetch", path.join("build", "wasm", "tests", "core_bench_wasm.js")]);
+  const rows = out.trim().split("\n").map((l) => JSON.parse(l));
+  const byGraph = {};
+  for (const r of rows) (byGraph[r.graph] ??= {})[r.step] = r.ms;
+  return byGraph;
+}
+
+function callgrind() {
+  // One run of each step under callgrind is too slow for 1M objects on every step; the
+  // wasm-free native driver is the Google Benchmark binary filtered to one benchmark.
+  const steps = ["baseline_walk", "load_and_validate", "deep_shared_per_type", "dominators_only"];
+  const rows = [];
+  for (const step of steps) {
+    const out = spawnSync("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null",
+      path.join(ROOT, "build", "native", "tests", "core_bench"), `--benchmark_filter=^${step}$`,
+      "--benchmark_min_time=0.000001"], { encoding: "utf8" });
+    const match = /Collected : (\d+)/.exec(out.stderr ?? "");
+    rows.push({ step, instructions: match ? Number(match[1]).toLocaleString("en") : "n/a" });
+  }
+  return rows;
+}
+
+async function benchCore({ withCallgrind }) {
+  buildNative();
+  buildWasm();
+  const steps = ["baseline_walk", "load_and_validate", "deep_shared_per_type", "dominators_only", "largest_by_deep_20", "analyze_all"];
+  const wasm = wasmResults();
+  for (const graph of ["python_like", "random"]) {
+    const native = nativeResults(graph === "random" ? "random" : "python_like");
+    const w = wasm[graph];
+    const rows = steps.map((step) => ({
+      step,
+      "native ms": native[step].toFixed(1),
+      "wasm ms": w[step].toFixed(1),
+      "wasm / baseline": (w[step] / w.baseline_walk).toFixed(1),
+      "Mobjects/s (wasm)": (1 / w[step] * 1000).toFixed(1),
+      budget: graph === "python_like" && BUDGETS_MS[step] ? `<= ${BUDGETS_MS[step]} ms` : "",
+    }));
+    const combined = w.deep_shared_per_type + w.dominators_only;
+    rows.push({
+      step: "deep_shared_per_type + dominators_only",
+      "native ms": (native.deep_shared_per_type + native.dominators_only).toFixed(1),
+      "wasm ms": combined.toFixed(1),
+      "wasm / baseline": (combined / w.baseline_walk).toFixed(1),
+      "Mobjects/s (wasm)": (1 / combined * 1000).toFixed(1),
+      budget: graph === "python_like" ? `<= ${BUDGETS_MS["deep_shared_per_type + dominators_only"]} ms` : "",
+    });
+    console.log(`\ncore, ${graph} heap (1,000,000 objects, 2,000,000 references, 10 roots)`);
+    console.log(table(rows, ["step", "native ms", "wasm ms", "wasm / baseline", "Mobjects/s (wasm)", "budget"]));
+    if (graph === "python_like") {
+      const over = Object.entries(BUDGETS_MS).filter(([step, ms]) =>
+        (step.includes("+") ? combined : w[step]) > ms);
+      console.log(over.length ? `OVER BUDGET: ${over.map(([s]) => s).join(", ")}` : "within budget");
+    }
+  }
+  if (withCallgrind) {
+    console.log("\nnative instruction counts (callgrind, Python-like heap, includes building the heap once)");
+    console.log(table(callgrind(), ["step", "instructions"]));
+  }
+}
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { callgrind: { type: "boolean" } } });
+const what = positionals[0] ?? "core";
+if (what !== "core") {
+  process.stderr.write(`unknown benchmark "${what}": use core\n`);
+  process.exit(2);
+}
+benchCore({ withCallgrind: values.callgrind ?? false }).catch((err) => {
+  process.stderr.write(`[bench] error: ${err.message}\n`);
+  process.exit(1);
+});
