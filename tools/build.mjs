@@ -4,7 +4,8 @@
 //   node tools/build.mjs native   core + GoogleTest, natively         -> build/native
 //   node tools/build.mjs wasm     core, tests and modules with Emscripten -> build/wasm
 //   node tools/build.mjs app      wasm + the page (Vite)              -> build/site
-//   node tools/build.mjs all      all of the above
+//   node tools/build.mjs fuzz     libFuzzer targets (clang-14 + sanitizers) -> build/fuzz
+//   node tools/build.mjs all      native, wasm and app
 //
 // CMake and Ninja decide what to recompile; the page is rebuilt only when one of its
 // inputs is newer than the last build.
@@ -62,6 +63,17 @@ export function buildWasm() {
   run("cmake", ["--build", dir], EMSCRIPTEN_ENV);
 }
 
+// The libFuzzer targets: clang with sanitizers, in their own build tree.
+export function buildFuzz() {
+  const dir = path.join(BUILD, "fuzz");
+  if (!fs.existsSync(path.join(dir, "build.ninja"))) {
+    log("configuring the fuzz build (clang-14, libFuzzer, ASan, UBSan)");
+    run("cmake", ["-S", ".", "-B", dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+      "-DBYTEWISE_FUZZ=ON", "-DBYTEWISE_BUILD_TESTS=OFF"], { CC: "clang-14", CXX: "clang++-14" });
+  }
+  run("cmake", ["--build", dir, "--target", "snapshot_fuzzer"]);
+}
+
 function copyIfChanged(from, to) {
   const source = fs.statSync(from);
   if (fs.existsSync(to)) {
@@ -105,10 +117,11 @@ export async function buildTargets(targets) {
     if (target === "native") buildNative();
     else if (target === "wasm") buildWasm();
     else if (target === "app") await buildSite();
+    else if (target === "fuzz") buildFuzz();
     else if (target === "all") {
       buildNative();
       await buildSite();
-    } else throw new Error(`unknown build target "${target}": use native, wasm, app or all`);
+    } else throw new Error(`unknown build target "${target}": use native, wasm, app, fuzz or all`);
   }
 }
 

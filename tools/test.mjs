@@ -10,9 +10,14 @@
 //   wasm     the same suite compiled to wasm, run by Node (ctest)
 //   node     real Pyodide + the core wasm: sizes against the interpreter's own answers
 //   browser  the served page in Chromium: type, run, read the table, look at the canvas
+//   fuzz     libFuzzer on the snapshot reader and every analysis, 60 s (ASan, UBSan)
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { buildNative, buildSite, buildWasm, ROOT } from "./build.mjs";
+import fs from "node:fs";
+import { buildFuzz, buildNative, buildSite, buildWasm, ROOT } from "./build.mjs";
+
+/** Seconds the fuzz layer runs the snapshot fuzzer (BYTEWISE_FUZZ_SECONDS overrides). */
+const FUZZ_SECONDS = Number(process.env.BYTEWISE_FUZZ_SECONDS ?? 60);
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" });
@@ -36,6 +41,25 @@ const LAYERS = {
   browser: async () => {
     await buildSite();
     run(process.execPath, ["--test", "--test-concurrency=1", "tests/browser/"]);
+  },
+  fuzz: async () => {
+    buildFuzz();
+    // New inputs go to a scratch corpus; the committed seeds are only read. A crash
+    // leaves its input in test-artifacts/fuzz/ and fails the layer.
+    const scratch = path.join(ROOT, "build", "fuzz", "corpus");
+    const artifacts = path.join(ROOT, "test-artifacts", "fuzz");
+    fs.mkdirSync(scratch, { recursive: true });
+    fs.mkdirSync(artifacts, { recursive: true });
+    run(path.join(ROOT, "build", "fuzz", "snapshot_fuzzer"), [
+      `-max_total_time=${FUZZ_SECONDS}`,
+      "-timeout=10",
+      "-rss_limit_mb=2048",
+      "-max_len=65536",
+      "-print_final_stats=1",
+      `-artifact_prefix=${artifacts}/`,
+      scratch,
+      path.join(ROOT, "tests", "fuzz", "corpus", "snapshot"),
+    ]);
   },
 };
 

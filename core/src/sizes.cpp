@@ -10,6 +10,12 @@
 namespace bytewise {
 namespace {
 
+// The naive sum counts an object once per reference: with hostile sizes it could exceed
+// 64 bits, so it saturates. (Distinct-object sums cannot: the reader bounds the total.)
+std::uint64_t add_saturating(std::uint64_t a, std::uint64_t b) {
+  return a > ~std::uint64_t{0} - b ? ~std::uint64_t{0} : a + b;
+}
+
 // One sweep over the references of every reachable object: how often the naive sum counts
 // each object, how many distinct objects refer to it, and the naive bytes each component's
 // references add. Sources go in index order, so only the targets are random accesses.
@@ -27,7 +33,7 @@ void count_references(const snapshot& snap, const followed_graph& g, const compo
     if (v == no_node) continue;
     per_node[v].references += 1;
     per_node[v].referrers += 1;
-    out.total_naive += shallow[v];
+    out.total_naive = add_saturating(out.total_naive, shallow[v]);
   }
   for (std::uint32_t u = 0; u < n; ++u) {
     const std::uint32_t c = comps.of[u];
@@ -36,15 +42,15 @@ void count_references(const snapshot& snap, const followed_graph& g, const compo
     for (std::uint32_t e = g.offsets[u]; e < g.offsets[u + 1]; ++e) {
       const std::uint32_t v = g.targets[e];
       counts& k = per_node[v];
-      naive += shallow[v];
+      naive = add_saturating(naive, shallow[v]);
       k.references += 1;
       if (k.last_referrer != u) {
         k.last_referrer = u;
         k.referrers += 1;
       }
     }
-    comp_naive[c] += naive;
-    out.total_naive += naive;
+    comp_naive[c] = add_saturating(comp_naive[c], naive);
+    out.total_naive = add_saturating(out.total_naive, naive);
   }
   out.references.resize(n);
   out.referrers.resize(n);
@@ -129,7 +135,7 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
       for_each_root(first, m, [&](root_size& rs) {
         rs.deep += comp_bytes[c];
         rs.objects += comps.size(c);
-        rs.naive += comp_naive[c];
+        rs.naive = add_saturating(rs.naive, comp_naive[c]);
         if (shared) {
           rs.shared_bytes += comp_bytes[c];
           rs.shared_objects += comps.size(c);
@@ -153,7 +159,7 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
     rs.node = g.root_nodes[r];
     if (rs.node == no_node) continue;
     rs.shallow = graph.shallow[rs.node];
-    rs.naive += rs.shallow;  // the variable's own reference to its object
+    rs.naive = add_saturating(rs.naive, rs.shallow);  // the variable's own reference
   }
   for (std::uint32_t v = 0; v < g.node_count(); ++v) {
     if (comps.of[v] == no_node) continue;

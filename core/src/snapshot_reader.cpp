@@ -23,6 +23,8 @@ using detail::section_tag;
 // Per-column value errors beyond this many are summarised in one line.
 constexpr int max_errors_per_column = 8;
 constexpr std::size_t max_errors = 100;
+constexpr std::uint64_t max_object_size = std::uint64_t{1} << 48;
+constexpr std::uint64_t max_total_size = std::uint64_t{1} << 52;
 
 struct section {
   section_tag tag;
@@ -416,6 +418,24 @@ void reader::read_nodes(snapshot& snap) {
   }
   if (const section* s = column(detail::tag_node_size, n, 8, "shallow sizes")) {
     g.shallow = copy_column<std::uint64_t>(*s, n);
+    // Bounding the sizes keeps every sum of distinct objects exact in 64 bits and in a
+    // JavaScript number (2^53).
+    column_errors bad(*this, "snapshot.bad_size", "NSIZ");
+    std::uint64_t total = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (g.shallow[i] > max_object_size) {
+        bad.add(s->offset + std::uint64_t{i} * 8,
+                "Object " + std::to_string(i) + " claims " + std::to_string(g.shallow[i]) +
+                    " bytes; no object is larger than 2^48 bytes (256 TiB).");
+      } else {
+        total += g.shallow[i];
+      }
+    }
+    if (bad.count() == 0 && total > max_total_size) {
+      error("snapshot.bad_size", s->offset,
+            "The objects' sizes add up to " + std::to_string(total) +
+                " bytes, more than 2^52 (4 PiB). The sizes are corrupt.");
+    }
   }
   if (const section* s = column(detail::tag_node_length, n, 8, "lengths")) {
     g.length = copy_column<std::uint64_t>(*s, n);

@@ -119,6 +119,8 @@ const reader_case cases[] = {
     {"unknown node category", set_u32("NFLG", 0, 9u << 8), "snapshot.bad_node_flags", 496,
      "Object 0 has flags 0x900 with unknown bits or category. A newer probe wrote this: update "
      "Bytewise."},
+    {"an object larger than 2^48", set_u32("NSIZ", 4, 0x10000), "snapshot.bad_size", 448,
+     "Object 0 claims 281474976710700 bytes; no object is larger than 2^48 bytes (256 TiB)."},
     {"label out of range", set_u32("NLBL", 0, 10), "snapshot.bad_node_label", 512,
      "Object 0 refers to string 10, but the string table has 10 strings."},
     {"edges do not start at 0", set_u32("EOFF", 0, 1), "snapshot.bad_edge_offsets", 528,
@@ -170,6 +172,19 @@ TEST(snapshot_reader, says_when_it_stops_listing_problems) {
   EXPECT_EQ(read.errors().back().code, "snapshot.too_many_errors");
   EXPECT_EQ(read.errors().back().message, "More problems were found; only the first 100 are listed.");
   EXPECT_FALSE(read.errors().back().offset.has_value());
+}
+
+TEST(snapshot_reader, rejects_sizes_that_add_up_past_2_to_the_52) {
+  snapshot_builder b;
+  for (std::uint32_t i = 0; i < 17; ++i) b.add_node("bytearray", std::uint64_t{1} << 48, i + 1);
+  auto bytes = write_snapshot(std::move(b).build());
+  auto read = read_snapshot(bytes);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.errors()[0].code, "snapshot.bad_size");
+  EXPECT_EQ(read.errors()[0].offset, section_offset(bytes, "NSIZ"));
+  EXPECT_EQ(read.errors()[0].message,
+            "The objects' sizes add up to 4785074604081152 bytes, more than 2^52 (4 PiB). The "
+            "sizes are corrupt.");
 }
 
 TEST(snapshot_reader, summarises_a_column_with_many_bad_values) {

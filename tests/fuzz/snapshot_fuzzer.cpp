@@ -1,0 +1,43 @@
+// libFuzzer target: snapshot bytes in. Whatever the bytes, the reader must return a value
+// or diagnostics without crashing, hanging or leaking; and whatever it accepts, every
+// analysis and the diagram layout must handle, and writing it back must read again.
+//
+//   tools/test.mjs fuzz   (builds with clang++-14 -fsanitize=fuzzer,address,undefined)
+#include <bytewise/analysis.hpp>
+#include <bytewise/diagram.hpp>
+#include <bytewise/diff.hpp>
+#include <bytewise/snapshot.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto snap = bytewise::read_snapshot({data, size});
+  if (!snap) {
+    for (const auto& d : snap.errors()) {
+      if (d.code.empty() || d.message.empty()) std::abort();
+    }
+    return 0;
+  }
+  bytewise::analysis_options everything;
+  everything.policy.follow_types = everything.policy.follow_modules = true;
+  everything.policy.follow_globals = everything.policy.follow_code = true;
+  bytewise::analysis_options shared_left_out;
+  shared_left_out.policy.include_interpreter_shared = false;
+  for (const auto& options : {bytewise::analysis_options{}, everything, shared_left_out}) {
+    bytewise::analysis a = bytewise::analyze(snap.value(), options);
+    if (a.sizes.roots.size() != snap->roots.size()) std::abort();
+    for (const auto& r : a.sizes.roots) {
+      if (r.deep > a.sizes.total_deep || r.naive < r.shallow) std::abort();
+    }
+    bytewise::diagram d = bytewise::layout_overview(snap.value(), a.sizes);
+    for (const auto& arrow : d.arrows) {
+      if (arrow.from >= d.boxes.size() || arrow.to >= d.boxes.size()) std::abort();
+    }
+  }
+  auto again = bytewise::read_snapshot(bytewise::write_snapshot(snap.value()));
+  if (!again) std::abort();
+  auto diff = bytewise::diff_snapshots(snap.value(), again.value());
+  if (diff.appeared.objects != 0 && diff.net_bytes == 0 && diff.freed.objects == 0) std::abort();
+  return 0;
+}
