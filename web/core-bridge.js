@@ -53,6 +53,37 @@ export function analyzeSnapshot(module, bytes, { method = "analyze", options = {
   }
 }
 
+/**
+ * Compares two snapshots of the same program: what appeared, was freed, grew, shrank.
+ * @param {object} module an instantiated bytewise-core module
+ * @param {Uint8Array} before
+ * @param {Uint8Array} after
+ * @param {object} [options] the policy part of the analysis options, and topN
+ */
+export function diffSnapshots(module, before, after, options = {}) {
+  for (const [name, bytes] of [["before", before], ["after", after]]) {
+    if (!(bytes instanceof Uint8Array)) {
+      return {
+        ok: false,
+        errors: [{ code: "api.bad_argument", offset: null, message: `Expected the ${name} snapshot as a Uint8Array, got ${describe(bytes)}.` }],
+      };
+    }
+  }
+  const a = module._malloc(Math.max(before.length, 1));
+  const b = module._malloc(Math.max(after.length, 1));
+  try {
+    if (!a || !b) {
+      return { ok: false, errors: [{ code: "api.out_of_memory", offset: null, message: "The core could not reserve memory for the two snapshots." }] };
+    }
+    module.HEAPU8.set(before, a);
+    module.HEAPU8.set(after, b);
+    return module.diff(a, before.length, b, after.length, options);
+  } finally {
+    if (a) module._free(a);
+    if (b) module._free(b);
+  }
+}
+
 function describe(value) {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;

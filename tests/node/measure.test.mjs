@@ -3,7 +3,7 @@
 // sys.getsizeof for shallow, and an independent Python walk (reference_sizes.py) for deep.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { analyzeSnapshot } from "../../web/core-bridge.js";
+import { analyzeSnapshot, diffSnapshots } from "../../web/core-bridge.js";
 import { runAndCapture } from "../../web/python-runner.js";
 import { openSession } from "./pyodide-session.mjs";
 
@@ -210,5 +210,42 @@ describe("analysis options and derived sizes", () => {
     assert.equal(words.naive - words.deep, 3 * sSize);
     const repeated = report.repeated.find((r) => r.type === "str");
     assert.equal(repeated.times, 5, "four slots and the variable s");
+  });
+});
+
+describe("diff of two captures of one program", () => {
+  test("names what appeared, grew and was freed between them", () => {
+    const { pyodide, core } = session;
+    const fn = pyodide.runPython(`
+import bytewise_runner, bytewise_probe
+def _two_captures():
+    ns, error = bytewise_runner.run_program("xs = [0.5]\\ngone = {'k': 1.5}\\n")
+    before = bytewise_probe.capture_namespace(ns)
+    exec("xs.extend(float(k) for k in range(20))\\ndel gone\\n", ns)
+    after = bytewise_probe.capture_namespace(ns)
+    return before, after
+_two_captures`);
+    const result = fn();
+    fn.destroy();
+    const before = result.get(0).toJs();
+    const after = result.get(1).toJs();
+    result.destroy();
+    const d = diffSnapshots(core, before, after);
+    assert.equal(d.ok, true, JSON.stringify(d.errors));
+    assert.equal(d.appeared.objects, 20, "twenty new floats");
+    assert.equal(d.appeared.bytes, 20 * 16);
+    assert.equal(d.grew.objects, 1, "the list grew");
+    assert.ok(d.grew.bytes > 0);
+    assert.ok(d.freed.objects >= 2, "the dict and its float");
+    const list = d.largest.find((c) => c.type === "list");
+    assert.equal(list.kind, "grew");
+    assert.equal(list.afterBytes - list.beforeBytes, d.grew.bytes);
+  });
+
+  test("a bad snapshot is named", () => {
+    const good = runAndCapture(session.pyodide, "x = 1").snapshot;
+    const d = diffSnapshots(session.core, good, new Uint8Array(4));
+    assert.equal(d.ok, false);
+    assert.match(d.errors[0].message, /^In the after snapshot: /);
   });
 });

@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <bytewise/diagram.hpp>
+#include <bytewise/diff.hpp>
 
 #include <string>
 
@@ -233,6 +234,50 @@ val analyze_bytes(std::uintptr_t address, std::size_t size, const val& options, 
   if (kept_analysis) *kept_analysis = std::move(a);
   if (kept) *kept = std::move(snap.value());
   return report;
+}
+
+val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after,
+               std::size_t after_size, const val& options) {
+  std::vector<diagnostic> errors;
+  analysis_options opts = options_from_js(options, errors);
+  if (!errors.empty()) return failure_to_js(errors);
+  auto a = read_snapshot({reinterpret_cast<const std::uint8_t*>(before), before_size});
+  auto b = read_snapshot({reinterpret_cast<const std::uint8_t*>(after), after_size});
+  for (auto [which, r] : {std::pair{"before", &a}, std::pair{"after", &b}}) {
+    if (r->ok()) continue;
+    for (diagnostic d : r->errors()) {
+      d.message = std::string("In the ") + which + " snapshot: " + d.message;
+      errors.push_back(std::move(d));
+    }
+  }
+  if (!errors.empty()) return failure_to_js(errors);
+  snapshot_diff d = diff_snapshots(a.value(), b.value(), opts.policy, opts.top_n);
+  val out = val::object();
+  out.set("ok", true);
+  auto total = [](const change_total& t) {
+    val o = val::object();
+    o.set("objects", num(t.objects));
+    o.set("bytes", num(t.bytes));
+    return o;
+  };
+  out.set("appeared", total(d.appeared));
+  out.set("freed", total(d.freed));
+  out.set("grew", total(d.grew));
+  out.set("shrank", total(d.shrank));
+  out.set("unchanged", total(d.unchanged));
+  out.set("netBytes", static_cast<double>(d.net_bytes));
+  static constexpr const char* kinds[] = {"appeared", "freed", "grew", "shrank"};
+  val largest = val::array();
+  for (const object_change& c : d.largest) {
+    const bool gone = c.kind == change_kind::freed;
+    val item = object_to_js(gone ? a.value() : b.value(), gone ? c.before : c.after);
+    item.set("kind", kinds[static_cast<int>(c.kind)]);
+    item.set("beforeBytes", num(c.before_bytes));
+    item.set("afterBytes", num(c.after_bytes));
+    largest.call<void>("push", item);
+  }
+  out.set("largest", largest);
+  return out;
 }
 
 }  // namespace bytewise::wasm

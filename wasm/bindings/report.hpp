@@ -34,4 +34,10 @@ emscripten::val report_to_js(const snapshot& snap, const analysis& a);
 emscripten::val analyze_bytes(std::uintptr_t address, std::size_t size, const emscripten::val& options,
                               snapshot* kept = nullptr, analysis* kept_analysis = nullptr);
 
+// Compares two snapshots (bytes at two addresses): { ok: true, appeared, freed, grew,
+// shrank, unchanged: { objects, bytes }, netBytes, largest: [{ kind, type, address,
+// beforeBytes, afterBytes }] }, or a failure naming which snapshot ("before"/"after").
+emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after,
+                           std::size_t after_size, const emscripten::val& options);
+
 }  // namespace bytewise::wasm
