@@ -19,6 +19,8 @@
 #include <bytewise/analysis.hpp>
 #include <bytewise/snapshot.hpp>
 
+#include "../core/graph_helpers.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -32,24 +34,10 @@ struct workload_size {
   std::uint32_t roots = 10;
 };
 
-// xorshift64*: the same sequence on every platform.
-class xorshift {
- public:
-  explicit xorshift(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    state_ ^= state_ >> 12;
-    state_ ^= state_ << 25;
-    state_ ^= state_ >> 27;
-    return state_ * 0x2545F4914F6CDD1Dull;
-  }
-  std::uint32_t below(std::uint64_t n) { return static_cast<std::uint32_t>(next() % n); }
-
- private:
-  std::uint64_t state_;
-};
+using xorshift = testing::rng;  // the same sequence on every platform
 
 inline snapshot python_like_heap(workload_size size = {}) {
-  xorshift rng(0x9E3779B97F4A7C15ull);
+  xorshift rng(1);
   snapshot_builder b;
   std::uint64_t address = 0x10000;
   std::uint32_t edges = 0;
@@ -152,7 +140,7 @@ inline snapshot python_like_heap(workload_size size = {}) {
 }
 
 inline snapshot random_heap(workload_size size = {}) {
-  xorshift rng(0x9E3779B97F4A7C15ull);
+  xorshift rng(1);
   auto below = [&](std::uint64_t n) { return rng.below(n); };
   static constexpr const char* types[] = {"list", "dict", "str", "int", "tuple", "float", "Node", "bytes"};
   const std::uint32_t n = size.nodes;

@@ -26,15 +26,8 @@ TEST(retained, of_a_chain_is_everything_below) {
 }
 
 TEST(retained, of_a_diamond_side_excludes_the_shared_bottom) {
-  snapshot_builder b;
-  auto top = b.add_node("list", 10, 1), left = b.add_node("list", 20, 2);
-  auto right = b.add_node("list", 40, 3), bottom = b.add_node("str", 80, 4);
-  b.add_edge(top, left, edge_kind::index, 0u);
-  b.add_edge(top, right, edge_kind::index, 1u);
-  b.add_edge(left, bottom, edge_kind::index, 0u);
-  b.add_edge(right, bottom, edge_kind::index, 0u);
-  b.add_root("top", top);
-  analysis x = analyze(std::move(b).build());
+  auto [snap, top, left, right, bottom] = testing::diamond();
+  analysis x = analyze(snap);
   EXPECT_EQ(x.dom.retained[left], 20u);
   EXPECT_EQ(x.dom.retained[right], 40u);
   EXPECT_EQ(x.dom.retained[top], 150u);
@@ -70,16 +63,10 @@ TEST(retained, leaves_out_what_another_root_also_reaches) {
 }
 
 TEST(retained, of_a_cycle_member_holds_the_rest_when_it_is_the_only_way_in) {
-  snapshot_builder b;
-  auto x = b.add_node("dict", 100, 1), y = b.add_node("dict", 200, 2), z = b.add_node("dict", 300, 3);
-  b.add_edge(x, y, edge_kind::dict_value, "'next'");
-  b.add_edge(y, z, edge_kind::dict_value, "'next'");
-  b.add_edge(z, x, edge_kind::dict_value, "'next'");
-  b.add_root("x", x);
-  analysis a = analyze(std::move(b).build());
-  EXPECT_EQ(a.dom.retained[x], 600u);
-  EXPECT_EQ(a.dom.retained[y], 500u);
-  EXPECT_EQ(a.dom.retained[z], 300u);
+  analysis a = analyze(testing::cycle_of_three(false));
+  EXPECT_EQ(a.dom.retained[0], 600u);
+  EXPECT_EQ(a.dom.retained[1], 500u);
+  EXPECT_EQ(a.dom.retained[2], 300u);
 }
 
 TEST(retained, equals_deleting_and_counting_on_random_graphs) {

@@ -26,6 +26,35 @@ class rng {
   std::uint64_t state_;
 };
 
+// top -> left, top -> right, left -> bottom, right -> bottom; sizes 10, 20, 40, 80.
+struct diamond_graph {
+  snapshot snap;
+  std::uint32_t top, left, right, bottom;
+};
+inline diamond_graph diamond() {
+  snapshot_builder b;
+  auto top = b.add_node("list", 10, 1), left = b.add_node("list", 20, 2);
+  auto right = b.add_node("list", 40, 3), bottom = b.add_node("str", 80, 4);
+  b.add_edge(top, left, edge_kind::index, 0u);
+  b.add_edge(top, right, edge_kind::index, 1u);
+  b.add_edge(left, bottom, edge_kind::index, 0u);
+  b.add_edge(right, bottom, edge_kind::index, 0u);
+  b.add_root("top", top);
+  return {std::move(b).build(), top, left, right, bottom};
+}
+
+// x -> y -> z -> x (dicts of 100, 200, 300 bytes), rooted at x and, optionally, at z.
+inline snapshot cycle_of_three(bool also_root_z) {
+  snapshot_builder b;
+  auto x = b.add_node("dict", 100, 1), y = b.add_node("dict", 200, 2), z = b.add_node("dict", 300, 3);
+  b.add_edge(x, y, edge_kind::dict_value, "'next'");
+  b.add_edge(y, z, edge_kind::dict_value, "'next'");
+  b.add_edge(z, x, edge_kind::dict_value, "'next'");
+  b.add_root("x", x);
+  if (also_root_z) b.add_root("z", z);
+  return std::move(b).build();
+}
+
 // A random snapshot: up to `max_nodes` objects, random references (self-loops and
 // parallel edges included), 1..4 roots (sometimes naming the same object), sizes 1..100.
 inline snapshot random_snapshot(std::uint64_t seed, std::uint32_t max_nodes = 30) {

@@ -48,16 +48,8 @@ TEST(deep_size, counts_a_shared_string_once_and_naive_counts_it_per_reference) {
 }
 
 TEST(deep_size, of_a_diamond_counts_the_bottom_once) {
-  // top -> left, top -> right, left -> bottom, right -> bottom
-  snapshot_builder b;
-  auto top = b.add_node("list", 10, 1), left = b.add_node("list", 20, 2);
-  auto right = b.add_node("list", 40, 3), bottom = b.add_node("str", 80, 4);
-  b.add_edge(top, left, edge_kind::index, 0u);
-  b.add_edge(top, right, edge_kind::index, 1u);
-  b.add_edge(left, bottom, edge_kind::index, 0u);
-  b.add_edge(right, bottom, edge_kind::index, 0u);
-  b.add_root("top", top);
-  analysis a = analyze(std::move(b).build());
+  auto [snap, top, left, right, bottom] = testing::diamond();
+  analysis a = analyze(snap);
   EXPECT_EQ(a.sizes.roots[0].deep, 150u);
   EXPECT_EQ(a.sizes.roots[0].objects, 4u);
   EXPECT_EQ(a.sizes.roots[0].naive, 10u + 20u + 40u + 80u + 80u);
@@ -83,14 +75,7 @@ TEST(deep_size, of_a_self_loop_counts_the_object_once) {
 }
 
 TEST(deep_size, of_a_cycle_of_three) {
-  snapshot_builder b;
-  auto x = b.add_node("dict", 100, 1), y = b.add_node("dict", 200, 2), z = b.add_node("dict", 300, 3);
-  b.add_edge(x, y, edge_kind::dict_value, "'next'");
-  b.add_edge(y, z, edge_kind::dict_value, "'next'");
-  b.add_edge(z, x, edge_kind::dict_value, "'next'");
-  b.add_root("x", x);
-  b.add_root("z", z);
-  analysis a = analyze(std::move(b).build());
+  analysis a = analyze(testing::cycle_of_three(true));
   for (const root_size& r : a.sizes.roots) {
     EXPECT_EQ(r.deep, 600u);
     EXPECT_EQ(r.objects, 3u);
