@@ -137,7 +137,7 @@ function finishRun() {
 
 async function showResult(message) {
   finishRun();
-  if (message.error) appendOutput(message.error, "stderr");
+  if (message.error) appendOutput(message.error.traceback, "stderr");
   let canvas;
   try {
     canvas = await canvasReady;

@@ -22,30 +22,55 @@ export function installModules(pyodide, modules) {
   );
 }
 
+/** Python modules the worker and the tests install, by module name -> file in web/py. */
+export const PYTHON_MODULES = ["bytewise_edges", "bytewise_probe", "bytewise_tracing", "bytewise", "bytewise_runner"];
+
 /**
- * Runs `code` as __main__ and captures its user-defined globals.
+ * @typedef {{ type: string, message: string, traceback: string }} PythonError
+ * @typedef {{ snapshot: Uint8Array, error: PythonError | null, tracemalloc: object | null,
+ *             runMs: number, captureMs: number }} RunResult
+ */
+
+/**
+ * Runs `code` as __main__ and captures its variables.
  * @param {import("pyodide").PyodideInterface} pyodide
  * @param {string} code
- * @returns {{ snapshot: Uint8Array, error: string | null, runMs: number }}
+ * @param {object} [options] object_cap, edge_cap, roots, follow_types, follow_modules,
+ *   follow_globals, follow_code, tracemalloc (Python names; see bytewise_runner.py)
+ * @returns {RunResult}
  */
-export function runAndCapture(pyodide, code) {
+export function runAndCapture(pyodide, code, options = {}) {
   const runner = pyodide.pyimport("bytewise_runner");
-  const started = performance.now();
+  const pyOptions = pyodide.toPy(options);
   let result;
   try {
-    result = runner.run_and_capture(code);
+    result = runner.run_and_capture(code, pyOptions);
   } finally {
+    pyOptions.destroy();
     runner.destroy();
   }
   try {
-    const snapshotProxy = result.get(0);
-    const error = result.get(1);
+    const snapshotProxy = result.get("snapshot");
     // One copy out of Pyodide's heap: views into it detach when the heap grows.
     const copied = snapshotProxy.toJs();
     snapshotProxy.destroy();
     // The caller may transfer snapshot.buffer: make sure it holds exactly the snapshot.
     const snapshot = copied.byteLength === copied.buffer.byteLength ? copied : copied.slice();
-    return { snapshot, error: error ?? null, runMs: performance.now() - started };
+    const plain = (key) => {
+      const value = result.get(key);
+      if (value === undefined || value === null) return null;
+      if (typeof value !== "object") return value;
+      const js = value.toJs({ dict_converter: Object.fromEntries });
+      value.destroy();
+      return js;
+    };
+    return {
+      snapshot,
+      error: plain("error"),
+      tracemalloc: plain("tracemalloc"),
+      runMs: result.get("run_ms"),
+      captureMs: result.get("capture_ms"),
+    };
   } finally {
     result.destroy();
   }

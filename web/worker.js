@@ -5,9 +5,20 @@
 // Messages out: { type: "progress", stage, fraction }  { type: "ready", python, pyodide }
 //               { type: "output", stream, text }        { type: "result", id, snapshot,
 //               error, runMs }   { type: "failed", message }
+import userSource from "./py/bytewise.py?raw";
+import edgesSource from "./py/bytewise_edges.py?raw";
 import probeSource from "./py/bytewise_probe.py?raw";
 import runnerSource from "./py/bytewise_runner.py?raw";
+import tracingSource from "./py/bytewise_tracing.py?raw";
 import { installModules, runAndCapture } from "./python-runner.js";
+
+const MODULES = {
+  bytewise: userSource,
+  bytewise_edges: edgesSource,
+  bytewise_probe: probeSource,
+  bytewise_runner: runnerSource,
+  bytewise_tracing: tracingSource,
+};
 
 /** Output beyond this many bytes per run is dropped, with a visible note. */
 const OUTPUT_LIMIT_BYTES = 200_000;
@@ -59,7 +70,7 @@ async function init(pyodideUrl) {
   post({ type: "progress", stage: "Loading the probe", fraction: 0.9 });
   pyodide.setStdout(makeWriter("stdout"));
   pyodide.setStderr(makeWriter("stderr"));
-  installModules(pyodide, { bytewise_probe: probeSource, bytewise_runner: runnerSource });
+  installModules(pyodide, MODULES);
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
   post({ type: "ready", python, pyodide: pyodide.version });
 }

@@ -32,6 +32,7 @@ struct edge_rules {
     for (bool& k : kind_followed) k = true;
     for (bool& c : category_followed) c = true;
     kind_followed[static_cast<int>(edge_kind::type)] = p.follow_types;
+    kind_followed[static_cast<int>(edge_kind::definition)] = p.follow_types;
     kind_followed[static_cast<int>(edge_kind::globals)] = p.follow_globals;
     kind_followed[static_cast<int>(edge_kind::code)] = p.follow_code;
     category_followed[static_cast<int>(node_category::type_object)] = p.follow_types;

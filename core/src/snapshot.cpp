@@ -28,6 +28,7 @@ std::string_view to_string(edge_kind kind) {
     case edge_kind::type: return "type";
     case edge_kind::globals: return "globals";
     case edge_kind::code: return "code";
+    case edge_kind::definition: return "definition";
   }
   return "unknown";
 }

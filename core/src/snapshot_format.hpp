@@ -39,6 +39,7 @@ inline constexpr section_tag tag_edge_target{{'E', 'T', 'G', 'T'}};
 inline constexpr section_tag tag_edge_kind{{'E', 'K', 'N', 'D'}};
 inline constexpr section_tag tag_edge_label{{'E', 'L', 'B', 'L'}};
 inline constexpr section_tag tag_roots{{'R', 'O', 'O', 'T'}};
+inline constexpr section_tag tag_diagnostics{{'D', 'I', 'A', 'G'}};  // optional, 1.1
 
 // META field offsets (format 1.0).
 namespace meta {
@@ -65,7 +66,8 @@ inline constexpr std::uint32_t reserved = 52;
 inline constexpr std::uint16_t flag_truncated = 1u << 0;
 inline constexpr std::uint16_t flag_small_ints_probed = 1u << 1;
 inline constexpr std::uint16_t flag_free_threaded = 1u << 2;
-inline constexpr std::uint16_t known_flags = 0x7u;
+inline constexpr std::uint16_t flag_interned_known = 1u << 3;
+inline constexpr std::uint16_t known_flags = 0xFu;
 }  // namespace meta
 
 template <typename T>

@@ -151,6 +151,7 @@ class reader {
   void read_nodes(snapshot& snap);
   void read_edges(snapshot& snap);
   void read_roots(snapshot& snap);
+  void read_diagnostics(snapshot& snap);
 
   std::span<const std::uint8_t> bytes_;
   std::vector<diagnostic> errors_;
@@ -307,6 +308,7 @@ bool reader::read_meta(snapshot& snap) {
   c.truncated = (flags & mf::flag_truncated) != 0;
   c.small_ints_probed = (flags & mf::flag_small_ints_probed) != 0;
   p.free_threaded = (flags & mf::flag_free_threaded) != 0;
+  c.interned_known = (flags & mf::flag_interned_known) != 0;
   c.small_int_min = load<std::int32_t>(m + mf::small_int_min);
   c.small_int_max = load<std::int32_t>(m + mf::small_int_max);
   c.object_cap = load<std::uint32_t>(m + mf::object_cap);
@@ -554,6 +556,40 @@ void reader::read_roots(snapshot& snap) {
   }
 }
 
+// DIAG (optional): u32 count, then per entry u32 node (or none), u32 code, u32 message.
+void reader::read_diagnostics(snapshot& snap) {
+  const section* s = find(detail::tag_diagnostics);
+  if (!s) return;
+  if (s->size < 4) {
+    error("snapshot.bad_diagnostics", s->offset, "Section DIAG is too short to hold its count.");
+    return;
+  }
+  auto count = load<std::uint32_t>(bytes_.data() + s->offset);
+  if (4 + std::uint64_t{count} * 12 != s->size) {
+    error("snapshot.bad_diagnostics", s->offset,
+          "Section DIAG lists " + std::to_string(count) + " diagnostics but is " +
+              std::to_string(s->size) + " bytes long; each takes 12 bytes after the count.");
+    return;
+  }
+  column_errors bad(*this, "snapshot.bad_diagnostics", "DIAG");
+  const std::uint32_t strings = snap.strings.size();
+  snap.diagnostics.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint64_t at = s->offset + 4 + std::uint64_t{i} * 12;
+    const std::uint8_t* p = bytes_.data() + at;
+    capture_diagnostic d{load<std::uint32_t>(p), load<std::uint32_t>(p + 4), load<std::uint32_t>(p + 8)};
+    if (d.node != no_string && d.node >= node_count_) {
+      bad.add(at, "Diagnostic " + std::to_string(i) + " concerns object " + std::to_string(d.node) +
+                      ", but there are only " + std::to_string(node_count_) + " objects.");
+    } else if (d.code >= strings || d.message >= strings) {
+      bad.add(at + 4, "Diagnostic " + std::to_string(i) + " refers to a string beyond the " +
+                          std::to_string(strings) + " in the table.");
+    } else {
+      snap.diagnostics.push_back(d);
+    }
+  }
+}
+
 result<snapshot> reader::run() {
   if (!read_header()) return std::move(errors_);
   snapshot snap;
@@ -580,6 +616,7 @@ result<snapshot> reader::run() {
   read_nodes(snap);
   read_edges(snap);
   read_roots(snap);
+  read_diagnostics(snap);
   if (!errors_.empty()) return std::move(errors_);
   return snap;
 }

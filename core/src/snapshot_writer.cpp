@@ -34,11 +34,16 @@ class byte_writer {
     };
     std::uint64_t offset =
         align(detail::header_size + sections_.size() * detail::directory_entry_size);
+    // Sections start 8-aligned; the last one ends the snapshot (no trailing padding, so
+    // any cut lands inside a section and is detected).
     std::vector<std::uint64_t> offsets;
+    std::uint64_t end = offset;
     for (const pending& s : sections_) {
       offsets.push_back(offset);
-      offset = align(offset + s.bytes.size());
+      end = offset + s.bytes.size();
+      offset = align(end);
     }
+    offset = end;
     std::vector<std::uint8_t> out(offset, 0);
     std::memcpy(out.data(), detail::snapshot_magic.data(), 8);
     detail::store<std::uint16_t>(out.data() + 8, snapshot_major_version);
@@ -89,7 +94,8 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
   m[mf::release_serial] = snap.platform.release_serial;
   std::uint16_t flags = (snap.capture.truncated ? mf::flag_truncated : 0) |
                         (snap.capture.small_ints_probed ? mf::flag_small_ints_probed : 0) |
-                        (snap.platform.free_threaded ? mf::flag_free_threaded : 0);
+                        (snap.platform.free_threaded ? mf::flag_free_threaded : 0) |
+                        (snap.capture.interned_known ? mf::flag_interned_known : 0);
   detail::store<std::uint16_t>(m + mf::capture_flags, flags);
   detail::store<std::int32_t>(m + mf::small_int_min, snap.capture.small_int_min);
   detail::store<std::int32_t>(m + mf::small_int_max, snap.capture.small_int_max);
@@ -118,6 +124,10 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
     roots.push_back(r.name);
     roots.push_back(r.node);
   }
+  std::vector<std::uint32_t> diagnostics{static_cast<std::uint32_t>(snap.diagnostics.size())};
+  for (const capture_diagnostic& d : snap.diagnostics) {
+    diagnostics.insert(diagnostics.end(), {d.node, d.code, d.message});
+  }
 
   byte_writer w;
   w.add(detail::tag_meta, std::move(meta));
@@ -133,6 +143,7 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
   w.add(detail::tag_edge_kind, std::move(kinds));
   w.add_column(detail::tag_edge_label, g.edge_label);
   w.add_column(detail::tag_roots, roots);
+  w.add_column(detail::tag_diagnostics, diagnostics);
   return w.finish();
 }
 

@@ -1,7 +1,7 @@
 // A small, fixed snapshot for reader tests, and helpers to find and patch its sections.
-// Layout of write_snapshot(small_snapshot()) (592 bytes): directory entries at 16 + 16k;
-// META 224, STRS 280 (10 strings), NADR 408, NTYP 432, NSIZ 448, NLEN 472, NFLG 496,
-// NLBL 512, EOFF 528, ETGT 544, EKND 560, ELBL 568, ROOT 584.
+// Layout of write_snapshot(small_snapshot()) (612 bytes): directory entries at 16 + 16k;
+// META 240, STRS 296 (10 strings), NADR 424, NTYP 448, NSIZ 464, NLEN 488, NFLG 512,
+// NLBL 528, EOFF 544, ETGT 560, EKND 576, ELBL 584, ROOT 600, DIAG 608.
 #pragma once
 
 #include <bytewise/snapshot.hpp>

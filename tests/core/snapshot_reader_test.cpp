@@ -31,7 +31,7 @@ class reader_diagnostic : public ::testing::TestWithParam<reader_case> {};
 TEST_P(reader_diagnostic, has_its_code_offset_and_text) {
   const reader_case& c = GetParam();
   auto bytes = write_snapshot(testing::small_snapshot());
-  ASSERT_EQ(bytes.size(), 592u) << "the fixture's layout changed: update the offsets here";
+  ASSERT_EQ(bytes.size(), 612u) << "the fixture's layout changed: update the offsets here";
   c.change(bytes);
   auto read = read_snapshot(bytes);
   ASSERT_FALSE(read.ok()) << c.title;
@@ -62,91 +62,96 @@ const reader_case cases[] = {
      "The data does not start with \"BYTEWISE\", so it is not a Bytewise snapshot. Pass the "
      "bytes the probe wrote, unchanged."},
     {"major version 2", [](auto& b) { b[8] = 2; }, "snapshot.unsupported_version", 8,
-     "The snapshot is format 2.0; this Bytewise reads format 1.x. Capture it with the probe "
+     "The snapshot is format 2.1; this Bytewise reads format 1.x. Capture it with the probe "
      "that ships with this Bytewise."},
     {"65 sections", [](auto& b) { put_u32(b, 12, 65); }, "snapshot.too_many_sections", 12,
      "The header lists 65 sections; at most 64 are allowed. The header is corrupt."},
     {"directory cut off", [](auto& b) { b.resize(100); }, "snapshot.truncated_directory", 16,
-     "The section directory needs 224 bytes but the snapshot has 100. The data was cut off: "
+     "The section directory needs 240 bytes but the snapshot has 100. The data was cut off: "
      "capture again."},
     {"reserved field set", set_entry("META", 12, 1), "snapshot.bad_directory", 28,
      "Section META has a non-zero reserved field. The directory is corrupt."},
     {"unaligned section", set_entry("META", 4, 225), "snapshot.section_out_of_bounds", 20,
      "Section META claims bytes 225..281, which is not an 8-aligned range after the directory "
-     "inside the 592-byte snapshot. The data is corrupt or cut off."},
+     "inside the 612-byte snapshot. The data is corrupt or cut off."},
     {"section past the end", set_entry("ROOT", 8, 4000), "snapshot.section_out_of_bounds", 212,
-     "Section ROOT claims bytes 584..4584, which is not an 8-aligned range after the directory "
-     "inside the 592-byte snapshot. The data is corrupt or cut off."},
+     "Section ROOT claims bytes 600..4600, which is not an 8-aligned range after the directory "
+     "inside the 612-byte snapshot. The data is corrupt or cut off."},
     {"a tag twice", rename("STRS", "META"), "snapshot.duplicate_section", 32,
      "Section META appears twice. The directory is corrupt."},
-    {"sections overlap", set_entry("NTYP", 4, 416), "snapshot.overlapping_sections", 64,
+    {"sections overlap", set_entry("NTYP", 4, 432), "snapshot.overlapping_sections", 64,
      "Sections NADR and NTYP overlap. The directory is corrupt."},
     {"ROOT missing", rename("ROOT", "RXXT"), "snapshot.missing_section", std::nullopt,
      "The required section ROOT is missing. The snapshot is incomplete: capture again."},
-    {"META too short", set_entry("META", 8, 40), "snapshot.short_meta", 224,
+    {"META too short", set_entry("META", 8, 40), "snapshot.short_meta", 240,
      "Section META is 40 bytes; format 1.0 needs at least 56. The snapshot is corrupt."},
-    {"pointer size 6", set_u8("META", 12, 6), "snapshot.bad_pointer_size", 236,
+    {"pointer size 6", set_u8("META", 12, 6), "snapshot.bad_pointer_size", 252,
      "The pointer size is 6 bytes; CPython builds have 4 (wasm32) or 8 (64-bit)."},
-    {"release level 3", set_u8("META", 16, 3), "snapshot.bad_release_level", 240,
+    {"release level 3", set_u8("META", 16, 3), "snapshot.bad_release_level", 256,
      "The Python release level byte is 3; it must be 0xA, 0xB, 0xC or 0xF (as in "
      "sys.hexversion)."},
-    {"unknown capture flag", set_u8("META", 18, 0x80), "snapshot.unknown_capture_flags", 242,
+    {"unknown capture flag", set_u8("META", 18, 0x80), "snapshot.unknown_capture_flags", 258,
      "The capture flags have unknown bits set. A newer probe wrote this: update Bytewise."},
-    {"empty small-int range", set_u32("META", 20, 300), "snapshot.bad_small_int_range", 244,
+    {"empty small-int range", set_u32("META", 20, 300), "snapshot.bad_small_int_range", 260,
      "The probed small-int range is empty (300..256). The probe's measurement is corrupt."},
-    {"unknown policy bit", set_u32("META", 32, 0x100), "snapshot.unknown_policy", 256,
+    {"unknown policy bit", set_u32("META", 32, 0x100), "snapshot.unknown_policy", 272,
      "The capture policy has unknown bits set. A newer probe wrote this: update Bytewise."},
-    {"more objects than the cap", set_u32("META", 28, 2), "snapshot.over_cap", 224,
+    {"more objects than the cap", set_u32("META", 28, 2), "snapshot.over_cap", 240,
      "The snapshot holds 3 objects but says its object cap was 2."},
-    {"string table without count", set_entry("STRS", 8, 2), "snapshot.bad_strings", 280,
+    {"string table without count", set_entry("STRS", 8, 2), "snapshot.bad_strings", 296,
      "Section STRS is too short to hold its count."},
-    {"too many strings", set_u32("STRS", 0, 1000), "snapshot.bad_strings", 280,
+    {"too many strings", set_u32("STRS", 0, 1000), "snapshot.bad_strings", 296,
      "Section STRS lists 1000 strings but is only 124 bytes long. The snapshot is corrupt."},
-    {"string ends before it starts", set_u32("STRS", 8, 0), "snapshot.bad_strings", 288,
+    {"string ends before it starts", set_u32("STRS", 8, 0), "snapshot.bad_strings", 304,
      "String 1 ends at 0, outside 4..80. The string table is corrupt."},
-    {"string not UTF-8", set_u8("STRS", 56, 0xFF), "snapshot.bad_strings", 336,
+    {"string not UTF-8", set_u8("STRS", 56, 0xFF), "snapshot.bad_strings", 352,
      "String 4 is not valid UTF-8 at its byte 1. The probe writes UTF-8 only: capture again."},
-    {"platform string out of range", set_u32("META", 36, 500), "snapshot.bad_meta_string", 260,
+    {"platform string out of range", set_u32("META", 36, 500), "snapshot.bad_meta_string", 276,
      "The implementation name refers to string 500, but the string table has 10 strings."},
     {"column of the wrong size", set_entry("NADR", 8, 16), "snapshot.bad_column_size", 56,
      "Section NADR (object ids) is 16 bytes; 3 entries of 8 bytes need 24. The counts in META "
      "and the columns disagree: the snapshot is corrupt."},
-    {"type name out of range", set_u32("NTYP", 4, 99), "snapshot.bad_type_name", 436,
+    {"type name out of range", set_u32("NTYP", 4, 99), "snapshot.bad_type_name", 452,
      "Object 1 refers to string 99, but the string table has 10 strings."},
-    {"unknown node flag", set_u32("NFLG", 8, 0x80000000u), "snapshot.bad_node_flags", 504,
+    {"unknown node flag", set_u32("NFLG", 8, 0x80000000u), "snapshot.bad_node_flags", 520,
      "Object 2 has flags 0x80000000 with unknown bits or category. A newer probe wrote this: "
      "update Bytewise."},
-    {"unknown node category", set_u32("NFLG", 0, 9u << 8), "snapshot.bad_node_flags", 496,
+    {"unknown node category", set_u32("NFLG", 0, 9u << 8), "snapshot.bad_node_flags", 512,
      "Object 0 has flags 0x900 with unknown bits or category. A newer probe wrote this: update "
      "Bytewise."},
-    {"an object larger than 2^48", set_u32("NSIZ", 4, 0x10000), "snapshot.bad_size", 448,
+    {"an object larger than 2^48", set_u32("NSIZ", 4, 0x10000), "snapshot.bad_size", 464,
      "Object 0 claims 281474976710700 bytes; no object is larger than 2^48 bytes (256 TiB)."},
-    {"label out of range", set_u32("NLBL", 0, 10), "snapshot.bad_node_label", 512,
+    {"label out of range", set_u32("NLBL", 0, 10), "snapshot.bad_node_label", 528,
      "Object 0 refers to string 10, but the string table has 10 strings."},
-    {"edges do not start at 0", set_u32("EOFF", 0, 1), "snapshot.bad_edge_offsets", 528,
+    {"edges do not start at 0", set_u32("EOFF", 0, 1), "snapshot.bad_edge_offsets", 544,
      "The first edge offset is 1; it must be 0."},
-    {"edge offsets go back", set_u32("EOFF", 4, 4), "snapshot.bad_edge_offsets", 536,
+    {"edge offsets go back", set_u32("EOFF", 4, 4), "snapshot.bad_edge_offsets", 552,
      "Edge offsets go backwards at object 1 (4 then 3)."},
     {"edge offsets stop short",
      [](auto& b) {
        for (std::uint32_t i = 1; i <= 3; ++i) put_u32(b, section_offset(b, "EOFF") + 4 * i, 2);
      },
-     "snapshot.bad_edge_offsets", 540, "The last edge offset is 2 but META counts 3 edges."},
-    {"edge to a missing object", set_u32("ETGT", 4, 912), "snapshot.bad_edge_target", 548,
+     "snapshot.bad_edge_offsets", 556, "The last edge offset is 2 but META counts 3 edges."},
+    {"edge to a missing object", set_u32("ETGT", 4, 912), "snapshot.bad_edge_target", 564,
      "Edge 1 points to object 912, but there are only 3 objects."},
-    {"unknown edge kind", set_u8("EKND", 0, 200), "snapshot.bad_edge_kind", 560,
+    {"unknown edge kind", set_u8("EKND", 0, 200), "snapshot.bad_edge_kind", 576,
      "Edge 0 has unknown kind 200. A newer probe wrote this: update Bytewise."},
     {"edge label out of range",
      [](auto& b) {
        b[section_offset(b, "EKND") + 2] = static_cast<std::uint8_t>(edge_kind::attribute);
        put_u32(b, section_offset(b, "ELBL") + 8, 77);
      },
-     "snapshot.bad_edge_label", 576,
+     "snapshot.bad_edge_label", 592,
      "Edge 2 is labelled with string 77, but the string table has 10 strings."},
-    {"root name out of range", set_u32("ROOT", 0, 10), "snapshot.bad_root", 584,
+    {"root name out of range", set_u32("ROOT", 0, 10), "snapshot.bad_root", 600,
      "Root 0 is named by string 10, which does not exist."},
-    {"root object out of range", set_u32("ROOT", 4, 3), "snapshot.bad_root", 588,
+    {"root object out of range", set_u32("ROOT", 4, 3), "snapshot.bad_root", 604,
      "Root 'x' refers to object 3, but there are only 3 objects."},
+    {"diagnostics count too large", set_u32("DIAG", 0, 5), "snapshot.bad_diagnostics", 608,
+     "Section DIAG lists 5 diagnostics but is 4 bytes long; each takes 12 bytes after the "
+     "count."},
+    {"diagnostics without count", set_entry("DIAG", 8, 2), "snapshot.bad_diagnostics", 608,
+     "Section DIAG is too short to hold its count."},
 };
 
 INSTANTIATE_TEST_SUITE_P(snapshot_reader, reader_diagnostic, ::testing::ValuesIn(cases));
@@ -172,6 +177,47 @@ TEST(snapshot_reader, says_when_it_stops_listing_problems) {
   EXPECT_EQ(read.errors().back().code, "snapshot.too_many_errors");
   EXPECT_EQ(read.errors().back().message, "More problems were found; only the first 100 are listed.");
   EXPECT_FALSE(read.errors().back().offset.has_value());
+}
+
+snapshot with_one_diagnostic() {
+  snapshot s = testing::small_snapshot();
+  s.diagnostics.push_back({2, s.strings.add("probe.sizeof_failed"), s.strings.add("It raised.")});
+  return s;
+}
+
+TEST(snapshot_reader, reads_capture_diagnostics) {
+  auto read = read_snapshot(write_snapshot(with_one_diagnostic()));
+  ASSERT_TRUE(read.ok()) << testing::all_errors(read);
+  ASSERT_EQ(read->diagnostics.size(), 1u);
+  EXPECT_EQ(read->diagnostics[0].node, 2u);
+  EXPECT_EQ(read->strings.at(read->diagnostics[0].code), "probe.sizeof_failed");
+  EXPECT_EQ(read->strings.at(read->diagnostics[0].message), "It raised.");
+}
+
+TEST(snapshot_reader, names_a_diagnostic_about_a_missing_object) {
+  auto bytes = write_snapshot(with_one_diagnostic());
+  std::uint32_t diag = section_offset(bytes, "DIAG");
+  put_u32(bytes, diag + 4, 7);
+  auto read = read_snapshot(bytes);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.errors()[0].code, "snapshot.bad_diagnostics");
+  EXPECT_EQ(read.errors()[0].offset, diag + 4u);
+  EXPECT_EQ(read.errors()[0].message, "Diagnostic 0 concerns object 7, but there are only 3 objects.");
+  put_u32(bytes, diag + 4, 0);
+  put_u32(bytes, diag + 12, 99);
+  read = read_snapshot(bytes);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.errors()[0].offset, diag + 8u);
+  EXPECT_EQ(read.errors()[0].message, "Diagnostic 0 refers to a string beyond the 12 in the table.");
+}
+
+TEST(snapshot_reader, accepts_a_format_1_0_snapshot_without_diagnostics) {
+  auto bytes = write_snapshot(testing::small_snapshot());
+  bytes[10] = 0;  // minor version 0
+  std::memcpy(bytes.data() + directory_entry(bytes, "DIAG"), "XTRA", 4);  // an unknown section
+  auto read = read_snapshot(bytes);
+  ASSERT_TRUE(read.ok()) << testing::all_errors(read);
+  EXPECT_TRUE(read->diagnostics.empty());
 }
 
 TEST(snapshot_reader, rejects_sizes_that_add_up_past_2_to_the_52) {

@@ -29,6 +29,7 @@ TEST(snapshot, round_trips_every_field) {
   EXPECT_EQ(s.platform.machine, "emscripten-wasm32");
   EXPECT_EQ(s.platform.python_version, "3.14.2 (main) [Clang 20]");
   EXPECT_TRUE(s.capture.small_ints_probed);
+  EXPECT_FALSE(s.capture.interned_known);
   EXPECT_EQ(s.capture.small_int_min, -5);
   EXPECT_EQ(s.capture.small_int_max, 256);
   EXPECT_EQ(s.capture.object_cap, 200000u);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPyodide } from "pyodide";
 import { loadCore } from "../../web/core-node.js";
-import { installModules } from "../../web/python-runner.js";
+import { installModules, PYTHON_MODULES } from "../../web/python-runner.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const read = (p) => fs.readFileSync(path.join(root, p), "utf8");
@@ -14,11 +14,9 @@ export async function openSession() {
   const started = performance.now();
   const pyodide = await loadPyodide();
   const loadMs = performance.now() - started;
-  installModules(pyodide, {
-    bytewise_probe: read("web/py/bytewise_probe.py"),
-    bytewise_runner: read("web/py/bytewise_runner.py"),
-    reference_sizes: read("tests/node/reference_sizes.py"),
-  });
+  const modules = Object.fromEntries(PYTHON_MODULES.map((m) => [m, read(`web/py/${m}.py`)]));
+  modules.reference_sizes = read("tests/node/reference_sizes.py");
+  installModules(pyodide, modules);
   const core = await loadCore();
   return { pyodide, core, loadMs };
 }

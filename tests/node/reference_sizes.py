@@ -1,33 +1,65 @@
 """An independent deep-size computation, for checking the probe + core pipeline.
 
-Written separately from web/py/bytewise_probe.py on purpose: it walks objects directly
-(no snapshot, no columns, no core) with the same policy, so a bug in either path shows
-up as a mismatch. Policy: follow list/tuple items, dict keys and values, set members, and
-for other objects what gc.get_referents reports; never follow into classes, modules or
-code objects; do not look inside functions, classes, modules, code or frames.
+Written separately from web/py/bytewise_edges.py and bytewise_probe.py on purpose: it
+walks objects directly (no snapshot, no columns, no core), so a bug in either path shows
+up as a mismatch. The ownership policy it implements, per docs:
+  * list/tuple items, dict keys and values, set members: owned;
+  * a function owns what CPython's traversal reports except its code, globals and
+    builtins; a bound method owns its __self__ (not its function); a generator owns its
+    frame's values (not its code or function);
+  * anything else owns what gc.get_referents reports (plus, for dict subclasses, the keys
+    that CPython's traversal skips);
+  * classes, modules and code objects are never entered, and references to them are
+    never followed.
 """
 
+import collections
 import gc
 import sys
 import types
 
-_NOT_ENTERED = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
-                types.CodeType, types.FrameType)
-_NOT_FOLLOWED = (type, types.ModuleType, types.CodeType)
+_NEVER = (type, types.ModuleType, types.CodeType)
+_GENERATORS = (types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)
 
 
-def _children(obj):
-    if isinstance(obj, _NOT_ENTERED):
-        return []
+def _without(items, unwanted):
+    """items minus one occurrence of each unwanted object (by identity)."""
+    drop = collections.Counter(id(u) for u in unwanted)
+    out = []
+    for item in items:
+        if drop[id(item)] > 0:
+            drop[id(item)] -= 1
+        else:
+            out.append(item)
+    return out
+
+
+def _contents(obj):
     if isinstance(obj, dict):
-        out = []
-        for key, value in dict.items(obj):
-            out.append(key)
-            out.append(value)
-        return out
+        return [x for pair in dict.items(obj) for x in pair]
     if isinstance(obj, (list, tuple, set, frozenset)):
         return list(obj)
-    return gc.get_referents(obj)
+    return []
+
+
+def children(obj):
+    """Every reference obj owns, once per reference."""
+    if isinstance(obj, _NEVER):
+        return []
+    t = type(obj)
+    if t in (list, tuple, dict, set, frozenset):
+        return _contents(obj)
+    if t is types.FunctionType:
+        return _without(gc.get_referents(obj),
+                        [obj.__code__, obj.__globals__, obj.__builtins__])
+    if t is types.MethodType:
+        return [obj.__self__]
+    if isinstance(obj, _GENERATORS):
+        code = getattr(obj, "gi_code", None) or getattr(obj, "cr_code", None) or obj.ag_code
+        return [r for r in gc.get_referents(obj)
+                if r is not code and not (isinstance(r, types.FunctionType) and r.__code__ is code)]
+    contents = _contents(obj)
+    return contents + _without(gc.get_referents(obj), contents)
 
 
 def deep(obj, seen=None):
@@ -45,8 +77,8 @@ def deep(obj, seen=None):
         seen[id(o)] = o
         total += sys.getsizeof(o)
         count += 1
-        for child in _children(o):
-            if not isinstance(child, _NOT_FOLLOWED):
+        for child in children(o):
+            if not isinstance(child, _NEVER):
                 naive += sys.getsizeof(child)
                 todo.append(child)
     return total, count, naive

@@ -56,6 +56,7 @@ val capture_to_js(const capture_info& c) {
   capture.set("smallIntsProbed", c.small_ints_probed);
   capture.set("smallIntMin", c.small_int_min);
   capture.set("smallIntMax", c.small_int_max);
+  capture.set("internedKnown", c.interned_known);
   return capture;
 }
 
@@ -213,6 +214,16 @@ val report_to_js(const snapshot& snap, const analysis& a) {
     repeated.call<void>("push", item);
   }
   out.set("repeated", repeated);
+
+  val diagnostics = val::array();
+  for (const capture_diagnostic& d : snap.diagnostics) {
+    val item = val::object();
+    item.set("code", std::string(snap.strings.at(d.code)));
+    item.set("message", std::string(snap.strings.at(d.message)));
+    if (d.node != no_string) item.set("object", object_to_js(snap, d.node));
+    diagnostics.call<void>("push", item);
+  }
+  out.set("diagnostics", diagnostics);
 
   val top = val::object();
   top.set("shallow", ranked_to_js(snap, a.top_shallow));

@@ -1,25 +1,25 @@
 """Bytewise probe: asks CPython about the objects a program made and writes a snapshot.
 
-The probe only observes. It records, for every object reachable from the roots it is
-given, what CPython itself reports (``id``, type, ``sys.getsizeof``, length, a short
-label) and the labelled references between objects, then writes them as columns in the
-binary snapshot format of docs/snapshot-format.md. All analysis happens in the C++ core.
+The probe only observes. For every object reachable from the roots it is given, it
+records what CPython itself reports (``id``, type, ``sys.getsizeof``, length, a short
+label) and the labelled references between objects (bytewise_edges.py decides which
+references an object owns), then writes them as columns in the binary snapshot format of
+docs/snapshot-format.md. All analysis happens in the C++ core.
 
 Use::
 
     import bytewise_probe
-    data = bytewise_probe.capture({"x": [1, 2, 3]})      # bytes, a format-1.0 snapshot
+    data = bytewise_probe.capture({"x": [1, 2, 3]})      # bytes, a format-1.x snapshot
     data = bytewise_probe.capture_namespace(globals())   # user-defined globals as roots
 
 Rules it follows:
   * No recursion: a breadth-first walk with an explicit queue, so a list nested 100,000
-    deep is captured like a flat one.
-  * Nothing it does may change what it measures: it keeps every object it saw alive
-    until the snapshot is written (so no id is reused), and it never reads ``__dict__``
-    of an instance (on CPython 3.13+ that creates a dict object that did not exist).
-  * It never calls user-defined ``__repr__``; labels come from builtin types only.
-  * Type objects, modules, functions' globals and code objects are recorded where a root
-    names them, but references to them are not followed (the capture policy).
+    deep is captured like a flat one. Node indices are assigned in that order.
+  * It keeps every object it saw alive until the snapshot is written, so no id is reused.
+  * It runs no user code except a class's own ``__sizeof__`` (through ``sys.getsizeof``),
+    and a failing one is reported, not fatal.
+  * Bounded: at most ``object_cap`` objects, and at most ``edge_cap`` references read from
+    any one object; the snapshot says where it stopped.
 """
 
 import array
@@ -28,22 +28,16 @@ import struct
 import sys
 import types
 
+import bytewise_edges as edges_mod
+from bytewise_edges import DEFAULT_POLICY, EDGE_DICT_KEY, EDGE_DICT_VALUE, EDGE_INDEX, Policy
+
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 0
+FORMAT_MINOR = 1
 MAGIC = b"BYTEWISE"
 NO_STRING = 0xFFFFFFFF
+NO_NODE = 0xFFFFFFFF
 DEFAULT_OBJECT_CAP = 200_000
-
-# Edge kinds (docs/snapshot-format.md, "Edge kinds").
-EDGE_INDEX = 0
-EDGE_DICT_KEY = 1
-EDGE_DICT_VALUE = 2
-EDGE_ATTRIBUTE = 3
-EDGE_SLOT = 4
-EDGE_CLOSURE_CELL = 5
-EDGE_FRAME_LOCAL = 6
-EDGE_SET_MEMBER = 7
-EDGE_OTHER = 8
+DEFAULT_EDGE_CAP = 1_000_000
 
 # Node flags and categories (docs/snapshot-format.md, "Node flags").
 FLAG_GC_TRACKED = 1 << 0
@@ -63,10 +57,11 @@ CATEGORY_FRAME = 5
 META_TRUNCATED = 1 << 0
 META_SMALL_INTS_PROBED = 1 << 1
 META_FREE_THREADED = 1 << 2
+META_INTERNED_KNOWN = 1 << 3
 
 LABEL_CHARS = 24
-_LENGTH_TYPES = (list, tuple, dict, set, frozenset, str, bytes, bytearray, array.array, range)
-_LABEL_TYPES = (int, float, complex, str, bytes, bool, type(None))
+_LENGTH_TYPES = frozenset({list, tuple, dict, set, frozenset, str, bytes, bytearray, array.array,
+                           range})
 
 
 def _u32_array():
@@ -118,7 +113,8 @@ def _immortality_test():
     return lambda o: sys.getrefcount(o) >= marker
 
 
-def _platform_facts():
+def platform_facts():
+    """The interpreter this runs in, as the snapshot header records it."""
     info = sys.version_info
     levels = {"alpha": 0xA, "beta": 0xB, "candidate": 0xC, "final": 0xF}
     runtime = "native"
@@ -173,15 +169,13 @@ def short_label(obj):
         return "%s bits" % format(obj.bit_length(), ",")
     if t is float or t is complex:
         return _shorten(repr(obj))
-    if t is str:
-        return _shorten(repr(obj[: LABEL_CHARS + 2]) if len(obj) > LABEL_CHARS else repr(obj))
-    if t is bytes:
+    if t is str or t is bytes:
         return _shorten(repr(obj[: LABEL_CHARS + 2]))
     return None
 
 
 def key_label(key):
-    """How a dict key is shown on the edge to its value."""
+    """How a dict key is shown on the edges to it and to its value."""
     label = short_label(key)
     if label is not None:
         return label
@@ -190,6 +184,16 @@ def key_label(key):
         if all(p is not None for p in parts):
             return _shorten("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")")
     return "<%s>" % type(key).__qualname__
+
+
+def _exception_text(exc):
+    """Type and message of an exception, without running a user-defined __str__."""
+    try:
+        message = BaseException.__str__(exc)
+    except Exception:  # noqa: BLE001
+        message = ""
+    name = type(exc).__qualname__
+    return "%s: %s" % (name, _shorten(message, 200)) if message else name
 
 
 # -- Capture --------------------------------------------------------------------------
@@ -210,9 +214,30 @@ class _StringTable:
         return len(self.ends) - 1
 
 
+def _category(obj):
+    if isinstance(obj, type):
+        return CATEGORY_TYPE
+    if isinstance(obj, types.ModuleType):
+        return CATEGORY_MODULE
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+        return CATEGORY_FUNCTION
+    if isinstance(obj, types.CodeType):
+        return CATEGORY_CODE
+    if isinstance(obj, types.FrameType):
+        return CATEGORY_FRAME
+    return 0
+
+
+def _builtin_sizeof(t):
+    """True when type t's __sizeof__ is CPython's own (C), so getsizeof runs no user code."""
+    return not isinstance(getattr(t, "__sizeof__", None), types.FunctionType)
+
+
 class _Capture:
-    def __init__(self, object_cap):
+    def __init__(self, object_cap, edge_cap, policy):
         self.object_cap = object_cap
+        self.edge_cap = edge_cap
+        self.policy = policy
         self.strings = _StringTable()
         self.index_of = {}  # id -> node index
         self.keep = []  # every captured object, alive until the snapshot is written
@@ -226,6 +251,8 @@ class _Capture:
         self.edge_target = _u32_array()
         self.edge_kind = bytearray()
         self.edge_label = _u32_array()
+        self.diagnostics = []  # (node or NO_NODE, code, message)
+        self.hints = {}
         self.truncated = False
         low, high, cached = probe_small_int_range()
         self.small_low, self.small_high = low, high
@@ -233,7 +260,21 @@ class _Capture:
         self.is_immortal = _immortality_test()
         self.is_interned = getattr(sys, "_is_interned", None)  # 3.13+
 
+    def diagnose(self, node, code, message):
+        self.diagnostics.append((node, code, message))
+
     # Node ------------------------------------------------------------------------
+
+    def _sizeof(self, obj, t, index):
+        try:
+            return sys.getsizeof(obj)
+        except Exception as exc:  # noqa: BLE001 - a user __sizeof__ may raise anything
+            fallback = object.__sizeof__(obj)
+            self.diagnose(index, "probe.sizeof_failed",
+                          "%s.__sizeof__ raised %s; its size is shown as object.__sizeof__, %d "
+                          "bytes. Fix or remove that __sizeof__." % (
+                              t.__qualname__, _exception_text(exc), fallback))
+            return fallback
 
     def node(self, obj):
         """Index of obj, adding it if new; None when the object cap is reached."""
@@ -264,11 +305,10 @@ class _Capture:
             flags |= FLAG_HAS_LENGTH
         category = _category(obj)
         if category:
-            flags |= category << CATEGORY_SHIFT | FLAG_NOT_FOLLOWED
-        try:
-            size = sys.getsizeof(obj)
-        except Exception:  # noqa: BLE001 - a user __sizeof__ may raise
-            size = object.__sizeof__(obj)
+            flags |= category << CATEGORY_SHIFT
+        if not edges_mod.expands(obj, self.policy):
+            flags |= FLAG_NOT_FOLLOWED
+        size = sys.getsizeof(obj) if _builtin_sizeof(t) else self._sizeof(obj, t, index)
         self.address.append(key)
         self.type.append(self.strings.add(t.__qualname__))
         self.size.append(size)
@@ -280,46 +320,44 @@ class _Capture:
 
     # Edges -----------------------------------------------------------------------
 
-    def edge(self, source, target_obj, kind, label):
-        if _is_excluded_target(target_obj):
-            return
-        target = self.node(target_obj)
-        if target is None:
-            self.flags[source] |= FLAG_TRUNCATED
-            return
-        self.edge_target.append(target)
-        self.edge_kind.append(kind)
-        self.edge_label.append(label)
-
     def expand(self, index):
         """Records the outgoing references of node `index` (called in index order)."""
         obj = self.keep[index]
         self.edge_offsets.append(len(self.edge_target))
         if self.flags[index] & FLAG_NOT_FOLLOWED:
             return
-        t = type(obj)
-        if t is list or t is tuple:
-            for i, item in enumerate(obj):
-                self.edge(index, item, EDGE_INDEX, i)
-        elif isinstance(obj, dict):
-            # dict.items of a builtin dict never runs user code; a subclass's overridden
-            # items() is bypassed.
-            for key, value in dict.items(obj):
-                label = self.strings.add(key_label(key))
-                self.edge(index, key, EDGE_DICT_KEY, label)
-                self.edge(index, value, EDGE_DICT_VALUE, label)
-        elif isinstance(obj, (set, frozenset)):
-            for member in set.__iter__(obj) if isinstance(obj, set) else frozenset.__iter__(obj):
-                self.edge(index, member, EDGE_SET_MEMBER, NO_STRING)
-        elif isinstance(obj, (list, tuple)):
-            for i, item in enumerate(list.__iter__(obj) if isinstance(obj, list)
-                                     else tuple.__iter__(obj)):
-                self.edge(index, item, EDGE_INDEX, i)
-        else:
-            # Whatever CPython's own traversal reports (tp_traverse), which reads inline
-            # attribute values without materialising a __dict__.
-            for referent in gc.get_referents(obj):
-                self.edge(index, referent, EDGE_OTHER, NO_STRING)
+        try:
+            found = edges_mod.references(obj, self.policy, self.hints, self.edge_cap + 1)
+        except Exception as exc:  # noqa: BLE001 - no object may stop the capture
+            self.flags[index] |= FLAG_TRUNCATED
+            self.diagnose(index, "probe.references_failed",
+                          "Reading the references of a %s failed (%s); its size is known, what "
+                          "it points to is not." % (type(obj).__qualname__, _exception_text(exc)))
+            return
+        if len(found) > self.edge_cap:
+            found = found[: self.edge_cap]
+            self.flags[index] |= FLAG_TRUNCATED
+            self.diagnose(index, "probe.edge_cap",
+                          "Only the first %s references of this %s were read (edge cap)." % (
+                              format(self.edge_cap, ","), type(obj).__qualname__))
+        strings = self.strings
+        last_key = last_label = None
+        for target, kind, label in found:
+            target_index = self.node(target)
+            if target_index is None:
+                self.flags[index] |= FLAG_TRUNCATED
+                continue
+            if kind == EDGE_INDEX:
+                label_index = label
+            elif kind == EDGE_DICT_KEY or kind == EDGE_DICT_VALUE:
+                if label is not last_key:
+                    last_key, last_label = label, strings.add(key_label(label))
+                label_index = last_label
+            else:
+                label_index = NO_STRING if label is None else strings.add(label)
+            self.edge_target.append(target_index)
+            self.edge_kind.append(kind)
+            self.edge_label.append(label_index)
 
     def run(self, roots):
         root_pairs = []
@@ -335,68 +373,7 @@ class _Capture:
         return root_pairs
 
 
-def _category(obj):
-    if isinstance(obj, type):
-        return CATEGORY_TYPE
-    if isinstance(obj, types.ModuleType):
-        return CATEGORY_MODULE
-    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
-        return CATEGORY_FUNCTION
-    if isinstance(obj, types.CodeType):
-        return CATEGORY_CODE
-    if isinstance(obj, types.FrameType):
-        return CATEGORY_FRAME
-    return 0
-
-
-def _is_excluded_target(obj):
-    """References to these are not followed by the default policy."""
-    return isinstance(obj, (type, types.ModuleType, types.CodeType))
-
-
 # -- Writing --------------------------------------------------------------------------
-
-def _section_bytes(capture, root_pairs, facts):
-    s = capture.strings
-
-    def meta_string(text):
-        return s.add(text) if text else NO_STRING
-
-    major, minor, micro, level, serial = facts["version"]
-    flags = META_SMALL_INTS_PROBED
-    if capture.truncated:
-        flags |= META_TRUNCATED
-    if facts["free_threaded"]:
-        flags |= META_FREE_THREADED
-    meta = struct.pack(
-        "<IIIBBBBBBHiiIIIIIII",
-        len(capture.keep), len(capture.edge_target), len(root_pairs),
-        facts["pointer_size"], major, minor, micro, level, serial, flags,
-        capture.small_low, capture.small_high, capture.object_cap, 0,
-        meta_string(facts["implementation"]), meta_string(facts["python_version"]),
-        meta_string(facts["runtime"]), meta_string(facts["machine"]), 0,
-    )
-    roots = _u32_array()
-    for name, node in root_pairs:
-        roots.append(name)
-        roots.append(node)
-    strings = struct.pack("<I", len(s.ends)) + _le(s.ends) + bytes(s.data)
-    return [
-        (b"META", meta),
-        (b"STRS", strings),
-        (b"NADR", _le(capture.address)),
-        (b"NTYP", _le(capture.type)),
-        (b"NSIZ", _le(capture.size)),
-        (b"NLEN", _le(capture.length)),
-        (b"NFLG", _le(capture.flags)),
-        (b"NLBL", _le(capture.label)),
-        (b"EOFF", _le(capture.edge_offsets)),
-        (b"ETGT", _le(capture.edge_target)),
-        (b"EKND", bytes(capture.edge_kind)),
-        (b"ELBL", _le(capture.edge_label)),
-        (b"ROOT", _le(roots)),
-    ]
-
 
 def _le(arr):
     if sys.byteorder == "big":  # pragma: no cover - wasm32 and x86-64 are little-endian
@@ -405,34 +382,97 @@ def _le(arr):
     return arr.tobytes()
 
 
+def _sections(c, root_pairs, facts):
+    s = c.strings
+
+    def meta_string(text):
+        return s.add(text) if text else NO_STRING
+
+    major, minor, micro, level, serial = facts["version"]
+    flags = META_SMALL_INTS_PROBED
+    if c.truncated:
+        flags |= META_TRUNCATED
+    if facts["free_threaded"]:
+        flags |= META_FREE_THREADED
+    if c.is_interned is not None:
+        flags |= META_INTERNED_KNOWN
+    meta = struct.pack(
+        "<IIIBBBBBBHiiIIIIIII",
+        len(c.keep), len(c.edge_target), len(root_pairs),
+        facts["pointer_size"], major, minor, micro, level, serial, flags,
+        c.small_low, c.small_high, c.object_cap, c.policy.bits(),
+        meta_string(facts["implementation"]), meta_string(facts["python_version"]),
+        meta_string(facts["runtime"]), meta_string(facts["machine"]), 0,
+    )
+    roots = _u32_array()
+    for name, node in root_pairs:
+        roots.append(name)
+        roots.append(node)
+    diagnostics = _u32_array()
+    for node, code, message in c.diagnostics:
+        diagnostics.append(NO_NODE if node is None else node)
+        diagnostics.append(s.add(code))
+        diagnostics.append(s.add(message))
+    strings = struct.pack("<I", len(s.ends)) + _le(s.ends) + bytes(s.data)
+    return [
+        (b"META", meta),
+        (b"STRS", strings),
+        (b"NADR", _le(c.address)),
+        (b"NTYP", _le(c.type)),
+        (b"NSIZ", _le(c.size)),
+        (b"NLEN", _le(c.length)),
+        (b"NFLG", _le(c.flags)),
+        (b"NLBL", _le(c.label)),
+        (b"EOFF", _le(c.edge_offsets)),
+        (b"ETGT", _le(c.edge_target)),
+        (b"EKND", bytes(c.edge_kind)),
+        (b"ELBL", _le(c.edge_label)),
+        (b"ROOT", _le(roots)),
+        (b"DIAG", struct.pack("<I", len(c.diagnostics)) + _le(diagnostics)),
+    ]
+
+
 def _assemble(sections):
     def align(n):
         return (n + 7) & ~7
 
+    # Sections start 8-aligned; the last one ends the snapshot (no trailing padding).
     offset = align(16 + 16 * len(sections))
     directory = bytearray()
     body = bytearray()
-    for tag, data in sections:
+    for i, (tag, data) in enumerate(sections):
         directory += tag + struct.pack("<III", offset, len(data), 0)
-        body += data + b"\0" * (align(len(data)) - len(data))
+        last = i == len(sections) - 1
+        body += data + (b"" if last else b"\0" * (align(len(data)) - len(data)))
         offset = align(offset + len(data))
     header = MAGIC + struct.pack("<HHI", FORMAT_MAJOR, FORMAT_MINOR, len(sections))
     padding = b"\0" * (align(16 + len(directory)) - 16 - len(directory))
     return bytes(header + directory + padding + body)
 
 
-def capture(roots, object_cap=DEFAULT_OBJECT_CAP):
+# -- Public API -------------------------------------------------------------------------
+
+def make_policy(follow_types=False, follow_modules=False, follow_globals=False, follow_code=False):
+    return Policy(follow_types, follow_modules, follow_globals, follow_code)
+
+
+def capture(roots, object_cap=DEFAULT_OBJECT_CAP, policy=None, edge_cap=DEFAULT_EDGE_CAP,
+            diagnostics=()):
     """Captures the objects reachable from ``roots`` (a name -> object mapping).
 
-    Returns the snapshot as bytes. At most ``object_cap`` objects are recorded; when the
-    cap is reached the snapshot says so (truncated) and marks each object with missing
-    references.
+    Returns the snapshot as bytes. At most ``object_cap`` objects are recorded, and at
+    most ``edge_cap`` references of any one object; when either limit is hit the
+    snapshot says so (truncated flags and diagnostics). ``diagnostics`` are extra
+    (code, message) findings of the caller to carry in the snapshot.
     """
-    if not isinstance(object_cap, int) or object_cap < 1:
-        raise ValueError("object_cap must be a positive int, got %r" % (object_cap,))
-    c = _Capture(object_cap)
+    for name, value in (("object_cap", object_cap), ("edge_cap", edge_cap)):
+        if type(value) is not int or value < 1:
+            raise ValueError("%s must be a positive int, got %r" % (name, value))
+    c = _Capture(object_cap, edge_cap, policy or DEFAULT_POLICY)
+    for code, message in diagnostics:
+        c.diagnose(None, code, message)
     root_pairs = c.run(roots)
-    return _assemble(_section_bytes(c, root_pairs, _platform_facts()))
+    return _assemble(_sections(c, root_pairs, platform_facts()))
 
 
 def user_names(namespace):
@@ -445,6 +485,7 @@ def user_names(namespace):
     }
 
 
-def capture_namespace(namespace, object_cap=DEFAULT_OBJECT_CAP):
+def capture_namespace(namespace, object_cap=DEFAULT_OBJECT_CAP, policy=None,
+                      edge_cap=DEFAULT_EDGE_CAP):
     """Captures a program's global variables (see user_names) as roots."""
-    return capture(user_names(namespace), object_cap)
+    return capture(user_names(namespace), object_cap, policy, edge_cap)

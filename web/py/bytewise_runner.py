@@ -3,22 +3,34 @@
 Use::
 
     import bytewise_runner
-    snapshot, error = bytewise_runner.run_and_capture("x = [1, 2, 3]")
+    result = bytewise_runner.run_and_capture("x = [1, 2, 3]", {"object_cap": 1000})
+    result["snapshot"], result["error"], result["tracemalloc"]
 
-``error`` is None on success, else the traceback text the user should see: only their own
-frames, with their own line numbers, as CPython would print it for ``python main.py``.
-The snapshot is captured either way, so a program that fails half-way still shows the
-objects it made.
+Errors in the user's program come back as text shaped like CPython's own traceback, with
+only the user's frames and line numbers. The snapshot is captured either way, so a
+program that fails half-way still shows the objects it made.
+
+A run's namespace stays alive until the next run (or release()): freeing a structure
+nested thousands deep recurses in C, and under Pyodide that overflows the JavaScript
+stack and kills the interpreter, so release() first takes such structures apart from
+the bottom up.
 """
 
 import builtins
 import linecache
 import sys
+import time
 import traceback
 
 import bytewise_probe
+import bytewise_tracing
 
 FILENAME = "main.py"
+# Objects deeper than this in a released namespace are emptied bottom-up first.
+_DISMANTLE_DEPTH = 200
+_DISMANTLE_LIMIT = 2_000_000
+
+_previous = []  # the last run's namespace, alive until the next run
 
 
 def _register_source(source, filename):
@@ -36,28 +48,121 @@ def _user_traceback(exc, filename):
     return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
-def run_program(source, filename=FILENAME):
-    """Executes ``source``; returns (namespace, error text or None)."""
+def _dismantle(namespace):
+    """Empties lists, dicts and sets that sit deep inside the namespace's structures,
+    deepest first, so that freeing them never recurses deeply."""
+    depth_of = {}
+    order = []
+    frontier = [(value, 0) for value in namespace.values()]
+    while frontier and len(order) < _DISMANTLE_LIMIT:
+        obj, depth = frontier.pop()
+        if id(obj) in depth_of:
+            continue
+        t = type(obj)
+        if t is list or t is tuple:
+            children = obj
+        elif t is dict:
+            children = dict.values(obj)
+        elif t is set or t is frozenset:
+            children = obj
+        else:
+            continue
+        depth_of[id(obj)] = depth
+        order.append(obj)
+        frontier.extend((child, depth + 1) for child in children)
+    for obj in reversed(order):
+        if depth_of[id(obj)] < _DISMANTLE_DEPTH:
+            continue
+        t = type(obj)
+        if t is list:
+            del obj[:]
+        elif t is dict:
+            dict.clear(obj)
+        elif t is set:
+            set.clear(obj)
+
+
+def release():
+    """Frees the previous run's namespace safely."""
+    while _previous:
+        namespace = _previous.pop()
+        _dismantle(namespace)
+        namespace.clear()
+
+
+def run_program(source, filename=FILENAME, trace=None):
+    """Executes ``source``; returns (namespace, error or None), where error is a dict with
+    ``type``, ``message`` and ``traceback``. ``trace`` is an optional
+    bytewise_tracing.Session that observes the run."""
+    release()
     namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": filename}
+    _previous.append(namespace)
     _register_source(source, filename)
     try:
         code = compile(source, filename, "exec")
     except SyntaxError as exc:
-        return namespace, "".join(traceback.format_exception_only(type(exc), exc))
+        return namespace, {"type": "SyntaxError", "message": str(exc.msg),
+                           "traceback": "".join(traceback.format_exception_only(type(exc), exc))}
+    if trace is not None:
+        trace.start()
     try:
         exec(code, namespace)  # noqa: S102 - running the user's program is the point
     except SystemExit as exc:
         if exc.code not in (None, 0):
-            return namespace, "SystemExit: %s\n" % (exc.code,)
+            return namespace, {"type": "SystemExit", "message": str(exc.code),
+                               "traceback": "SystemExit: %s\n" % (exc.code,)}
     except BaseException as exc:  # noqa: BLE001 - every failure is reported to the user
-        return namespace, _user_traceback(exc, filename)
+        return namespace, {"type": type(exc).__qualname__,
+                           "message": bytewise_probe._exception_text(exc),
+                           "traceback": _user_traceback(exc, filename)}
     finally:
+        if trace is not None:
+            trace.stop()
         sys.stdout.flush()
         sys.stderr.flush()
     return namespace, None
 
 
-def run_and_capture(source, object_cap=bytewise_probe.DEFAULT_OBJECT_CAP):
-    """Runs ``source`` and captures its user-defined globals: (snapshot bytes, error)."""
-    namespace, error = run_program(source)
-    return bytewise_probe.capture_namespace(namespace, object_cap), error
+def _roots(namespace, expressions):
+    """Roots named by expressions evaluated in the program's namespace."""
+    roots, problems = {}, []
+    for text in expressions:
+        try:
+            roots[text] = eval(compile(text, "<root>", "eval"), namespace)  # noqa: S307
+        except BaseException as exc:  # noqa: BLE001
+            problems.append(("probe.root_failed", "The root expression %r raised %s; it is left "
+                             "out." % (text, bytewise_probe._exception_text(exc))))
+    return roots, problems
+
+
+def run_and_capture(source, options=None):
+    """Runs ``source`` and captures its variables. Options (all optional):
+    object_cap, edge_cap, roots (expressions; default: user-defined globals),
+    follow_types, follow_modules, follow_globals, follow_code, tracemalloc (bool).
+
+    Returns a dict: snapshot (bytes), error (dict or None), tracemalloc (dict or None),
+    run_ms, capture_ms.
+    """
+    options = dict(options or {})
+    trace = bytewise_tracing.Session(FILENAME) if options.get("tracemalloc") else None
+    started = time.perf_counter()
+    namespace, error = run_program(source, FILENAME, trace)
+    ran = time.perf_counter()
+    policy = bytewise_probe.make_policy(
+        options.get("follow_types", False), options.get("follow_modules", False),
+        options.get("follow_globals", False), options.get("follow_code", False))
+    expressions = options.get("roots")
+    if expressions:
+        roots, problems = _roots(namespace, expressions)
+    else:
+        roots, problems = bytewise_probe.user_names(namespace), []
+    snapshot = bytewise_probe.capture(
+        roots, options.get("object_cap", bytewise_probe.DEFAULT_OBJECT_CAP), policy,
+        options.get("edge_cap", bytewise_probe.DEFAULT_EDGE_CAP), problems)
+    return {
+        "snapshot": snapshot,
+        "error": error,
+        "tracemalloc": trace.report() if trace is not None else None,
+        "run_ms": (ran - started) * 1000,
+        "capture_ms": (time.perf_counter() - ran) * 1000,
+    }

@@ -19,7 +19,7 @@ namespace bytewise {
 
 struct traversal_policy {
   bool include_interpreter_shared = true;  // immortal, cached small ints, interned str
-  bool follow_types = false;               // into type objects (and object -> type edges)
+  bool follow_types = false;  // into type objects, object -> type and definition edges
   bool follow_modules = false;             // into module objects
   bool follow_globals = false;             // function -> globals edges
   bool follow_code = false;                // into code objects (and function -> code edges)

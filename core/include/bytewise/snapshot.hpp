@@ -41,8 +41,9 @@ enum class edge_kind : std::uint8_t {
   type = 9,          // object -> its type object
   globals = 10,      // function -> its module globals dict
   code = 11,         // function -> its code object
+  definition = 12,   // bound method -> its function, generator -> its function
 };
-inline constexpr std::uint8_t edge_kind_count = 12;
+inline constexpr std::uint8_t edge_kind_count = 13;
 
 std::string_view to_string(edge_kind kind);
 
@@ -112,6 +113,7 @@ struct platform_info {
 struct capture_info {
   bool truncated = false;           // the object cap was reached
   bool small_ints_probed = false;   // the range below was measured live
+  bool interned_known = false;      // node_flag::interned is reliable (CPython 3.13+)
   std::int32_t small_int_min = 0;   // inclusive
   std::int32_t small_int_max = -1;  // inclusive
   std::uint32_t object_cap = 0;     // 0 = no cap
@@ -162,17 +164,25 @@ struct root {
   std::uint32_t node;
 };
 
+// Something the probe could not measure faithfully, with the object it concerns.
+struct capture_diagnostic {
+  std::uint32_t node;     // no_string (0xFFFFFFFF) when it concerns no single object
+  std::uint32_t code;     // string-table index, e.g. "probe.sizeof_failed"
+  std::uint32_t message;  // string-table index
+};
+
 struct snapshot {
   platform_info platform;
   capture_info capture;
   string_table strings;
   object_graph graph;
   std::vector<root> roots;
+  std::vector<capture_diagnostic> diagnostics;  // optional section DIAG (format 1.1)
 };
 
 // Format version this build writes; it reads every 1.x.
 inline constexpr std::uint16_t snapshot_major_version = 1;
-inline constexpr std::uint16_t snapshot_minor_version = 0;
+inline constexpr std::uint16_t snapshot_minor_version = 1;
 
 // Parses and validates snapshot bytes. Every count, offset, index, enum value and string
 // is checked before use; nothing is allocated beyond what the input's own size bounds.

@@ -1,0 +1,159 @@
+// The measurement API (web/measure.js) and the CLI (bin/bytewise.mjs): reports follow the
+// JSON Schema, options are checked, and misuse gets a clear message.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { before, describe, test } from "node:test";
+import Ajv2020 from "ajv/dist/2020.js";
+import { BytewiseError } from "../../web/measure.js";
+import { openBytewise } from "../../web/node-api.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const schema = JSON.parse(fs.readFileSync(path.join(root, "docs", "measure-report.schema.json"), "utf8"));
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+
+function assertValid(report) {
+  const ok = validate(report);
+  assert.ok(ok, JSON.stringify(validate.errors, null, 2));
+}
+
+let bytewise;
+before(async () => {
+  bytewise = await openBytewise();
+});
+
+describe("measure()", () => {
+  test("returns a report that follows the schema, with the fields the issue names", () => {
+    const report = bytewise.measure('import sys\nx = [1, 2, 3]\ns = "hi"\nprint(sys.getsizeof(x))');
+    assertValid(report);
+    assert.equal(report.ok, true);
+    assert.equal(report.stdout, "44\n");
+    assert.deepEqual(report.platform.small_int_range, [-5, 256]);
+    assert.equal(report.platform.pointer_size, 4);
+    assert.equal(report.platform.pyodide, bytewise.pyodide.version);
+    const x = report.roots.find((r) => r.name === "x");
+    for (const key of ["name", "type", "id", "shallow", "deep", "naive", "retained", "objects"]) {
+      assert.ok(key in x, key);
+    }
+    assert.equal(x.shallow, 44);
+    assert.equal(report.truncated, false);
+    assert.deepEqual(report.diagnostics, []);
+  });
+
+  test("a program that raises comes back as a report with its traceback", () => {
+    const report = bytewise.measure("items = [1, 2]\nitems[5]\n");
+    assertValid(report);
+    assert.equal(report.ok, false);
+    assert.equal(report.error.type, "IndexError");
+    assert.match(report.error.traceback, /File "main\.py", line 2, in <module>/);
+    assert.deepEqual(report.roots.map((r) => r.name), ["items"]);
+  });
+
+  test("named root expressions replace the globals", () => {
+    const report = bytewise.measure("class C:\n    def __init__(self):\n        self.cache = [1.5] * 10\nc = C()", { roots: ["c.cache", "len(c.cache)", "nope"] });
+    assertValid(report);
+    assert.deepEqual(report.roots.map((r) => r.name), ["c.cache", "len(c.cache)"]);
+    assert.equal(report.diagnostics[0].code, "probe.root_failed");
+    assert.match(report.diagnostics[0].message, /'nope' raised NameError/);
+  });
+
+  test("a failing __sizeof__ is reported for its object, and the capture goes on", () => {
+    const report = bytewise.measure("class Bad:\n    def __sizeof__(self):\n        raise RuntimeError('no size')\nb = [Bad(), 1.5]");
+    assertValid(report);
+    const d = report.diagnostics.find((x) => x.code === "probe.sizeof_failed");
+    assert.ok(d, JSON.stringify(report.diagnostics));
+    assert.equal(d.object.type, "Bad");
+    assert.match(d.message, /RuntimeError: no size/);
+    assert.equal(report.roots.find((r) => r.name === "b").objects, 3);
+  });
+
+  test("tracemalloc attributes memory to the user's own lines and regions", () => {
+    const code = [
+      "import bytewise",                         // 1
+      "keep = []",                               // 2
+      "def grow(n):",                            // 3
+      "    return [float(i) for i in range(n)]", // 4
+      "with bytewise.region('build'):",          // 5
+      "    keep.append(grow(5000))",             // 6
+      "    temp = bytes(100_000)",               // 7
+      "    del temp",                            // 8
+    ].join("\n");
+    const report = bytewise.measure(code, { tracemalloc: true });
+    assertValid(report);
+    const t = report.tracemalloc;
+    assert.equal(t.top_lines[0].line, 4, JSON.stringify(t.top_lines));
+    assert.match(t.top_lines[0].text, /float\(i\)/);
+    assert.ok(t.top_lines[0].bytes >= 5000 * 16, "5,000 floats of 16 bytes");
+    assert.ok(t.peak >= t.current + 100_000, "the 100,000 bytes were freed after the peak");
+    assert.equal(t.regions.length, 1);
+    const region = t.regions[0];
+    assert.equal(region.label, "build");
+    assert.equal(region.line, 5);
+    assert.ok(region.peak >= region.change + 100_000);
+    assert.equal(region.top_lines[0].line, 4);
+  });
+
+  test("bad options are refused with a message that names them", () => {
+    const cases = [
+      [{ objectCap: 0 }, /objectCap must be a whole number from 1/],
+      [{ followTypes: "yes" }, /followTypes must be true or false/],
+      [{ roots: [] }, /roots must be a non-empty list/],
+      [{ colour: "red" }, /Unknown option colour; known options: /],
+    ];
+    for (const [options, message] of cases) {
+      assert.throws(() => bytewise.measure("x = 1", options), (err) => err instanceof BytewiseError && message.test(err.message));
+    }
+    assert.throws(() => bytewise.measure(42), /must be a string, not number/);
+  });
+});
+
+describe("npx bytewise", () => {
+  const cli = path.join(root, "bin", "bytewise.mjs");
+  const run = (...args) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bytewise-cli-"));
+  const file = (name, text) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+
+  test("a missing file is a one-line error with exit code 2", () => {
+    const r = run("measure", path.join(dir, "missing.py"));
+    assert.equal(r.status, 2);
+    assert.match(r.stderr.split("\n")[0], /^bytewise: no such file: .*missing\.py$/);
+  });
+
+  test("a bad option is a usage error with exit code 2", () => {
+    const r = run("measure", file("ok.py", "x = 1"), "--object-cap", "lots");
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--object-cap must be a positive whole number, got "lots"/);
+    assert.equal(run("measure", "--nope").status, 2);
+    assert.equal(run("frobnicate").status, 2);
+  });
+
+  test("--json prints a schema-valid report", () => {
+    const r = run("measure", file("list.py", "x = [1, 2, 3]\nprint('out')"), "--json");
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assertValid(report);
+    assert.equal(report.stdout, "out\n");
+    assert.equal(report.roots[0].shallow, 44);
+  });
+
+  test("the table names the platform and the variables", () => {
+    const r = run("measure", file("table.py", "words = ['memory'] * 3"));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /measured in CPython 3\.14\.\d+, 32-bit wasm \(Pyodide 314\.0\.7\)/);
+    assert.match(r.stdout, /^words\s+list\s+40\s+/m);
+  });
+
+  test("a program that raises prints its traceback and exits 1", () => {
+    const r = run("measure", file("fail.py", "x = 1\nraise ValueError('bad')"));
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /ValueError: bad/);
+    assert.match(r.stdout, /^x\s+int/m);
+  });
+});

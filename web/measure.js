@@ -1,0 +1,237 @@
+// The measurement API: run Python code, capture its objects, analyse them, and return a
+// JSON-serialisable report (docs/measure-report.schema.json). The same module serves the
+// page's worker, the Node API and the CLI; only how Pyodide and the core are loaded
+// differs (web/worker.js, web/node-api.js).
+//
+//   const measurer = createMeasurer({ pyodide, core });
+//   const report = measurer.measure("x = [1, 2, 3]", { followTypes: false });
+import { analyzeSnapshot } from "./core-bridge.js";
+import { runAndCapture } from "./python-runner.js";
+
+export const REPORT_SCHEMA = "bytewise.measure/1";
+
+/** Output kept per stream and run; more is dropped with a visible note. */
+export const OUTPUT_LIMIT_BYTES = 200_000;
+
+/** A misuse of the API (bad option, bad argument): the message names it and the fix. */
+export class BytewiseError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "BytewiseError";
+    this.code = code;
+  }
+}
+
+const BOOLEAN_OPTIONS = {
+  followTypes: "follow_types",
+  followModules: "follow_modules",
+  followGlobals: "follow_globals",
+  followCode: "follow_code",
+  tracemalloc: "tracemalloc",
+};
+const ANALYSIS_ONLY = ["includeInterpreterShared", "retained"];
+const NUMBER_OPTIONS = { objectCap: [1, 10_000_000], edgeCap: [1, 100_000_000], topN: [0, 10_000] };
+const OPTION_NAMES = [...Object.keys(BOOLEAN_OPTIONS), ...ANALYSIS_ONLY, ...Object.keys(NUMBER_OPTIONS), "roots"];
+
+/**
+ * Checks measure() options and splits them into the probe's and the core's.
+ * @param {object} options
+ * @returns {{ python: object, analysis: object }}
+ */
+export function parseOptions(options = {}) {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new BytewiseError("api.bad_options", "Options must be an object, such as { objectCap: 10000 }.");
+  }
+  const python = {};
+  const analysis = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (key in BOOLEAN_OPTIONS || ANALYSIS_ONLY.includes(key)) {
+      if (typeof value !== "boolean") {
+        throw new BytewiseError("api.bad_option", `Option ${key} must be true or false, not ${JSON.stringify(value)}.`);
+      }
+      if (key in BOOLEAN_OPTIONS) python[BOOLEAN_OPTIONS[key]] = value;
+      if (key !== "tracemalloc") analysis[key] = value;
+    } else if (key in NUMBER_OPTIONS) {
+      const [low, high] = NUMBER_OPTIONS[key];
+      if (!Number.isInteger(value) || value < low || value > high) {
+        throw new BytewiseError("api.bad_option", `Option ${key} must be a whole number from ${low} to ${high.toLocaleString("en")}, not ${JSON.stringify(value)}.`);
+      }
+      if (key === "objectCap") python.object_cap = value;
+      else if (key === "edgeCap") python.edge_cap = value;
+      else analysis.topN = value;
+    } else if (key === "roots") {
+      if (!Array.isArray(value) || value.length === 0 || !value.every((r) => typeof r === "string" && r.trim() !== "")) {
+        throw new BytewiseError("api.bad_option", 'Option roots must be a non-empty list of Python expressions, such as ["x", "cache.items"].');
+      }
+      python.roots = value;
+    } else {
+      throw new BytewiseError("api.unknown_option", `Unknown option ${key}; known options: ${OPTION_NAMES.join(", ")}.`);
+    }
+  }
+  return { python, analysis };
+}
+
+function objectRef(entry) {
+  const out = { type: entry.type, id: entry.address };
+  if (entry.label !== undefined) out.label = entry.label;
+  return out;
+}
+
+function ranked(list) {
+  return list.map((entry) => ({ ...objectRef(entry), bytes: entry.bytes, exact: entry.exact }));
+}
+
+/**
+ * Maps the core's report and the run's facts into the public report.
+ * @param {import("./core-bridge.js").Report} core
+ * @param {import("./python-runner.js").RunResult} run
+ * @param {{ stdout: string, stderr: string, analyzeMs: number }} extra
+ */
+export function buildReport(core, run, extra) {
+  const base = {
+    schema: REPORT_SCHEMA,
+    error: run.error,
+    stdout: extra.stdout,
+    stderr: extra.stderr,
+    tracemalloc: run.tracemalloc,
+    timings: { run_ms: round(run.runMs), capture_ms: round(run.captureMs), analyze_ms: round(extra.analyzeMs) },
+  };
+  if (!core.ok) {
+    return {
+      ...base,
+      ok: false,
+      platform: null,
+      roots: [],
+      diagnostics: core.errors.map((d) => ({ code: d.code, message: d.message })),
+    };
+  }
+  const p = core.platform;
+  const pyodide = p.runtime.startsWith("Pyodide ") ? p.runtime.slice("Pyodide ".length) : null;
+  return {
+    ...base,
+    ok: run.error === null,
+    platform: {
+      implementation: p.implementation,
+      python: p.version,
+      pointer_size: p.pointerSize,
+      pyodide,
+      machine: p.machine,
+      free_threaded: p.freeThreaded,
+      small_int_range: core.capture.smallIntsProbed ? [core.capture.smallIntMin, core.capture.smallIntMax] : null,
+      description: p.description,
+    },
+    policy: {
+      include_interpreter_shared: core.policy.includeInterpreterShared,
+      follow_types: core.policy.followTypes,
+      follow_modules: core.policy.followModules,
+      follow_globals: core.policy.followGlobals,
+      follow_code: core.policy.followCode,
+    },
+    truncated: core.capture.truncated,
+    object_cap: core.capture.objectCap,
+    objects: core.nodeCount,
+    references: core.edgeCount,
+    roots: core.roots.map((r) => ({
+      name: r.name,
+      ...objectRef(r),
+      counted: r.counted,
+      shallow: r.shallow,
+      deep: r.deep,
+      naive: r.naive,
+      retained: r.retained,
+      objects: r.objects,
+      shared_bytes: r.sharedBytes,
+      shared_objects: r.sharedObjects,
+    })),
+    total: {
+      deep: core.total.deep,
+      naive: core.total.naive,
+      objects: core.total.objects,
+      shared_objects: core.total.sharedObjects,
+      shared_bytes: core.total.sharedBytes,
+      repeated_objects: core.total.repeatedObjects,
+    },
+    types: core.types,
+    cycles: core.cycles.map((c) => ({ objects: c.objects, bytes: c.bytes })),
+    repeated: core.repeated.map((r) => ({ ...objectRef(r), shallow: r.shallow, times: r.times, extra_bytes: r.extraBytes })),
+    top: {
+      shallow: ranked(core.top.shallow),
+      deep: ranked(core.top.deep),
+      retained: core.top.retained === null ? null : ranked(core.top.retained),
+    },
+    diagnostics: core.diagnostics.map((d) => {
+      const out = { code: d.code, message: d.message };
+      if (d.object) out.object = objectRef(d.object);
+      return out;
+    }),
+  };
+}
+
+function round(ms) {
+  return Math.round(ms * 100) / 100;
+}
+
+/** Collects one stream's output up to the limit, passing it on as it comes. */
+class OutputCollector {
+  constructor(stream, onOutput) {
+    this.stream = stream;
+    this.onOutput = onOutput;
+    this.decoder = new TextDecoder();
+    this.text = "";
+    this.bytes = 0;
+    this.truncated = false;
+  }
+
+  write(bytes) {
+    if (this.truncated) return bytes.length;
+    const room = OUTPUT_LIMIT_BYTES - this.bytes;
+    const taken = bytes.length > room ? bytes.subarray(0, room) : bytes;
+    this.bytes += taken.length;
+    let text = this.decoder.decode(taken, { stream: taken.length === bytes.length });
+    if (taken.length < bytes.length) {
+      this.truncated = true;
+      text += `\n[output truncated: more than ${OUTPUT_LIMIT_BYTES.toLocaleString("en")} bytes]\n`;
+    }
+    this.text += text;
+    if (text && this.onOutput) this.onOutput(this.stream, text);
+    return bytes.length;
+  }
+}
+
+/**
+ * @param {{ pyodide: import("pyodide").PyodideInterface, core: object,
+ *           onOutput?: (stream: "stdout" | "stderr", text: string) => void }} deps
+ *   `core` is an instantiated bytewise-core module (or the app module, which has the
+ *   same analyze()); the Bytewise Python modules must be installed in `pyodide`.
+ */
+export function createMeasurer({ pyodide, core, onOutput }) {
+  return {
+    /**
+     * Runs `code`, captures its variables and analyses them.
+     * @param {string} code Python source
+     * @param {object} [options] see parseOptions and docs/measure-report.schema.json
+     * @returns {{ report: object, snapshot: Uint8Array }}
+     */
+    measureWithSnapshot(code, options = {}) {
+      if (typeof code !== "string") {
+        throw new BytewiseError("api.bad_argument", `The code to measure must be a string, not ${code === null ? "null" : typeof code}.`);
+      }
+      const { python, analysis } = parseOptions(options);
+      const stdout = new OutputCollector("stdout", onOutput);
+      const stderr = new OutputCollector("stderr", onOutput);
+      pyodide.setStdout({ write: (b) => stdout.write(b) });
+      pyodide.setStderr({ write: (b) => stderr.write(b) });
+      const run = runAndCapture(pyodide, code, python);
+      const started = performance.now();
+      const coreReport = analyzeSnapshot(core, run.snapshot, { options: analysis });
+      const analyzeMs = performance.now() - started;
+      const report = buildReport(coreReport, run, { stdout: stdout.text, stderr: stderr.text, analyzeMs });
+      return { report, snapshot: run.snapshot };
+    },
+
+    /** Like measureWithSnapshot, the report only. */
+    measure(code, options = {}) {
+      return this.measureWithSnapshot(code, options).report;
+    },
+  };
+}

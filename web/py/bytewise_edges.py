@@ -1,0 +1,295 @@
+"""Which references an object owns: the rules of the Bytewise probe's walk.
+
+``references(obj, policy)`` returns the labelled references of one object, as triples
+``(target, kind, label)``: kind is an edge kind of docs/snapshot-format.md, label is an
+int (a position, for ``EDGE_INDEX``) or a str or None. The walk itself (ids, columns,
+the object cap) is in bytewise_probe.py; this module only answers "what does this object
+point to, and why".
+
+Ground rules, all of them about not changing what is measured and not running user code:
+  * Contents of lists, tuples, dicts and sets are read through the builtin types' own
+    methods (``list.__iter__(obj)``, ``dict.items(obj)``), never through a subclass's.
+  * Everything else comes from ``gc.get_referents``: CPython's own traversal (tp_traverse)
+    of the object, which runs no Python code and creates nothing.
+  * Instance attributes are *labelled* by matching those referents against the values of
+    candidate attribute names, read with ``object.__getattribute__`` only where no
+    descriptor on the class could run code. Never through ``obj.__dict__`` or ``vars``:
+    on CPython 3.11+ an instance's attributes live in a values array (3.13+: inline,
+    after the object) and reading ``__dict__`` creates a dict object that did not exist
+    before (on 3.11 and 3.12 it then stays, and gc sees the dict instead of the values).
+    ``sys.getsizeof`` never counts those inline values (CPython gh-128762).
+  * A generator's frame is read through ``gc.get_referents(gen)`` too: ``gen.gi_frame``
+    would create a frame object that lives as long as the generator. Its locals are
+    therefore unlabelled (CPython skips unset locals, so positions cannot be trusted).
+"""
+
+import gc
+import types
+from itertools import islice
+
+EDGE_INDEX = 0
+EDGE_DICT_KEY = 1
+EDGE_DICT_VALUE = 2
+EDGE_ATTRIBUTE = 3
+EDGE_SLOT = 4
+EDGE_CLOSURE_CELL = 5
+EDGE_FRAME_LOCAL = 6
+EDGE_SET_MEMBER = 7
+EDGE_OTHER = 8
+EDGE_TYPE = 9
+EDGE_GLOBALS = 10
+EDGE_CODE = 11
+EDGE_DEFINITION = 12
+
+# Objects with no references worth walking: exact types only (a subclass may add some).
+ATOMIC_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None), bytearray, range,
+                          type(...), type(NotImplemented)})
+try:  # array is in every CPython we target, but the probe must not depend on it
+    import array as _array
+
+    ATOMIC_TYPES = ATOMIC_TYPES | {_array.array}
+except ImportError:  # pragma: no cover
+    pass
+
+_GENERATOR_TYPES = (types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)
+_FUNCTION_TYPES = (types.FunctionType,)
+
+
+class Policy:
+    """What the walk expands. Matches the capture-policy bits of the snapshot format."""
+
+    __slots__ = ("follow_types", "follow_modules", "follow_globals", "follow_code")
+
+    def __init__(self, follow_types=False, follow_modules=False, follow_globals=False,
+                 follow_code=False):
+        self.follow_types = bool(follow_types)
+        self.follow_modules = bool(follow_modules)
+        self.follow_globals = bool(follow_globals)
+        self.follow_code = bool(follow_code)
+
+    def bits(self):
+        return (self.follow_types | self.follow_modules << 1 | self.follow_globals << 2
+                | self.follow_code << 3)
+
+
+DEFAULT_POLICY = Policy()
+
+
+def expands(obj, policy):
+    """False for objects the policy records as leaves (their references are not walked)."""
+    if isinstance(obj, type):
+        return policy.follow_types
+    if isinstance(obj, types.ModuleType):
+        return policy.follow_modules
+    if isinstance(obj, types.CodeType):
+        return policy.follow_code
+    return True
+
+
+# -- Attribute names, without running code ---------------------------------------------
+
+_names_cache = {}
+
+
+def _code_names(code, out):
+    """Attribute-like names a code object uses (co_names), nested code included."""
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        out.update(c.co_names)
+        for const in c.co_consts:
+            if isinstance(const, types.CodeType):
+                stack.append(const)
+
+
+def _plain_instance_names(cls):
+    """Names that may be instance attributes of cls and are safe to read with
+    object.__getattribute__: no attribute of that name on any class of the MRO, so the
+    lookup can only find the instance's own value (or fail)."""
+    cached = _names_cache.get(cls)
+    if cached is not None:
+        return cached
+    names = set()
+    for klass in cls.__mro__:
+        namespace = type.__dict__["__dict__"].__get__(klass)
+        names.update(getattr(klass, "__static_attributes__", ()))
+        for value in namespace.values():
+            if isinstance(value, (staticmethod, classmethod)):
+                value = value.__func__
+            if isinstance(value, types.FunctionType):
+                _code_names(value.__code__, names)
+            elif isinstance(value, property):
+                for accessor in (value.fget, value.fset, value.fdel):
+                    if isinstance(accessor, types.FunctionType):
+                        _code_names(accessor.__code__, names)
+    safe = []
+    for name in sorted(names):
+        if name.startswith("__") and name.endswith("__"):
+            continue
+        if any(name in type.__dict__["__dict__"].__get__(k) for k in cls.__mro__):
+            continue
+        safe.append(name)
+    result = tuple(safe)
+    _names_cache[cls] = result
+    return result
+
+
+def _slot_descriptors(cls):
+    """(name, member descriptor) for every __slots__ entry of cls and its bases."""
+    out = []
+    for klass in cls.__mro__:
+        for name, value in type.__dict__["__dict__"].__get__(klass).items():
+            if isinstance(value, types.MemberDescriptorType):
+                out.append((name, value))
+    return out
+
+
+def _label_attributes(obj, cls, pending):
+    """Turns referents in `pending` (id -> list of objects) that are slot or attribute
+    values into labelled edges; returns them and leaves the rest in `pending`."""
+    edges = []
+    for name, descriptor in _slot_descriptors(cls):
+        try:
+            value = descriptor.__get__(obj, cls)
+        except AttributeError:  # an empty slot
+            continue
+        if _take(pending, value):
+            edges.append((value, EDGE_SLOT, name))
+    if pending and getattr(cls, "__dictoffset__", 0):
+        for name in _plain_instance_names(cls):
+            try:
+                value = object.__getattribute__(obj, name)
+            except AttributeError:
+                continue
+            if _take(pending, value):
+                edges.append((value, EDGE_ATTRIBUTE, name))
+    return edges
+
+
+def _take(pending, value):
+    found = pending.get(id(value))
+    if not found:
+        return False
+    found.pop()
+    if not found:
+        del pending[id(value)]
+    return True
+
+
+def _pending(referents):
+    pending = {}
+    for r in referents:
+        pending.setdefault(id(r), []).append(r)
+    return pending
+
+
+# -- References of one object ---------------------------------------------------------
+
+def _container_edges(obj, limit):
+    """Contents of list/tuple/dict/set-based objects, read through the builtin type; at
+    most `limit` of them (the caller asks for one more than it keeps, to see overflow)."""
+    if isinstance(obj, list):
+        return [(item, EDGE_INDEX, i) for i, item in enumerate(islice(list.__iter__(obj), limit))]
+    if isinstance(obj, tuple):
+        return [(item, EDGE_INDEX, i) for i, item in enumerate(islice(tuple.__iter__(obj), limit))]
+    if isinstance(obj, dict):
+        edges = []
+        for key, value in islice(dict.items(obj), (limit + 1) // 2):
+            edges.append((key, EDGE_DICT_KEY, key))
+            edges.append((value, EDGE_DICT_VALUE, key))
+        return edges
+    if isinstance(obj, set):
+        return [(m, EDGE_SET_MEMBER, None) for m in islice(set.__iter__(obj), limit)]
+    if isinstance(obj, frozenset):
+        return [(m, EDGE_SET_MEMBER, None) for m in islice(frozenset.__iter__(obj), limit)]
+    return []
+
+
+def _function_edges(fn, hints):
+    known = [
+        (fn.__code__, EDGE_CODE, "__code__"),
+        (fn.__globals__, EDGE_GLOBALS, "__globals__"),
+        (getattr(fn, "__builtins__", None), EDGE_GLOBALS, "__builtins__"),
+        (fn.__closure__, EDGE_OTHER, "__closure__"),
+        (fn.__defaults__, EDGE_OTHER, "__defaults__"),
+        (fn.__kwdefaults__, EDGE_OTHER, "__kwdefaults__"),
+        (fn.__name__, EDGE_OTHER, "__name__"),
+        (fn.__qualname__, EDGE_OTHER, "__qualname__"),
+        (fn.__module__, EDGE_OTHER, "__module__"),
+        (fn.__doc__, EDGE_OTHER, "__doc__"),
+    ]
+    if fn.__closure__ is not None:
+        # When the walk reaches the closure tuple, its cells get the free variables' names.
+        hints[id(fn.__closure__)] = fn.__code__.co_freevars
+    pending = _pending(gc.get_referents(fn))
+    edges = []
+    for target, kind, label in known:
+        if target is not None and _take(pending, target):
+            edges.append((target, kind, label))
+    edges.extend(_rest(pending))
+    return edges
+
+
+def _generator_edges(gen):
+    code = getattr(gen, "gi_code", None) or getattr(gen, "cr_code", None) or getattr(gen, "ag_code", None)
+    referents = gc.get_referents(gen)
+    # The frame's values follow its code object in CPython's traversal order.
+    last_code = max((i for i, r in enumerate(referents) if r is code), default=-1)
+    edges = []
+    for i, r in enumerate(referents):
+        if r is code:
+            edges.append((r, EDGE_CODE, "code"))
+        elif isinstance(r, types.FunctionType) and r.__code__ is code:
+            edges.append((r, EDGE_DEFINITION, "function"))
+        elif i > last_code >= 0:
+            edges.append((r, EDGE_FRAME_LOCAL, None))
+        else:
+            edges.append((r, EDGE_OTHER, None))
+    return edges
+
+
+def _rest(pending):
+    return [(r, EDGE_OTHER, None) for found in pending.values() for r in found]
+
+
+def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
+    """The labelled references of ``obj``, as (target, kind, label) triples.
+
+    ``hints`` is a dict the caller keeps for one whole walk: rules leave notes in it for
+    objects met later (a function names the cells of its closure tuple). Containers yield
+    at most ``limit`` contents; other objects all CPython reports.
+    """
+    t = type(obj)
+    if t in ATOMIC_TYPES:
+        return []
+    if t is list or t is tuple or t is dict or t is set or t is frozenset:
+        names = hints.pop(id(obj), None) if hints is not None and t is tuple else None
+        if names is not None:  # a function's __closure__: cells named by free variable
+            return [(cell, EDGE_CLOSURE_CELL, name) for cell, name in zip(obj, names)]
+        return _container_edges(obj, limit)
+    if t is types.FunctionType:
+        return _function_edges(obj, hints if hints is not None else {})
+    if isinstance(obj, type) or isinstance(obj, types.ModuleType) or isinstance(obj, types.CodeType):
+        if not expands(obj, policy):
+            return []
+        return [(r, EDGE_OTHER, None) for r in gc.get_referents(obj)]
+    if t is types.MethodType:
+        return [(obj.__self__, EDGE_OTHER, "__self__"), (obj.__func__, EDGE_DEFINITION, "__func__")]
+    if isinstance(obj, _GENERATOR_TYPES):
+        return _generator_edges(obj)
+    if t is types.CellType:
+        return [(r, EDGE_OTHER, "cell_contents") for r in gc.get_referents(obj)]
+
+    # Builtin containers' subclasses and instances of user classes: contents through the
+    # builtin base, the type, slot and attribute values by name, and whatever else
+    # CPython's traversal reports.
+    edges = _container_edges(obj, limit)
+    pending = _pending(gc.get_referents(obj))
+    for target, _, _ in edges:
+        _take(pending, target)
+    if _take(pending, t):
+        edges.append((t, EDGE_TYPE, None))
+    if t.__flags__ & (1 << 9):  # Py_TPFLAGS_HEAPTYPE: a class statement made it
+        edges.extend(_label_attributes(obj, t, pending))
+    edges.extend(_rest(pending))
+    return edges
