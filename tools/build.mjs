@@ -25,7 +25,7 @@ const PYODIDE_FILES = [
   "python_stdlib.zip",
   "pyodide-lock.json",
 ];
-const APP_FILES = ["bytewise-app.js", "bytewise-app.wasm"];
+const APP_FILES = ["bytewise-app.js", "bytewise-app.wasm", "bytewise-core-es.mjs", "bytewise-core-es.wasm"];
 
 function log(message) {
   process.stdout.write(`[build] ${message}\n`);

@@ -116,7 +116,11 @@ worker.onmessage = (event) => {
 worker.onerror = (event) => {
   setStatus(`The Python worker failed: ${event.message}`);
 };
-worker.postMessage({ type: "init", pyodideUrl: new URL("pyodide/", document.baseURI).href });
+worker.postMessage({
+  type: "init",
+  pyodideUrl: new URL("pyodide/", document.baseURI).href,
+  wasmUrl: new URL("wasm/", document.baseURI).href,
+});
 setStatus("Loading Python…", 0.02);
 
 function run() {
@@ -135,31 +139,28 @@ function finishRun() {
   ui.run.textContent = "Run";
 }
 
-async function showResult(message) {
+async function showResult({ report, snapshot }) {
   finishRun();
-  if (message.error) appendOutput(message.error.traceback, "stderr");
+  if (report.error) appendOutput(report.error.traceback, "stderr");
+  for (const d of report.diagnostics) appendOutput(`note: ${d.message}\n`, "stderr");
+  if (!report.platform) return;
+  state.lastReport = report;
+  renderSizes(ui.table, report);
+  ui.platform.textContent = `Measured in ${report.platform.description}`;
+  ui.table.caption.textContent = `Sizes in bytes, measured in ${report.platform.description}`;
+  const t = report.timings;
+  ui.runInfo.textContent =
+    `ran in ${t.run_ms.toFixed(0)} ms, captured ${report.objects.toLocaleString("en")} objects in ` +
+    `${t.capture_ms.toFixed(0)} ms` +
+    (report.truncated ? `, truncated at ${report.object_cap.toLocaleString("en")} objects` : "");
   let canvas;
   try {
     canvas = await canvasReady;
   } catch {
     return;
   }
-  const started = performance.now();
-  const report = canvas.show(message.snapshot);
-  const analyseMs = performance.now() - started;
-  if (!report.ok) {
-    const lines = report.errors.map((d) => `${d.code}: ${d.message}`).join("\n");
-    appendOutput(`Bytewise could not read the capture:\n${lines}\n`, "stderr");
-    return;
-  }
-  state.lastReport = report;
-  renderSizes(ui.table, report);
-  ui.platform.textContent = `Measured in ${report.platform.description}`;
-  ui.table.caption.textContent = `Sizes in bytes, measured in ${report.platform.description}`;
-  ui.runInfo.textContent =
-    `ran in ${message.runMs.toFixed(0)} ms, analysed ${report.nodeCount.toLocaleString("en")} ` +
-    `objects in ${analyseMs.toFixed(1)} ms` +
-    (report.capture.truncated ? `, truncated at ${report.capture.objectCap.toLocaleString("en")} objects` : "");
+  const drawn = canvas.show(snapshot);
+  if (!drawn.ok) appendOutput(`The diagram could not read the capture: ${drawn.errors[0].message}\n`, "stderr");
 }
 
 ui.run.addEventListener("click", run);

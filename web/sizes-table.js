@@ -11,9 +11,9 @@ function cell(row, text, className) {
 }
 
 /**
- * Fills the table body and footer from a core report.
+ * Fills the table body and footer from a measurement report (docs/measure-report.schema.json).
  * @param {HTMLTableElement} table with a <tbody> and a <tfoot>
- * @param {import("./core-bridge.js").Report & { ok: true }} report
+ * @param {object} report
  */
 export function renderSizes(table, report) {
   const body = table.tBodies[0];

@@ -1,16 +1,18 @@
-// The Python worker: loads Pyodide, runs the user's code, captures a snapshot and posts
-// its bytes back (transferred, not copied). User code never runs on the page's thread.
+// The Python worker: loads Pyodide and the analysis core, runs the user's code through
+// measure() (web/measure.js, the same API as Node's), and posts the report and the
+// snapshot bytes (transferred, not copied). User code never runs on the page's thread.
 //
-// Messages in:  { type: "init", pyodideUrl }   { type: "run", id, code }
-// Messages out: { type: "progress", stage, fraction }  { type: "ready", python, pyodide }
-//               { type: "output", stream, text }        { type: "result", id, snapshot,
-//               error, runMs }   { type: "failed", message }
+// Messages in:  { type: "init", pyodideUrl, wasmUrl }   { type: "run", id, code, options }
+// Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide }
+//               { type: "output", stream, text }          { type: "result", id, report, snapshot }
+//               { type: "failed", id, message }
 import userSource from "./py/bytewise.py?raw";
 import edgesSource from "./py/bytewise_edges.py?raw";
 import probeSource from "./py/bytewise_probe.py?raw";
 import runnerSource from "./py/bytewise_runner.py?raw";
 import tracingSource from "./py/bytewise_tracing.py?raw";
-import { installModules, runAndCapture } from "./python-runner.js";
+import { createMeasurer } from "./measure.js";
+import { installModules } from "./python-runner.js";
 
 const MODULES = {
   bytewise: userSource,
@@ -20,12 +22,7 @@ const MODULES = {
   bytewise_tracing: tracingSource,
 };
 
-/** Output beyond this many bytes per run is dropped, with a visible note. */
-const OUTPUT_LIMIT_BYTES = 200_000;
-
-let pyodide = null;
-let outputBytes = 0;
-let outputTruncated = false;
+let measurer = null;
 const pending = { stdout: "", stderr: "" };
 let flushTimer = 0;
 
@@ -33,6 +30,7 @@ function post(message, transfer = []) {
   self.postMessage(message, transfer);
 }
 
+// Output is batched so a print loop does not flood the page with messages.
 function flushOutput() {
   flushTimer = 0;
   for (const stream of ["stdout", "stderr"]) {
@@ -43,51 +41,40 @@ function flushOutput() {
   }
 }
 
-function makeWriter(stream) {
-  const decoder = new TextDecoder();
-  return {
-    write(bytes) {
-      if (outputTruncated) return bytes.length;
-      const room = OUTPUT_LIMIT_BYTES - outputBytes;
-      const taken = bytes.length > room ? bytes.subarray(0, room) : bytes;
-      outputBytes += taken.length;
-      pending[stream] += decoder.decode(taken, { stream: true });
-      if (taken.length < bytes.length) {
-        outputTruncated = true;
-        pending[stream] += `\n[output truncated: more than ${OUTPUT_LIMIT_BYTES.toLocaleString("en")} bytes]\n`;
-      }
-      if (!flushTimer) flushTimer = setTimeout(flushOutput, 30);
-      return bytes.length;
-    },
-  };
+function onOutput(stream, text) {
+  pending[stream] += text;
+  if (!flushTimer) flushTimer = setTimeout(flushOutput, 30);
 }
 
-async function init(pyodideUrl) {
+async function loadCore(wasmUrl) {
+  const { default: createBytewiseCore } = await import(/* @vite-ignore */ `${wasmUrl}bytewise-core-es.mjs`);
+  return createBytewiseCore({ locateFile: (file) => `${wasmUrl}${file}` });
+}
+
+async function init({ pyodideUrl, wasmUrl }) {
   post({ type: "progress", stage: "Downloading Python", fraction: 0.1 });
+  const corePromise = loadCore(wasmUrl);
   const { loadPyodide } = await import(/* @vite-ignore */ `${pyodideUrl}pyodide.mjs`);
   post({ type: "progress", stage: "Starting CPython", fraction: 0.4 });
-  pyodide = await loadPyodide({ indexURL: pyodideUrl });
+  const pyodide = await loadPyodide({ indexURL: pyodideUrl });
   post({ type: "progress", stage: "Loading the probe", fraction: 0.9 });
-  pyodide.setStdout(makeWriter("stdout"));
-  pyodide.setStderr(makeWriter("stderr"));
   installModules(pyodide, MODULES);
+  measurer = createMeasurer({ pyodide, core: await corePromise, onOutput });
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
   post({ type: "ready", python, pyodide: pyodide.version });
 }
 
-function run(id, code) {
-  outputBytes = 0;
-  outputTruncated = false;
-  const { snapshot, error, runMs } = runAndCapture(pyodide, code);
+function run({ id, code, options }) {
+  const { report, snapshot } = measurer.measureWithSnapshot(code, options ?? {});
   flushOutput();
-  post({ type: "result", id, snapshot, error, runMs }, [snapshot.buffer]);
+  post({ type: "result", id, report, snapshot }, [snapshot.buffer]);
 }
 
 self.onmessage = async (event) => {
   const message = event.data;
   try {
-    if (message.type === "init") await init(message.pyodideUrl);
-    else if (message.type === "run") run(message.id, message.code);
+    if (message.type === "init") await init(message);
+    else if (message.type === "run") run(message);
   } catch (err) {
     flushOutput();
     post({ type: "failed", id: message.id, message: String(err?.message ?? err) });
