@@ -6,7 +6,8 @@ up as a mismatch. The ownership policy it implements, per docs:
   * list/tuple items, dict keys and values, set members: owned;
   * a function owns what CPython's traversal reports except its code, globals and
     builtins; a bound method owns its __self__ (not its function); a generator owns its
-    frame's values (not its code or function);
+    frame's values (not its code or function); a frame owns what CPython reports except
+    its globals, builtins and code;
   * anything else owns what gc.get_referents reports (plus, for dict subclasses, the keys
     that CPython's traversal skips);
   * classes, modules and code objects are never entered, and references to them are
@@ -54,6 +55,8 @@ def children(obj):
                         [obj.__code__, obj.__globals__, obj.__builtins__])
     if t is types.MethodType:
         return [obj.__self__]
+    if t is types.FrameType:
+        return _without(gc.get_referents(obj), [obj.f_globals, obj.f_builtins, obj.f_code])
     if isinstance(obj, _GENERATORS):
         code = getattr(obj, "gi_code", None) or getattr(obj, "cr_code", None) or obj.ag_code
         return [r for r in gc.get_referents(obj)

@@ -248,6 +248,25 @@ def _generator_edges(gen):
     return edges
 
 
+def _frame_edges(frame):
+    """A frame (kept alive by a traceback, say): its globals, builtins and code are not
+    its own; its locals and the frame that called it are. f_locals is never read: it
+    creates a dict (or a proxy) that was not there."""
+    known = [
+        (frame.f_globals, EDGE_GLOBALS, "f_globals"),
+        (frame.f_builtins, EDGE_GLOBALS, "f_builtins"),
+        (frame.f_code, EDGE_CODE, "f_code"),
+        (frame.f_back, EDGE_OTHER, "f_back"),
+    ]
+    pending = _pending(gc.get_referents(frame))
+    edges = []
+    for target, kind, label in known:
+        if target is not None and _take(pending, target):
+            edges.append((target, kind, label))
+    edges.extend((r, EDGE_FRAME_LOCAL, None) for found in pending.values() for r in found)
+    return edges
+
+
 def _rest(pending):
     return [(r, EDGE_OTHER, None) for found in pending.values() for r in found]
 
@@ -279,6 +298,8 @@ def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
         return _generator_edges(obj)
     if t is types.CellType:
         return [(r, EDGE_OTHER, "cell_contents") for r in gc.get_referents(obj)]
+    if t is types.FrameType:
+        return _frame_edges(obj)
 
     # Builtin containers' subclasses and instances of user classes: contents through the
     # builtin base, the type, slot and attribute values by name, and whatever else

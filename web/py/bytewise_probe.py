@@ -60,6 +60,7 @@ META_FREE_THREADED = 1 << 2
 META_INTERNED_KNOWN = 1 << 3
 
 LABEL_CHARS = 24
+_NO_KEY = object()  # "no dict key seen yet" (None is a valid key)
 _LENGTH_TYPES = frozenset({list, tuple, dict, set, frozenset, str, bytes, bytearray, array.array,
                            range})
 
@@ -341,7 +342,7 @@ class _Capture:
                           "Only the first %s references of this %s were read (edge cap)." % (
                               format(self.edge_cap, ","), type(obj).__qualname__))
         strings = self.strings
-        last_key = last_label = None
+        last_key, last_label = _NO_KEY, NO_STRING
         for target, kind, label in found:
             target_index = self.node(target)
             if target_index is None:
