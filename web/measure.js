@@ -233,5 +233,56 @@ export function createMeasurer({ pyodide, core, onOutput }) {
     measure(code, options = {}) {
       return this.measureWithSnapshot(code, options).report;
     },
+
+    /**
+     * Footprint experiments: for each N, every way of holding N values (list, array,
+     * tuple, generator, range, ...) with its shallow and deep size and tracemalloc's
+     * peak while building; and the peaks of sum([...]) vs sum(...) and "".join vs +=.
+     * @param {{ sizes?: number[] }} [options] N values (1 to 8 of them, each 0..1,000,000)
+     * @returns {{ platform: string, structures: Array<{ name: string, points: object[] }>,
+     *             peaks: Array<{ name: string, points: object[] }> }}
+     */
+    footprints({ sizes = [10, 100, 1_000, 10_000, 100_000] } = {}) {
+      if (!Array.isArray(sizes) || sizes.length === 0 || sizes.length > 8 ||
+          !sizes.every((n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000)) {
+        throw new BytewiseError("api.bad_option", "sizes must list 1 to 8 whole numbers from 0 to 1,000,000.");
+      }
+      const experiments = pyodide.pyimport("bytewise_experiments");
+      const pySizes = pyodide.toPy(sizes);
+      let result;
+      try {
+        result = experiments.footprints(pySizes);
+      } finally {
+        pySizes.destroy();
+        experiments.destroy();
+      }
+      const structures = new Map();
+      const peaks = new Map();
+      let platform = "";
+      try {
+        for (const entry of result.get("structures")) {
+          const [name, n, snapshotProxy, peak, current] = entry.toJs({ depth: 1 });
+          const bytes = snapshotProxy.toJs();
+          snapshotProxy.destroy();
+          entry.destroy();
+          const r = analyzeSnapshot(core, bytes, { options: { retained: false, topN: 0 } });
+          if (!r.ok) throw new BytewiseError("core.bad_snapshot", r.errors[0].message);
+          platform = r.platform.description;
+          const root = r.roots[0];
+          if (!structures.has(name)) structures.set(name, []);
+          structures.get(name).push({ n, shallow: root.shallow, deep: root.deep, objects: root.objects, peak, current });
+        }
+        for (const entry of result.get("peaks")) {
+          const [name, n, peak] = entry.toJs();
+          entry.destroy();
+          if (!peaks.has(name)) peaks.set(name, []);
+          peaks.get(name).push({ n, peak });
+        }
+      } finally {
+        result.destroy();
+      }
+      const series = (map) => [...map].map(([name, points]) => ({ name, points }));
+      return { platform, structures: series(structures), peaks: series(peaks) };
+    },
   };
 }

@@ -8,6 +8,7 @@
 //               { type: "failed", id, message }
 import userSource from "./py/bytewise.py?raw";
 import edgesSource from "./py/bytewise_edges.py?raw";
+import experimentsSource from "./py/bytewise_experiments.py?raw";
 import probeSource from "./py/bytewise_probe.py?raw";
 import runnerSource from "./py/bytewise_runner.py?raw";
 import tracingSource from "./py/bytewise_tracing.py?raw";
@@ -17,6 +18,7 @@ import { installModules } from "./python-runner.js";
 const MODULES = {
   bytewise: userSource,
   bytewise_edges: edgesSource,
+  bytewise_experiments: experimentsSource,
   bytewise_probe: probeSource,
   bytewise_runner: runnerSource,
   bytewise_tracing: tracingSource,

@@ -74,6 +74,7 @@ std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_
                                            const components& comps, std::uint32_t n,
                                            std::uint64_t work_limit) {
   const std::uint32_t count = comps.count();
+  if (n == 0) return {};
   if (work_limit == 0) work_limit = 16 * (std::uint64_t{g.node_count()} + g.edge_count() + 1);
 
   // Each component's bytes; its successors come from the condensation.

@@ -51,6 +51,16 @@ TEST(breakdown, ranks_objects_by_shallow_retained_and_deep) {
   EXPECT_EQ(a.top_retained[1].bytes, 1036u);
 }
 
+TEST(breakdown, top_lists_can_be_empty) {
+  analysis_options none;
+  none.top_n = 0;
+  analysis a = analyze(testing::random_snapshot(3), none);
+  EXPECT_TRUE(a.top_shallow.empty());
+  EXPECT_TRUE(a.top_deep.empty());
+  EXPECT_TRUE(a.top_retained.empty());
+  EXPECT_TRUE(a.sizes.repeated.empty());
+}
+
 TEST(breakdown, largest_by_deep_equals_brute_force_on_random_graphs) {
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
     snapshot snap = testing::random_snapshot(seed, 40);

@@ -24,6 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   everything.policy.follow_globals = everything.policy.follow_code = true;
   bytewise::analysis_options shared_left_out;
   shared_left_out.policy.include_interpreter_shared = false;
+  shared_left_out.top_n = 0;
+  shared_left_out.retained = false;
   for (const auto& options : {bytewise::analysis_options{}, everything, shared_left_out}) {
     bytewise::analysis a = bytewise::analyze(snap.value(), options);
     if (a.sizes.roots.size() != snap->roots.size()) std::abort();

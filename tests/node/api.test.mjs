@@ -110,6 +110,39 @@ describe("measure()", () => {
   });
 });
 
+describe("footprints()", () => {
+  test("measures every structure at every N, with sizes from CPython and the core", () => {
+    const result = bytewise.footprints({ sizes: [10, 1000, 20000] });
+    assert.match(result.platform, /^CPython 3\.14/);
+    const byName = Object.fromEntries(result.structures.map((s) => [s.name, s.points]));
+    assert.deepEqual(Object.keys(byName), ["list(range(N))", "[i for i in range(N)]", "append loop", "[0] * N",
+      "tuple(range(N))", "array('i')", "array('d')", "generator expression", "range(N)"]);
+    for (const points of Object.values(byName)) assert.deepEqual(points.map((p) => p.n), [10, 1000, 20000]);
+    // [0] * n allocates exactly n slots: 28 bytes of list (GC header included) + 4 per pointer on wasm32.
+    assert.deepEqual(byName["[0] * N"].map((p) => p.shallow), [28 + 40, 28 + 4000, 28 + 80000]);
+    // One shared 0: deep is the list plus one int.
+    assert.deepEqual(byName["[0] * N"].map((p) => p.deep - p.shallow), [16, 16, 16]);
+    // A generator and a range stay the same size whatever N is.
+    for (const name of ["generator expression", "range(N)"]) {
+      assert.equal(new Set(byName[name].map((p) => p.shallow)).size, 1, name);
+    }
+    // An array holds values, not objects: deep equals shallow.
+    for (const p of byName["array('d')"]) assert.equal(p.deep, p.shallow);
+    // Appends over-allocate; list(range(N)) sizes exactly.
+    const appended = byName["append loop"].at(-1);
+    const exact = byName["list(range(N))"].at(-1);
+    assert.ok(appended.shallow > exact.shallow);
+    const peaks = Object.fromEntries(result.peaks.map((s) => [s.name, s.points]));
+    assert.ok(peaks["sum([...])"].at(-1).peak > 10 * peaks["sum(...)"].at(-1).peak,
+      "building the list costs far more than streaming");
+  });
+
+  test("bad sizes are refused", () => {
+    assert.throws(() => bytewise.footprints({ sizes: [] }), /sizes must list 1 to 8 whole numbers/);
+    assert.throws(() => bytewise.footprints({ sizes: [10, -1] }), BytewiseError);
+  });
+});
+
 describe("npx bytewise", () => {
   const cli = path.join(root, "bin", "bytewise.mjs");
   const run = (...args) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: root });
