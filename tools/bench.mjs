@@ -3,6 +3,7 @@
 // belong in benchmarks, with ratios to a baseline measured in the same run.
 //
 //   node tools/bench.mjs core [--callgrind]
+//   node tools/bench.mjs capture
 //
 // core: the core's analyses on a synthetic 1,000,000-object, 2,000,000-reference heap,
 // natively (Google Benchmark) and in wasm under Node (the same workload). Budgets apply to
@@ -114,13 +115,88 @@ async function benchCore({ withCallgrind }) {
   }
 }
 
+// capture: the probe and the core together in Pyodide under Node, on structures of 10k,
+// 100k and 1M objects, beside the plain iterative Python walk (tests/node/
+// reference_sizes.py, which only sums sizes) timed in the same run.
+const CAPTURE_BUDGET = 300_000; // objects per second, DESIGN.md
+const CAPTURE_SHAPES = {
+  tuples: (n) => `data = [(i, float(i), str(i)) for i in range(${n} // 4)]`,
+  records: (n) => [
+    "class Record:",
+    "    def __init__(self, i):",
+    "        self.id = i",
+    "        self.score = float(i)",
+    "        self.tags = [str(i)]",
+    `data = [Record(i) for i in range(${n} // 5)]`,
+  ].join("\n"),
+};
+
+async function benchCapture() {
+  buildWasm();
+  const { openBytewise } = await import("../web/node-api.js");
+  const { analyzeSnapshot } = await import("../web/core-bridge.js");
+  const fs = await import("node:fs");
+  const bytewise = await openBytewise();
+  const py = bytewise.pyodide;
+  py.FS.writeFile("/bytewise/reference_sizes.py", fs.readFileSync(path.join(ROOT, "tests", "node", "reference_sizes.py"), "utf8"));
+  const timed = py.runPython(`
+import time, bytewise_probe, reference_sizes
+def timed(setup):
+    namespace = {}
+    exec(setup, namespace)
+    data = namespace["data"]
+    t = time.perf_counter()
+    snapshot = bytewise_probe.capture({"data": data}, object_cap=5_000_000)
+    captured = time.perf_counter()
+    reference_sizes.deep(data)
+    walked = time.perf_counter()
+    return snapshot, (captured - t) * 1000, (walked - captured) * 1000
+timed`);
+  timed(CAPTURE_SHAPES.tuples(1000)).destroy(); // warm up: imports, platform facts
+  const rows = [];
+  for (const [shape, setup] of Object.entries(CAPTURE_SHAPES)) {
+    for (const n of [10_000, 100_000, 1_000_000]) {
+      // Small sizes are noisy: best of three runs; 1M once.
+      let best = null;
+      for (let run = 0; run < (n > 100_000 ? 1 : 3); ++run) {
+        const result = timed(setup(n));
+        const bytes = result.get(0).toJs();
+        const captureMs = result.get(1);
+        const walkMs = result.get(2);
+        result.destroy();
+        const started = performance.now();
+        const report = analyzeSnapshot(bytewise.core, bytes);
+        const analyzeMs = performance.now() - started;
+        if (!best || captureMs + analyzeMs < best.captureMs + best.analyzeMs) {
+          best = { captureMs, walkMs, analyzeMs, objects: report.nodeCount };
+        }
+      }
+      const { captureMs, walkMs, analyzeMs, objects } = best;
+      const total = captureMs + analyzeMs;
+      rows.push({
+        structure: shape,
+        objects: objects.toLocaleString("en"),
+        "capture ms": captureMs.toFixed(0),
+        "analyze ms": analyzeMs.toFixed(0),
+        "objects/s": Math.round(objects / (total / 1000)).toLocaleString("en"),
+        "plain walk ms": walkMs.toFixed(0),
+        "vs plain walk": (total / walkMs).toFixed(2),
+        budget: objects / (total / 1000) >= CAPTURE_BUDGET ? "ok" : `< ${CAPTURE_BUDGET.toLocaleString("en")}/s`,
+      });
+    }
+  }
+  console.log(`\ncapture + analysis in ${bytewise.pyodide.version === "314.0.7" ? "Pyodide 314.0.7" : `Pyodide ${bytewise.pyodide.version}`} under Node (budget >= ${CAPTURE_BUDGET.toLocaleString("en")} objects/s)`);
+  console.log(table(rows, ["structure", "objects", "capture ms", "analyze ms", "objects/s", "plain walk ms", "vs plain walk", "budget"]));
+}
+
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { callgrind: { type: "boolean" } } });
 const what = positionals[0] ?? "core";
-if (what !== "core") {
-  process.stderr.write(`unknown benchmark "${what}": use core\n`);
+const benches = { core: () => benchCore({ withCallgrind: values.callgrind ?? false }), capture: benchCapture };
+if (!(what in benches)) {
+  process.stderr.write(`unknown benchmark "${what}": use ${Object.keys(benches).join(" or ")}\n`);
   process.exit(2);
 }
-benchCore({ withCallgrind: values.callgrind ?? false }).catch((err) => {
+benches[what]().then(() => process.exit(0), (err) => {
   process.stderr.write(`[bench] error: ${err.message}\n`);
   process.exit(1);
 });

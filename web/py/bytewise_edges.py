@@ -26,6 +26,7 @@ Ground rules, all of them about not changing what is measured and not running us
 import gc
 import types
 from itertools import islice
+from operator import attrgetter, is_
 
 EDGE_INDEX = 0
 EDGE_DICT_KEY = 1
@@ -271,6 +272,85 @@ def _rest(pending):
     return [(r, EDGE_OTHER, None) for found in pending.values() for r in found]
 
 
+# -- A fast path for plain instances ---------------------------------------------------
+
+_HEAPTYPE = 1 << 9
+_layouts = {}  # class -> (attribute names in CPython's value order, their getter) or None
+
+
+def _plain_class(cls):
+    """Classes whose attribute reads run no Python code and whose instances hold only
+    attribute values: the generic __getattribute__, no __getattr__, no __slots__, and no
+    builtin base other than object."""
+    if not cls.__flags__ & _HEAPTYPE or cls.__getattribute__ is not object.__getattribute__:
+        return False
+    if cls.__base__ is not object and not _plain_class(cls.__base__):
+        return False
+    namespace = type.__dict__["__dict__"].__get__(cls)
+    return "__getattr__" not in namespace and "__slots__" not in namespace
+
+
+def instance_layout(obj):
+    """(attribute names in the order CPython lists the values, a getter for them) for an
+    instance of a plain class, or None. The first instance of a class teaches the order
+    (that of the class's shared keys); callers check each later instance against it
+    value by value, by identity (see plain_instance_edges), so a wrong guess is never
+    kept."""
+    cls = type(obj)
+    layout = _layouts.get(cls, False)
+    if layout is False:
+        layout = _layouts[cls] = _learn_layout(obj, cls) if _plain_class(cls) else None
+    return layout
+
+
+def plain_instance_values(obj, layout):
+    """obj's attribute values in layout order when its referents are exactly those values
+    and its class, else None."""
+    names, getter = layout
+    referents = gc.get_referents(obj)
+    count = len(names)
+    if len(referents) != count + 1 or referents[count] is not type(obj):
+        return None
+    try:
+        values = getter(obj) if count > 1 else (getter(obj),)
+    except AttributeError:
+        return None
+    if not all(map(is_, values, referents)):
+        return None
+    return values
+
+
+def plain_instance_edges(obj):
+    """The references of an instance of a plain class, or None when the general rules
+    must decide."""
+    layout = instance_layout(obj)
+    if layout is None:
+        return None
+    values = plain_instance_values(obj, layout)
+    if values is None:
+        return None
+    edges = [(value, EDGE_ATTRIBUTE, name) for value, name in zip(values, layout[0])]
+    edges.append((type(obj), EDGE_TYPE, None))
+    return edges
+
+
+def _learn_layout(obj, cls):
+    referents = gc.get_referents(obj)
+    if not referents or referents[-1] is not cls:
+        return None
+    pending = _pending(referents[:-1])
+    labelled = _label_attributes(obj, cls, pending)
+    if pending or len(labelled) != len(referents) - 1:
+        return None
+    by_id = {id(value): name for value, _, name in labelled}
+    if len(by_id) != len(labelled):  # two attributes hold one object: order unknowable
+        return None
+    names = tuple(by_id[id(r)] for r in referents[:-1])
+    if not names:
+        return None
+    return names, attrgetter(*names)
+
+
 def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
     """The labelled references of ``obj``, as (target, kind, label) triples.
 
@@ -304,6 +384,9 @@ def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
     # Builtin containers' subclasses and instances of user classes: contents through the
     # builtin base, the type, slot and attribute values by name, and whatever else
     # CPython's traversal reports.
+    fast = plain_instance_edges(obj)
+    if fast is not None:
+        return fast
     edges = _container_edges(obj, limit)
     pending = _pending(gc.get_referents(obj))
     for target, _, _ in edges:

@@ -27,6 +27,9 @@ import gc
 import struct
 import sys
 import types
+from bisect import bisect_left
+from itertools import chain, islice, repeat
+from operator import lshift, or_
 
 import bytewise_edges as edges_mod
 from bytewise_edges import DEFAULT_POLICY, EDGE_DICT_KEY, EDGE_DICT_VALUE, EDGE_INDEX, Policy
@@ -60,9 +63,15 @@ META_FREE_THREADED = 1 << 2
 META_INTERNED_KNOWN = 1 << 3
 
 LABEL_CHARS = 24
-_NO_KEY = object()  # "no dict key seen yet" (None is a valid key)
+# Objects beyond the first LABEL_CAP (breadth-first from the roots, so the ones a diagram
+# shows come first) get no label: labels of a million ints would dominate the snapshot.
+LABEL_CAP = 5_000
 _LENGTH_TYPES = frozenset({list, tuple, dict, set, frozenset, str, bytes, bytearray, array.array,
                            range})
+_LABEL_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None)})
+_BATCH = 65_536  # nodes expanded together (bounds the batch lists' memory)
+_INDEX_KIND = bytes((EDGE_INDEX,))
+_DICT_KINDS = bytes((EDGE_DICT_KEY, EDGE_DICT_VALUE))
 
 
 def _u32_array():
@@ -114,8 +123,19 @@ def _immortality_test():
     return lambda o: sys.getrefcount(o) >= marker
 
 
+_platform_facts = None
+
+
 def platform_facts():
-    """The interpreter this runs in, as the snapshot header records it."""
+    """The interpreter this runs in, as the snapshot header records it (worked out once:
+    importing platform and sysconfig is slow)."""
+    global _platform_facts
+    if _platform_facts is None:
+        _platform_facts = _read_platform_facts()
+    return _platform_facts
+
+
+def _read_platform_facts():
     info = sys.version_info
     levels = {"alpha": 0xA, "beta": 0xB, "candidate": 0xC, "final": 0xF}
     runtime = "native"
@@ -215,33 +235,56 @@ class _StringTable:
         return len(self.ends) - 1
 
 
-def _category(obj):
-    if isinstance(obj, type):
+def _category_of_type(t):
+    if issubclass(t, type):
         return CATEGORY_TYPE
-    if isinstance(obj, types.ModuleType):
+    if issubclass(t, types.ModuleType):
         return CATEGORY_MODULE
-    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+    if issubclass(t, (types.FunctionType, types.BuiltinFunctionType)):
         return CATEGORY_FUNCTION
-    if isinstance(obj, types.CodeType):
+    if issubclass(t, types.CodeType):
         return CATEGORY_CODE
-    if isinstance(obj, types.FrameType):
+    if issubclass(t, types.FrameType):
         return CATEGORY_FRAME
     return 0
 
 
-def _builtin_sizeof(t):
-    """True when type t's __sizeof__ is CPython's own (C), so getsizeof runs no user code."""
-    return not isinstance(getattr(t, "__sizeof__", None), types.FunctionType)
+class _TypeInfo:
+    """What the probe needs to know about every object of one type, worked out once."""
+
+    __slots__ = ("name", "flags", "builtin_sizeof", "has_length", "labelled", "expandable")
+
+    def __init__(self, t, strings, policy):
+        self.name = strings.add(t.__qualname__)
+        category = _category_of_type(t)
+        self.flags = category << CATEGORY_SHIFT
+        if (category == CATEGORY_TYPE and not policy.follow_types) or \
+                (category == CATEGORY_MODULE and not policy.follow_modules) or \
+                (category == CATEGORY_CODE and not policy.follow_code):
+            self.flags |= FLAG_NOT_FOLLOWED
+        # A class's own Python __sizeof__ is user code: it is called one object at a time,
+        # guarded. CPython's (C) ones are called in bulk.
+        self.builtin_sizeof = not isinstance(getattr(t, "__sizeof__", None), types.FunctionType)
+        self.has_length = t in _LENGTH_TYPES
+        if self.has_length:
+            self.flags |= FLAG_HAS_LENGTH
+        self.labelled = t in _LABEL_TYPES
+        self.expandable = t not in edges_mod.ATOMIC_TYPES
 
 
 class _Capture:
-    def __init__(self, object_cap, edge_cap, policy):
+    """One capture: objects become nodes in breadth-first order, in batches, so that the
+    per-object work runs in CPython's C loops (map over builtins) wherever it can."""
+
+    def __init__(self, object_cap, edge_cap, policy, label_cap=LABEL_CAP):
         self.object_cap = object_cap
         self.edge_cap = edge_cap
         self.policy = policy
+        self.label_cap = label_cap
         self.strings = _StringTable()
         self.index_of = {}  # id -> node index
         self.keep = []  # every captured object, alive until the snapshot is written
+        self.type_info = {}
         self.address = _u64_array()
         self.type = _u32_array()
         self.size = _u64_array()
@@ -252,21 +295,29 @@ class _Capture:
         self.edge_target = _u32_array()
         self.edge_kind = bytearray()
         self.edge_label = _u32_array()
-        self.diagnostics = []  # (node or NO_NODE, code, message)
+        self.diagnostics = []  # (node or None, code, message)
         self.hints = {}
         self.truncated = False
+        self.expandable = []  # nodes that may have references, in index order
+        self.layouts = {}  # class -> its instances' edge layout (or None: use the rules)
         low, high, cached = probe_small_int_range()
         self.small_low, self.small_high = low, high
-        self.small_cached = cached
+        self.small_ids = set(map(id, cached))  # the cached ints are the objects themselves
         self.is_immortal = _immortality_test()
         self.is_interned = getattr(sys, "_is_interned", None)  # 3.13+
 
     def diagnose(self, node, code, message):
         self.diagnostics.append((node, code, message))
 
-    # Node ------------------------------------------------------------------------
+    # Nodes -----------------------------------------------------------------------
 
-    def _sizeof(self, obj, t, index):
+    def _info(self, t):
+        info = self.type_info.get(t)
+        if info is None:
+            info = self.type_info[t] = _TypeInfo(t, self.strings, self.policy)
+        return info
+
+    def _guarded_sizeof(self, obj, index):
         try:
             return sys.getsizeof(obj)
         except Exception as exc:  # noqa: BLE001 - a user __sizeof__ may raise anything
@@ -274,102 +325,263 @@ class _Capture:
             self.diagnose(index, "probe.sizeof_failed",
                           "%s.__sizeof__ raised %s; its size is shown as object.__sizeof__, %d "
                           "bytes. Fix or remove that __sizeof__." % (
-                              t.__qualname__, _exception_text(exc), fallback))
+                              type(obj).__qualname__, _exception_text(exc), fallback))
             return fallback
 
-    def node(self, obj):
-        """Index of obj, adding it if new; None when the object cap is reached."""
-        key = id(obj)
-        found = self.index_of.get(key)
-        if found is not None:
-            return found
-        if len(self.keep) >= self.object_cap:
+    def add(self, objs, ids=None):
+        """Records objects never seen before (and distinct) as the next nodes, in order.
+        ``ids``, when given, maps id(obj) -> its new index for exactly these objects.
+        Returns how many fitted under the object cap. The per-object work is done with
+        map() over builtins, which loops in C."""
+        room = self.object_cap - len(self.keep)
+        if len(objs) > room:
+            objs = objs[:room]
+            ids = None
             self.truncated = True
-            return None
-        index = len(self.keep)
-        self.index_of[key] = index
-        self.keep.append(obj)
-        t = type(obj)
-        flags = 0
-        if gc.is_tracked(obj):
-            flags |= FLAG_GC_TRACKED
-        if self.is_immortal is not None and self.is_immortal(obj):
-            flags |= FLAG_IMMORTAL
-        if t is int and self.small_low <= obj <= self.small_high and \
-                self.small_cached[obj - self.small_low] is obj:
-            flags |= FLAG_SMALL_INT
-        if t is str and self.is_interned is not None and self.is_interned(obj):
-            flags |= FLAG_INTERNED
-        length = 0
-        if t in _LENGTH_TYPES:
-            length = len(obj)
-            flags |= FLAG_HAS_LENGTH
-        category = _category(obj)
-        if category:
-            flags |= category << CATEGORY_SHIFT
-        if not edges_mod.expands(obj, self.policy):
-            flags |= FLAG_NOT_FOLLOWED
-        size = sys.getsizeof(obj) if _builtin_sizeof(t) else self._sizeof(obj, t, index)
-        self.address.append(key)
-        self.type.append(self.strings.add(t.__qualname__))
-        self.size.append(size)
-        self.length.append(length)
-        self.flags.append(flags)
-        label = short_label(obj)
-        self.label.append(NO_STRING if label is None else self.strings.add(label))
-        return index
+        if not objs:
+            return 0
+        start = len(self.keep)
+        if ids is None:
+            ids = list(map(id, objs))
+            self.index_of.update(zip(ids, range(start, start + len(objs))))
+        else:
+            self.index_of.update(ids)
+            ids = list(ids)
+        self.keep.extend(objs)
+        obj_types = list(map(type, objs))
+        distinct_types = set(obj_types)
+        for t in distinct_types:
+            self._info(t)
+        infos = list(map(self.type_info.__getitem__, obj_types))
+        if all(self.type_info[t].builtin_sizeof for t in distinct_types):
+            sizes = list(map(sys.getsizeof, objs))
+        else:
+            sizes = [sys.getsizeof(o) if info.builtin_sizeof else self._guarded_sizeof(o, start + i)
+                     for i, (o, info) in enumerate(zip(objs, infos))]
+        flags = [info.flags for info in infos]
+        flags = list(map(or_, flags, map(int, map(gc.is_tracked, objs))))  # FLAG_GC_TRACKED = 1
+        if self.is_immortal is not None:
+            flags = list(map(or_, flags, map(lshift, map(int, map(self.is_immortal, objs)), repeat(1))))
+        small = list(map(self.small_ids.__contains__, ids))
+        if any(small):
+            flags = [f | FLAG_SMALL_INT if s else f for f, s in zip(flags, small)]
+        if self.is_interned is not None and str in distinct_types:
+            is_interned = self.is_interned
+            flags = [f | FLAG_INTERNED if t is str and is_interned(o) else f
+                     for f, t, o in zip(flags, obj_types, objs)]
+        lengths = [len(o) if info.has_length else 0 for o, info in zip(objs, infos)]
+        label_room = self.label_cap - start
+        if label_room > 0:
+            add = self.strings.add
+            labels = [add(short_label(o)) if info.labelled and i < label_room else NO_STRING
+                      for i, (o, info) in enumerate(zip(objs, infos))]
+        else:
+            labels = repeat(NO_STRING, len(objs))
+        self.address.extend(ids)
+        self.type.extend([info.name for info in infos])
+        self.size.extend(sizes)
+        self.length.extend(lengths)
+        self.flags.extend(flags)
+        self.label.extend(labels)
+        for i, info in enumerate(infos):
+            if info.expandable and not flags[i] & FLAG_NOT_FOLLOWED:
+                self.expandable.append(start + i)
+        return len(objs)
 
     # Edges -----------------------------------------------------------------------
 
-    def expand(self, index):
-        """Records the outgoing references of node `index` (called in index order)."""
-        obj = self.keep[index]
-        self.edge_offsets.append(len(self.edge_target))
-        if self.flags[index] & FLAG_NOT_FOLLOWED:
-            return
+    def _capped(self, index, obj, count):
+        """True (and noted) when an object has more references than the edge cap."""
+        if count > self.edge_cap:
+            self.flags[index] |= FLAG_TRUNCATED
+            self.diagnose(index, "probe.edge_cap",
+                          "Only the first %s references of this %s were read (edge cap)." % (
+                              format(self.edge_cap, ","), type(obj).__qualname__))
+            return True
+        return False
+
+    def _instance_layout(self, obj):
+        """For a plain class: (layout, edge kinds, edge labels) of its instances' edges."""
+        layout = edges_mod.instance_layout(obj)
+        if layout is None:
+            return None
+        names = layout[0]
+        kinds = bytes([edges_mod.EDGE_ATTRIBUTE] * len(names) + [edges_mod.EDGE_TYPE])
+        labels = _u32_array()
+        labels.extend([self.strings.add(name) for name in names] + [NO_STRING])
+        return layout, kinds, labels
+
+    def _references(self, index, obj, t, targets, kinds, labels):
+        """Appends obj's references to the batch lists; returns how many."""
+        if (t is list or t is tuple) and id(obj) not in self.hints:
+            items = list(islice(obj, self.edge_cap)) if self._capped(index, obj, len(obj)) else obj
+            n = len(items)
+            targets.extend(items)
+            kinds.extend(_INDEX_KIND * n)
+            labels.extend(range(n))
+            return n
+        if t is dict:
+            pairs = list(islice(dict.items(obj), self.edge_cap // 2)) \
+                if self._capped(index, obj, 2 * len(obj)) else dict.items(obj)
+            n = 0
+            add = self.strings.add
+            for key, value in pairs:
+                label = add(key_label(key))
+                targets.append(key)
+                targets.append(value)
+                labels.append(label)
+                labels.append(label)
+                n += 2
+            kinds.extend(_DICT_KINDS * (n // 2))
+            return n
         try:
             found = edges_mod.references(obj, self.policy, self.hints, self.edge_cap + 1)
         except Exception as exc:  # noqa: BLE001 - no object may stop the capture
             self.flags[index] |= FLAG_TRUNCATED
             self.diagnose(index, "probe.references_failed",
                           "Reading the references of a %s failed (%s); its size is known, what "
-                          "it points to is not." % (type(obj).__qualname__, _exception_text(exc)))
-            return
-        if len(found) > self.edge_cap:
+                          "it points to is not." % (t.__qualname__, _exception_text(exc)))
+            return 0
+        if self._capped(index, obj, len(found)):
             found = found[: self.edge_cap]
-            self.flags[index] |= FLAG_TRUNCATED
-            self.diagnose(index, "probe.edge_cap",
-                          "Only the first %s references of this %s were read (edge cap)." % (
-                              format(self.edge_cap, ","), type(obj).__qualname__))
-        strings = self.strings
-        last_key, last_label = _NO_KEY, NO_STRING
+        add = self.strings.add
         for target, kind, label in found:
-            target_index = self.node(target)
-            if target_index is None:
-                self.flags[index] |= FLAG_TRUNCATED
-                continue
+            targets.append(target)
+            kinds.append(kind)
             if kind == EDGE_INDEX:
-                label_index = label
+                labels.append(label)
             elif kind == EDGE_DICT_KEY or kind == EDGE_DICT_VALUE:
-                if label is not last_key:
-                    last_key, last_label = label, strings.add(key_label(label))
-                label_index = last_label
+                labels.append(add(key_label(label)))
             else:
-                label_index = NO_STRING if label is None else strings.add(label)
-            self.edge_target.append(target_index)
-            self.edge_kind.append(kind)
-            self.edge_label.append(label_index)
+                labels.append(NO_STRING if label is None else add(label))
+        return len(found)
+
+    def _plain_sequences(self, objs):
+        """The references of a run of plain lists and tuples, flattened in C."""
+        lengths = list(map(len, objs))
+        targets = list(chain.from_iterable(objs))
+        labels = _u32_array()
+        labels.extend(chain.from_iterable(map(range, lengths)))
+        return targets, _INDEX_KIND * len(targets), labels, lengths
+
+    def expand(self, start, end):
+        """Records the references of nodes [start, end), in index order, as one batch:
+        their targets are looked up and the new ones added together, which keeps the
+        breadth-first numbering of a one-at-a-time walk. Only nodes that can have
+        references are visited; the others get empty edge ranges. Runs of plain lists and
+        tuples (the bulk of most data) are read in one C-level pass."""
+        keep = self.keep
+        targets, kinds, labels = [], bytearray(), _u32_array()
+        counts = {}  # node -> edges, for the nodes visited, ascending
+        expandable = self.expandable
+        lo = bisect_left(expandable, start)
+        hi = bisect_left(expandable, end)
+        hints, cap = self.hints, self.edge_cap
+        run_nodes, run_objs = [], []
+
+        def flush_run():
+            if not run_nodes:
+                return
+            t, k, lab, lengths = self._plain_sequences(run_objs)
+            targets.extend(t)
+            kinds.extend(k)
+            labels.extend(lab)
+            counts.update(zip(run_nodes, lengths))
+            run_nodes.clear()
+            run_objs.clear()
+
+        layouts = self.layouts
+        for index in expandable[lo:hi]:
+            obj = keep[index]
+            t = type(obj)
+            if (t is list or t is tuple) and len(obj) <= cap and id(obj) not in hints:
+                run_nodes.append(index)
+                run_objs.append(obj)
+                continue
+            flush_run()
+            layout = layouts.get(t, False)
+            if layout is False:
+                layout = layouts[t] = self._instance_layout(obj)
+            if layout is not None:
+                values = edges_mod.plain_instance_values(obj, layout[0])
+                if values is not None:
+                    targets.extend(values)
+                    targets.append(t)
+                    kinds.extend(layout[1])
+                    labels.extend(layout[2])
+                    counts[index] = len(values) + 1
+                    continue
+            counts[index] = self._references(index, obj, t, targets, kinds, labels)
+        flush_run()
+        index_of = self.index_of
+        found = list(map(index_of.get, map(id, targets)))
+        if None in found:
+            # New objects get the next indices in order of first appearance; `pending`
+            # numbers them before add() records them.
+            next_index = len(keep)
+            pending, new = {}, []
+            for i, n in enumerate(found):
+                if n is None:
+                    obj = targets[i]
+                    j = pending.setdefault(id(obj), next_index)
+                    if j == next_index:
+                        new.append(obj)
+                        next_index += 1
+                    found[i] = j
+            added = self.add(new, ids=pending)
+            if added < len(new):
+                limit = len(keep)
+                found = [n if n < limit else None for n in found]
+                per_node = [counts.get(i, 0) for i in range(start, end)]
+                found, kinds, labels, per_node = self._drop_left_out(start, found, kinds, labels, per_node)
+                counts = {start + i: c for i, c in enumerate(per_node) if c}
+        offsets = self.edge_offsets
+        running = len(self.edge_target)
+        previous = start
+        for index, count in counts.items():
+            offsets.extend(repeat(running, index - previous + 1))
+            running += count
+            previous = index + 1
+        offsets.extend(repeat(running, end - previous))
+        self.edge_target.extend(found)
+        self.edge_kind.extend(kinds)
+        self.edge_label.extend(labels)
+
+    def _drop_left_out(self, start, found, kinds, labels, counts):
+        """Removes edges to objects the object cap left out (found is None there); marks
+        their sources truncated."""
+        kept_found, kept_kinds, kept_labels, kept_counts = [], bytearray(), _u32_array(), []
+        edge = 0
+        for offset, count in enumerate(counts):
+            kept = 0
+            for _ in range(count):
+                if found[edge] is not None:
+                    kept_found.append(found[edge])
+                    kept_kinds.append(kinds[edge])
+                    kept_labels.append(labels[edge])
+                    kept += 1
+                edge += 1
+            if kept < count:
+                self.flags[start + offset] |= FLAG_TRUNCATED
+            kept_counts.append(kept)
+        return kept_found, kept_kinds, kept_labels, kept_counts
 
     def run(self, roots):
-        root_pairs = []
+        names, objects = [], []
         for name, obj in roots.items():
-            index = self.node(obj)
+            names.append(str(name))
+            objects.append(obj)
+        self.add(list({id(o): o for o in objects}.values()))
+        root_pairs = []
+        for name, obj in zip(names, objects):
+            index = self.index_of.get(id(obj))
             if index is not None:
-                root_pairs.append((self.strings.add(str(name)), index))
+                root_pairs.append((self.strings.add(name), index))
         expanded = 0
         while expanded < len(self.keep):
-            self.expand(expanded)
-            expanded += 1
+            end = min(len(self.keep), expanded + _BATCH)
+            self.expand(expanded, end)
+            expanded = end
         self.edge_offsets.append(len(self.edge_target))
         return root_pairs
 
