@@ -59,7 +59,7 @@ function printReport(report, file) {
   }
   if (report.tracemalloc) {
     const t = report.tracemalloc;
-    out.push(`tracemalloc: ${number.format(t.current)} bytes still allocated, peak ${number.format(t.peak)}`);
+    if (t.current !== null) out.push(`tracemalloc: ${number.format(t.current)} bytes still allocated, peak ${number.format(t.peak)}`);
     for (const line of t.top_lines) out.push(`  line ${line.line}: ${number.format(line.bytes)} bytes in ${number.format(line.blocks)} blocks  ${line.text}`);
     for (const r of t.regions) out.push(`  region "${r.label}" (line ${r.line}): change ${number.format(r.change)} bytes, peak ${number.format(r.peak)}`);
   }

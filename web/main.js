@@ -5,7 +5,7 @@
 // the worker, which returns snapshot bytes; the app module (core + canvas) analyses them.
 import { loadCanvas } from "./canvas.js";
 import { createEditor } from "./editor.js";
-import { renderSizes } from "./sizes-table.js";
+import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
 const STORAGE_KEY = "bytewise.code";
@@ -30,6 +30,8 @@ const ui = {
   table: /** @type {HTMLTableElement} */ ($("bw-sizes")),
   canvas: /** @type {HTMLCanvasElement} */ ($("bw-canvas")),
   canvasError: $("bw-canvas-error"),
+  tracemalloc: /** @type {HTMLInputElement} */ ($("bw-tracemalloc")),
+  trace: $("bw-trace"),
 };
 
 function savedCode() {
@@ -130,7 +132,8 @@ function run() {
   ui.run.textContent = "Running…";
   ui.output.replaceChildren();
   ui.runInfo.textContent = "";
-  worker.postMessage({ type: "run", id: state.nextId++, code: editor.getCode() });
+  const options = ui.tracemalloc.checked ? { tracemalloc: true } : {};
+  worker.postMessage({ type: "run", id: state.nextId++, code: editor.getCode(), options });
 }
 
 function finishRun() {
@@ -146,6 +149,7 @@ async function showResult({ report, snapshot }) {
   if (!report.platform) return;
   state.lastReport = report;
   renderSizes(ui.table, report);
+  renderTrace(ui.trace, report.tracemalloc);
   ui.platform.textContent = `Measured in ${report.platform.description}`;
   ui.table.caption.textContent = `Sizes in bytes, measured in ${report.platform.description}`;
   const t = report.timings;

@@ -22,6 +22,16 @@ export function installModules(pyodide, modules) {
   );
 }
 
+/** Python's None arrives as undefined; JSON reports want null. */
+function nullify(value) {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(nullify);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, nullify(v)]));
+  }
+  return value;
+}
+
 /** Python modules the worker and the tests install, by module name -> file in web/py. */
 export const PYTHON_MODULES = ["bytewise_edges", "bytewise_probe", "bytewise_tracing", "bytewise", "bytewise_runner", "bytewise_experiments"];
 
@@ -62,7 +72,7 @@ export function runAndCapture(pyodide, code, options = {}) {
       if (typeof value !== "object") return value;
       const js = value.toJs({ dict_converter: Object.fromEntries });
       value.destroy();
-      return js;
+      return nullify(js);
     };
     return {
       snapshot,

@@ -51,3 +51,32 @@ export function renderSizes(table, report) {
   cell(row, "", "bw-num");
   cell(row, number.format(report.total.objects), "bw-num").dataset.field = "objects";
 }
+
+/**
+ * Shows the tracemalloc part of a report (or hides the section when there is none).
+ * @param {HTMLElement} section #bw-trace
+ * @param {object | null} trace report.tracemalloc
+ */
+export function renderTrace(section, trace) {
+  section.hidden = !trace;
+  if (!trace) return;
+  section.querySelector("#bw-trace-summary").textContent = trace.current === null
+    ? "Only the regions the program marked were traced (tick \u201cmemory by line\u201d to trace the whole run)."
+    : `Still allocated when the program ended: ${number.format(trace.current)} bytes; peak while it ran: ${number.format(trace.peak)} bytes.`;
+  const body = section.querySelector("#bw-trace-lines").tBodies[0];
+  body.replaceChildren();
+  for (const line of trace.top_lines) {
+    const row = body.insertRow();
+    cell(row, String(line.line), "bw-num");
+    cell(row, line.text, "bw-code");
+    cell(row, number.format(line.bytes), "bw-num");
+    cell(row, number.format(line.blocks), "bw-num");
+  }
+  const regions = section.querySelector("#bw-trace-regions");
+  regions.replaceChildren();
+  for (const r of trace.regions) {
+    const item = document.createElement("li");
+    item.textContent = `region "${r.label}" (line ${r.line}): ${r.change >= 0 ? "+" : ""}${number.format(r.change)} bytes kept, peak ${number.format(r.peak)} bytes above its start`;
+    regions.append(item);
+  }
+}

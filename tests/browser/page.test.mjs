@@ -162,10 +162,21 @@ test("the canvas screenshot is not blank", async () => {
   assert.ok(colours.size > 20, `only ${colours.size} distinct colours: nothing was drawn`);
 });
 
+test("memory by line shows tracemalloc's top lines of the user's program", async () => {
+  await page.evaluate(() => globalThis.bytewise.setCode("numbers = [float(i) for i in range(2000)]\nlabel = 'done'\n"));
+  await page.check("#bw-tracemalloc");
+  await page.click("#bw-run");
+  await page.locator("#bw-trace:not([hidden])").waitFor();
+  const first = page.locator("#bw-trace-lines tbody tr").first();
+  assert.equal(await first.locator("td").nth(0).textContent(), "1");
+  assert.match(await first.locator("td").nth(1).textContent(), /float\(i\)/);
+  assert.ok(Number((await first.locator("td").nth(2).textContent()).replace(/,/g, "")) >= 2000 * 16);
+  await page.uncheck("#bw-tracemalloc");
+});
+
 test("Ctrl+Enter runs again and the page shows no errors", async () => {
   await page.locator(".cm-content").click();
   await page.keyboard.press("Control+End");
-  await page.keyboard.press("Enter");
   await page.keyboard.type("big = [0.5] * 1000");
   await page.keyboard.press("Control+Enter");
   await page.locator('#bw-sizes tbody tr[data-name="big"]').waitFor();

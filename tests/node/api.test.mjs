@@ -96,6 +96,15 @@ describe("measure()", () => {
     assert.equal(region.top_lines[0].line, 4);
   });
 
+  test("a region works without tracing the whole run", () => {
+    const report = bytewise.measure("import bytewise\nwith bytewise.region('r'):\n    xs = [0.5] * 1000\n");
+    assertValid(report);
+    assert.equal(report.tracemalloc.current, null);
+    assert.equal(report.tracemalloc.regions[0].label, "r");
+    assert.ok(report.tracemalloc.regions[0].change >= 4000);
+    assert.equal(bytewise.measure("x = 1").tracemalloc, null);
+  });
+
   test("bad options are refused with a message that names them", () => {
     const cases = [
       [{ objectCap: 0 }, /objectCap must be a whole number from 1/],

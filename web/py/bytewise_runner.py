@@ -144,7 +144,7 @@ def run_and_capture(source, options=None):
     run_ms, capture_ms.
     """
     options = dict(options or {})
-    trace = bytewise_tracing.Session(FILENAME) if options.get("tracemalloc") else None
+    trace = bytewise_tracing.Session(FILENAME, enabled=bool(options.get("tracemalloc")))
     started = time.perf_counter()
     namespace, error = run_program(source, FILENAME, trace)
     ran = time.perf_counter()
@@ -162,7 +162,7 @@ def run_and_capture(source, options=None):
     return {
         "snapshot": snapshot,
         "error": error,
-        "tracemalloc": trace.report() if trace is not None else None,
+        "tracemalloc": trace.report(),
         "run_ms": (ran - started) * 1000,
         "capture_ms": (time.perf_counter() - ran) * 1000,
     }

@@ -20,12 +20,19 @@ _active = None  # the Session of the current run, if tracing was asked for
 regions = []    # region results of the current run, in the order they ended
 
 
+_OWN_FILES = ("bytewise_tracing.py", "bytewise.py")
+
+
 def _user_line(traceback, filename):
-    """The most recent frame of the traceback that lies in the user's file, or None."""
+    """The most recent frame of the traceback that lies in the user's file, or None for
+    memory the measuring itself allocated (a region's own bookkeeping)."""
+    line = None
     for frame in reversed(traceback):  # oldest first, so walk back from the newest
-        if frame.filename == filename:
-            return frame.lineno
-    return None
+        if frame.filename.endswith(_OWN_FILES):
+            return None
+        if line is None and frame.filename == filename:
+            line = frame.lineno
+    return line
 
 
 def by_user_line(snapshot, filename):
@@ -52,8 +59,12 @@ def top_lines(per_line, filename, limit=TOP_LINES):
 
 
 class Session:
-    def __init__(self, filename):
+    """One run. With ``enabled`` the whole run is traced; without, only the regions the
+    program marks are (each traces itself)."""
+
+    def __init__(self, filename, enabled=True):
         self.filename = filename
+        self.enabled = enabled
         self.peak = 0
         self.current = 0
         self.snapshot = None
@@ -62,6 +73,8 @@ class Session:
     def start(self):
         global _active
         del regions[:]
+        if not self.enabled:
+            return
         self.started_here = not tracemalloc.is_tracing()
         if self.started_here:
             tracemalloc.start(FRAMES)
@@ -75,6 +88,8 @@ class Session:
 
     def stop(self):
         global _active
+        if not self.enabled:
+            return
         self.current, peak = tracemalloc.get_traced_memory()
         self.peak = max(self.peak, peak)
         self.snapshot = tracemalloc.take_snapshot()
@@ -83,6 +98,11 @@ class Session:
         _active = None
 
     def report(self):
+        """None when nothing was traced; current and peak are None when only regions were."""
+        if not self.enabled:
+            if not regions:
+                return None
+            return {"current": None, "peak": None, "top_lines": [], "regions": list(regions)}
         per_line = by_user_line(self.snapshot, self.filename) if self.snapshot else {}
         return {
             "current": self.current,
