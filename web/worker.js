@@ -61,6 +61,8 @@ async function init({ pyodideUrl, wasmUrl }) {
   const pyodide = await loadPyodide({ indexURL: pyodideUrl });
   post({ type: "progress", stage: "Loading the probe", fraction: 0.9 });
   installModules(pyodide, MODULES);
+  // The first capture would otherwise pay for importing platform and sysconfig.
+  pyodide.runPython("import bytewise_probe; bytewise_probe.platform_facts()");
   measurer = createMeasurer({ pyodide, core: await corePromise, onOutput });
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
   post({ type: "ready", python, pyodide: pyodide.version });

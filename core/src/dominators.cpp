@@ -1,5 +1,7 @@
 // Semi-NCA dominators. Vertices of the search graph: objects 0..n-1, root variables
-// n..n+r-1, the super-root n+r. Everything is renumbered in DFS preorder (1-based) first;
+// n..n+r-1, the super-root n+r. The super-root points to the root variables and to every
+// object the interpreter itself holds (immortal objects, cached small ints): no variable
+// can free those, so none may retain them. Everything is renumbered in DFS preorder (1-based) first;
 // the link-eval forest uses path compression done with an explicit stack.
 #include <bytewise/dominators.hpp>
 
@@ -8,8 +10,9 @@ namespace {
 
 class semi_nca {
  public:
-  explicit semi_nca(const followed_graph& g)
-      : g_(g), n_(g.node_count()), r_(static_cast<std::uint32_t>(g.root_nodes.size())) {}
+  semi_nca(const followed_graph& g, std::vector<std::uint32_t> held)
+      : g_(g), n_(g.node_count()), r_(static_cast<std::uint32_t>(g.root_nodes.size())),
+        held_(std::move(held)) {}
 
   // Calls f(w) for each successor of search-graph vertex v.
   template <typename F>
@@ -21,6 +24,10 @@ class semi_nca {
       if (target != no_node) f(target);
     } else {
       for (std::uint32_t i = 0; i < r_; ++i) f(n_ + i);
+      // Held objects count only where some root reaches them (the search visited them).
+      for (std::uint32_t h : held_) {
+        if (pre_[h] != 0) f(h);
+      }
     }
   }
 
@@ -54,6 +61,11 @@ class semi_nca {
         if (f.next++ == 0) w = g_.root_nodes[v - n_];
       } else if (f.next < r_) {
         w = n_ + f.next++;
+      } else if (f.next < r_ + held_.size()) {
+        // Runs after every root's search: a held object not visited by now is
+        // unreachable and stays out; visited ones only gain an edge from the super-root.
+        ++f.next;
+        continue;
       }
       if (w == no_node) {  // v has no more successors (or a left-out target)
         stack.pop_back();
@@ -122,6 +134,7 @@ class semi_nca {
  private:
   const followed_graph& g_;
   std::uint32_t n_, r_;
+  std::vector<std::uint32_t> held_;
   std::vector<std::uint32_t> pre_, vertex_, parent_;
   std::vector<std::uint32_t> pred_offsets_, preds_;
   std::vector<std::uint32_t> semi_, label_, ancestor_, path_;
@@ -132,7 +145,11 @@ class semi_nca {
 dominator_tree dominators(const snapshot& snap, const followed_graph& g) {
   const std::uint32_t n = g.node_count();
   const std::uint32_t r = static_cast<std::uint32_t>(g.root_nodes.size());
-  semi_nca solver(g);
+  std::vector<std::uint32_t> held;
+  for (std::uint32_t v = 0; v < n; ++v) {
+    if (g.counted[v] && (snap.graph.flags[v] & (node_flag::immortal | node_flag::small_int))) held.push_back(v);
+  }
+  semi_nca solver(g, std::move(held));
   std::vector<std::uint32_t> idom_pre;
   solver.run(idom_pre);
   const std::vector<std::uint32_t>& vertex = solver.vertex();

@@ -122,6 +122,7 @@ test("typing a program (Backspace included) and running it fills the table", asy
   const names = await page.locator("#bw-sizes tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.name));
   assert.deepEqual(names, ["x", "s", "pair"]);
   assert.match(await page.locator("#bw-platform").textContent(), /CPython 3\.14\.\d+, 32-bit wasm \(Pyodide 314\.0\.7\)/);
+  assert.equal(await page.locator("#bw-trace").isVisible(), false, "no tracemalloc section unless asked");
 });
 
 test("the canvas draws a box per object with its bytes, matching the report", async () => {
