@@ -33,7 +33,7 @@ function nullify(value) {
 }
 
 /** Python modules the worker and the tests install, by module name -> file in web/py. */
-export const PYTHON_MODULES = ["bytewise_edges", "bytewise_probe", "bytewise_tracing", "bytewise", "bytewise_runner", "bytewise_experiments"];
+export const PYTHON_MODULES = ["bytewise_edges", "bytewise_shapes", "bytewise_probe", "bytewise_tracing", "bytewise", "bytewise_runner", "bytewise_experiments"];
 
 /**
  * @typedef {{ type: string, message: string, traceback: string }} PythonError

@@ -11,6 +11,7 @@ import edgesSource from "./py/bytewise_edges.py?raw";
 import experimentsSource from "./py/bytewise_experiments.py?raw";
 import probeSource from "./py/bytewise_probe.py?raw";
 import runnerSource from "./py/bytewise_runner.py?raw";
+import shapesSource from "./py/bytewise_shapes.py?raw";
 import tracingSource from "./py/bytewise_tracing.py?raw";
 import { createMeasurer } from "./measure.js";
 import { installModules } from "./python-runner.js";
@@ -21,6 +22,7 @@ const MODULES = {
   bytewise_experiments: experimentsSource,
   bytewise_probe: probeSource,
   bytewise_runner: runnerSource,
+  bytewise_shapes: shapesSource,
   bytewise_tracing: tracingSource,
 };
 

@@ -79,6 +79,7 @@ std::uint32_t snapshot_builder::add_node(std::string_view type, std::uint64_t sh
   g.type.push_back(string_index(type));
   g.shallow.push_back(shallow);
   g.length.push_back(0);
+  g.shape.push_back(0);
   g.flags.push_back(flags);
   g.label.push_back(no_string);
   return g.node_count() - 1;
@@ -87,6 +88,10 @@ std::uint32_t snapshot_builder::add_node(std::string_view type, std::uint64_t sh
 void snapshot_builder::set_length(std::uint32_t node, std::uint64_t length) {
   snap_.graph.length[node] = length;
   snap_.graph.flags[node] |= node_flag::has_length;
+}
+
+void snapshot_builder::set_shape(std::uint32_t node, std::uint64_t shape) {
+  snap_.graph.shape[node] = shape;
 }
 
 void snapshot_builder::set_label(std::uint32_t node, std::string_view label) {

@@ -40,6 +40,7 @@ inline constexpr section_tag tag_edge_kind{{'E', 'K', 'N', 'D'}};
 inline constexpr section_tag tag_edge_label{{'E', 'L', 'B', 'L'}};
 inline constexpr section_tag tag_roots{{'R', 'O', 'O', 'T'}};
 inline constexpr section_tag tag_diagnostics{{'D', 'I', 'A', 'G'}};  // optional, 1.1
+inline constexpr section_tag tag_node_shape{{'N', 'S', 'H', 'P'}};   // optional, 1.2
 
 // META field offsets (format 1.0).
 namespace meta {

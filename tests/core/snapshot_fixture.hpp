@@ -1,7 +1,6 @@
-// A small, fixed snapshot for reader tests, and helpers to find and patch its sections.
-// Layout of write_snapshot(small_snapshot()) (612 bytes): directory entries at 16 + 16k;
-// META 240, STRS 296 (10 strings), NADR 424, NTYP 448, NSIZ 464, NLEN 488, NFLG 512,
-// NLBL 528, EOFF 544, ETGT 560, EKND 576, ELBL 584, ROOT 600, DIAG 608.
+// A small, fixed snapshot for reader tests, and helpers to find and patch its sections
+// (its string table holds 10 strings: list, int, 1, str, hello, x, and the 4 platform
+// strings the writer adds).
 #pragma once
 
 #include <bytewise/snapshot.hpp>

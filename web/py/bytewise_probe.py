@@ -32,10 +32,11 @@ from itertools import chain, islice, repeat
 from operator import lshift, or_
 
 import bytewise_edges as edges_mod
+import bytewise_shapes as shapes_mod
 from bytewise_edges import DEFAULT_POLICY, EDGE_DICT_KEY, EDGE_DICT_VALUE, EDGE_INDEX, Policy
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 1
+FORMAT_MINOR = 2
 MAGIC = b"BYTEWISE"
 NO_STRING = 0xFFFFFFFF
 NO_NODE = 0xFFFFFFFF
@@ -252,7 +253,8 @@ def _category_of_type(t):
 class _TypeInfo:
     """What the probe needs to know about every object of one type, worked out once."""
 
-    __slots__ = ("name", "flags", "builtin_sizeof", "has_length", "labelled", "expandable")
+    __slots__ = ("name", "flags", "builtin_sizeof", "has_length", "labelled", "expandable",
+                 "shape")
 
     def __init__(self, t, strings, policy):
         self.name = strings.add(t.__qualname__)
@@ -270,6 +272,7 @@ class _TypeInfo:
             self.flags |= FLAG_HAS_LENGTH
         self.labelled = t in _LABEL_TYPES
         self.expandable = t not in edges_mod.ATOMIC_TYPES
+        self.shape = shapes_mod.family(t)  # None: per-object facts (shapes_mod.shape)
 
 
 class _Capture:
@@ -289,6 +292,7 @@ class _Capture:
         self.type = _u32_array()
         self.size = _u64_array()
         self.length = _u64_array()
+        self.shape = _u64_array()
         self.flags = _u32_array()
         self.label = _u32_array()
         self.edge_offsets = _u32_array()
@@ -370,6 +374,8 @@ class _Capture:
             flags = [f | FLAG_INTERNED if t is str and is_interned(o) else f
                      for f, t, o in zip(flags, obj_types, objs)]
         lengths = [len(o) if info.has_length else 0 for o, info in zip(objs, infos)]
+        shape = shapes_mod.shape
+        shapes = [shape(o) if info.shape is None else info.shape for o, info in zip(objs, infos)]
         label_room = self.label_cap - start
         if label_room > 0:
             add = self.strings.add
@@ -381,6 +387,7 @@ class _Capture:
         self.type.extend([info.name for info in infos])
         self.size.extend(sizes)
         self.length.extend(lengths)
+        self.shape.extend(shapes)
         self.flags.extend(flags)
         self.label.extend(labels)
         for i, info in enumerate(infos):
@@ -634,6 +641,7 @@ def _sections(c, root_pairs, facts):
         (b"NTYP", _le(c.type)),
         (b"NSIZ", _le(c.size)),
         (b"NLEN", _le(c.length)),
+        (b"NSHP", _le(c.shape)),
         (b"NFLG", _le(c.flags)),
         (b"NLBL", _le(c.label)),
         (b"EOFF", _le(c.edge_offsets)),

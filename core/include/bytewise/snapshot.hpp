@@ -73,6 +73,41 @@ inline constexpr std::uint32_t category_mask = 0xFFu << category_shift;
 inline constexpr std::uint32_t known_bits = 0x7Fu | category_mask;
 }  // namespace node_flag
 
+// The family of an object for the layout model (low byte of its shape word; the other
+// bits are the family's facts, see docs/snapshot-format.md, "Shapes").
+enum class shape_family : std::uint8_t {
+  unknown = 0,
+  int_ = 1,       // bits 8-39 bit length, bit 40 negative
+  bool_ = 2,
+  float_ = 3,
+  complex_ = 4,
+  str = 5,        // bits 8-9 kind: 0 ASCII, 1 Latin-1, 2 UCS-2, 3 UCS-4
+  bytes = 6,
+  bytearray = 7,
+  tuple = 8,
+  list = 9,
+  dict = 10,      // bit 8 all keys are exact str
+  set = 11,
+  frozenset = 12,
+  range = 13,
+  slice = 14,
+  singleton = 15,  // None, Ellipsis, NotImplemented
+  object = 16,     // object()
+  instance = 17,   // bits 8-23 slots, bit 24 __dict__, bit 25 __weakref__, bit 26 __slots__ declared
+  function = 18,
+  builtin_function = 19,
+  method = 20,
+  cell = 21,
+  array = 22,      // bits 8-15 item size, bits 16-23 typecode
+  memoryview = 23,  // bits 8-15 ndim
+  generator = 24,
+  coroutine = 25,
+  async_generator = 26,
+};
+inline constexpr std::uint8_t shape_family_count = 27;
+
+inline shape_family family_of(std::uint64_t shape) { return static_cast<shape_family>(shape & 0xFF); }
+
 // Interned UTF-8 strings addressed by index: one buffer plus end offsets, so a million
 // labels cost two allocations.
 class string_table {
@@ -141,6 +176,7 @@ struct object_graph {
   std::vector<std::uint32_t> type;     // string-table index of the type's name
   std::vector<std::uint64_t> shallow;  // sys.getsizeof(o)
   std::vector<std::uint64_t> length;   // len(o) where node_flag::has_length
+  std::vector<std::uint64_t> shape;    // shape word (family + facts); 0 when not captured
   std::vector<std::uint32_t> flags;    // node_flag bits
   std::vector<std::uint32_t> label;    // short label, string-table index or no_string
 
@@ -182,7 +218,7 @@ struct snapshot {
 
 // Format version this build writes; it reads every 1.x.
 inline constexpr std::uint16_t snapshot_major_version = 1;
-inline constexpr std::uint16_t snapshot_minor_version = 1;
+inline constexpr std::uint16_t snapshot_minor_version = 2;
 
 // Parses and validates snapshot bytes. Every count, offset, index, enum value and string
 // is checked before use; nothing is allocated beyond what the input's own size bounds.
@@ -208,6 +244,7 @@ class snapshot_builder {
   std::uint32_t add_node(std::string_view type, std::uint64_t shallow, std::uint64_t address,
                          std::uint32_t flags = 0);
   void set_length(std::uint32_t node, std::uint64_t length);
+  void set_shape(std::uint32_t node, std::uint64_t shape);
   void set_label(std::uint32_t node, std::string_view label);
   // Precondition: source and target were returned by add_node.
   void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
