@@ -236,6 +236,16 @@ class _StringTable:
         return len(self.ends) - 1
 
 
+def _range_length(r):
+    """len() of a range, which overflows for huge ones (range(10**20)); kept in 64 bits."""
+    try:
+        return len(r)
+    except OverflowError:
+        step = r.step
+        n = (r.stop - r.start + step - (1 if step > 0 else -1)) // step
+        return min(max(n, 0), (1 << 64) - 1)
+
+
 def _category_of_type(t):
     if issubclass(t, type):
         return CATEGORY_TYPE
@@ -373,7 +383,8 @@ class _Capture:
             is_interned = self.is_interned
             flags = [f | FLAG_INTERNED if t is str and is_interned(o) else f
                      for f, t, o in zip(flags, obj_types, objs)]
-        lengths = [len(o) if info.has_length else 0 for o, info in zip(objs, infos)]
+        lengths = [(len(o) if type(o) is not range else _range_length(o)) if info.has_length else 0
+                   for o, info in zip(objs, infos)]
         shape = shapes_mod.shape
         shapes = [shape(o) if info.shape is None else info.shape for o, info in zip(objs, infos)]
         label_room = self.label_cap - start

@@ -83,7 +83,7 @@ def family(t):
     (the object's own facts are needed: see shape())."""
     f = _BY_TYPE.get(t)
     if f is not None:
-        return None if f in (INT, STR, DICT, ARRAY, MEMORYVIEW) else f
+        return None if f in (INT, BOOL, STR, DICT, ARRAY, MEMORYVIEW) else f
     word = _instance_word(t)
     return UNKNOWN if word is None else word
 
@@ -100,6 +100,8 @@ def shape(obj):
     t = type(obj)
     if t is int:
         return INT | min(obj.bit_length(), 0xFFFFFFFF) << 8 | (obj < 0) << 40
+    if t is bool:
+        return BOOL | int(obj) << 8
     if t is str:
         return STR | _str_kind(obj) << 8
     if t is dict:

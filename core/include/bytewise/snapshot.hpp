@@ -78,7 +78,7 @@ inline constexpr std::uint32_t known_bits = 0x7Fu | category_mask;
 enum class shape_family : std::uint8_t {
   unknown = 0,
   int_ = 1,       // bits 8-39 bit length, bit 40 negative
-  bool_ = 2,
+  bool_ = 2,      // bit 8 value
   float_ = 3,
   complex_ = 4,
   str = 5,        // bits 8-9 kind: 0 ASCII, 1 Latin-1, 2 UCS-2, 3 UCS-4

@@ -1,0 +1,88 @@
+// bytewise/layout_model.hpp: what sys.getsizeof would print for the same object on
+// another CPython: 64-bit 3.8 to 3.14, and 32-bit wasm (Pyodide) 3.11 to 3.14.
+//
+// The model has two parts, kept apart: per-version data tables (core/src/layout_tables.cpp:
+// header sizes, what getsizeof adds, growth rules, with the CPython sources they come
+// from) and one walk (core/src/layout_model.cpp) that reads an object's facts back from
+// the size measured on the source platform and recomputes it for the target.
+//
+// Every answer says how sure it is:
+//   measured      the target is the platform the snapshot was taken on
+//   exact         follows from the object's facts on every version
+//   assumed       depends on how the object was built or on the bytecode compiler, and the
+//                 model assumes the target did what the source shows (the rule says which)
+//   not_modelled  no formula covers this object on this target; no number is given
+//
+// tests/core/layout_model_test.cpp proves the tables against sys.getsizeof measured on
+// every interpreter this project's machines carry (tests/fixtures/layouts).
+#pragma once
+
+#include <bytewise/snapshot.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bytewise {
+
+struct cpython_target {
+  std::uint8_t minor = 12;         // CPython 3.minor
+  std::uint8_t pointer_size = 8;   // 8: 64-bit; 4: 32-bit wasm (Pyodide)
+  friend bool operator==(const cpython_target&, const cpython_target&) = default;
+};
+
+// "cpython-3.12-64", "cpython-3.14-wasm32"
+std::string target_name(cpython_target t);
+// "64-bit CPython 3.12", "32-bit wasm CPython 3.14 (Pyodide)"
+std::string describe_target(cpython_target t);
+// Accepts the names target_name() gives; nullopt otherwise.
+std::optional<cpython_target> parse_target(std::string_view name);
+// Every platform the model covers, oldest first, 64-bit before wasm32.
+const std::vector<cpython_target>& modelled_targets();
+// The target a snapshot was measured on, if the model covers it.
+std::optional<cpython_target> source_target(const platform_info& p);
+// The default platform to compare against: 64-bit CPython 3.12.
+inline constexpr cpython_target default_target{12, 8};
+
+enum class prediction_status : std::uint8_t { measured, exact, assumed, not_modelled };
+std::string_view to_string(prediction_status s);
+
+struct prediction {
+  prediction_status status = prediction_status::not_modelled;
+  std::uint64_t size = 0;   // bytes; meaningless when not_modelled
+  std::string_view rule;    // a short reason: "capacity kept", "as if built by appends"...
+};
+
+// How a list was built, when the caller knows better than the capacity shows.
+enum class list_construction : std::uint8_t {
+  inferred,       // from the capacity measured on the source (default)
+  appends,        // append() one at a time, comprehensions
+  exact,          // [x] * n, short displays [a, b]: exactly n slots
+  from_iterable,  // list(iterable with a length), list.extend on an empty list
+  literal,        // a display of three or more constants: [1, 2, 3]
+  kept,           // the measured capacity, whatever the version
+};
+
+struct prediction_hints {
+  list_construction list = list_construction::inferred;
+};
+
+// sys.getsizeof(obj) on `target` for node `node` of a snapshot taken on a modelled
+// platform. Precondition: node < node_count().
+prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_target target,
+                             prediction_hints hints = {});
+
+// The rules by themselves, for charts and the CLI.
+// Slots a list of n items has on `target` when built by `how` (not inferred or kept).
+std::uint64_t list_capacity(cpython_target target, list_construction how, std::uint64_t n);
+// sys.getsizeof of a list with `capacity` slots.
+std::uint64_t list_getsizeof(cpython_target target, std::uint64_t capacity);
+// The small ints CPython caches (the same -5..256 on every modelled version).
+struct small_int_range {
+  std::int32_t low, high;
+};
+small_int_range small_ints(cpython_target target);
+
+}  // namespace bytewise

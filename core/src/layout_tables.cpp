@@ -1,0 +1,68 @@
+// The layout model's data: one row per platform. Sources are CPython release trees
+// (v3.8-v3.14 Include/ and Objects/, cited per column below) and, for every row but
+// 64-bit 3.14, sys.getsizeof measured on a real interpreter (tests/fixtures/layouts). The
+// 64-bit 3.14 row is derived from v3.14 sources and agrees with wasm32 3.14 measurements.
+//
+// Columns:
+//   ascii_base, compact_base  Include/cpython/unicodeobject.h: PyASCIIObject and
+//                             PyCompactUnicodeObject; 3.12 removed wstr (PEP 623): 48->40,
+//                             72->56 on 64-bit.
+//   latin1_singletons_utf8    3.12+ create the chr(128..255) singletons with their UTF-8
+//                             form cached (Objects/unicodeobject.c); 3.11 does not.
+//   int_min_digits            Objects/longobject.c long__sizeof__: before 3.11 zero has no
+//                             digit; 3.11 counts at least one (gh-100637, 3.11.2+).
+//   tuple_base                Include/cpython/tupleobject.h: 3.14 adds Py_hash_t ob_hash.
+//   dict_*                    Include/internal/pycore_dict.h: PyDictKeysObject; 3.8-3.10
+//                             have dk_size and dk_lookup and 3-word entries for every table;
+//                             3.11+ use (key, value) entries when all keys are str. On wasm32
+//                             PyDictObject is 32 bytes (its uint64_t version tag aligns to 8).
+//   array_*                   Modules/arraymodule.c: array.array is GC-tracked since 3.10.
+//   function_size             Include/cpython/funcobject.h: +func_qualname... 3.10 adds
+//                             func_builtins, 3.11 func_version, 3.12 func_typeparams, 3.14
+//                             func_annotate.
+//   generator_base            Include/cpython/genobject.h, Include/internal/pycore_frame.h:
+//                             before 3.11 the frame is a separate object and getsizeof(gen)
+//                             is constant; from 3.11 the frame is inline and this is the
+//                             fixed part before its slots (3.12 drops gi_code; 3.14's
+//                             frame grows by 8 on 64-bit only).
+//   growth, prealloc, literal Objects/listobject.c list_resize, list_preallocate_exact;
+//                             Python/compile.c for constant displays.
+//   instances                 Include/internal/pycore_object.h _PyType_PreHeaderSize:
+//                             3.11 manages the dict, 3.12 also the weakref list.
+#include "layout_tables.hpp"
+
+#include <array>
+
+namespace bytewise::detail {
+namespace {
+
+using enum list_growth;
+using enum list_prealloc;
+using enum literal_build;
+using enum instance_layout;
+
+constexpr std::array<layout_params, 11> rows{{
+    // target    ascii compact utf8  0dig tuple dict keys  uni   array gc   func frame gen coro growth prealloc literal      instances
+    {{8, 8},     48,   72,     false, 0,  24,   48,  40,   false, 64,  false, 136, false, 112, 120, py38, exact, build_list,  inline_pointers},
+    {{9, 8},     48,   72,     false, 0,  24,   48,  40,   false, 64,  false, 136, false, 112, 120, py39, exact, list_resize, inline_pointers},
+    {{10, 8},    48,   72,     false, 0,  24,   48,  40,   false, 64,  true,  144, false, 104, 112, py39, even,  preallocate, inline_pointers},
+    {{11, 8},    48,   72,     false, 1,  24,   48,  32,   true,  64,  true,  152, true,  152, 152, py39, even,  preallocate, managed_dict},
+    {{12, 8},    40,   56,     true,  1,  24,   48,  32,   true,  64,  true,  160, true,  144, 144, py39, even,  preallocate, managed_both},
+    {{13, 8},    40,   56,     true,  1,  24,   48,  32,   true,  64,  true,  160, true,  144, 144, py39, even,  preallocate, managed_both},
+    {{14, 8},    40,   56,     true,  1,  32,   48,  32,   true,  64,  true,  168, true,  152, 152, py39, even,  preallocate, managed_both},
+    {{11, 4},    24,   36,     false, 1,  12,   32,  20,   true,  32,  true,  76,  true,  80,  80,  py39, even,  preallocate, managed_dict},
+    {{12, 4},    20,   28,     true,  1,  12,   32,  20,   true,  32,  true,  80,  true,  76,  76,  py39, even,  preallocate, managed_both},
+    {{13, 4},    20,   28,     true,  1,  12,   32,  20,   true,  32,  true,  80,  true,  76,  76,  py39, even,  preallocate, managed_both},
+    {{14, 4},    20,   28,     true,  1,  16,   32,  20,   true,  32,  true,  84,  true,  76,  76,  py39, even,  preallocate, managed_both},
+}};
+
+}  // namespace
+
+const layout_params* find_params(cpython_target t) {
+  for (const layout_params& row : rows) {
+    if (row.target == t) return &row;
+  }
+  return nullptr;
+}
+
+}  // namespace bytewise::detail
