@@ -30,8 +30,10 @@ const BOOLEAN_OPTIONS = {
   tracemalloc: "tracemalloc",
 };
 const ANALYSIS_ONLY = ["includeInterpreterShared", "retained"];
+/** The platform measure() compares with unless told otherwise (comparePlatform). */
+export const DEFAULT_COMPARE_PLATFORM = "cpython-3.12-64";
 const NUMBER_OPTIONS = { objectCap: [1, 10_000_000], edgeCap: [1, 100_000_000], topN: [0, 10_000] };
-const OPTION_NAMES = [...Object.keys(BOOLEAN_OPTIONS), ...ANALYSIS_ONLY, ...Object.keys(NUMBER_OPTIONS), "roots"];
+const OPTION_NAMES = [...Object.keys(BOOLEAN_OPTIONS), ...ANALYSIS_ONLY, ...Object.keys(NUMBER_OPTIONS), "roots", "comparePlatform"];
 
 /**
  * Checks measure() options and splits them into the probe's and the core's.
@@ -43,7 +45,7 @@ export function parseOptions(options = {}) {
     throw new BytewiseError("api.bad_options", "Options must be an object, such as { objectCap: 10000 }.");
   }
   const python = {};
-  const analysis = {};
+  const analysis = { comparePlatform: DEFAULT_COMPARE_PLATFORM };
   for (const [key, value] of Object.entries(options)) {
     if (key in BOOLEAN_OPTIONS || ANALYSIS_ONLY.includes(key)) {
       if (typeof value !== "boolean") {
@@ -59,6 +61,11 @@ export function parseOptions(options = {}) {
       if (key === "objectCap") python.object_cap = value;
       else if (key === "edgeCap") python.edge_cap = value;
       else analysis.topN = value;
+    } else if (key === "comparePlatform") {
+      if (value !== null && typeof value !== "string") {
+        throw new BytewiseError("api.bad_option", 'Option comparePlatform must be a platform name such as "cpython-3.12-64", or null.');
+      }
+      analysis.comparePlatform = value;  // the core checks the name and lists the known ones
     } else if (key === "roots") {
       if (!Array.isArray(value) || value.length === 0 || !value.every((r) => typeof r === "string" && r.trim() !== "")) {
         throw new BytewiseError("api.bad_option", 'Option roots must be a non-empty list of Python expressions, such as ["x", "cache.items"].');
@@ -101,6 +108,7 @@ export function buildReport(core, run, extra) {
       ...base,
       ok: false,
       platform: null,
+      compared_with: null,
       roots: [],
       diagnostics: core.errors.map((d) => ({ code: d.code, message: d.message })),
     };
@@ -131,6 +139,7 @@ export function buildReport(core, run, extra) {
     object_cap: core.capture.objectCap,
     objects: core.nodeCount,
     references: core.edgeCount,
+    compared_with: core.compared ? { platform: core.compared.platform, description: core.compared.description } : null,
     roots: core.roots.map((r) => ({
       name: r.name,
       ...objectRef(r),
@@ -142,8 +151,17 @@ export function buildReport(core, run, extra) {
       objects: r.objects,
       shared_bytes: r.sharedBytes,
       shared_objects: r.sharedObjects,
+      predicted: r.predicted ? {
+        shallow: r.predicted.shallow,
+        status: r.predicted.status,
+        rule: r.predicted.rule,
+        deep: r.predicted.deep,
+        unmodelled_objects: r.predicted.unmodelledObjects,
+        assumed_objects: r.predicted.assumedObjects,
+      } : null,
     })),
     total: {
+      predicted_deep: core.compared ? core.compared.totalDeep : null,
       deep: core.total.deep,
       naive: core.total.naive,
       objects: core.total.objects,

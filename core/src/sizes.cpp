@@ -19,10 +19,9 @@ std::uint64_t add_saturating(std::uint64_t a, std::uint64_t b) {
 // One sweep over the references of every reachable object: how often the naive sum counts
 // each object, how many distinct objects refer to it, and the naive bytes each component's
 // references add. Sources go in index order, so only the targets are random accesses.
-void count_references(const snapshot& snap, const followed_graph& g, const components& comps,
+void count_references(const std::uint64_t* shallow, const followed_graph& g, const components& comps,
                       std::vector<std::uint64_t>& comp_naive, root_sizes& out) {
   const std::uint32_t n = g.node_count();
-  const std::uint64_t* shallow = snap.graph.shallow.data();
   struct counts {
     std::uint32_t references = 0;
     std::uint32_t referrers = 0;
@@ -60,13 +59,13 @@ void count_references(const snapshot& snap, const followed_graph& g, const compo
   }
 }
 
-void list_repeated(const snapshot& snap, root_sizes& out, std::uint32_t top_n) {
+void list_repeated(const std::uint64_t* shallow, root_sizes& out, std::uint32_t top_n) {
   std::vector<repeated_object> all;
   for (std::uint32_t v = 0; v < out.references.size(); ++v) {
     if (out.references[v] >= 2) all.push_back({v, out.references[v]});
   }
   out.repeated_objects = all.size();
-  auto extra = [&](const repeated_object& r) { return (r.times - 1) * snap.graph.shallow[r.node]; };
+  auto extra = [&](const repeated_object& r) { return (r.times - 1) * shallow[r.node]; };
   auto more = [&](const repeated_object& a, const repeated_object& b) {
     std::uint64_t ea = extra(a), eb = extra(b);
     return ea != eb ? ea > eb : a.node < b.node;
@@ -80,8 +79,8 @@ void list_repeated(const snapshot& snap, root_sizes& out, std::uint32_t top_n) {
 }  // namespace
 
 root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const components& comps,
-                         std::uint32_t top_n) {
-  const object_graph& graph = snap.graph;
+                         std::uint32_t top_n, std::span<const std::uint64_t> weights) {
+  const std::uint64_t* shallow = weights.empty() ? snap.graph.shallow.data() : weights.data();
   const std::uint32_t root_count = static_cast<std::uint32_t>(g.root_nodes.size());
   const std::uint32_t comp_count = comps.count();
   root_sizes out;
@@ -92,12 +91,12 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
   // every root that reaches the component).
   std::vector<std::uint64_t> comp_bytes(comp_count, 0);
   for (std::uint32_t v = 0; v < g.node_count(); ++v) {
-    if (comps.of[v] != no_node) comp_bytes[comps.of[v]] += graph.shallow[v];
+    if (comps.of[v] != no_node) comp_bytes[comps.of[v]] += shallow[v];
   }
   out.total_objects = comps.nodes.size();
   for (std::uint64_t b : comp_bytes) out.total_deep += b;
   std::vector<std::uint64_t> comp_naive(comp_count, 0);
-  count_references(snap, g, comps, comp_naive, out);
+  count_references(shallow, g, comps, comp_naive, out);
 
   // Walks components from the highest number down (every condensation edge points to a
   // lower number, so a component's mask is complete when it is reached), calling
@@ -158,7 +157,7 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
     root_size& rs = out.roots[r];
     rs.node = g.root_nodes[r];
     if (rs.node == no_node) continue;
-    rs.shallow = graph.shallow[rs.node];
+    rs.shallow = shallow[rs.node];
     rs.naive = add_saturating(rs.naive, rs.shallow);  // the variable's own reference
   }
   for (std::uint32_t v = 0; v < g.node_count(); ++v) {
@@ -166,10 +165,10 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
     out.several_roots[v] = reached[comps.of[v]] >= 2;
     if (out.several_roots[v] || out.referrers[v] >= 2) {
       out.shared_objects += 1;
-      out.shared_bytes += graph.shallow[v];
+      out.shared_bytes += shallow[v];
     }
   }
-  list_repeated(snap, out, top_n);
+  list_repeated(shallow, out, top_n);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // measured on every other CPython (tests/fixtures/layouts/*.tsv, tools/measure-layouts.mjs).
 // Every fixture value must be predicted exactly; the only exceptions are listed below,
 // with their reason, and must stay "not modelled".
+#include <bytewise/analysis.hpp>
 #include <bytewise/layout_model.hpp>
 
 #include <gtest/gtest.h>
@@ -208,6 +209,45 @@ TEST(layout_model, names_and_parses_platforms) {
   EXPECT_FALSE(parse_target("cpython-3.7-64").has_value());
   EXPECT_FALSE(parse_target("cpython-3.10-wasm32").has_value());
   EXPECT_EQ(describe_target({12, 8}), "64-bit CPython 3.12");
+}
+
+}  // namespace
+}  // namespace bytewise
+
+namespace bytewise {
+namespace {
+
+TEST(comparison, predicts_deep_sizes_from_every_object_s_prediction) {
+  // x = [1, 2, 3] measured on wasm32 3.14: 44 + 3 * 16 bytes; on 64-bit 3.12: 88 + 3 * 28.
+  platform_info p;
+  p.implementation = "CPython";
+  p.python_major = 3;
+  p.python_minor = 14;
+  p.pointer_size = 4;
+  snapshot_builder b(p);
+  auto list = b.add_node("list", 44, 1);
+  b.set_length(list, 3);
+  b.set_shape(list, static_cast<std::uint64_t>(shape_family::list));
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    auto n = b.add_node("int", 16, 10 + i, node_flag::small_int);
+    b.set_shape(n, static_cast<std::uint64_t>(shape_family::int_) | (2ull << 8));
+    b.add_edge(list, n, edge_kind::index, i);
+  }
+  auto odd = b.add_node("Odd", 999, 20);
+  b.add_edge(list, odd, edge_kind::index, 3u);
+  b.add_root("x", list);
+  analysis_options options;
+  options.compare_with = cpython_target{12, 8};
+  analysis a = analyze(std::move(b).build(), options);
+  ASSERT_TRUE(a.compared.has_value());
+  const comparison& c = *a.compared;
+  EXPECT_EQ(c.per_node[list].size, 88u);
+  EXPECT_EQ(c.per_node[list].status, prediction_status::assumed);  // 4 slots: as if appended
+  EXPECT_EQ(c.sizes.roots[0].shallow, 88u);
+  EXPECT_EQ(c.sizes.roots[0].deep, 88u + 3 * 28);  // the odd object counts as 0 ...
+  EXPECT_EQ(c.unmodelled[0], 1u);                   // ... and is named as not modelled
+  EXPECT_EQ(c.assumed[0], 1u);
+  EXPECT_EQ(c.total_unmodelled, 1u);
 }
 
 }  // namespace

@@ -105,6 +105,44 @@ describe("measure()", () => {
     assert.equal(bytewise.measure("x = 1").tracemalloc, null);
   });
 
+  test("sizes are predicted for 64-bit CPython 3.12 by default, and for any modelled platform", () => {
+    const report = bytewise.measure("x = [1, 2, 3]\ns = 'hello'\nt = (1.5, 2.5)");
+    assertValid(report);
+    assert.deepEqual(report.compared_with, { platform: "cpython-3.12-64", description: "64-bit CPython 3.12" });
+    const byName = Object.fromEntries(report.roots.map((r) => [r.name, r]));
+    // A 3-item list display: 4 slots, as if grown by appends; three ints of 28 bytes.
+    assert.equal(byName.x.predicted.shallow, 88);
+    assert.equal(byName.x.predicted.status, "assumed");
+    assert.equal(byName.x.predicted.deep, 88 + 3 * 28);
+    assert.equal(byName.s.predicted.shallow, 46);  // 41 + 5 ASCII characters
+    assert.equal(byName.s.predicted.status, "exact");
+    assert.equal(byName.t.predicted.deep, 56 + 2 * 24);
+    assert.equal(report.total.predicted_deep, 88 + 3 * 28 + 46 + 56 + 2 * 24);
+    const old = bytewise.measure("s = 'hello'", { comparePlatform: "cpython-3.8-64" });
+    assert.equal(old.roots[0].predicted.shallow, 54);  // 3.8 strs carry wstr: 49 + 5
+    const none = bytewise.measure("s = 'hello'", { comparePlatform: null });
+    assertValid(none);
+    assert.equal(none.compared_with, null);
+    assert.equal(none.roots[0].predicted, null);
+  });
+
+  test("an object the model does not cover is named, not guessed", () => {
+    const report = bytewise.measure("import collections\nq = collections.deque([1.5])");
+    assertValid(report);
+    assert.equal(report.roots[0].predicted.shallow, null);
+    assert.equal(report.roots[0].predicted.status, "not modelled");
+    assert.equal(report.roots[0].predicted.rule, "no formula for this type");
+    assert.equal(report.roots[0].predicted.deep, null);
+    assert.equal(report.roots[0].predicted.unmodelled_objects, 1);
+  });
+
+  test("an unknown platform name is refused with the list of known ones", () => {
+    const report = bytewise.measure("x = 1", { comparePlatform: "cpython-2.7-64" });
+    assertValid(report);
+    assert.equal(report.ok, false);
+    assert.match(report.diagnostics[0].message, /comparePlatform must be null or one of: cpython-3\.8-64, .*cpython-3\.14-wasm32\./);
+  });
+
   test("bad options are refused with a message that names them", () => {
     const cases = [
       [{ objectCap: 0 }, /objectCap must be a whole number from 1/],

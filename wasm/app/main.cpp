@@ -185,6 +185,7 @@ EMSCRIPTEN_BINDINGS(bytewise_app) {
   emscripten::function("showSnapshot", &show_snapshot);
   emscripten::function("drawnBoxes", &drawn_boxes);
   emscripten::function("canvasStats", &canvas_stats);
+  emscripten::function("platforms", &bytewise::wasm::platforms_to_js);
 }
 
 int main() {

@@ -25,4 +25,5 @@ emscripten::val diff(std::uintptr_t before, std::size_t before_size, std::uintpt
 EMSCRIPTEN_BINDINGS(bytewise_core) {
   emscripten::function("analyze", &analyze);
   emscripten::function("diff", &diff);
+  emscripten::function("platforms", &bytewise::wasm::platforms_to_js);
 }

@@ -123,6 +123,23 @@ analysis_options options_from_js(const val& options, std::vector<diagnostic>& er
         *f.target = value.as<bool>();
       }
     }
+    if (key == "comparePlatform") {
+      known = true;
+      if (value.isNull()) {
+        out.compare_with.reset();
+      } else {
+        std::optional<cpython_target> t;
+        if (value.typeOf().as<std::string>() == "string") t = parse_target(value.as<std::string>());
+        if (!t) {
+          std::string names;
+          for (const cpython_target& m : modelled_targets()) names += (names.empty() ? "" : ", ") + target_name(m);
+          errors.push_back({"api.bad_option", std::nullopt,
+                            "Option comparePlatform must be null or one of: " + names + "."});
+        } else {
+          out.compare_with = t;
+        }
+      }
+    }
     if (key == "topN") {
       known = true;
       double n = value.typeOf().as<std::string>() == "number" ? value.as<double>() : -1;
@@ -168,6 +185,20 @@ val report_to_js(const snapshot& snap, const analysis& a) {
     item.set("sharedBytes", num(s.shared_bytes));
     item.set("sharedObjects", num(s.shared_objects));
     item.set("retained", have_dom ? val(num(a.dom.root_retained[i])) : val::null());
+    if (a.compared) {
+      const comparison& c = *a.compared;
+      const prediction& p = c.per_node[r.node];
+      val predicted = val::object();
+      const bool sized = p.status != prediction_status::not_modelled && s.node != no_node;
+      predicted.set("shallow", sized ? val(num(p.size)) : val::null());
+      predicted.set("status", std::string(to_string(p.status)));
+      predicted.set("rule", std::string(p.rule));
+      predicted.set("deep", sized && c.unmodelled[i] == 0 ? val(num(c.sizes.roots[i].deep)) : val::null());
+      predicted.set("modelledDeep", num(c.sizes.roots[i].deep));
+      predicted.set("unmodelledObjects", num(c.unmodelled[i]));
+      predicted.set("assumedObjects", num(c.assumed[i]));
+      item.set("predicted", predicted);
+    }
     roots.call<void>("push", item);
   }
   out.set("roots", roots);
@@ -180,6 +211,20 @@ val report_to_js(const snapshot& snap, const analysis& a) {
   total.set("sharedBytes", num(a.sizes.shared_bytes));
   total.set("repeatedObjects", num(a.sizes.repeated_objects));
   out.set("total", total);
+
+  if (a.compared) {
+    const comparison& c = *a.compared;
+    val compared = val::object();
+    compared.set("platform", target_name(c.target));
+    compared.set("description", describe_target(c.target));
+    compared.set("totalDeep", c.total_unmodelled == 0 ? val(num(c.sizes.total_deep)) : val::null());
+    compared.set("modelledTotalDeep", num(c.sizes.total_deep));
+    compared.set("unmodelledObjects", num(c.total_unmodelled));
+    compared.set("assumedObjects", num(c.total_assumed));
+    out.set("compared", compared);
+  } else {
+    out.set("compared", val::null());
+  }
 
   val types = val::array();
   for (const type_total& t : a.types) {
@@ -245,6 +290,17 @@ val analyze_bytes(std::uintptr_t address, std::size_t size, const val& options, 
   if (kept_analysis) *kept_analysis = std::move(a);
   if (kept) *kept = std::move(snap.value());
   return report;
+}
+
+val platforms_to_js() {
+  val out = val::array();
+  for (const cpython_target& t : modelled_targets()) {
+    val item = val::object();
+    item.set("name", target_name(t));
+    item.set("description", describe_target(t));
+    out.call<void>("push", item);
+  }
+  return out;
 }
 
 val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after,

@@ -40,4 +40,8 @@ emscripten::val analyze_bytes(std::uintptr_t address, std::size_t size, const em
 emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after,
                            std::size_t after_size, const emscripten::val& options);
 
+// [{ name: "cpython-3.8-64", description: "64-bit CPython 3.8" }, ...]: the platforms
+// the layout model covers, for pickers.
+emscripten::val platforms_to_js();
+
 }  // namespace bytewise::wasm

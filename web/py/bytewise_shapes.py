@@ -51,6 +51,7 @@ _BY_TYPE = {
 }
 
 _HEAPTYPE = 1 << 9
+_IMMUTABLETYPE = 1 << 8  # heap types made in C (PyType_FromSpec) are immutable; classes are not
 _instance_words = {}
 
 
@@ -62,8 +63,10 @@ def _instance_word(cls):
     if cached is not False:
         return cached
     word = None
-    if cls.__flags__ & _HEAPTYPE and all(
-            k is object or k.__flags__ & _HEAPTYPE for k in cls.__mro__):
+    def from_class_statement(k):
+        return k.__flags__ & _HEAPTYPE and not k.__flags__ & _IMMUTABLETYPE
+
+    if all(k is object or from_class_statement(k) for k in cls.__mro__):
         slots = 0
         declared = False
         for klass in cls.__mro__:

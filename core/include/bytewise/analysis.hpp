@@ -10,11 +10,13 @@
 #include <bytewise/breakdown.hpp>
 #include <bytewise/cycles.hpp>
 #include <bytewise/dominators.hpp>
+#include <bytewise/layout_model.hpp>
 #include <bytewise/policy.hpp>
 #include <bytewise/sizes.hpp>
 #include <bytewise/snapshot.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace bytewise {
@@ -23,6 +25,18 @@ struct analysis_options {
   traversal_policy policy;
   std::uint32_t top_n = 20;   // length of the top lists and of sizes.repeated
   bool retained = true;       // compute dominators (the most expensive step)
+  // Also predict every size on this platform (the layout model).
+  std::optional<cpython_target> compare_with;
+};
+
+// The snapshot's sizes as they would be on another platform.
+struct comparison {
+  cpython_target target;
+  std::vector<prediction> per_node;  // sys.getsizeof there, per object
+  root_sizes sizes;                  // deep sizes etc. from those predictions (0 if not modelled)
+  // Per root: objects of its deep size the model could not size, or sized on an assumption.
+  std::vector<std::uint64_t> unmodelled, assumed;
+  std::uint64_t total_unmodelled = 0, total_assumed = 0;
 };
 
 struct analysis {
@@ -34,6 +48,7 @@ struct analysis {
   std::vector<cycle> cycles;
   std::vector<type_total> types;
   std::vector<ranked_object> top_shallow, top_deep, top_retained;
+  std::optional<comparison> compared;
 };
 
 analysis analyze(const snapshot& snap, const analysis_options& options = {});

@@ -20,6 +20,7 @@
 #include <bytewise/snapshot.hpp>
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace bytewise {
@@ -59,7 +60,9 @@ struct root_sizes {
 };
 
 // Precondition: `comps` = strongly_connected(g), g = follow(snap, policy).
+// `weights` replaces the measured shallow sizes when given (one per node): the layout
+// model's predictions for another platform, say.
 root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const components& comps,
-                         std::uint32_t top_n = 20);
+                         std::uint32_t top_n = 20, std::span<const std::uint64_t> weights = {});
 
 }  // namespace bytewise
