@@ -5,10 +5,12 @@
 // the worker, which returns snapshot bytes; the app module (core + canvas) analyses them.
 import { loadCanvas } from "./canvas.js";
 import { createEditor } from "./editor.js";
+import { buildReport, DEFAULT_COMPARE_PLATFORM } from "./measure.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
 const STORAGE_KEY = "bytewise.code";
+const COMPARE_KEY = "bytewise.compare";
 const SAMPLE = `import sys
 
 # A list holds pointers to objects, not the objects themselves.
@@ -31,6 +33,7 @@ const ui = {
   canvas: /** @type {HTMLCanvasElement} */ ($("bw-canvas")),
   canvasError: $("bw-canvas-error"),
   tracemalloc: /** @type {HTMLInputElement} */ ($("bw-tracemalloc")),
+  compare: /** @type {HTMLSelectElement} */ ($("bw-compare")),
   trace: $("bw-trace"),
 };
 
@@ -42,12 +45,36 @@ function savedCode() {
   }
 }
 
-function saveCode(text) {
+function remember(key, value) {
   try {
-    localStorage.setItem(STORAGE_KEY, text);
+    localStorage.setItem(key, value);
   } catch {
-    // Storage can be full or disabled; the code stays in the editor.
+    // Storage can be full or disabled; the page keeps working without it.
   }
+}
+
+function recall(key, fallback) {
+  try {
+    return localStorage.getItem(key) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function saveCode(text) {
+  remember(STORAGE_KEY, text);
+}
+
+/** Fills the platform picker from the core's list, keeping the remembered choice. */
+function fillPlatforms(platforms) {
+  const wanted = recall(COMPARE_KEY, DEFAULT_COMPARE_PLATFORM);
+  ui.compare.replaceChildren(new Option("nothing (this browser only)", ""));
+  for (const p of platforms) ui.compare.append(new Option(p.description, p.name));
+  ui.compare.value = platforms.some((p) => p.name === wanted) || wanted === "" ? wanted : DEFAULT_COMPARE_PLATFORM;
+}
+
+function compareOption() {
+  return ui.compare.value === "" ? null : ui.compare.value;
 }
 
 function setStatus(text, fraction = null) {
@@ -68,7 +95,7 @@ function appendOutput(text, kind) {
   ui.output.scrollTop = ui.output.scrollHeight;
 }
 
-const state = { ready: false, running: false, nextId: 1, canvas: null, lastReport: null };
+const state = { ready: false, running: false, nextId: 1, canvas: null, lastReport: null, lastSnapshot: null };
 const editor = createEditor($("bw-editor"), {
   doc: savedCode(),
   onRun: () => run(),
@@ -97,6 +124,7 @@ worker.onmessage = (event) => {
       setStatus(`${message.stage}…`, message.fraction);
       break;
     case "ready":
+      fillPlatforms(message.platforms);
       state.ready = true;
       ui.run.disabled = false;
       setStatus(`Python ${message.python} ready`);
@@ -132,7 +160,8 @@ function run() {
   ui.run.textContent = "Running…";
   ui.output.replaceChildren();
   ui.runInfo.textContent = "";
-  const options = ui.tracemalloc.checked ? { tracemalloc: true } : {};
+  const options = { comparePlatform: compareOption() };
+  if (ui.tracemalloc.checked) options.tracemalloc = true;
   worker.postMessage({ type: "run", id: state.nextId++, code: editor.getCode(), options });
 }
 
@@ -142,31 +171,59 @@ function finishRun() {
   ui.run.textContent = "Run";
 }
 
-async function showResult({ report, snapshot }) {
-  finishRun();
-  if (report.error) appendOutput(report.error.traceback, "stderr");
-  for (const d of report.diagnostics) appendOutput(`note: ${d.message}\n`, "stderr");
-  if (!report.platform) return;
+function showReport(report) {
   state.lastReport = report;
   renderSizes(ui.table, report);
   renderTrace(ui.trace, report.tracemalloc);
-  ui.platform.textContent = `Measured in ${report.platform.description}`;
+  ui.platform.textContent = `Measured in ${report.platform.description}` +
+    (report.compared_with ? `; compared with ${report.compared_with.description}` : "");
   ui.table.caption.textContent = `Sizes in bytes, measured in ${report.platform.description}`;
   const t = report.timings;
   ui.runInfo.textContent =
     `ran in ${t.run_ms.toFixed(0)} ms, captured ${report.objects.toLocaleString("en")} objects in ` +
     `${t.capture_ms.toFixed(0)} ms` +
     (report.truncated ? `, truncated at ${report.object_cap.toLocaleString("en")} objects` : "");
+}
+
+async function showResult({ report, snapshot }) {
+  finishRun();
+  if (report.error) appendOutput(report.error.traceback, "stderr");
+  for (const d of report.diagnostics) appendOutput(`note: ${d.message}\n`, "stderr");
+  if (!report.platform) return;
+  state.lastSnapshot = snapshot;
+  showReport(report);
   let canvas;
   try {
     canvas = await canvasReady;
   } catch {
     return;
   }
-  const drawn = canvas.show(snapshot);
+  const drawn = canvas.show(snapshot, { comparePlatform: report.compared_with?.platform ?? null });
   if (!drawn.ok) appendOutput(`The diagram could not read the capture: ${drawn.errors[0].message}\n`, "stderr");
 }
 
+// Another platform to compare with: the same capture, analysed again here (the program
+// does not run again).
+async function recompare() {
+  remember(COMPARE_KEY, ui.compare.value);
+  const last = state.lastReport;
+  if (!last || !state.lastSnapshot) return;
+  let canvas;
+  try {
+    canvas = await canvasReady;
+  } catch {
+    return;
+  }
+  const started = performance.now();
+  const core = canvas.show(state.lastSnapshot, { comparePlatform: compareOption() });
+  if (!core.ok) return;
+  const t = last.timings;
+  showReport(buildReport(core,
+    { error: last.error, tracemalloc: last.tracemalloc, runMs: t.run_ms, captureMs: t.capture_ms },
+    { stdout: last.stdout, stderr: last.stderr, analyzeMs: performance.now() - started }));
+}
+
+ui.compare.addEventListener("change", recompare);
 ui.run.addEventListener("click", run);
 
 // Test and automation hook: read-only views of what the page shows.

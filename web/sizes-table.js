@@ -10,20 +10,47 @@ function cell(row, text, className) {
   return td;
 }
 
+/** A predicted size for the "there" columns: ≈ marks an assumption, — not modelled. */
+function predictedCell(row, bytes, { status, rule, unmodelled = 0, assumed = 0 }) {
+  let text;
+  let title = rule ?? "";
+  if (bytes === null) {
+    text = "—";
+    title = unmodelled > 0 ? `${number.format(unmodelled)} of its objects are not modelled` : `not modelled: ${rule}`;
+  } else {
+    const approximate = status === "assumed" || assumed > 0;
+    text = `${approximate ? "≈ " : ""}${number.format(bytes)}`;
+    if (assumed > 0) title = `${number.format(assumed)} of its objects sized on an assumption`;
+  }
+  const td = cell(row, text, bytes === null ? "bw-num bw-there bw-unknown" : "bw-num bw-there");
+  if (title) td.title = title;
+  return td;
+}
+
 /**
- * Fills the table body and footer from a measurement report (docs/measure-report.schema.json).
- * @param {HTMLTableElement} table with a <tbody> and a <tfoot>
+ * Fills the table from a measurement report (docs/measure-report.schema.json): sizes
+ * here, and, where the report compares, the predicted sizes on that platform.
+ * @param {HTMLTableElement} table with a <thead>, <tbody> and <tfoot>
  * @param {object} report
  */
 export function renderSizes(table, report) {
   const body = table.tBodies[0];
   const foot = table.tFoot;
+  const comparing = report.compared_with !== null;
+  for (const th of table.tHead.querySelectorAll("th.bw-there")) {
+    th.hidden = !comparing;
+    if (comparing) {
+      th.textContent = `on ${report.compared_with.description}`;
+      th.title = `${th.dataset.compare === "deep" ? "Deep" : "Shallow"} size predicted for ${report.compared_with.description}`;
+    }
+  }
   body.replaceChildren();
   foot.replaceChildren();
+  const columns = comparing ? 9 : 7;
   if (report.roots.length === 0) {
     const row = body.insertRow();
     const td = cell(row, "The program defined no variables.", "bw-empty");
-    td.colSpan = 7;
+    td.colSpan = columns;
     return;
   }
   for (const root of report.roots) {
@@ -35,7 +62,18 @@ export function renderSizes(table, report) {
     row.append(name);
     cell(row, root.type, "bw-type");
     cell(row, number.format(root.shallow), "bw-num").dataset.field = "shallow";
+    if (comparing) {
+      predictedCell(row, root.predicted.shallow, root.predicted).dataset.field = "predicted-shallow";
+    }
     cell(row, number.format(root.deep), "bw-num").dataset.field = "deep";
+    if (comparing) {
+      predictedCell(row, root.predicted.deep, {
+        status: "exact",
+        rule: root.predicted.rule,
+        unmodelled: root.predicted.unmodelled_objects,
+        assumed: root.predicted.assumed_objects,
+      }).dataset.field = "predicted-deep";
+    }
     cell(row, number.format(root.naive), "bw-num").dataset.field = "naive";
     cell(row, root.retained === null ? "" : number.format(root.retained), "bw-num").dataset.field = "retained";
     cell(row, number.format(root.objects), "bw-num").dataset.field = "objects";
@@ -43,10 +81,14 @@ export function renderSizes(table, report) {
   const row = foot.insertRow();
   const label = document.createElement("th");
   label.scope = "row";
-  label.colSpan = 3;
+  label.colSpan = comparing ? 4 : 3;
   label.textContent = "All variables together (shared objects counted once)";
   row.append(label);
   cell(row, number.format(report.total.deep), "bw-num").dataset.field = "deep";
+  if (comparing) {
+    const td = cell(row, report.total.predicted_deep === null ? "—" : number.format(report.total.predicted_deep), "bw-num bw-there");
+    td.dataset.field = "predicted-deep";
+  }
   cell(row, number.format(report.total.naive), "bw-num").dataset.field = "naive";
   cell(row, "", "bw-num");
   cell(row, number.format(report.total.objects), "bw-num").dataset.field = "objects";

@@ -3,7 +3,7 @@
 // snapshot bytes (transferred, not copied). User code never runs on the page's thread.
 //
 // Messages in:  { type: "init", pyodideUrl, wasmUrl }   { type: "run", id, code, options }
-// Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide }
+// Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide, platforms }
 //               { type: "output", stream, text }          { type: "result", id, report, snapshot }
 //               { type: "failed", id, message }
 import userSource from "./py/bytewise.py?raw";
@@ -65,9 +65,10 @@ async function init({ pyodideUrl, wasmUrl }) {
   installModules(pyodide, MODULES);
   // The first capture would otherwise pay for importing platform and sysconfig.
   pyodide.runPython("import bytewise_probe; bytewise_probe.platform_facts()");
-  measurer = createMeasurer({ pyodide, core: await corePromise, onOutput });
+  const core = await corePromise;
+  measurer = createMeasurer({ pyodide, core, onOutput });
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
-  post({ type: "ready", python, pyodide: pyodide.version });
+  post({ type: "ready", python, pyodide: pyodide.version, platforms: core.platforms() });
 }
 
 function run({ id, code, options }) {

@@ -82,10 +82,11 @@ std::string describe_platform(const platform_info& p) {
   return out;
 }
 
-diagram layout_overview(const snapshot& snap, const root_sizes& sizes,
-                        const diagram_options& options) {
+diagram layout_overview(const snapshot& snap, const analysis& a, const diagram_options& options) {
+  const root_sizes& sizes = a.sizes;
   const object_graph& g = snap.graph;
   diagram d;
+  const float compared_h = a.compared ? object_h + 16 : object_h;  // room for a third line
   std::unordered_map<std::uint32_t, std::uint32_t> object_box;  // node -> box index
   float next_y[3] = {0, 0, 0};
 
@@ -101,6 +102,14 @@ diagram layout_overview(const snapshot& snap, const root_sizes& sizes,
     if (measured) detail += ", " + format_bytes(measured->deep) + " deep";
     return detail;
   };
+  // "88 B on 64-bit CPython 3.12", "~88 B ..." when assumed, "not modelled on ..." when not.
+  auto compared = [&](std::uint32_t node) -> std::string {
+    if (!a.compared) return {};
+    const prediction& p = a.compared->per_node[node];
+    const std::string where = " on " + describe_target(a.compared->target);
+    if (p.status == prediction_status::not_modelled) return "not modelled" + where;
+    return (p.status == prediction_status::assumed ? "~" : "") + format_bytes(p.size) + where;
+  };
 
   // Column 1: the objects the roots name, one box per distinct object.
   std::vector<std::uint32_t> variable_targets;
@@ -108,8 +117,8 @@ diagram layout_overview(const snapshot& snap, const root_sizes& sizes,
     std::uint32_t node = snap.roots[i].node;
     auto [it, fresh] = object_box.try_emplace(node, 0);
     if (fresh) {
-      diagram_box box{box_kind::object, node, 0, 0, object_w, object_h,
-                      object_title(snap, node), object_detail(node, &sizes.roots[i])};
+      diagram_box box{box_kind::object, node, 0, 0, object_w, compared_h,
+                      object_title(snap, node), object_detail(node, &sizes.roots[i]), compared(node)};
       it->second = place(1, std::move(box));
     }
     variable_targets.push_back(it->second);
@@ -119,7 +128,7 @@ diagram layout_overview(const snapshot& snap, const root_sizes& sizes,
     const diagram_box& target = d.boxes[variable_targets[i]];
     next_y[0] = std::max(next_y[0], target.y + (target.h - variable_h) / 2);
     diagram_box box{box_kind::variable, snap.roots[i].node, 0, 0, variable_w, variable_h,
-                    std::string(snap.strings.get(snap.roots[i].name)), {}};
+                    std::string(snap.strings.get(snap.roots[i].name)), {}, {}};
     std::uint32_t index = place(0, std::move(box));
     d.arrows.push_back({index, variable_targets[i], {}});
   }
@@ -142,8 +151,8 @@ diagram layout_overview(const snapshot& snap, const root_sizes& sizes,
           continue;
         }
         ++drawn;
-        diagram_box box{box_kind::object, target, 0, 0, object_w, object_h,
-                        object_title(snap, target), object_detail(target, nullptr)};
+        diagram_box box{box_kind::object, target, 0, 0, object_w, compared_h,
+                        object_title(snap, target), object_detail(target, nullptr), compared(target)};
         it = object_box.emplace(target, place(2, std::move(box))).first;
       }
       auto [arrow, fresh] = arrow_to.try_emplace(it->second, d.arrows.size());
@@ -163,7 +172,7 @@ diagram layout_overview(const snapshot& snap, const root_sizes& sizes,
     }
     if (hidden != 0) {
       diagram_box box{box_kind::more, node, 0, 0, object_w, variable_h,
-                      "... " + format_count(hidden) + " more references", {}};
+                      "... " + format_count(hidden) + " more references", {}, {}};
       std::uint32_t more = place(2, std::move(box));
       d.arrows.push_back({b, more, {}});
     }

@@ -7,6 +7,8 @@
 
 #include "layout_tables.hpp"
 
+#include <utility>
+
 namespace bytewise {
 
 using detail::find_params;
@@ -183,15 +185,28 @@ prediction predict_list(const facts& f, const layout_params& src, const layout_p
   if (capacity < n) return not_modelled(mismatch);
   auto size = [&](std::uint64_t cap) { return list_getsizeof(dst.target, cap); };
   if (how == list_construction::inferred) {
-    if (capacity == appended(src, n)) {
-      return assumed(size(appended(dst, n)), "grew by appends: this version's growth");
+    // The ways of building a list that leave this capacity on the source, in order of how
+    // common they are. If they all agree on the target, the answer is exact; otherwise the
+    // most common one is assumed, and said.
+    static constexpr std::pair<list_construction, std::string_view> ways[] = {
+        {list_construction::appends, "grew by appends: this version's growth"},
+        {list_construction::exact, "exactly as many slots as items"},
+        {list_construction::from_iterable, "built from an iterable: this version's preallocation"},
+        {list_construction::literal, "a display of constants: this version's bytecode"},
+    };
+    const std::pair<list_construction, std::string_view>* chosen = nullptr;
+    bool agree = true;
+    for (const auto& way : ways) {
+      if (capacity_for(src, way.first, n) != capacity) continue;
+      if (!chosen) {
+        chosen = &way;
+      } else if (capacity_for(dst, way.first, n) != capacity_for(dst, chosen->first, n)) {
+        agree = false;
+      }
     }
-    if (capacity == n) return exact(size(n), "exactly as many slots as items");
-    if (capacity == capacity_for(src, list_construction::from_iterable, n)) {
-      return assumed(size(capacity_for(dst, list_construction::from_iterable, n)),
-                     "built from an iterable: this version's preallocation");
-    }
-    return exact(size(capacity), "capacity kept, as measured");
+    if (!chosen) return exact(size(capacity), "capacity kept, as measured");
+    const std::uint64_t predicted = size(capacity_for(dst, chosen->first, n));
+    return agree ? exact(predicted, chosen->second) : assumed(predicted, chosen->second);
   }
   if (how == list_construction::kept) return exact(size(capacity), "capacity kept, as measured");
   if (capacity != capacity_for(src, how, n)) return not_modelled("the capacity does not fit how the list was said to be built");

@@ -125,6 +125,26 @@ test("typing a program (Backspace included) and running it fills the table", asy
   assert.equal(await page.locator("#bw-trace").isVisible(), false, "no tracemalloc section unless asked");
 });
 
+test("the table and the canvas show predicted sizes for another platform, and switch without a rerun", async () => {
+  const predicted = async (name, field) =>
+    (await page.locator(`#bw-sizes tbody tr[data-name="${name}"] td[data-field="predicted-${field}"]`).textContent()).trim();
+  assert.equal(await page.locator("#bw-compare").inputValue(), "cpython-3.12-64");
+  assert.equal(await predicted("s", "shallow"), "46", "'hello' on 64-bit 3.12: 41 + 5");
+  assert.equal(await predicted("x", "deep"), "172", "88 + three 28-byte ints");
+  const boxes = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
+  assert.equal(boxes.find((b) => b.title === "str 'hello'").compared, "46 B on 64-bit CPython 3.12");
+  const output = await page.locator("#bw-output").textContent();
+  await page.selectOption("#bw-compare", "cpython-3.8-64");
+  await page.waitForFunction(() => document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent === "54");
+  assert.match(await page.locator("#bw-sizes thead th[data-compare=shallow]").textContent(), /on 64-bit CPython 3\.8/);
+  assert.equal(await page.locator("#bw-output").textContent(), output, "the program did not run again");
+  const after = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
+  await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().some((b) => b.compared === "54 B on 64-bit CPython 3.8"));
+  assert.ok(after.length > 0);
+  await page.selectOption("#bw-compare", "cpython-3.12-64");
+  await page.waitForFunction(() => document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent === "46");
+});
+
 test("the canvas draws a box per object with its bytes, matching the report", async () => {
   await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().length > 0);
   const boxes = await page.evaluate(() => globalThis.bytewise.drawnBoxes());

@@ -32,7 +32,7 @@ snapshot two_lists_sharing_a_string() {
 
 TEST(diagram, draws_a_box_per_variable_and_per_distinct_object) {
   snapshot snap = two_lists_sharing_a_string();
-  diagram d = layout_overview(snap, analyze(snap).sizes);
+  diagram d = layout_overview(snap, analyze(snap));
   int variables = 0, objects = 0;
   for (const auto& box : d.boxes) {
     variables += box.kind == box_kind::variable;
@@ -47,9 +47,26 @@ TEST(diagram, draws_a_box_per_variable_and_per_distinct_object) {
   EXPECT_EQ(d.boxes[1].detail, "32 B shallow, 58 B deep");
 }
 
+TEST(diagram, shows_the_size_on_the_compared_platform) {
+  snapshot_builder b;  // a wasm32 3.14 capture by default
+  auto l = b.add_node("list", 28, 1);
+  b.set_length(l, 0);
+  b.set_shape(l, static_cast<std::uint64_t>(shape_family::list));
+  auto odd = b.add_node("Odd", 50, 2);
+  b.add_edge(l, odd, edge_kind::index, 0u);
+  b.add_root("empty", l);
+  snapshot snap = std::move(b).build();
+  analysis_options options;
+  options.compare_with = cpython_target{12, 8};
+  diagram d = layout_overview(snap, analyze(snap, options));
+  EXPECT_EQ(d.boxes[0].compared, "56 B on 64-bit CPython 3.12");
+  EXPECT_EQ(d.boxes[2].compared, "not modelled on 64-bit CPython 3.12");
+  EXPECT_EQ(layout_overview(snap, analyze(snap)).boxes[0].compared, "");
+}
+
 TEST(diagram, labels_arrows_with_the_reference) {
   snapshot snap = two_lists_sharing_a_string();
-  diagram d = layout_overview(snap, analyze(snap).sizes);
+  diagram d = layout_overview(snap, analyze(snap));
   std::vector<std::string> labels;
   for (const auto& a : d.arrows) {
     if (d.boxes[a.from].kind == box_kind::object) {
@@ -69,7 +86,7 @@ TEST(diagram, merges_references_to_the_same_object_into_one_arrow) {
   for (std::uint32_t i = 0; i < 5; ++i) b.add_edge(list, s, edge_kind::index, i);
   b.add_root("words", list);
   snapshot snap = std::move(b).build();
-  diagram d = layout_overview(snap, analyze(snap).sizes);
+  diagram d = layout_overview(snap, analyze(snap));
   ASSERT_EQ(d.arrows.size(), 2u);  // variable -> list, list -> str
   EXPECT_EQ(d.arrows[1].label, "[0] [1] [2] ... (5 references)");
 }
@@ -86,7 +103,7 @@ TEST(diagram, never_overlaps_boxes) {
     b.add_root("v" + std::to_string(i), l);
   }
   snapshot snap = std::move(b).build();
-  diagram d = layout_overview(snap, analyze(snap).sizes);
+  diagram d = layout_overview(snap, analyze(snap));
   for (std::size_t i = 0; i < d.boxes.size(); ++i) {
     for (std::size_t j = i + 1; j < d.boxes.size(); ++j) {
       ASSERT_FALSE(overlap(d.boxes[i], d.boxes[j]))
@@ -103,7 +120,7 @@ TEST(diagram, aggregates_referents_past_the_limit) {
   }
   b.add_root("xs", l);
   snapshot snap = std::move(b).build();
-  diagram d = layout_overview(snap, analyze(snap).sizes, {.max_referents = 6});
+  diagram d = layout_overview(snap, analyze(snap), {.max_referents = 6});
   ASSERT_EQ(d.boxes.size(), 1u + 1u + 6u + 1u);
   EXPECT_EQ(d.boxes.back().kind, box_kind::more);
   EXPECT_EQ(d.boxes.back().title, "... 994 more references");
@@ -111,8 +128,8 @@ TEST(diagram, aggregates_referents_past_the_limit) {
 
 TEST(diagram, is_deterministic) {
   snapshot snap = two_lists_sharing_a_string();
-  diagram a = layout_overview(snap, analyze(snap).sizes);
-  diagram b = layout_overview(snap, analyze(snap).sizes);
+  diagram a = layout_overview(snap, analyze(snap));
+  diagram b = layout_overview(snap, analyze(snap));
   ASSERT_EQ(a.boxes.size(), b.boxes.size());
   for (std::size_t i = 0; i < a.boxes.size(); ++i) {
     EXPECT_EQ(a.boxes[i].x, b.boxes[i].x);

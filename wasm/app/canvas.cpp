@@ -19,6 +19,7 @@ constexpr ImU32 col_detail = IM_COL32(70, 76, 96, 255);
 constexpr ImU32 col_arrow = IM_COL32(60, 66, 90, 220);
 constexpr ImU32 col_label = IM_COL32(120, 60, 20, 255);
 constexpr ImU32 col_hover = IM_COL32(230, 120, 20, 255);
+constexpr ImU32 col_compared = IM_COL32(36, 87, 197, 255);
 
 void fit(canvas_state& s, ImVec2 size) {
   const float margin = 24.0f * s.ui_scale;
@@ -67,6 +68,17 @@ void show_tooltip(const canvas_state& s, const diagram_box& box) {
   ImGui::Separator();
   ImGui::Text("id      0x%llx", static_cast<unsigned long long>(g.address[box.node]));
   ImGui::Text("shallow %s (sys.getsizeof)", format_bytes(g.shallow[box.node]).c_str());
+  if (s.result.compared) {
+    const prediction& p = s.result.compared->per_node[box.node];
+    const std::string where = describe_target(s.result.compared->target);
+    if (p.status == prediction_status::not_modelled) {
+      ImGui::Text("on %s: not modelled (%.*s)", where.c_str(), static_cast<int>(p.rule.size()), p.rule.data());
+    } else {
+      ImGui::Text("on %s: %s, %s%s%.*s", where.c_str(), format_bytes(p.size).c_str(),
+                  std::string(to_string(p.status)).c_str(), p.rule.empty() ? "" : ": ",
+                  static_cast<int>(p.rule.size()), p.rule.data());
+    }
+  }
   if (!s.result.dom.retained.empty()) {
     ImGui::Text("retained %s (freed if only this went away)",
                 format_bytes(s.result.dom.retained[box.node]).c_str());
@@ -89,7 +101,7 @@ void show_tooltip(const canvas_state& s, const diagram_box& box) {
 ImVec4 canvas_background() { return ImGui::ColorConvertU32ToFloat4(col_canvas); }
 
 void set_snapshot(canvas_state& state, snapshot snap, analysis result) {
-  state.layout = layout_overview(snap, result.sizes);
+  state.layout = layout_overview(snap, result);
   state.result = std::move(result);
   state.snap = std::move(snap);
   state.fit_pending = true;
@@ -194,6 +206,11 @@ void ShowCanvasWindow(canvas_state* state) {
                     box.title.c_str());
         dl->AddText(font, detail_size, ImVec2(p0.x + pad, p0.y + 5 * k + title_size + 4 * k),
                     col_detail, box.detail.c_str());
+        if (!box.compared.empty()) {
+          dl->AddText(font, detail_size,
+                      ImVec2(p0.x + pad, p0.y + 5 * k + title_size + detail_size + 7 * k),
+                      col_compared, box.compared.c_str());
+        }
       } else {
         dl->AddText(font, title_size,
                     ImVec2(p0.x + pad, (p0.y + p1.y) / 2 - title_size / 2), col_text,

@@ -158,6 +158,7 @@ val drawn_boxes() {
                                                               : "object");
     item.set("title", box.title);
     item.set("detail", box.detail);
+    item.set("compared", box.compared);
     item.set("x", box.x / scale);
     item.set("y", box.y / scale);
     item.set("w", box.w / scale);

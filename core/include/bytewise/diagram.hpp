@@ -6,7 +6,7 @@
 // Coordinates are model units (one unit is one CSS pixel at zoom 1), origin top-left.
 #pragma once
 
-#include <bytewise/sizes.hpp>
+#include <bytewise/analysis.hpp>
 #include <bytewise/snapshot.hpp>
 
 #include <cstdint>
@@ -27,6 +27,7 @@ struct diagram_box {
   float x = 0, y = 0, w = 0, h = 0;
   std::string title;   // "x" for variables, "list, 3 items" for objects
   std::string detail;  // "44 B shallow, 92 B deep" (objects only)
+  std::string compared;  // "88 B on 64-bit CPython 3.12" when the analysis compares
 };
 
 struct diagram_arrow {
@@ -45,9 +46,8 @@ struct diagram_options {
   std::uint32_t max_referents = 6;  // per object; the rest become one "more" box
 };
 
-// Precondition: `sizes` was computed from `snap`.
-diagram layout_overview(const snapshot& snap, const root_sizes& sizes,
-                        const diagram_options& options = {});
+// Precondition: `a` was computed from `snap`.
+diagram layout_overview(const snapshot& snap, const analysis& a, const diagram_options& options = {});
 
 // "44 B", "1,536 B", "2.4 MB" style byte counts: exact below 100,000 bytes, three
 // significant digits above (the exact number is always in the table and tooltip).
