@@ -5,15 +5,22 @@
 //   npx bytewise measure FILE.py [--json] [--object-cap N] [--roots EXPR,...]
 //                                [--follow-types] [--follow-modules] [--follow-globals]
 //                                [--follow-code] [--leave-out-shared] [--tracemalloc]
+//                                [--compare PLATFORM|none]
+//   npx bytewise size "EXPR" [--platform cpython-3.12-64 | --platform all]
+//   npx bytewise explain "EXPR" NUMBER      which Python prints NUMBER for getsizeof(EXPR)?
 //
-// Exit status: 0 when the program ran, 1 when it raised (the report still comes), 2 for
-// a usage error (the message says what to fix).
+// Platforms: cpython-3.8-64 ... cpython-3.14-64, cpython-3.11-wasm32 ... cpython-3.14-wasm32.
+// Exit status: 0 on success; 1 when the program raised, the expression failed, the model
+// cannot size it, or no platform prints the number; 2 for a usage error (the message says
+// what to fix).
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 
 const USAGE = `usage: npx bytewise measure FILE.py [--json] [--object-cap N] [--roots EXPR,...]
          [--follow-types] [--follow-modules] [--follow-globals] [--follow-code]
-         [--leave-out-shared] [--tracemalloc]`;
+         [--leave-out-shared] [--tracemalloc] [--compare PLATFORM|none]
+       npx bytewise size "EXPR" [--platform PLATFORM|all]
+       npx bytewise explain "EXPR" NUMBER`;
 
 function usageError(message) {
   process.stderr.write(`bytewise: ${message}\n${USAGE}\n`);
@@ -35,6 +42,7 @@ function printReport(report, file) {
   if (report.roots.length === 0) {
     out.push("The program defined no variables.");
   } else {
+    const there = (bytes, approximate) => (bytes === null ? "-" : `${approximate ? "~" : ""}${number.format(bytes)}`);
     const rows = report.roots.map((r) => ({
       variable: r.name,
       type: r.type,
@@ -43,6 +51,8 @@ function printReport(report, file) {
       naive: number.format(r.naive),
       retained: r.retained === null ? "-" : number.format(r.retained),
       objects: number.format(r.objects),
+      "shallow there": r.predicted ? there(r.predicted.shallow, r.predicted.status === "assumed") : "",
+      "deep there": r.predicted ? there(r.predicted.deep, r.predicted.assumed_objects > 0) : "",
     }));
     rows.push({
       variable: "all together",
@@ -52,10 +62,16 @@ function printReport(report, file) {
       naive: number.format(report.total.naive),
       retained: "",
       objects: number.format(report.total.objects),
+      "shallow there": "",
+      "deep there": report.compared_with ? there(report.total.predicted_deep, false) : "",
     });
-    out.push(table(rows, ["variable", "type", "shallow", "deep", "naive", "retained", "objects"],
-      new Set(["shallow", "deep", "naive", "retained", "objects"])));
+    const columns = ["variable", "type", "shallow", "deep", "naive", "retained", "objects"];
+    if (report.compared_with) columns.push("shallow there", "deep there");
+    out.push(table(rows, columns, new Set(columns.slice(2))));
     out.push("bytes; deep counts shared objects once, naive counts them per reference, retained is what `del name` frees");
+    if (report.compared_with) {
+      out.push(`"there" is ${report.compared_with.description}, predicted by the layout model (~ assumed, - not modelled)`);
+    }
   }
   if (report.tracemalloc) {
     const t = report.tracemalloc;
@@ -83,6 +99,7 @@ async function measureCommand(args) {
         "follow-code": { type: "boolean" },
         "leave-out-shared": { type: "boolean" },
         tracemalloc: { type: "boolean" },
+        compare: { type: "string" },
       },
     });
   } catch (err) {
@@ -108,6 +125,7 @@ async function measureCommand(args) {
     if (values[flag]) options[key] = true;
   }
   if (values["leave-out-shared"]) options.includeInterpreterShared = false;
+  if (values.compare !== undefined) options.comparePlatform = values.compare === "none" ? null : values.compare;
 
   const { openBytewise } = await import("../web/node-api.js");
   const { BytewiseError } = await import("../web/measure.js");
@@ -126,6 +144,9 @@ async function measureCommand(args) {
     if (err instanceof BytewiseError) usageError(err.message);
     throw err;
   }
+  if (!report.platform && report.diagnostics.length) {
+    usageError(report.diagnostics.map((d) => d.message).join(" "));
+  }
   if (json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
@@ -135,10 +156,76 @@ async function measureCommand(args) {
   return report.error ? 1 : 0;
 }
 
+const PLATFORM_NAME = /^cpython-3\.(8|9|1[0-4])-(64|wasm32)$/;
+
+async function sizes(expression) {
+  const { openBytewise } = await import("../web/node-api.js");
+  const bytewise = await openBytewise();
+  const result = bytewise.sizeOf(expression);
+  if (result.error) {
+    process.stderr.write(`bytewise: ${result.error}\n`);
+    process.exit(1);
+  }
+  return result.sizes;
+}
+
+function describe(s) {
+  if (s.status === "measured") return "measured in this Pyodide";
+  if (s.status === "not modelled") return `not modelled: ${s.rule}`;
+  return s.rule ? `${s.status}: ${s.rule}` : s.status;
+}
+
+async function sizeCommand(args) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { platform: { type: "string", default: "cpython-3.12-64" } } });
+  } catch (err) {
+    usageError(err.message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) usageError('size takes one Python expression, in quotes: npx bytewise size "[1, 2, 3]"');
+  const platform = values.platform;
+  if (platform !== "all" && !PLATFORM_NAME.test(platform)) {
+    usageError(`unknown platform "${platform}": use cpython-3.8-64 ... cpython-3.14-64, cpython-3.11-wasm32 ... cpython-3.14-wasm32, or all`);
+  }
+  const all = await sizes(positionals[0]);
+  if (platform === "all") {
+    const rows = all.map((s) => ({ platform: s.platform, getsizeof: s.size === null ? "-" : String(s.size), how: describe(s) }));
+    process.stdout.write(`sys.getsizeof(${positionals[0]})\n${table(rows, ["platform", "getsizeof", "how"], new Set(["getsizeof"]))}\n`);
+    return 0;
+  }
+  const one = all.find((s) => s.platform === platform);
+  if (!one) usageError(`platform "${platform}" is not modelled`);
+  if (one.size === null) {
+    process.stderr.write(`bytewise: ${positionals[0]} on ${one.description}: ${describe(one)}\n`);
+    return 1;
+  }
+  process.stdout.write(`${one.size}${one.status === "assumed" ? `  (assumed: ${one.rule})` : ""}\n`);
+  return 0;
+}
+
+async function explainCommand(args) {
+  if (args.length !== 2) usageError('explain takes an expression and a number: npx bytewise explain "[1, 2, 3]" 88');
+  const [expression, text] = args;
+  const wanted = Number(text);
+  if (!Number.isInteger(wanted) || wanted < 0) usageError(`"${text}" is not a byte count`);
+  const all = await sizes(expression);
+  const matches = all.filter((s) => s.size === wanted);
+  if (matches.length === 0) {
+    const seen = [...new Set(all.filter((s) => s.size !== null).map((s) => s.size))].sort((a, b) => a - b);
+    process.stdout.write(`No modelled Python prints ${wanted} for sys.getsizeof(${expression}); they print ${seen.join(", ")}.\n`);
+    return 1;
+  }
+  process.stdout.write(`sys.getsizeof(${expression}) == ${wanted} on:\n`);
+  for (const s of matches) process.stdout.write(`  ${s.description} (${s.platform})${s.status === "assumed" ? `, assuming ${s.rule}` : ""}\n`);
+  return 0;
+}
+
+const COMMANDS = { measure: measureCommand, size: sizeCommand, explain: explainCommand };
 const [command, ...rest] = process.argv.slice(2);
 if (command === undefined || command === "--help" || command === "-h") {
   process.stdout.write(`${USAGE}\n`);
   process.exit(command === undefined ? 2 : 0);
 }
-if (command !== "measure") usageError(`unknown command "${command}"`);
-measureCommand(rest).then((status) => process.exit(status));
+if (!(command in COMMANDS)) usageError(`unknown command "${command}"`);
+COMMANDS[command](rest).then((status) => process.exit(status));

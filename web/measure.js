@@ -247,6 +247,37 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       return { report, snapshot: run.snapshot };
     },
 
+    /**
+     * sys.getsizeof(expression) measured here and predicted on every modelled platform.
+     * @param {string} expression a Python expression
+     * @returns {{ expression: string, error: string | null, sizes: Array<{ platform: string,
+     *   description: string, status: string, size: number | null, rule: string }> }}
+     */
+    sizeOf(expression) {
+      if (typeof expression !== "string" || expression.trim() === "") {
+        throw new BytewiseError("api.bad_argument", "The expression must be a non-empty string of Python, such as \"[1, 2, 3]\".");
+      }
+      const { report, snapshot } = this.measureWithSnapshot("", { roots: [expression], comparePlatform: null });
+      if (report.roots.length === 0) {
+        const why = report.diagnostics.map((d) => d.message).join(" ");
+        return { expression, error: why || "the expression could not be measured", sizes: [] };
+      }
+      // The expression says how a list in it was built ([1, 2, 3] is a display of
+      // constants, which each version compiles differently); the model uses that.
+      const runner = pyodide.pyimport("bytewise_runner");
+      const hint = runner.list_construction(expression);
+      runner.destroy();
+      const ptr = core._malloc(snapshot.length);
+      try {
+        core.HEAPU8.set(snapshot, ptr);
+        const sizes = core.predictRoot(ptr, snapshot.length, 0, hint);
+        if (!Array.isArray(sizes)) throw new BytewiseError("core.bad_snapshot", sizes.errors[0].message);
+        return { expression, error: null, sizes };
+      } finally {
+        core._free(ptr);
+      }
+    },
+
     /** Like measureWithSnapshot, the report only. */
     measure(code, options = {}) {
       return this.measureWithSnapshot(code, options).report;

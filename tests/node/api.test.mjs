@@ -157,6 +157,19 @@ describe("measure()", () => {
   });
 });
 
+describe("sizeOf()", () => {
+  test("reads how a list was built from the expression", () => {
+    const sizes = Object.fromEntries(bytewise.sizeOf("[1, 2, 3]").sizes.map((s) => [s.platform, s]));
+    assert.equal(sizes["cpython-3.8-64"].size, 80);
+    assert.equal(sizes["cpython-3.9-64"].size, 120);
+    assert.equal(sizes["cpython-3.12-64"].size, 88);
+    assert.equal(sizes["cpython-3.14-wasm32"].status, "measured");
+    const appended = Object.fromEntries(bytewise.sizeOf("[i for i in range(17)]").sizes.map((s) => [s.platform, s.size]));
+    assert.equal(appended["cpython-3.8-64"], 56 + 25 * 8);
+    assert.throws(() => bytewise.sizeOf(""), /non-empty string/);
+  });
+});
+
 describe("footprints()", () => {
   test("measures every structure at every N, with sizes from CPython and the core", () => {
     const result = bytewise.footprints({ sizes: [10, 1000, 20000] });
@@ -228,6 +241,34 @@ describe("npx bytewise", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /measured in CPython 3\.14\.\d+, 32-bit wasm \(Pyodide 314\.0\.7\)/);
     assert.match(r.stdout, /^words\s+list\s+40\s+/m);
+  });
+
+  test("size predicts sys.getsizeof on one platform or all", () => {
+    const one = run("size", "[1, 2, 3]", "--platform", "cpython-3.9-64");
+    assert.equal(one.status, 0, one.stderr);
+    assert.equal(one.stdout.trim(), "120", "3.9 grows a constant display from 0 through list_resize");
+    const all = run("size", "'hello'", "--platform", "all");
+    assert.equal(all.status, 0, all.stderr);
+    assert.match(all.stdout, /^cpython-3\.8-64\s+54\s+exact/m);
+    assert.match(all.stdout, /^cpython-3\.12-64\s+46\s+exact/m);
+    assert.match(all.stdout, /^cpython-3\.14-wasm32\s+26\s+measured in this Pyodide/m);
+    const bad = run("size", "1", "--platform", "cpython-2.7-64");
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown platform "cpython-2\.7-64"/);
+    const failing = run("size", "no_such_name");
+    assert.equal(failing.status, 1);
+    assert.match(failing.stderr, /NameError/);
+  });
+
+  test("explain names the Pythons that print a number", () => {
+    const r = run("explain", "'hello'", "54");
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split("\n").slice(1).map((l) => l.trim().split(" (")[0]),
+      ["64-bit CPython 3.8", "64-bit CPython 3.9", "64-bit CPython 3.10", "64-bit CPython 3.11"]);
+    const none = run("explain", "[]", "99");
+    assert.equal(none.status, 1);
+    assert.match(none.stdout, /No modelled Python prints 99 for sys\.getsizeof\(\[\]\); they print 28, 56\./);
+    assert.equal(run("explain", "[]", "lots").status, 2);
   });
 
   test("a program that raises prints its traceback and exits 1", () => {

@@ -26,4 +26,5 @@ EMSCRIPTEN_BINDINGS(bytewise_core) {
   emscripten::function("analyze", &analyze);
   emscripten::function("diff", &diff);
   emscripten::function("platforms", &bytewise::wasm::platforms_to_js);
+  emscripten::function("predictRoot", &bytewise::wasm::predict_root_bytes);
 }

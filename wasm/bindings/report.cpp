@@ -4,6 +4,7 @@
 #include <bytewise/diff.hpp>
 
 #include <string>
+#include <utility>
 
 namespace bytewise::wasm {
 
@@ -290,6 +291,45 @@ val analyze_bytes(std::uintptr_t address, std::size_t size, const val& options, 
   if (kept_analysis) *kept_analysis = std::move(a);
   if (kept) *kept = std::move(snap.value());
   return report;
+}
+
+val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root_index,
+                       const std::string& list_hint) {
+  static constexpr std::pair<std::string_view, list_construction> hints[] = {
+      {"inferred", list_construction::inferred}, {"appends", list_construction::appends},
+      {"exact", list_construction::exact},       {"from_iterable", list_construction::from_iterable},
+      {"literal", list_construction::literal},   {"kept", list_construction::kept},
+  };
+  prediction_hints how;
+  bool known = false;
+  for (const auto& [name, value] : hints) {
+    if (name == list_hint) how.list = value, known = true;
+  }
+  if (!known) {
+    return failure_to_js({{"api.bad_argument", std::nullopt,
+                           "Unknown list construction " + list_hint +
+                               "; use inferred, appends, exact, from_iterable, literal or kept."}});
+  }
+  auto snap = read_snapshot({reinterpret_cast<const std::uint8_t*>(address), size});
+  if (!snap) return failure_to_js(snap.errors());
+  if (root_index >= snap->roots.size()) {
+    return failure_to_js({{"api.bad_argument", std::nullopt,
+                           "The snapshot has " + std::to_string(snap->roots.size()) + " roots; there is no root " +
+                               std::to_string(root_index) + "."}});
+  }
+  const std::uint32_t node = snap->roots[root_index].node;
+  val out = val::array();
+  for (const cpython_target& t : modelled_targets()) {
+    const prediction p = predict_getsizeof(snap.value(), node, t, how);
+    val item = val::object();
+    item.set("platform", target_name(t));
+    item.set("description", describe_target(t));
+    item.set("status", std::string(to_string(p.status)));
+    item.set("size", p.status == prediction_status::not_modelled ? val::null() : val(num(p.size)));
+    item.set("rule", std::string(p.rule));
+    out.call<void>("push", item);
+  }
+  return out;
 }
 
 val platforms_to_js() {

@@ -40,6 +40,13 @@ emscripten::val analyze_bytes(std::uintptr_t address, std::size_t size, const em
 emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after,
                            std::size_t after_size, const emscripten::val& options);
 
+// getsizeof of root `root` predicted on every modelled platform: [{ platform,
+// description, status, size (null if not modelled), rule }], or a failure.
+// `list_hint` says how a list was built: "inferred", "appends", "exact", "from_iterable",
+// "literal" or "kept" (layout_model.hpp, list_construction).
+emscripten::val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root,
+                                   const std::string& list_hint);
+
 // [{ name: "cpython-3.8-64", description: "64-bit CPython 3.8" }, ...]: the platforms
 // the layout model covers, for pickers.
 emscripten::val platforms_to_js();

@@ -16,6 +16,7 @@ stack and kills the interpreter, so release() first takes such structures apart 
 the bottom up.
 """
 
+import ast
 import builtins
 import linecache
 import sys
@@ -133,6 +134,28 @@ def _roots(namespace, expressions):
             problems.append(("probe.root_failed", "The root expression %r raised %s; it is left "
                              "out." % (text, bytewise_probe._exception_text(exc))))
     return roots, problems
+
+
+def list_construction(expression):
+    """How the list an expression builds gets its slots, read from the expression itself:
+    "literal" (a display of 3+ constants), "exact" (other displays, [x] * n), "appends"
+    (a comprehension), "from_iterable" (list(...)), or "inferred" (anything else)."""
+    try:
+        tree = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return "inferred"
+    if isinstance(tree, ast.List):
+        constants = all(isinstance(e, ast.Constant) for e in tree.elts)
+        return "literal" if constants and len(tree.elts) >= 3 else "exact"
+    if isinstance(tree, ast.ListComp):
+        return "appends"
+    if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Mult) and (
+            isinstance(tree.left, ast.List) or isinstance(tree.right, ast.List)):
+        return "exact"
+    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == "list" \
+            and len(tree.args) == 1 and not tree.keywords:
+        return "from_iterable"
+    return "inferred"
 
 
 def run_and_capture(source, options=None):
