@@ -7,6 +7,7 @@
 //   const report = measurer.measure("x = [1, 2, 3]", { followTypes: false });
 import { analyzeSnapshot } from "./core-bridge.js";
 import { runAndCapture } from "./python-runner.js";
+import { xrayObject } from "./xray.js";
 
 export const REPORT_SCHEMA = "bytewise.measure/1";
 
@@ -276,6 +277,28 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       } finally {
         core._free(ptr);
       }
+    },
+
+    /**
+     * Runs `code` and X-rays the object `expression` evaluates to (default: the code's
+     * last variable): its bytes in Pyodide's memory, decoded (core/include/bytewise/xray.hpp).
+     * @returns {{ ok: boolean, blocks?: object[], problems?: object[], errors?: object[] }}
+     */
+    xray(code, expression) {
+      const { report, snapshot } = this.measureWithSnapshot(code, { roots: [expression], comparePlatform: null });
+      if (report.roots.length === 0) {
+        return { ok: false, errors: report.diagnostics.map((d) => ({ code: d.code, offset: null, message: d.message })) };
+      }
+      const ptr = core._malloc(snapshot.length);
+      let subject;
+      try {
+        core.HEAPU8.set(snapshot, ptr);
+        subject = core.xraySubject(ptr, snapshot.length, 0);
+      } finally {
+        core._free(ptr);
+      }
+      if (subject.ok === false) return subject;
+      return xrayObject(pyodide, core, subject);
     },
 
     /** Like measureWithSnapshot, the report only. */

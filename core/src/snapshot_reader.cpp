@@ -442,20 +442,6 @@ void reader::read_nodes(snapshot& snap) {
   if (const section* s = column(detail::tag_node_length, n, 8, "lengths")) {
     g.length = copy_column<std::uint64_t>(*s, n);
   }
-  if (find(detail::tag_node_shape) == nullptr) {
-    g.shape.assign(n, 0);  // a 1.0 or 1.1 snapshot: no shape facts, nothing is modelled
-  } else if (const section* s = column(detail::tag_node_shape, n, 8, "shapes")) {
-    g.shape = copy_column<std::uint64_t>(*s, n);
-    column_errors bad(*this, "snapshot.bad_shape", "NSHP");
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if ((g.shape[i] & 0xFF) >= shape_family_count) {
-        bad.add(s->offset + std::uint64_t{i} * 8,
-                "Object " + std::to_string(i) + " has shape family " +
-                    std::to_string(g.shape[i] & 0xFF) +
-                    ", which this Bytewise does not know. A newer probe wrote this: update Bytewise.");
-      }
-    }
-  }
   if (const section* s = column(detail::tag_node_flags, n, 4, "flags")) {
     g.flags = copy_column<std::uint32_t>(*s, n);
     column_errors bad(*this, "snapshot.bad_node_flags", "NFLG");
@@ -471,6 +457,22 @@ void reader::read_nodes(snapshot& snap) {
                       return std::string(buf);
                     }(f) +
                     " with unknown bits or category. A newer probe wrote this: update Bytewise.");
+      }
+    }
+  }
+  if (find(detail::tag_node_shape) == nullptr) {
+    // A 1.0 or 1.1 snapshot: no shape facts, nothing is modelled. Sized like the id
+    // column, which was checked against the input: a hostile count allocates nothing.
+    g.shape.assign(g.address.size(), 0);
+  } else if (const section* s = column(detail::tag_node_shape, n, 8, "shapes")) {
+    g.shape = copy_column<std::uint64_t>(*s, n);
+    column_errors bad(*this, "snapshot.bad_shape", "NSHP");
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if ((g.shape[i] & 0xFF) >= shape_family_count) {
+        bad.add(s->offset + std::uint64_t{i} * 8,
+                "Object " + std::to_string(i) + " has shape family " +
+                    std::to_string(g.shape[i] & 0xFF) +
+                    ", which this Bytewise does not know. A newer probe wrote this: update Bytewise.");
       }
     }
   }

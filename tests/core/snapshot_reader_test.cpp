@@ -294,6 +294,16 @@ TEST(snapshot_reader, refuses_a_huge_count_without_allocating_it) {
   EXPECT_TRUE(testing::has_code(read, "snapshot.bad_column_size")) << testing::all_errors(read);
 }
 
+TEST(snapshot_reader, refuses_a_huge_count_without_shapes_too) {
+  // Without NSHP (a 1.1 snapshot) the reader fills in empty shapes: sized by the checked
+  // id column, never by META's count.
+  auto bytes = write_snapshot(testing::small_snapshot());
+  std::memcpy(bytes.data() + directory_entry(bytes, "NSHP"), "XXXX", 4);
+  put_u32(bytes, section_offset(bytes, "META"), 0x7FFFFFF0u);
+  auto read = read_snapshot(bytes);
+  EXPECT_TRUE(testing::has_code(read, "snapshot.bad_column_size")) << testing::all_errors(read);
+}
+
 TEST(snapshot_reader, rejects_data_that_is_not_a_snapshot) {
   std::string json = R"({"nodes": [1, 2, 3], "edges": []})";
   auto read = read_snapshot({reinterpret_cast<const std::uint8_t*>(json.data()), json.size()});

@@ -7,6 +7,7 @@
 #include <bytewise/diagram.hpp>
 #include <bytewise/diff.hpp>
 #include <bytewise/snapshot.hpp>
+#include <bytewise/xray.hpp>
 
 #include <cstdint>
 #include <cstdlib>
@@ -20,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   bytewise::analysis_options everything;
+  everything.compare_with = bytewise::cpython_target{8, 8};
   everything.policy.follow_types = everything.policy.follow_modules = true;
   everything.policy.follow_globals = everything.policy.follow_code = true;
   bytewise::analysis_options shared_left_out;
@@ -32,9 +34,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& r : a.sizes.roots) {
       if (r.deep > a.sizes.total_deep || r.naive < r.shallow) std::abort();
     }
-    bytewise::diagram d = bytewise::layout_overview(snap.value(), a.sizes);
+    bytewise::diagram d = bytewise::layout_overview(snap.value(), a);
     for (const auto& arrow : d.arrows) {
       if (arrow.from >= d.boxes.size() || arrow.to >= d.boxes.size()) std::abort();
+    }
+  }
+  // The X-ray decoder on the same bytes taken as memory around each root: any garbage it
+  // reads must still decode safely, asking only for what it needs.
+  for (const auto& r : snap->roots) {
+    bytewise::xray_subject subject = bytewise::xray_subject_of(snap.value(), r.node);
+    subject.platform.implementation = "CPython";
+    subject.platform.python_major = 3;
+    subject.platform.python_minor = 14;
+    subject.platform.pointer_size = 4;
+    std::vector<bytewise::memory_region> memory{{subject.address > 64 ? subject.address - 64 : 0,
+                                                 std::vector<std::uint8_t>(data, data + size)}};
+    for (int round = 0; round < 4; ++round) {
+      bytewise::xray_result x = bytewise::xray(subject, memory);
+      if (x.complete()) break;
+      for (const auto& want : x.wants) {
+        if (want.length > (1u << 16)) std::abort();  // never asks for more than a block
+        memory.push_back({want.address, std::vector<std::uint8_t>(want.length, 0x5A)});
+      }
     }
   }
   auto again = bytewise::read_snapshot(bytewise::write_snapshot(snap.value()));

@@ -27,4 +27,6 @@ EMSCRIPTEN_BINDINGS(bytewise_core) {
   emscripten::function("diff", &diff);
   emscripten::function("platforms", &bytewise::wasm::platforms_to_js);
   emscripten::function("predictRoot", &bytewise::wasm::predict_root_bytes);
+  emscripten::function("xraySubject", &bytewise::wasm::xray_subject_bytes);
+  emscripten::function("xray", &bytewise::wasm::xray_to_js);
 }

@@ -47,6 +47,14 @@ emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::
 emscripten::val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root,
                                    const std::string& list_hint);
 
+// The X-ray subject of root `root` of the snapshot at `address` (xray.hpp), as a JS
+// object to hand to xray_to_js later (possibly in another module).
+emscripten::val xray_subject_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root);
+
+// Decodes `regions` ([{ address, bytes: Uint8Array }]) for `subject`:
+// { complete, wants: [{ address, length }], blocks: [...], problems: [...] }.
+emscripten::val xray_to_js(const emscripten::val& subject, const emscripten::val& regions);
+
 // [{ name: "cpython-3.8-64", description: "64-bit CPython 3.8" }, ...]: the platforms
 // the layout model covers, for pickers.
 emscripten::val platforms_to_js();
