@@ -4,6 +4,10 @@
 //
 //   node tools/measure-layouts.mjs
 //
+// Per platform, NAME.tsv holds sys.getsizeof of every corpus value and NAME.alloc.tsv what
+// the allocator did: the blocks each fresh object of the allocation corpus requested, which
+// values are the interpreter's static data, and what the allocator reserves per request.
+//
 // Native interpreters: every `pyenv versions` entry from 3.8 up, and python3 on PATH.
 // Pyodide: 0.25.1 (3.11), 0.27.7 (3.12), 0.28.3 (3.13), installed from npm into
 // build/pyodide-versions/ when missing, and the project's own 314.0.7 (3.14), which also
@@ -57,14 +61,28 @@ function platformName(header) {
   return `cpython-${major}.${minor}-${wasm ? "wasm32" : bits}`;
 }
 
-function save(output) {
+function save(output, allocation) {
   const header = output.split("\n", 1)[0];
   const name = platformName(header);
   const lines = output.trimEnd().split("\n");
   fs.writeFileSync(path.join(out, `${name}.tsv`),
     `${header}\n# measured by tools/measure-layouts.mjs: key<TAB>sys.getsizeof\n${lines.slice(1).join("\n")}\n`);
-  log(`${name}: ${lines.length - 1} values (${header.slice(2)})`);
+  const rows = allocation.trimEnd().split("\n");
+  fs.writeFileSync(path.join(out, `${name}.alloc.tsv`),
+    `${header}\n# measured by tools/measure-layouts.mjs (see tools/layouts/corpus.py print_allocation):\n` +
+    "# block<TAB>key<TAB>requested sizes | static<TAB>key<TAB>0/1 | reserve<TAB>request<TAB>fewest<TAB>most\n" +
+    `${rows.join("\n")}\n`);
+  const count = (kind) => rows.filter((row) => row.startsWith(`${kind}\t`)).length;
+  log(`${name}: ${lines.length - 1} values, ${count("block")} allocation blocks, ${count("reserve")} ` +
+      `request sizes (${header.slice(2)})`);
   return name;
+}
+
+// The child's "## getsizeof" and "## allocation" sections.
+function sections(output) {
+  const [, getsizeof, allocation] = output.split(/^## (?:getsizeof|allocation)\n/m);
+  if (!allocation) throw new Error(`unexpected output from the Pyodide runner:\n${output.slice(0, 2000)}`);
+  return [getsizeof, allocation];
 }
 
 function pyodideDir(version) {
@@ -92,12 +110,12 @@ for (const [version, exe] of nativeInterpreters()) {
     continue;
   }
   measured.set(name, version);
-  save(output);
+  save(output, run(exe, [corpus, "--allocation"]));
 }
 const runner = path.join(root, "tools", "layouts", "run-pyodide.mjs");
 for (const version of PYODIDE_VERSIONS) {
-  save(run(process.execPath, [runner, pyodideDir(version)]));
+  save(...sections(run(process.execPath, [runner, pyodideDir(version)])));
 }
 const source = path.join(out, "source-cpython-3.14-wasm32.snap");
-save(run(process.execPath, [runner, path.join(root, "node_modules", "pyodide"), source]));
+save(...sections(run(process.execPath, [runner, path.join(root, "node_modules", "pyodide"), source])));
 log(`source snapshot: ${path.relative(root, source)} (${fs.statSync(source).size} bytes)`);

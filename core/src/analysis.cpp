@@ -1,35 +1,61 @@
 #include <bytewise/analysis.hpp>
 
+#include <utility>
+
 namespace bytewise {
 
 namespace {
 
-comparison compare(const snapshot& snap, const analysis& a, cpython_target target) {
+// Per-object sizes from a model, summed per root like deep sizes, with the counts of
+// objects the model could not size or sized on an assumption. `predict(v)` gives node v's
+// (status, bytes); only objects some root reaches are asked.
+template <typename Out, typename Predict>
+void model_sizes(const snapshot& snap, const analysis& a, Out& out, Predict&& predict) {
   const std::uint32_t n = snap.graph.node_count();
-  comparison c;
-  c.target = target;
-  c.per_node.reserve(n);
   std::vector<std::uint64_t> sizes(n, 0), unmodelled(n, 0), assumed(n, 0);
   for (std::uint32_t v = 0; v < n; ++v) {
-    // Only objects some root reaches are reported; skip the rest.
-    prediction p = a.comps.of[v] == no_node ? prediction{} : predict_getsizeof(snap, v, target);
-    if (p.status == prediction_status::not_modelled) {
+    if (a.comps.of[v] == no_node) continue;
+    const auto [status, bytes] = predict(v);
+    if (status == prediction_status::not_modelled) {
       unmodelled[v] = 1;
     } else {
-      sizes[v] = p.size;
-      assumed[v] = p.status == prediction_status::assumed;
+      sizes[v] = bytes;
+      assumed[v] = status == prediction_status::assumed;
     }
-    c.per_node.push_back(p);
   }
-  c.sizes = measure_roots(snap, a.graph, a.comps, 0, sizes);
+  out.sizes = measure_roots(snap, a.graph, a.comps, 0, sizes);
   const root_sizes not_sized = measure_roots(snap, a.graph, a.comps, 0, unmodelled);
   const root_sizes on_assumption = measure_roots(snap, a.graph, a.comps, 0, assumed);
   for (std::size_t r = 0; r < not_sized.roots.size(); ++r) {
-    c.unmodelled.push_back(not_sized.roots[r].deep);
-    c.assumed.push_back(on_assumption.roots[r].deep);
+    out.unmodelled.push_back(not_sized.roots[r].deep);
+    out.assumed.push_back(on_assumption.roots[r].deep);
   }
-  c.total_unmodelled = not_sized.total_deep;
-  c.total_assumed = on_assumption.total_deep;
+  out.total_unmodelled = not_sized.total_deep;
+  out.total_assumed = on_assumption.total_deep;
+}
+
+allocated_sizes allocate(const snapshot& snap, const analysis& a, cpython_target target) {
+  allocated_sizes out;
+  out.target = target;
+  out.per_node.assign(snap.graph.node_count(), 0);
+  out.status.assign(snap.graph.node_count(), prediction_status::not_modelled);
+  model_sizes(snap, a, out, [&](std::uint32_t v) {
+    const allocation alloc = predict_allocation(snap, v, target);
+    out.status[v] = alloc.status;
+    out.per_node[v] = alloc.reserved();
+    return std::pair{alloc.status, out.per_node[v]};
+  });
+  return out;
+}
+
+comparison compare(const snapshot& snap, const analysis& a, cpython_target target) {
+  comparison c;
+  c.target = target;
+  c.per_node.assign(snap.graph.node_count(), prediction{});
+  model_sizes(snap, a, c, [&](std::uint32_t v) {
+    c.per_node[v] = predict_getsizeof(snap, v, target);
+    return std::pair{c.per_node[v].status, c.per_node[v].size};
+  });
   return c;
 }
 
@@ -50,6 +76,12 @@ analysis analyze(const snapshot& snap, const analysis_options& options) {
     a.top_retained = largest_by_retained(a.dom, a.comps, options.top_n);
   }
   if (options.compare_with) a.compared = compare(snap, a, *options.compare_with);
+  if (options.allocated) {
+    if (const std::optional<cpython_target> here = source_target(snap.platform)) {
+      a.allocated = allocate(snap, a, *here);
+    }
+    if (a.compared) a.compared->allocated = allocate(snap, a, a.compared->target);
+  }
   return a;
 }
 

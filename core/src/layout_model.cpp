@@ -61,7 +61,8 @@ small_int_range small_ints(cpython_target) { return {-5, 256}; }
 
 namespace {
 
-std::uint64_t gc(const layout_params& p) { return 2u * p.target.pointer_size; }
+using detail::gc;
+using detail::dict_keys_size;
 
 // list_resize growing a list of `old` items to `size` (Objects/listobject.c).
 std::uint64_t resized(const layout_params& p, std::uint64_t old, std::uint64_t size) {
@@ -91,14 +92,6 @@ std::uint64_t capacity_for(const layout_params& p, list_construction how, std::u
       return (n + 1) & ~std::uint64_t{1};
     default: return n;  // exact
   }
-}
-
-std::uint64_t dict_keys_size(const layout_params& p, unsigned log2, bool unicode) {
-  const std::uint64_t slots = std::uint64_t{1} << log2;
-  const std::uint64_t index = slots <= 0xFF ? 1 : slots <= 0xFFFF ? 2 : slots <= 0xFFFFFFFFull ? 4 : 8;
-  const std::uint64_t usable = slots * 2 / 3;
-  const std::uint64_t entry = (unicode && p.dict_unicode_entries ? 2u : 3u) * p.target.pointer_size;
-  return p.dict_keys_header + slots * index + usable * entry;
 }
 
 std::uint64_t array_itemsize(const layout_params& p, char typecode, std::uint64_t measured_itemsize) {

@@ -52,4 +52,17 @@ struct layout_params {
 // The row for a modelled target; nullptr otherwise.
 const layout_params* find_params(cpython_target t);
 
+// The GC header (PyGC_Head: two pointers) before every GC-capable object.
+inline std::uint64_t gc(const layout_params& p) { return 2u * p.target.pointer_size; }
+
+// A dict's keys object with 2**log2 slots (Objects/dictobject.c new_keys_object): header,
+// index array (1 to 8 bytes per slot), and two thirds as many entries.
+inline std::uint64_t dict_keys_size(const layout_params& p, unsigned log2, bool unicode) {
+  const std::uint64_t slots = std::uint64_t{1} << log2;
+  const std::uint64_t index = slots <= 0xFF ? 1 : slots <= 0xFFFF ? 2 : slots <= 0xFFFFFFFFull ? 4 : 8;
+  const std::uint64_t usable = slots * 2 / 3;
+  const std::uint64_t entry = (unicode && p.dict_unicode_entries ? 2u : 3u) * p.target.pointer_size;
+  return p.dict_keys_header + slots * index + usable * entry;
+}
+
 }  // namespace bytewise::detail

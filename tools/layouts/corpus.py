@@ -4,6 +4,13 @@ CPython this machine has, to prove the model (core/src/layout_model.cpp) byte fo
 Runs unchanged on CPython 3.8+ and under Pyodide. Usage:
 
     python corpus.py                 # prints one line per value: key <TAB> getsizeof
+    python corpus.py --allocation    # (64-bit Linux) the allocation fixture, lines of
+                                     #   block <TAB> key <TAB> the sizes requested from the
+                                     #     allocator for a fresh object's blocks
+                                     #   static <TAB> key <TAB> 1 if the value is the
+                                     #     interpreter's static data, else 0
+                                     #   reserve <TAB> request <TAB> fewest <TAB> most bytes
+                                     #     the allocator reserved for it
     corpus.values()                  # {key: value}, the objects themselves (Pyodide
                                      # captures them as the model's source snapshot)
 
@@ -12,7 +19,9 @@ history) on every version, so the sizes can be compared across versions.
 """
 
 import array
+import gc
 import sys
+import types
 
 
 def _appended(n, item=None):
@@ -96,6 +105,222 @@ def _closure():
     def inner():
         return x
     return inner
+
+
+# The allocation corpus. Each builder makes one fresh object whose referents all exist
+# already (the pools below, small ints, constants), so the blocks the allocator hands out
+# while it runs are that object's own: the object itself and its side blocks (a list's
+# item array, a dict's keys table, a set's table, a buffer).
+_SMALL = tuple(range(100))
+_KEYS = tuple("key%d" % i for i in range(40))
+_ASCII = ("abcde", "fghij", "klmno")
+_LATIN1 = ("caf\xe9", "\xe0 la")
+_UCS2 = ("\u65e5\u672c", "\u8a9e")
+_UCS4 = ("ok ", "\U0001f600")
+_DIGITS = "1234567890" * 10
+
+
+def _dict_inserted(keys):
+    d = {}
+    for k in keys:
+        d[k] = None
+    return d
+
+
+def _list_appended(n):
+    out = []
+    for i in range(n):
+        out.append(None)
+    return out
+
+
+def _array_grown(typecode, n):
+    a = array.array(typecode)
+    for i in range(n):
+        a.append(_SMALL[i % 100])
+    return a
+
+
+class _Holder:
+    __slots__ = ("a",)
+
+    def method(self):
+        return self
+
+
+_HOLDER = _Holder()
+
+
+def builders():
+    """The allocation corpus: key -> a function making one fresh object."""
+    b = {}
+    b["float"] = lambda: float(_SMALL[7])
+    b["complex"] = lambda: complex(_SMALL[1], _SMALL[2])
+    b["int 1 digit"] = lambda: int("1000")
+    b["int 3 digits"] = lambda: int("123456789012345678901234567")
+    b["int negative 3 digits"] = lambda: int("-98765432109876543210")
+    b["int 100 decimal digits"] = lambda: int(_DIGITS)
+    b["str ascii 15"] = lambda: "".join(_ASCII)
+    b["str latin1 8"] = lambda: "".join(_LATIN1)
+    b["str ucs2 3"] = lambda: "".join(_UCS2)
+    b["str ucs4 4"] = lambda: "".join(_UCS4)
+    b["bytes 10"] = lambda: bytes(_SMALL[10])
+    b["bytes 1000"] = lambda: bytes(1000)
+    b["bytearray()"] = lambda: bytearray()
+    b["bytearray 100"] = lambda: bytearray(100)
+    b["tuple 1"] = lambda: _SMALL[:1]
+    b["tuple 10"] = lambda: _SMALL[:10]
+    b["tuple 100"] = lambda: tuple(list(_SMALL))
+    b["list()"] = lambda: list()
+    b["list []"] = lambda: []
+    b["list literal 3"] = lambda: [1, 2, 3]
+    b["list [None]*10"] = lambda: [None] * 10
+    b["list from tuple 10"] = lambda: list(_SMALL[:10])
+    b["list comprehension 10"] = lambda: [x for x in _SMALL[:10]]
+    b["list appended 17"] = lambda: _list_appended(17)
+    b["list appended 100"] = lambda: _list_appended(100)
+    b["dict {}"] = lambda: {}
+    b["dict fromkeys 5"] = lambda: dict.fromkeys(_KEYS[:5])
+    b["dict str keys 20"] = lambda: _dict_inserted(_KEYS[:20])
+    b["dict int keys 10"] = lambda: dict(zip(_SMALL[:10], _SMALL[:10]))
+    b["set()"] = lambda: set()
+    b["set 5"] = lambda: set(_SMALL[:5])
+    b["set 10"] = lambda: set(_SMALL[:10])
+    b["set 100"] = lambda: set(_SMALL)
+    b["frozenset 20"] = lambda: frozenset(_SMALL[:20])
+    b["range"] = lambda: range(_SMALL[10])
+    b["array('i')"] = lambda: array.array("i")
+    b["array('d') 10"] = lambda: array.array("d", _SMALL[:10])
+    b["array('b') 50"] = lambda: array.array("b", _SMALL[:50])
+    b["array('i') appended 20"] = lambda: _array_grown("i", 20)
+    b["object()"] = lambda: object()
+    b["instance Slots3"] = lambda: Slots3()
+    b["instance Slots0"] = lambda: Slots0()
+    b["instance SlotsWeak"] = lambda: SlotsWeak()
+    b["function"] = lambda: types.FunctionType(_func.__code__, _func.__globals__)
+    b["bound method"] = lambda: _HOLDER.method
+    b["cell"] = lambda: types.CellType(_SMALL[3])
+    b["generator"] = lambda: _gen3(_SMALL[1], _SMALL[2])
+    return b
+
+
+def measure_blocks():
+    """key -> sorted sizes requested from the allocator for the blocks a fresh object
+    keeps. tracemalloc sees every PyObject_Malloc/PyMem_Malloc request; a full collection
+    first and after empties the free lists, so the temporaries a builder made hand their
+    blocks back and a reused free-list object cannot hide an allocation."""
+    import tracemalloc
+
+    def traced(build):
+        gc.collect()
+        tracemalloc.start(1)
+        value = build()
+        gc.collect()
+        snap = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        sizes = sorted(t.size for t in snap.traces if t.traceback[0].filename == __file__)
+        return value, sizes
+
+    traced(object)  # the first trace also sees tracemalloc's own start-up
+    out = {}
+    for key, build in builders().items():
+        build(), build()  # warm the caches a first call fills (interned names, code caches)
+        value, sizes = traced(build)
+        out[key] = sizes
+        _close({key: value})
+    return out
+
+
+def measure_static(heap_base=None):
+    """key -> True when the value lives in the interpreter's static data (no allocator
+    block), for every corpus value. Native: the mapping holding id(value) is the python
+    binary or a shared library, not the heap (Linux /proc/self/maps). Pyodide: the address
+    lies below the wasm module's __heap_base (static data and the stack come first)."""
+    if heap_base is None:
+        mappings = []
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                parts = line.split()
+                low, high = (int(x, 16) for x in parts[0].split("-"))
+                path = parts[5] if len(parts) > 5 else ""
+                mappings.append((low, high, path.startswith("/")))
+
+        def is_static(value):
+            address = id(value)
+            return any(low <= address < high and from_file for low, high, from_file in mappings)
+    else:
+        def is_static(value):
+            return id(value) < heap_base
+    v = values()
+    out = {key: is_static(value) for key, value in v.items()}
+    _close(v)
+    return out
+
+
+def reserve_requests():
+    """The request sizes the --reserve measurements cover."""
+    return list(range(0, 601)) + [1000, 1024, 4096, 10000, 65536, 100000, 131072, 200033, 1 << 20]
+
+
+def measure_reserved(copies=64):
+    """request -> (fewest, most) bytes reserved over `copies` requests held at once, on
+    64-bit CPython with pymalloc and glibc: the size class for requests of 1 to 512 bytes
+    (read from sys._debugmallocstats, so fewest == most), the glibc chunk (its size word)
+    otherwise. A chunk reused from a free list can be larger than a fresh one; `fewest` is
+    the fresh one. Needs ctypes and Linux."""
+    import ctypes
+    import os
+    import re
+    import tempfile
+
+    api = ctypes.pythonapi
+    api.PyObject_Malloc.restype = ctypes.c_void_p
+    api.PyObject_Malloc.argtypes = [ctypes.c_size_t]
+    api.PyObject_Free.argtypes = [ctypes.c_void_p]
+    row = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$")
+
+    def blocks_in_use():
+        sys.stderr.flush()
+        with tempfile.TemporaryFile(mode="w+") as f:
+            saved = os.dup(2)
+            os.dup2(f.fileno(), 2)
+            try:
+                sys._debugmallocstats()
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+            f.seek(0)
+            counts = {}
+            for line in f:
+                m = row.match(line)
+                if m:
+                    counts[int(m.group(2))] = int(m.group(4))
+            return counts
+
+    out = {}
+    many = 2000
+    held = (ctypes.c_void_p * many)()  # a C array: holding the pointers allocates nothing
+    for request in reserve_requests():
+        count = many if 1 <= request <= 512 else copies
+        before = blocks_in_use()
+        for i in range(count):
+            held[i] = api.PyObject_Malloc(request)
+        if count == many:
+            after = blocks_in_use()
+            # Other code may free or take a few blocks meanwhile; the class holding the
+            # requests grows by about `many`, every other by far less.
+            grown = [size for size, n in after.items() if n - before.get(size, 0) > many * 9 // 10]
+            if len(grown) != 1:
+                raise SystemExit("cannot tell the size class of a %d-byte request: %r" % (request, [(s, after[s] - before.get(s, 0)) for s in after]))
+            out[request] = (grown[0], grown[0])
+        else:
+            # glibc's chunk header: the size word just before the block, low 3 bits flags
+            # (an mmapped chunk's header counts its whole mapping).
+            chunks = [ctypes.c_size_t.from_address(held[i] - 8).value & ~7 for i in range(count)]
+            out[request] = (min(chunks), max(chunks))
+        for i in range(count):
+            api.PyObject_Free(held[i])
+    return out
 
 
 def _values():
@@ -246,9 +471,12 @@ def series():
 
 
 def values():
-    """Every corpus value by key (the single values, then the series)."""
+    """Every corpus value by key (the single values, the series, then one object from each
+    builder of the allocation corpus, keyed "new <key>")."""
     v, coroutine = _values()
     v.update(series())
+    for key, build in builders().items():
+        v["new " + key] = build()
     return v
 
 
@@ -258,7 +486,20 @@ def _close(v):
             value.close()  # no "never awaited" warning
 
 
+def print_allocation(reserved, heap_base=None):
+    """The allocation fixture's lines: block, static and reserve rows."""
+    for key, sizes in measure_blocks().items():
+        print("block\tnew %s\t%s" % (key, " ".join(map(str, sizes))))
+    for key, static in measure_static(heap_base).items():
+        print("static\t%s\t%d" % (key, static))
+    for request, (fewest, most) in reserved.items():
+        print("reserve\t%d\t%d\t%d" % (request, fewest, most))
+
+
 def main():
+    if "--allocation" in sys.argv:
+        print_allocation(measure_reserved())
+        return
     v = values()
     for key, value in v.items():
         print("%s\t%d" % (key, sys.getsizeof(value)))

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Child process of tools/measure-layouts.mjs: loads one Pyodide (its folder is argv[2]),
-// runs the layout corpus, and prints the header line then "key<TAB>getsizeof" lines. With
-// argv[3] (a file path) it also captures the corpus as a snapshot there (the model's
+// Child process of tools/measure-layouts.mjs: loads one Pyodide (its folder is argv[2]) and
+// prints two sections, each "## name" then its lines:
+//   ## getsizeof    the layout corpus: header line, then key<TAB>getsizeof
+//   ## allocation   the allocation fixture (corpus.py print_allocation): block, static and
+//                   reserve lines; reserve rows are dlmalloc's chunks for 64 requests held at
+//                   once (malloc_usable_size + its 4-byte header)
+// With argv[3] (a file path) it also captures the corpus as a snapshot there (the model's
 // source snapshot). One Pyodide per process: two versions cannot share one.
 import fs from "node:fs";
 import path from "node:path";
@@ -20,10 +24,27 @@ pyodide.runPython(`
 import sys, struct
 sys.path.insert(0, "/layouts")
 import corpus
+print("## getsizeof")
 print("# CPython %s, %d-bit wasm (Pyodide %s)" % (sys.version.split()[0], struct.calcsize("P") * 8,
       __import__("pyodide").__version__))
 corpus.main()
 `);
+// Pyodide has no pymalloc: PyObject_Malloc is dlmalloc's malloc. A request fitted into a
+// free chunk may get up to 8 bytes more than a fresh one (dlmalloc takes a chunk from the
+// next bin whole rather than split it); holding 64 at once makes the fewest the fresh size.
+const m = pyodide._module;
+const requests = pyodide.runPython("corpus.reserve_requests()").toJs();
+const reserved = new Map();
+for (const n of requests) {
+  const held = Array.from({ length: 64 }, () => m._PyObject_Malloc(n));
+  const chunks = held.map((p) => m._malloc_usable_size(p) + 4);
+  reserved.set(n, [Math.min(...chunks), Math.max(...chunks)]);
+  for (const p of held) m._PyObject_Free(p);
+}
+const heapBase = typeof m.___heap_base === "object" ? m.___heap_base.value : m.___heap_base;
+out += "## allocation\n";
+pyodide.globals.set("reserved", pyodide.toPy(reserved));
+pyodide.runPython(`corpus.print_allocation({int(k): tuple(v) for k, v in reserved.items()}, ${heapBase})`);
 if (snapshotFile) {
   for (const name of ["bytewise_edges", "bytewise_shapes", "bytewise_probe"]) {
     pyodide.FS.writeFile(`/layouts/${name}.py`, fs.readFileSync(path.join(root, "web", "py", `${name}.py`), "utf8"));

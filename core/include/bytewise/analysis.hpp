@@ -7,6 +7,7 @@
 // largest_by_deep (bounded search, see breakdown.hpp).
 #pragma once
 
+#include <bytewise/allocation.hpp>
 #include <bytewise/breakdown.hpp>
 #include <bytewise/cycles.hpp>
 #include <bytewise/dominators.hpp>
@@ -27,6 +28,21 @@ struct analysis_options {
   bool retained = true;       // compute dominators (the most expensive step)
   // Also predict every size on this platform (the layout model).
   std::optional<cpython_target> compare_with;
+  // Also give the bytes the allocator reserved per object and per root (allocation.hpp), on
+  // the snapshot's platform and on compare_with.
+  bool allocated = false;
+};
+
+// Bytes the allocator reserved for each object (its blocks, rounded by the allocator;
+// 0 for the interpreter's static objects), and per root over the same objects as deep.
+struct allocated_sizes {
+  cpython_target target;
+  std::vector<std::uint64_t> per_node;       // 0 where not modelled
+  std::vector<prediction_status> status;     // per object
+  root_sizes sizes;                          // deep = the root's objects' reserved bytes
+  // Per root: objects of its deep size the model could not size, or sized on an assumption.
+  std::vector<std::uint64_t> unmodelled, assumed;
+  std::uint64_t total_unmodelled = 0, total_assumed = 0;
 };
 
 // The snapshot's sizes as they would be on another platform.
@@ -37,6 +53,7 @@ struct comparison {
   // Per root: objects of its deep size the model could not size, or sized on an assumption.
   std::vector<std::uint64_t> unmodelled, assumed;
   std::uint64_t total_unmodelled = 0, total_assumed = 0;
+  std::optional<allocated_sizes> allocated;  // when options.allocated
 };
 
 struct analysis {
@@ -49,6 +66,8 @@ struct analysis {
   std::vector<type_total> types;
   std::vector<ranked_object> top_shallow, top_deep, top_retained;
   std::optional<comparison> compared;
+  // On the snapshot's own platform, when options.allocated and the platform is modelled.
+  std::optional<allocated_sizes> allocated;
 };
 
 analysis analyze(const snapshot& snap, const analysis_options& options = {});

@@ -1,0 +1,259 @@
+// The allocation model (see bytewise/allocation.hpp): an object's sys.getsizeof on the
+// target (the layout model) split into the blocks CPython allocates for it, then each
+// block rounded the way the target's allocator rounds it.
+#include <bytewise/allocation.hpp>
+
+#include "layout_tables.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace bytewise {
+
+using detail::find_params;
+using detail::layout_params;
+
+namespace {
+
+constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n + to - 1) / to * to; }
+
+// 64-bit CPython: pymalloc (Include/internal/pycore_obmalloc.h, 3.8 to 3.14: ALIGNMENT 16,
+// SMALL_REQUEST_THRESHOLD 512; pools of 16 KiB and arenas of 1 MiB from 3.10, 4 KiB and
+// 256 KiB before) over glibc malloc (malloc/malloc.c: SIZE_SZ 8, MALLOC_ALIGNMENT 16,
+// MINSIZE 32, DEFAULT_MMAP_THRESHOLD 128 KiB). Pyodide: Emscripten's dlmalloc 2.8.6
+// (system/lib/dlmalloc.c: MALLOC_ALIGNMENT 8, one 4-byte size word, 16-byte minimum chunk,
+// no mmap). The reuse slack is the largest remainder that is not split off: less than
+// MINSIZE (glibc) or MIN_CHUNK_SIZE (dlmalloc), in steps of the alignment.
+constexpr allocator_facts glibc_pymalloc(std::uint32_t pool, std::uint32_t arena) {
+  return {"pymalloc + glibc malloc", 512, 16, pool, arena, 8, 16, 32, 16, 128 * 1024, 4096};
+}
+constexpr allocator_facts emscripten_dlmalloc{"dlmalloc (Emscripten)", 0, 0, 0, 0, 4, 8, 16, 8, 0, 65536};
+
+}  // namespace
+
+allocator_facts allocator_of(cpython_target t) {
+  if (t.pointer_size == 4) return emscripten_dlmalloc;
+  return t.minor >= 10 ? glibc_pymalloc(16 * 1024, 1024 * 1024) : glibc_pymalloc(4 * 1024, 256 * 1024);
+}
+
+reservation reserve(cpython_target t, std::uint64_t request) {
+  const allocator_facts a = allocator_of(t);
+  if (request >= 1 && request <= a.small_threshold) {
+    return {round_up(request, a.small_alignment), prediction_status::exact, "pymalloc size class"};
+  }
+  // PyObject_Malloc(0) becomes malloc(1) (Objects/obmalloc.c _PyMem_RawMalloc).
+  const std::uint64_t n = request == 0 && a.small_threshold != 0 ? 1 : request;
+  const std::uint64_t chunk = std::max<std::uint64_t>(a.min_chunk, round_up(n + a.chunk_header, a.chunk_alignment));
+  if (a.mmap_threshold != 0 && chunk >= a.mmap_threshold) {
+    // sysmalloc maps the chunk plus its header word to whole pages, but only when the top
+    // of the heap cannot serve it: usually, not always.
+    return {round_up(chunk + a.chunk_header, a.page_size), prediction_status::assumed, "glibc mapping"};
+  }
+  return {chunk, prediction_status::exact, a.small_threshold != 0 ? "glibc chunk" : "dlmalloc chunk"};
+}
+
+std::string_view to_string(block_role r) {
+  switch (r) {
+    case block_role::object: return "object";
+    case block_role::items: return "item array";
+    case block_role::keys: return "keys table";
+    case block_role::table: return "hash table";
+    case block_role::buffer: return "buffer";
+    case block_role::utf8: return "UTF-8 copy";
+  }
+  return "block";
+}
+
+std::uint64_t allocation::requested() const {
+  std::uint64_t sum = 0;
+  for (std::uint8_t i = 0; i < count; ++i) sum += blocks[i].request;
+  return sum;
+}
+
+std::uint64_t allocation::reserved() const {
+  std::uint64_t sum = 0;
+  for (std::uint8_t i = 0; i < count; ++i) sum += blocks[i].reserved;
+  return sum;
+}
+
+namespace {
+
+allocation refuse(std::string_view why) {
+  allocation a;
+  a.rule = why;
+  return a;
+}
+
+allocation static_object(std::string_view why) {
+  allocation a;
+  a.status = prediction_status::exact;
+  a.is_static = true;
+  a.rule = why;
+  return a;
+}
+
+prediction_status worse(prediction_status a, prediction_status b) {
+  auto rank = [](prediction_status s) {
+    switch (s) {
+      case prediction_status::measured: return 0;
+      case prediction_status::exact: return 1;
+      case prediction_status::assumed: return 2;
+      case prediction_status::not_modelled: return 3;
+    }
+    return 3;
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+// The interpreter's own objects: static data on every version for None, True, False,
+// Ellipsis and NotImplemented; from 3.11 also the small ints, the empty tuple, b'' and
+// the one-byte bytes, '' and the one-character Latin-1 strings
+// (Include/internal/pycore_global_objects.h _Py_SINGLETON; measured with /proc/self/maps
+// on 3.8-3.13 and against __heap_base under Pyodide: tests/fixtures/layouts/*.alloc.tsv).
+// Before 3.11 the same objects are made on the heap at start-up or first use.
+std::optional<std::string_view> static_reason(const snapshot& snap, std::uint32_t node, cpython_target t) {
+  const object_graph& g = snap.graph;
+  const std::uint64_t shape = g.shape[node];
+  const bool singletons_static = t.minor >= 11;
+  const bool has_length = (g.flags[node] & node_flag::has_length) != 0;
+  switch (family_of(shape)) {
+    case shape_family::singleton:
+    case shape_family::bool_: return "the interpreter's static object: no allocator block";
+    case shape_family::int_: {
+      // A snapshot without the live probe still knows 0..255 are cached.
+      const bool negative = (shape >> 40) & 1;
+      const bool cached = (g.flags[node] & node_flag::small_int) ||
+                          (!snap.capture.small_ints_probed && !negative && ((shape >> 8) & 0xFFFFFFFFu) <= 8);
+      if (singletons_static && cached) {
+        return "a cached small int, static in the interpreter: no allocator block";
+      }
+      break;
+    }
+    case shape_family::tuple:
+      if (singletons_static && has_length && g.length[node] == 0) return "the static empty tuple: no allocator block";
+      break;
+    case shape_family::bytes:
+      if (singletons_static && has_length && g.length[node] <= 1) {
+        return "a static one-byte or empty bytes object: no allocator block";
+      }
+      break;
+    case shape_family::str: {
+      const unsigned kind = (shape >> 8) & 3;
+      if (singletons_static && has_length && (g.length[node] == 0 || (g.length[node] == 1 && kind <= 1))) {
+        return "a static one-character or empty string: no allocator block";
+      }
+      break;
+    }
+    default: break;
+  }
+  return std::nullopt;
+}
+
+struct splitter {
+  const layout_params& p;
+  allocation out;
+
+  void add(block_role role, std::uint64_t request) {
+    const reservation r = reserve(p.target, request);
+    out.blocks[out.count++] = {role, request, r.bytes};
+    out.status = worse(out.status, r.status);
+    if (r.status == prediction_status::assumed && out.rule.empty()) {
+      out.rule = "glibc maps a chunk of 128 KiB or more to its own pages when the heap has no room";
+    }
+  }
+  // An object block of `fixed` bytes and, when the rest of getsizeof is not empty, a side
+  // block of the rest.
+  void split(std::uint64_t size, std::uint64_t fixed, block_role side) {
+    add(block_role::object, fixed);
+    if (size > fixed) add(side, size - fixed);
+  }
+};
+
+}  // namespace
+
+allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target,
+                              prediction_hints hints) {
+  const layout_params* dst = find_params(target);
+  if (!dst) return refuse("the target platform is not modelled");
+  const prediction size = predict_getsizeof(snap, node, target, hints);
+  if (size.status == prediction_status::not_modelled) return refuse(size.rule);
+  if (auto why = static_reason(snap, node, target)) return static_object(*why);
+
+  const object_graph& g = snap.graph;
+  const std::uint64_t shape = g.shape[node];
+  const std::uint64_t P = target.pointer_size;
+  const std::uint64_t G = size.size;
+  splitter s{*dst, {}};
+  s.out.status = size.status == prediction_status::measured ? prediction_status::exact : size.status;
+  s.out.rule = size.status == prediction_status::assumed ? size.rule : std::string_view{};
+
+  switch (family_of(shape)) {
+    case shape_family::int_:
+      s.add(block_role::object, G);
+      // long_from_string_base and the arithmetic routines size the result before they know
+      // it, and never shrink it: one digit more than getsizeof counts is common.
+      s.out.status = worse(s.out.status, prediction_status::assumed);
+      s.out.rule = "digits as the value needs (parsing or arithmetic can leave one more)";
+      break;
+    case shape_family::str: {
+      static constexpr std::uint64_t char_size[] = {1, 1, 2, 4};
+      const unsigned kind = (shape >> 8) & 3;
+      const std::uint64_t base =
+          (kind == 0 ? dst->ascii_base : dst->compact_base) + (g.length[node] + 1) * char_size[kind];
+      s.split(G, std::min(G, base), block_role::utf8);
+      if ((g.flags[node] & node_flag::interned) && target.minor >= 11) {
+        s.out.status = worse(s.out.status, prediction_status::assumed);
+        s.out.rule = "an interned string may be the interpreter's own static copy";
+      }
+      break;
+    }
+    case shape_family::bytearray: s.split(G, 7 * P, block_role::buffer); break;
+    case shape_family::list: s.split(G, 7 * P, block_role::items); break;
+    case shape_family::set:
+    case shape_family::frozenset: s.split(G, 27 * P, block_role::table); break;
+    case shape_family::array: s.split(G, dst->array_base + (dst->array_gc ? detail::gc(*dst) : 0), block_role::buffer); break;
+    case shape_family::dict: {
+      const std::uint64_t object = dst->dict_base + detail::gc(*dst);
+      bool own_keys = G == object;  // empty: the shared static empty keys
+      for (unsigned log2 = 3; !own_keys && log2 < 40; ++log2) {
+        const std::uint64_t a = object + detail::dict_keys_size(*dst, log2, true);
+        const std::uint64_t b = object + detail::dict_keys_size(*dst, log2, false);
+        if (a == G || b == G) own_keys = true;
+        if (a > G && b > G) break;
+      }
+      if (!own_keys) return refuse("a key-sharing instance dict: its values array depends on the class");
+      s.split(G, object, block_role::keys);
+      break;
+    }
+    case shape_family::instance:
+      if ((shape >> 24) & 1) {
+        return refuse(target.minor <= 10
+                          ? "its __dict__ is a separate dict here, which this snapshot does not hold"
+                          : "its attribute values live in storage sized by the class's history");
+      }
+      s.add(block_role::object, G);
+      break;
+    case shape_family::generator:
+    case shape_family::coroutine:
+      if (!dst->frame_in_generator) return refuse("its frame is a separate object here");
+      s.add(block_role::object, G);
+      break;
+    case shape_family::memoryview:
+      return refuse("it shares a managed buffer object the snapshot does not show");
+    case shape_family::float_:
+    case shape_family::complex_:
+    case shape_family::bytes:
+    case shape_family::tuple:
+    case shape_family::range:
+    case shape_family::slice:
+    case shape_family::object:
+    case shape_family::function:
+    case shape_family::builtin_function:
+    case shape_family::method:
+    case shape_family::cell: s.add(block_role::object, G); break;
+    default: return refuse("no allocation rule for this type");
+  }
+  return s.out;
+}
+
+}  // namespace bytewise
