@@ -30,7 +30,7 @@ const BOOLEAN_OPTIONS = {
   followCode: "follow_code",
   tracemalloc: "tracemalloc",
 };
-const ANALYSIS_ONLY = ["includeInterpreterShared", "retained"];
+const ANALYSIS_ONLY = ["includeInterpreterShared", "retained", "allocated"];
 /** The platform measure() compares with unless told otherwise (comparePlatform). */
 export const DEFAULT_COMPARE_PLATFORM = "cpython-3.12-64";
 const NUMBER_OPTIONS = { objectCap: [1, 10_000_000], edgeCap: [1, 100_000_000], topN: [0, 10_000] };
@@ -46,7 +46,7 @@ export function parseOptions(options = {}) {
     throw new BytewiseError("api.bad_options", "Options must be an object, such as { objectCap: 10000 }.");
   }
   const python = {};
-  const analysis = { comparePlatform: DEFAULT_COMPARE_PLATFORM };
+  const analysis = { comparePlatform: DEFAULT_COMPARE_PLATFORM, allocated: true };
   for (const [key, value] of Object.entries(options)) {
     if (key in BOOLEAN_OPTIONS || ANALYSIS_ONLY.includes(key)) {
       if (typeof value !== "boolean") {
@@ -83,6 +83,23 @@ function objectRef(entry) {
   const out = { type: entry.type, id: entry.address };
   if (entry.label !== undefined) out.label = entry.label;
   return out;
+}
+
+function allocated(entry) {
+  if (!entry) return null;
+  return {
+    platform: entry.platform,
+    allocator: entry.allocator,
+    shallow: entry.shallow,
+    requested: entry.requested,
+    status: entry.status,
+    rule: entry.rule,
+    static: entry.static,
+    blocks: entry.blocks.map((b) => ({ role: b.role, requested: b.requested, reserved: b.reserved })),
+    deep: entry.deep,
+    unmodelled_objects: entry.unmodelledObjects,
+    assumed_objects: entry.assumedObjects,
+  };
 }
 
 function ranked(list) {
@@ -152,6 +169,7 @@ export function buildReport(core, run, extra) {
       objects: r.objects,
       shared_bytes: r.sharedBytes,
       shared_objects: r.sharedObjects,
+      allocated: allocated(r.allocated),
       predicted: r.predicted ? {
         shallow: r.predicted.shallow,
         status: r.predicted.status,
@@ -159,6 +177,7 @@ export function buildReport(core, run, extra) {
         deep: r.predicted.deep,
         unmodelled_objects: r.predicted.unmodelledObjects,
         assumed_objects: r.predicted.assumedObjects,
+        allocated: allocated(r.predicted.allocated),
       } : null,
     })),
     total: {
@@ -169,6 +188,8 @@ export function buildReport(core, run, extra) {
       shared_objects: core.total.sharedObjects,
       shared_bytes: core.total.sharedBytes,
       repeated_objects: core.total.repeatedObjects,
+      allocated_deep: core.total.allocated ? core.total.allocated.deep : null,
+      predicted_allocated_deep: core.compared?.allocated ? core.compared.allocated.deep : null,
     },
     types: core.types,
     cycles: core.cycles.map((c) => ({ objects: c.objects, bytes: c.bytes })),

@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include <bytewise/allocation.hpp>
 #include <bytewise/diagram.hpp>
 #include <bytewise/diff.hpp>
 #include <bytewise/xray.hpp>
@@ -72,6 +73,49 @@ val policy_to_js(const traversal_policy& p) {
   return policy;
 }
 
+// The bytes the allocator reserved for root `index`: its own blocks (the root object's
+// allocation, block by block) and its deep total over the same objects as deep.
+val allocated_to_js(const snapshot& snap, const allocated_sizes& sizes, std::size_t index,
+                    const root_size& counted) {
+  const std::uint32_t node = snap.roots[index].node;
+  const allocation own = predict_allocation(snap, node, sizes.target);
+  const bool sized = own.status != prediction_status::not_modelled && counted.node != no_node;
+  val out = val::object();
+  out.set("platform", target_name(sizes.target));
+  out.set("allocator", std::string(allocator_of(sizes.target).name));
+  out.set("shallow", sized ? val(num(own.reserved())) : val::null());
+  out.set("requested", sized ? val(num(own.requested())) : val::null());
+  out.set("status", std::string(to_string(own.status)));
+  out.set("rule", std::string(own.rule));
+  out.set("static", own.is_static);
+  val blocks = val::array();
+  for (std::uint8_t i = 0; sized && i < own.count; ++i) {
+    val block = val::object();
+    block.set("role", std::string(to_string(own.blocks[i].role)));
+    block.set("requested", num(own.blocks[i].request));
+    block.set("reserved", num(own.blocks[i].reserved));
+    blocks.call<void>("push", block);
+  }
+  out.set("blocks", blocks);
+  const bool deep_sized = sized && sizes.unmodelled[index] == 0;
+  out.set("deep", deep_sized ? val(num(sizes.sizes.roots[index].deep)) : val::null());
+  out.set("modelledDeep", num(sizes.sizes.roots[index].deep));
+  out.set("unmodelledObjects", num(sizes.unmodelled[index]));
+  out.set("assumedObjects", num(sizes.assumed[index]));
+  return out;
+}
+
+val allocated_total_to_js(const allocated_sizes& sizes) {
+  val out = val::object();
+  out.set("platform", target_name(sizes.target));
+  out.set("allocator", std::string(allocator_of(sizes.target).name));
+  out.set("deep", sizes.total_unmodelled == 0 ? val(num(sizes.sizes.total_deep)) : val::null());
+  out.set("modelledDeep", num(sizes.sizes.total_deep));
+  out.set("unmodelledObjects", num(sizes.total_unmodelled));
+  out.set("assumedObjects", num(sizes.total_assumed));
+  return out;
+}
+
 }  // namespace
 
 val failure_to_js(const std::vector<diagnostic>& errors) {
@@ -108,6 +152,7 @@ analysis_options options_from_js(const val& options, std::vector<diagnostic>& er
       {"followGlobals", &out.policy.follow_globals},
       {"followCode", &out.policy.follow_code},
       {"retained", &out.retained},
+      {"allocated", &out.allocated},
   };
   val keys = val::global("Object").call<val>("keys", options);
   const unsigned length = keys["length"].as<unsigned>();
@@ -156,7 +201,7 @@ analysis_options options_from_js(const val& options, std::vector<diagnostic>& er
       errors.push_back({"api.unknown_option", std::nullopt,
                         "Unknown analysis option " + key +
                             "; known ones: includeInterpreterShared, followTypes, followModules, "
-                            "followGlobals, followCode, topN, retained."});
+                            "followGlobals, followCode, topN, retained, allocated, comparePlatform."});
     }
   }
   return out;
@@ -187,6 +232,7 @@ val report_to_js(const snapshot& snap, const analysis& a) {
     item.set("sharedBytes", num(s.shared_bytes));
     item.set("sharedObjects", num(s.shared_objects));
     item.set("retained", have_dom ? val(num(a.dom.root_retained[i])) : val::null());
+    item.set("allocated", a.allocated ? allocated_to_js(snap, *a.allocated, i, s) : val::null());
     if (a.compared) {
       const comparison& c = *a.compared;
       const prediction& p = c.per_node[r.node];
@@ -199,6 +245,7 @@ val report_to_js(const snapshot& snap, const analysis& a) {
       predicted.set("modelledDeep", num(c.sizes.roots[i].deep));
       predicted.set("unmodelledObjects", num(c.unmodelled[i]));
       predicted.set("assumedObjects", num(c.assumed[i]));
+      predicted.set("allocated", c.allocated ? allocated_to_js(snap, *c.allocated, i, s) : val::null());
       item.set("predicted", predicted);
     }
     roots.call<void>("push", item);
@@ -212,6 +259,7 @@ val report_to_js(const snapshot& snap, const analysis& a) {
   total.set("sharedObjects", num(a.sizes.shared_objects));
   total.set("sharedBytes", num(a.sizes.shared_bytes));
   total.set("repeatedObjects", num(a.sizes.repeated_objects));
+  total.set("allocated", a.allocated ? allocated_total_to_js(*a.allocated) : val::null());
   out.set("total", total);
 
   if (a.compared) {
@@ -223,6 +271,7 @@ val report_to_js(const snapshot& snap, const analysis& a) {
     compared.set("modelledTotalDeep", num(c.sizes.total_deep));
     compared.set("unmodelledObjects", num(c.total_unmodelled));
     compared.set("assumedObjects", num(c.total_assumed));
+    compared.set("allocated", c.allocated ? allocated_total_to_js(*c.allocated) : val::null());
     out.set("compared", compared);
   } else {
     out.set("compared", val::null());

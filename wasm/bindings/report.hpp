@@ -19,7 +19,7 @@ emscripten::val failure_to_js(const std::vector<diagnostic>& errors);
 
 // Reads analysis options from a JS object (missing fields keep their defaults):
 //   { includeInterpreterShared, followTypes, followModules, followGlobals, followCode,
-//     topN, retained }
+//     topN, retained, allocated, comparePlatform }
 // Unknown fields or wrong types are reported in `errors`.
 analysis_options options_from_js(const emscripten::val& options, std::vector<diagnostic>& errors);
 
