@@ -198,7 +198,7 @@ async function showResult({ report, snapshot }) {
   } catch {
     return;
   }
-  const drawn = canvas.show(snapshot, { comparePlatform: report.compared_with?.platform ?? null });
+  const drawn = canvas.show(snapshot, { comparePlatform: report.compared_with?.platform ?? null, allocated: true });
   if (!drawn.ok) appendOutput(`The diagram could not read the capture: ${drawn.errors[0].message}\n`, "stderr");
 }
 
@@ -215,7 +215,7 @@ async function recompare() {
     return;
   }
   const started = performance.now();
-  const core = canvas.show(state.lastSnapshot, { comparePlatform: compareOption() });
+  const core = canvas.show(state.lastSnapshot, { comparePlatform: compareOption(), allocated: true });
   if (!core.ok) return;
   const t = last.timings;
   showReport(buildReport(core,

@@ -20,6 +20,12 @@ export function installModules(pyodide, modules) {
       `if ${JSON.stringify(MODULE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(MODULE_DIR)})\n` +
       `importlib.invalidate_caches()`,
   );
+  // The probe marks objects below the wasm heap as the interpreter's static data.
+  const base = pyodide._module?.___heap_base;
+  const heapBase = typeof base === "object" && base !== null ? Number(base.value) : base;
+  if ("bytewise_probe" in modules && Number.isSafeInteger(heapBase) && heapBase > 0) {
+    pyodide.runPython(`import bytewise_probe\nbytewise_probe.set_heap_base(${heapBase})`);
+  }
 }
 
 /** Python's None arrives as undefined; JSON reports want null. */

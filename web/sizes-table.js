@@ -27,6 +27,35 @@ function predictedCell(row, bytes, { status, rule, unmodelled = 0, assumed = 0 }
   return td;
 }
 
+/** Bytes the allocator reserved (deep), with its blocks and the compared platform's figure
+ * in the title. */
+function allocatedCell(row, root) {
+  const here = root.allocated;
+  if (!here) return cell(row, "", "bw-num");
+  const there = root.predicted?.allocated ?? null;
+  const bytes = here.deep;
+  const td = cell(row, bytes === null ? "—" : `${here.assumed_objects > 0 ? "≈ " : ""}${number.format(bytes)}`,
+    bytes === null ? "bw-num bw-unknown" : "bw-num");
+  const lines = [];
+  if (here.static) {
+    lines.push(`${root.name}: ${here.rule}`);
+  } else if (here.shallow !== null) {
+    const blocks = here.blocks.map((b) => `${b.role} ${number.format(b.requested)} → ${number.format(b.reserved)}`);
+    lines.push(`${root.name} itself: ${blocks.join(", ")} (${here.allocator})`);
+  } else {
+    lines.push(`${root.name} itself: not modelled (${here.rule})`);
+  }
+  if (here.unmodelled_objects > 0) lines.push(`${number.format(here.unmodelled_objects)} of its objects are not modelled`);
+  if (here.assumed_objects > 0) lines.push(`≈: ${number.format(here.assumed_objects)} of its objects sized on an assumption`);
+  if (there) {
+    lines.push(there.deep === null
+      ? `on ${there.platform}: not modelled for every object`
+      : `on ${there.platform} (${there.allocator}): ${there.assumed_objects > 0 ? "≈ " : ""}${number.format(there.deep)}`);
+  }
+  td.title = lines.join("\n");
+  return td;
+}
+
 /**
  * Fills the table from a measurement report (docs/measure-report.schema.json): sizes
  * here, and, where the report compares, the predicted sizes on that platform.
@@ -46,7 +75,7 @@ export function renderSizes(table, report) {
   }
   body.replaceChildren();
   foot.replaceChildren();
-  const columns = comparing ? 9 : 7;
+  const columns = comparing ? 10 : 8;
   if (report.roots.length === 0) {
     const row = body.insertRow();
     const td = cell(row, "The program defined no variables.", "bw-empty");
@@ -74,6 +103,7 @@ export function renderSizes(table, report) {
         assumed: root.predicted.assumed_objects,
       }).dataset.field = "predicted-deep";
     }
+    allocatedCell(row, root).dataset.field = "allocated";
     cell(row, number.format(root.naive), "bw-num").dataset.field = "naive";
     cell(row, root.retained === null ? "" : number.format(root.retained), "bw-num").dataset.field = "retained";
     cell(row, number.format(root.objects), "bw-num").dataset.field = "objects";
@@ -89,6 +119,8 @@ export function renderSizes(table, report) {
     const td = cell(row, report.total.predicted_deep === null ? "—" : number.format(report.total.predicted_deep), "bw-num bw-there");
     td.dataset.field = "predicted-deep";
   }
+  const allocated = report.total.allocated_deep;
+  cell(row, allocated === null ? "" : number.format(allocated), "bw-num").dataset.field = "allocated";
   cell(row, number.format(report.total.naive), "bw-num").dataset.field = "naive";
   cell(row, "", "bw-num");
   cell(row, number.format(report.total.objects), "bw-num").dataset.field = "objects";

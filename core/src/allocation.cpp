@@ -84,9 +84,9 @@ allocation refuse(std::string_view why) {
   return a;
 }
 
-allocation static_object(std::string_view why) {
+allocation static_object(prediction_status status, std::string_view why) {
   allocation a;
-  a.status = prediction_status::exact;
+  a.status = status;
   a.is_static = true;
   a.rule = why;
   return a;
@@ -111,36 +111,58 @@ prediction_status worse(prediction_status a, prediction_status b) {
 // (Include/internal/pycore_global_objects.h _Py_SINGLETON; measured with /proc/self/maps
 // on 3.8-3.13 and against __heap_base under Pyodide: tests/fixtures/layouts/*.alloc.tsv).
 // Before 3.11 the same objects are made on the heap at start-up or first use.
-std::optional<std::string_view> static_reason(const snapshot& snap, std::uint32_t node, cpython_target t) {
+struct static_answer {
+  bool is_static;
+  prediction_status status;
+  std::string_view why;
+};
+
+std::optional<static_answer> static_reason(const snapshot& snap, std::uint32_t node, cpython_target t) {
   const object_graph& g = snap.graph;
   const std::uint64_t shape = g.shape[node];
   const bool singletons_static = t.minor >= 11;
+  // Where the capture knew the heap's start, the source says which objects are static. From
+  // 3.11 the same objects are static on every version, save the interpreter's own names
+  // (identifiers such as 'name' or 'append'), whose list changes a little per version.
+  const std::optional<cpython_target> source = source_target(snap.platform);
+  if (snap.capture.static_known && source && source->minor >= 11 && singletons_static) {
+    const bool flagged = (g.flags[node] & node_flag::static_object) != 0;
+    if (!flagged) return static_answer{false, prediction_status::exact, {}};
+    const bool name = family_of(shape) == shape_family::str && (g.flags[node] & node_flag::interned) &&
+                      g.length[node] > 1;
+    if (name && t != *source) {
+      return static_answer{true, prediction_status::assumed,
+                           "one of the interpreter's static names on the source; other versions' lists differ a little"};
+    }
+    return static_answer{true, prediction_status::exact, "in the interpreter's static data: no allocator block"};
+  }
+  auto yes = [](std::string_view why) { return static_answer{true, prediction_status::exact, why}; };
   const bool has_length = (g.flags[node] & node_flag::has_length) != 0;
   switch (family_of(shape)) {
     case shape_family::singleton:
-    case shape_family::bool_: return "the interpreter's static object: no allocator block";
+    case shape_family::bool_: return yes("the interpreter's static object: no allocator block");
     case shape_family::int_: {
       // A snapshot without the live probe still knows 0..255 are cached.
       const bool negative = (shape >> 40) & 1;
       const bool cached = (g.flags[node] & node_flag::small_int) ||
                           (!snap.capture.small_ints_probed && !negative && ((shape >> 8) & 0xFFFFFFFFu) <= 8);
       if (singletons_static && cached) {
-        return "a cached small int, static in the interpreter: no allocator block";
+        return yes("a cached small int, static in the interpreter: no allocator block");
       }
       break;
     }
     case shape_family::tuple:
-      if (singletons_static && has_length && g.length[node] == 0) return "the static empty tuple: no allocator block";
+      if (singletons_static && has_length && g.length[node] == 0) return yes("the static empty tuple: no allocator block");
       break;
     case shape_family::bytes:
       if (singletons_static && has_length && g.length[node] <= 1) {
-        return "a static one-byte or empty bytes object: no allocator block";
+        return yes("a static one-byte or empty bytes object: no allocator block");
       }
       break;
     case shape_family::str: {
       const unsigned kind = (shape >> 8) & 3;
       if (singletons_static && has_length && (g.length[node] == 0 || (g.length[node] == 1 && kind <= 1))) {
-        return "a static one-character or empty string: no allocator block";
+        return yes("a static one-character or empty string: no allocator block");
       }
       break;
     }
@@ -177,7 +199,8 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
   if (!dst) return refuse("the target platform is not modelled");
   const prediction size = predict_getsizeof(snap, node, target, hints);
   if (size.status == prediction_status::not_modelled) return refuse(size.rule);
-  if (auto why = static_reason(snap, node, target)) return static_object(*why);
+  const std::optional<static_answer> placed = static_reason(snap, node, target);
+  if (placed && placed->is_static) return static_object(placed->status, placed->why);
 
   const object_graph& g = snap.graph;
   const std::uint64_t shape = g.shape[node];
@@ -201,7 +224,7 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
       const std::uint64_t base =
           (kind == 0 ? dst->ascii_base : dst->compact_base) + (g.length[node] + 1) * char_size[kind];
       s.split(G, std::min(G, base), block_role::utf8);
-      if ((g.flags[node] & node_flag::interned) && target.minor >= 11) {
+      if ((g.flags[node] & node_flag::interned) && target.minor >= 11 && !placed) {
         s.out.status = worse(s.out.status, prediction_status::assumed);
         s.out.rule = "an interned string may be the interpreter's own static copy";
       }

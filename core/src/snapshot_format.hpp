@@ -68,7 +68,8 @@ inline constexpr std::uint16_t flag_truncated = 1u << 0;
 inline constexpr std::uint16_t flag_small_ints_probed = 1u << 1;
 inline constexpr std::uint16_t flag_free_threaded = 1u << 2;
 inline constexpr std::uint16_t flag_interned_known = 1u << 3;
-inline constexpr std::uint16_t known_flags = 0xFu;
+inline constexpr std::uint16_t flag_static_known = 1u << 4;  // 1.3
+inline constexpr std::uint16_t known_flags = 0x1Fu;
 }  // namespace meta
 
 template <typename T>

@@ -309,6 +309,7 @@ bool reader::read_meta(snapshot& snap) {
   c.small_ints_probed = (flags & mf::flag_small_ints_probed) != 0;
   p.free_threaded = (flags & mf::flag_free_threaded) != 0;
   c.interned_known = (flags & mf::flag_interned_known) != 0;
+  c.static_known = (flags & mf::flag_static_known) != 0;
   c.small_int_min = load<std::int32_t>(m + mf::small_int_min);
   c.small_int_max = load<std::int32_t>(m + mf::small_int_max);
   c.object_cap = load<std::uint32_t>(m + mf::object_cap);

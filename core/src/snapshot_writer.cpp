@@ -95,7 +95,8 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
   std::uint16_t flags = (snap.capture.truncated ? mf::flag_truncated : 0) |
                         (snap.capture.small_ints_probed ? mf::flag_small_ints_probed : 0) |
                         (snap.platform.free_threaded ? mf::flag_free_threaded : 0) |
-                        (snap.capture.interned_known ? mf::flag_interned_known : 0);
+                        (snap.capture.interned_known ? mf::flag_interned_known : 0) |
+                        (snap.capture.static_known ? mf::flag_static_known : 0);
   detail::store<std::uint16_t>(m + mf::capture_flags, flags);
   detail::store<std::int32_t>(m + mf::small_int_min, snap.capture.small_int_min);
   detail::store<std::int32_t>(m + mf::small_int_max, snap.capture.small_int_max);

@@ -119,6 +119,12 @@ test("typing a program (Backspace included) and running it fills the table", asy
   assert.equal(await cellOf("pair", "shallow"), pairShallow);
   assert.equal(await cellOf("pair", "deep"), pairDeep);
   assert.equal(await cellOf("pair", "objects"), 2);
+  // [1, 2, 3] in dlmalloc: the list object 28 -> 32 and its 4 slots 16 -> 24; the small
+  // ints are static. On 64-bit 3.12 with pymalloc: 56 -> 64 and 32 -> 32.
+  assert.equal(await cellOf("x", "allocated"), 56);
+  const allocatedTitle = await page.locator('#bw-sizes tbody tr[data-name="x"] td[data-field="allocated"]').getAttribute("title");
+  assert.match(allocatedTitle, /x itself: object 28 → 32, item array 16 → 24 \(dlmalloc \(Emscripten\)\)/);
+  assert.match(allocatedTitle, /on cpython-3\.12-64 \(pymalloc \+ glibc malloc\): 96/);
   const names = await page.locator("#bw-sizes tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.name));
   assert.deepEqual(names, ["x", "s", "pair"]);
   assert.match(await page.locator("#bw-platform").textContent(), /CPython 3\.14\.\d+, 32-bit wasm \(Pyodide 314\.0\.7\)/);

@@ -38,6 +38,8 @@ n = None
 small = 7
 empty = ""
 one = "x"
+ident = "append"
+word = "hello"
 class P:
     __slots__ = ("a", "b")
 p = P()
@@ -79,6 +81,23 @@ describe("allocated bytes agree with the chunks on the heap", () => {
       });
     }
     assert.ok(checked >= 25, `only ${checked} blocks checked`);
+  });
+
+  test("the capture tells static objects from heap ones, so no string needs an assumption", () => {
+    const report = bytewise.measure(PROGRAM, {});
+    const root = (name) => report.roots.find((r) => r.name === name).allocated;
+    // "append" is one of the interpreter's own static names; "hello" is the program's.
+    assert.equal(root("ident").static, true);
+    assert.equal(root("ident").status, "exact");
+    assert.equal(root("word").static, false);
+    assert.equal(root("word").status, "exact");
+    for (const name of ["n", "small", "empty", "one"]) assert.equal(root(name).static, true, name);
+    // On 64-bit 3.8 nothing but the true singletons is static.
+    const old = bytewise.measure(PROGRAM, { comparePlatform: "cpython-3.8-64" });
+    const there = (name) => old.roots.find((r) => r.name === name).predicted.allocated;
+    assert.equal(there("ident").static, false);
+    assert.equal(there("small").static, false);
+    assert.equal(there("n").static, true);
   });
 
   test("the report sums them per variable and names both platforms", () => {

@@ -51,6 +51,7 @@ if (snapshotFile) {
   }
   const bytes = pyodide.runPython(`
 import bytewise_probe
+bytewise_probe.set_heap_base(${heapBase})
 values = corpus.values()
 snapshot = bytewise_probe.capture(values, object_cap=1_000_000)
 corpus._close(values)

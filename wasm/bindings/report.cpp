@@ -60,6 +60,7 @@ val capture_to_js(const capture_info& c) {
   capture.set("smallIntMin", c.small_int_min);
   capture.set("smallIntMax", c.small_int_max);
   capture.set("internedKnown", c.interned_known);
+  capture.set("staticKnown", c.static_known);
   return capture;
 }
 

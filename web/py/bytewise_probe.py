@@ -36,7 +36,7 @@ import bytewise_shapes as shapes_mod
 from bytewise_edges import DEFAULT_POLICY, EDGE_DICT_KEY, EDGE_DICT_VALUE, EDGE_INDEX, Policy
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 2
+FORMAT_MINOR = 3
 MAGIC = b"BYTEWISE"
 NO_STRING = 0xFFFFFFFF
 NO_NODE = 0xFFFFFFFF
@@ -51,6 +51,7 @@ FLAG_SMALL_INT = 1 << 3
 FLAG_TRUNCATED = 1 << 4
 FLAG_HAS_LENGTH = 1 << 5
 FLAG_NOT_FOLLOWED = 1 << 6
+FLAG_STATIC = 1 << 7
 CATEGORY_SHIFT = 8
 CATEGORY_TYPE = 1
 CATEGORY_MODULE = 2
@@ -62,6 +63,20 @@ META_TRUNCATED = 1 << 0
 META_SMALL_INTS_PROBED = 1 << 1
 META_FREE_THREADED = 1 << 2
 META_INTERNED_KNOWN = 1 << 3
+META_STATIC_KNOWN = 1 << 4
+
+# Where the heap starts, when the host can tell (Pyodide: the wasm module's __heap_base,
+# set by web/python-runner.js). Objects below it are the interpreter's static data (None,
+# small ints, the empty tuple, static strings): no allocator block holds them.
+_heap_base = None
+
+
+def set_heap_base(address):
+    """Objects at addresses below ``address`` are static; None: unknown."""
+    global _heap_base
+    if address is not None and (type(address) is not int or address <= 0):
+        raise ValueError("heap base must be a positive int or None, got %r" % (address,))
+    _heap_base = address
 
 LABEL_CHARS = 24
 # Objects beyond the first LABEL_CAP (breadth-first from the roots, so the ones a diagram
@@ -376,6 +391,9 @@ class _Capture:
         flags = list(map(or_, flags, map(int, map(gc.is_tracked, objs))))  # FLAG_GC_TRACKED = 1
         if self.is_immortal is not None:
             flags = list(map(or_, flags, map(lshift, map(int, map(self.is_immortal, objs)), repeat(1))))
+        if _heap_base is not None:
+            heap_base = _heap_base
+            flags = [f | FLAG_STATIC if i < heap_base else f for f, i in zip(flags, ids)]
         small = list(map(self.small_ids.__contains__, ids))
         if any(small):
             flags = [f | FLAG_SMALL_INT if s else f for f, s in zip(flags, small)]
@@ -627,6 +645,8 @@ def _sections(c, root_pairs, facts):
         flags |= META_FREE_THREADED
     if c.is_interned is not None:
         flags |= META_INTERNED_KNOWN
+    if _heap_base is not None:
+        flags |= META_STATIC_KNOWN
     meta = struct.pack(
         "<IIIBBBBBBHiiIIIIIII",
         len(c.keep), len(c.edge_target), len(root_pairs),

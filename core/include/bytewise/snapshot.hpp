@@ -68,9 +68,10 @@ inline constexpr std::uint32_t small_int = 1u << 3;   // an int from the small-i
 inline constexpr std::uint32_t truncated = 1u << 4;   // not all its referents were captured
 inline constexpr std::uint32_t has_length = 1u << 5;  // the length column is meaningful
 inline constexpr std::uint32_t not_followed = 1u << 6;  // leaf by capture policy
+inline constexpr std::uint32_t static_object = 1u << 7;  // in static data, not a heap block (1.3)
 inline constexpr std::uint32_t category_shift = 8;
 inline constexpr std::uint32_t category_mask = 0xFFu << category_shift;
-inline constexpr std::uint32_t known_bits = 0x7Fu | category_mask;
+inline constexpr std::uint32_t known_bits = 0xFFu | category_mask;
 }  // namespace node_flag
 
 // The family of an object for the layout model (low byte of its shape word; the other
@@ -149,6 +150,7 @@ struct capture_info {
   bool truncated = false;           // the object cap was reached
   bool small_ints_probed = false;   // the range below was measured live
   bool interned_known = false;      // node_flag::interned is reliable (CPython 3.13+)
+  bool static_known = false;        // node_flag::static_object is reliable (the heap's start was known)
   std::int32_t small_int_min = 0;   // inclusive
   std::int32_t small_int_max = -1;  // inclusive
   std::uint32_t object_cap = 0;     // 0 = no cap
@@ -218,7 +220,7 @@ struct snapshot {
 
 // Format version this build writes; it reads every 1.x.
 inline constexpr std::uint16_t snapshot_major_version = 1;
-inline constexpr std::uint16_t snapshot_minor_version = 2;
+inline constexpr std::uint16_t snapshot_minor_version = 3;
 
 // Parses and validates snapshot bytes. Every count, offset, index, enum value and string
 // is checked before use; nothing is allocated beyond what the input's own size bounds.
