@@ -142,7 +142,8 @@ test("the table and the canvas show predicted sizes for another platform, and sw
   const output = await page.locator("#bw-output").textContent();
   await page.selectOption("#bw-compare", "cpython-3.8-64");
   await page.waitForFunction(() => document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent === "54");
-  assert.match(await page.locator("#bw-sizes thead th[data-compare=shallow]").textContent(), /on 64-bit CPython 3\.8/);
+  assert.match(await page.locator("#bw-sizes thead th[data-compare=shallow]").textContent(), /on\u00a064\u2011bit 3\.8/);
+  assert.match(await page.locator("#bw-sizes thead th[data-compare=shallow]").getAttribute("title"), /64-bit CPython 3\.8/);
   assert.equal(await page.locator("#bw-output").textContent(), output, "the program did not run again");
   const after = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
   await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().some((b) => b.compared === "54 B on 64-bit CPython 3.8"));
