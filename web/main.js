@@ -117,6 +117,23 @@ const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "modu
 let resolveReady;
 const pythonReady = new Promise((resolve) => (resolveReady = resolve));
 
+// Requests other than runs, by id, until the worker answers.
+const pending = new Map();
+function settle(id, action) {
+  const request = pending.get(id);
+  if (!request) return false;
+  pending.delete(id);
+  action(request);
+  return true;
+}
+function request(type, options) {
+  const id = state.nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ type, id, options });
+  });
+}
+
 worker.onmessage = (event) => {
   const message = event.data;
   switch (message.type) {
@@ -136,7 +153,11 @@ worker.onmessage = (event) => {
     case "result":
       showResult(message);
       break;
+    case "smallInts":
+      settle(message.id, (request) => request.resolve(message.result));
+      break;
     case "failed":
+      if (settle(message.id, (request) => request.reject(new Error(message.message)))) break;
       finishRun();
       appendOutput(`Bytewise error: ${message.message}\n`, "stderr");
       if (!state.ready) setStatus("Python could not start. Reload the page to try again.");
@@ -231,6 +252,10 @@ globalThis.bytewise = {
   pythonReady,
   canvasReady,
   lastReport: () => state.lastReport,
+  smallInts: async (options) => {
+    await pythonReady;
+    return request("smallInts", options);
+  },
   drawnBoxes: () => state.canvas?.module.drawnBoxes() ?? [],
   canvasStats: () => state.canvas?.module.canvasStats() ?? null,
   code: () => editor.getCode(),

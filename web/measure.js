@@ -322,7 +322,40 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       return xrayObject(pyodide, core, subject);
     },
 
-    /** Like measureWithSnapshot, the report only. */
+    /**
+     * Small-int explorer data: for each value in low..high, the ids of two ints made from
+     * its text one after the other; equal ids mean CPython handed out its cached object.
+     * @param {{ low?: number, high?: number }} [options] at most 10,001 values within ±1,000,000
+     * @returns {{ platform: object, cached_range: [number, number] | null, stride: number | null,
+     *             values: Array<{ value: number, id: number, id_again: number, cached: boolean }> }}
+     */
+    smallInts({ low = -10, high = 300 } = {}) {
+      const bound = 1_000_000;
+      if (!Number.isInteger(low) || !Number.isInteger(high) || low > high || high - low > 10_000 ||
+          Math.abs(low) > bound || Math.abs(high) > bound) {
+        throw new BytewiseError("api.bad_option",
+          "low and high must be whole numbers within ±1,000,000, low <= high, at most 10,000 apart (such as { low: -10, high: 300 }).");
+      }
+      const { platform } = this.measure("", { roots: ["None"], comparePlatform: null, allocated: false, retained: false });
+      const probe = pyodide.pyimport("bytewise_probe");
+      let rows;
+      try {
+        const proxy = probe.small_int_ids(low, high);
+        rows = proxy.toJs();
+        proxy.destroy();
+      } finally {
+        probe.destroy();
+      }
+      const values = rows.map(([value, id, idAgain]) => ({ value, id: Number(id), id_again: Number(idAgain), cached: id === idAgain }));
+      // Cached ints sit in one static array: neighbours' ids differ by the object's size.
+      const at = new Map(values.map((v) => [v.value, v]));
+      const zero = at.get(0);
+      const one = at.get(1);
+      const stride = zero?.cached && one?.cached ? one.id - zero.id : null;
+      return { platform, cached_range: platform.small_int_range, stride, values };
+    },
+
+    /** Like measureWithSnapshot, the report only. */    /** Like measureWithSnapshot, the report only. */
     measure(code, options = {}) {
       return this.measureWithSnapshot(code, options).report;
     },

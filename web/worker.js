@@ -3,9 +3,10 @@
 // snapshot bytes (transferred, not copied). User code never runs on the page's thread.
 //
 // Messages in:  { type: "init", pyodideUrl, wasmUrl }   { type: "run", id, code, options }
+//               { type: "smallInts", id, options }     (the small-int explorer's data)
 // Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide, platforms }
 //               { type: "output", stream, text }          { type: "result", id, report, snapshot }
-//               { type: "failed", id, message }
+//               { type: "smallInts", id, result }         { type: "failed", id, message }
 import userSource from "./py/bytewise.py?raw";
 import edgesSource from "./py/bytewise_edges.py?raw";
 import experimentsSource from "./py/bytewise_experiments.py?raw";
@@ -82,6 +83,7 @@ self.onmessage = async (event) => {
   try {
     if (message.type === "init") await init(message);
     else if (message.type === "run") run(message);
+    else if (message.type === "smallInts") post({ type: "smallInts", id: message.id, result: measurer.smallInts(message.options ?? {}) });
   } catch (err) {
     flushOutput();
     post({ type: "failed", id: message.id, message: String(err?.message ?? err) });

@@ -202,6 +202,14 @@ test("memory by line shows tracemalloc's top lines of the user's program", async
   await page.uncheck("#bw-tracemalloc");
 });
 
+test("the worker answers the small-int explorer's request, and refuses a bad one", async () => {
+  const data = await page.evaluate(() => globalThis.bytewise.smallInts({ low: -10, high: 300 }));
+  assert.deepEqual(data.cached_range, [-5, 256]);
+  assert.equal(data.values.filter((v) => v.cached).length, 262);
+  const refused = await page.evaluate(() => globalThis.bytewise.smallInts({ low: 3, high: 1 }).then(() => "", (e) => e.message));
+  assert.match(refused, /low and high must be whole numbers/);
+});
+
 test("Ctrl+Enter runs again and the page shows no errors", async () => {
   await page.locator(".cm-content").click();
   await page.keyboard.press("Control+End");

@@ -126,6 +126,21 @@ def probe_small_int_range(limit=10_000):
     return low, high, [int(str(n)) for n in range(low, high + 1)]
 
 
+def small_int_ids(low=-10, high=300):
+    """For each n in low..high: (n, id(a), id(b)) where a and b are two ints made from
+    the text of n, one after the other (``int(str(n))``): the same id means CPython
+    handed out its cached object. Every int made is kept until the end, so a freed
+    object's address cannot be reused for the next one and fake a repeat."""
+    made = []
+    out = []
+    for n in range(low, high + 1):
+        a = int(str(n))
+        b = int(str(n))
+        made.append((a, b))
+        out.append((n, id(a), id(b)))
+    return out
+
+
 def _immortality_test():
     """Returns a function telling whether an object is immortal (PEP 683), or None."""
     is_immortal = getattr(sys, "_is_immortal", None)  # 3.14+
