@@ -190,8 +190,14 @@ async function sizeCommand(args) {
   }
   const all = await sizes(positionals[0]);
   if (platform === "all") {
-    const rows = all.map((s) => ({ platform: s.platform, getsizeof: s.size === null ? "-" : String(s.size), how: describe(s) }));
-    process.stdout.write(`sys.getsizeof(${positionals[0]})\n${table(rows, ["platform", "getsizeof", "how"], new Set(["getsizeof"]))}\n`);
+    const rows = all.map((s) => ({
+      platform: s.platform,
+      getsizeof: s.size === null ? "-" : String(s.size),
+      allocated: s.allocated === null ? "-" : `${s.allocatedStatus === "assumed" ? "~" : ""}${s.allocated}`,
+      how: describe(s),
+    }));
+    process.stdout.write(`sys.getsizeof(${positionals[0]}), and the bytes the allocator reserves for it\n` +
+      `${table(rows, ["platform", "getsizeof", "allocated", "how"], new Set(["getsizeof", "allocated"]))}\n`);
     return 0;
   }
   const one = all.find((s) => s.platform === platform);

@@ -273,7 +273,8 @@ export function createMeasurer({ pyodide, core, onOutput }) {
      * sys.getsizeof(expression) measured here and predicted on every modelled platform.
      * @param {string} expression a Python expression
      * @returns {{ expression: string, error: string | null, sizes: Array<{ platform: string,
-     *   description: string, status: string, size: number | null, rule: string }> }}
+     *   description: string, status: string, size: number | null, rule: string,
+     *   allocated: number | null, allocatedStatus: string, allocatedRule: string }> }}
      */
     sizeOf(expression) {
       if (typeof expression !== "string" || expression.trim() === "") {

@@ -378,6 +378,11 @@ val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t r
     item.set("status", std::string(to_string(p.status)));
     item.set("size", p.status == prediction_status::not_modelled ? val::null() : val(num(p.size)));
     item.set("rule", std::string(p.rule));
+    const allocation a = predict_allocation(snap.value(), node, t, how);
+    const bool sized = a.status != prediction_status::not_modelled;
+    item.set("allocated", sized ? val(num(a.reserved())) : val::null());
+    item.set("allocatedStatus", std::string(to_string(a.status)));
+    item.set("allocatedRule", std::string(a.rule));
     out.call<void>("push", item);
   }
   return out;

@@ -41,7 +41,9 @@ emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::
                            std::size_t after_size, const emscripten::val& options);
 
 // getsizeof of root `root` predicted on every modelled platform: [{ platform,
-// description, status, size (null if not modelled), rule }], or a failure.
+// description, status, size (null if not modelled), rule, allocated (bytes the allocator
+// reserves for the object's own blocks; null if not modelled), allocatedStatus,
+// allocatedRule }], or a failure.
 // `list_hint` says how a list was built: "inferred", "appends", "exact", "from_iterable",
 // "literal" or "kept" (layout_model.hpp, list_construction).
 emscripten::val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root,
