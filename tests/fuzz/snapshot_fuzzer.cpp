@@ -22,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   bytewise::analysis_options everything;
   everything.compare_with = bytewise::cpython_target{8, 8};
+  everything.allocated = true;
   everything.policy.follow_types = everything.policy.follow_modules = true;
   everything.policy.follow_globals = everything.policy.follow_code = true;
   bytewise::analysis_options shared_left_out;
@@ -34,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& r : a.sizes.roots) {
       if (r.deep > a.sizes.total_deep || r.naive < r.shallow) std::abort();
     }
+    if (a.allocated && a.allocated->sizes.roots.size() != snap->roots.size()) std::abort();
     bytewise::diagram d = bytewise::layout_overview(snap.value(), a);
     for (const auto& arrow : d.arrows) {
       if (arrow.from >= d.boxes.size() || arrow.to >= d.boxes.size()) std::abort();
