@@ -154,13 +154,7 @@ TEST_P(allocation_fixture_test, reserves_what_the_allocator_reserved) {
 }
 
 INSTANTIATE_TEST_SUITE_P(every_platform, allocation_fixture_test, ::testing::ValuesIn(modelled_targets()),
-                         [](const auto& info) {
-                           std::string name = target_name(info.param);
-                           for (char& c : name) {
-                             if (c == '-' || c == '.') c = '_';
-                           }
-                           return name;
-                         });
+                         platform_test_name);
 
 TEST(allocation, rounds_like_each_allocator) {
   // pymalloc: 16-byte classes up to 512; glibc above, with an 8-byte header.
@@ -215,20 +209,8 @@ TEST(allocation, splits_containers_into_object_and_side_blocks) {
 TEST(allocation, analysis_sums_reserved_bytes_per_root_on_both_platforms) {
   // x = [1, 2, 3, big] measured on wasm32 3.14: the list (28 + 4 slots of 4) and a 2-digit
   // int of 24 bytes; the small ints are static.
-  platform_info p;
-  p.implementation = "CPython";
-  p.python_major = 3;
-  p.python_minor = 14;
-  p.pointer_size = 4;
-  snapshot_builder b(p);
-  auto list = b.add_node("list", 44, 1);
-  b.set_length(list, 4);
-  b.set_shape(list, static_cast<std::uint64_t>(shape_family::list));
-  for (std::uint32_t i = 0; i < 3; ++i) {
-    auto n = b.add_node("int", 16, 10 + i, node_flag::small_int);
-    b.set_shape(n, static_cast<std::uint64_t>(shape_family::int_) | (2ull << 8));
-    b.add_edge(list, n, edge_kind::index, i);
-  }
+  snapshot_builder b(wasm32_3_14());
+  auto list = add_small_int_list(b, 4, 3);
   auto big = b.add_node("int", 20, 20);
   b.set_shape(big, static_cast<std::uint64_t>(shape_family::int_) | (40ull << 8));
   b.add_edge(list, big, edge_kind::index, 3u);

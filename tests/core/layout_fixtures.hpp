@@ -70,4 +70,37 @@ inline prediction_hints hints_for(std::string key) {
   return h;
 }
 
+// A test name for a platform parameter: "cpython_3_12_64".
+inline std::string platform_test_name(const ::testing::TestParamInfo<cpython_target>& info) {
+  std::string name = target_name(info.param);
+  for (char& c : name) {
+    if (c == '-' || c == '.') c = '_';
+  }
+  return name;
+}
+
+// A snapshot taken on wasm32 CPython 3.14, for hand-built graphs.
+inline platform_info wasm32_3_14() {
+  platform_info p;
+  p.implementation = "CPython";
+  p.python_major = 3;
+  p.python_minor = 14;
+  p.pointer_size = 4;
+  return p;
+}
+
+// x = [1, 2, ...] as wasm32 3.14 measures it: a list of `length` slots (getsizeof 44, so 4
+// slots allocated) holding `small` cached small ints at indexes 0..small-1.
+inline std::uint32_t add_small_int_list(snapshot_builder& b, std::uint64_t length, std::uint32_t small) {
+  auto list = b.add_node("list", 44, 1);
+  b.set_length(list, length);
+  b.set_shape(list, static_cast<std::uint64_t>(shape_family::list));
+  for (std::uint32_t i = 0; i < small; ++i) {
+    auto n = b.add_node("int", 16, 10 + i, node_flag::small_int);
+    b.set_shape(n, static_cast<std::uint64_t>(shape_family::int_) | (2ull << 8));
+    b.add_edge(list, n, edge_kind::index, i);
+  }
+  return list;
+}
+
 }  // namespace bytewise

@@ -60,13 +60,7 @@ TEST_P(layout_fixture, predicts_every_measured_value_exactly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(every_platform, layout_fixture, ::testing::ValuesIn(modelled_targets()),
-                         [](const auto& info) {
-                           std::string name = target_name(info.param);
-                           for (char& c : name) {
-                             if (c == '-' || c == '.') c = '_';
-                           }
-                           return name;
-                         });
+                         platform_test_name);
 
 TEST(layout_model, on_the_source_platform_reports_the_measurement) {
   const auto measured = load_fixture("cpython-3.14-wasm32");
@@ -100,21 +94,18 @@ TEST(layout_model, infers_how_a_list_was_built_from_its_capacity) {
   auto infer = [&](const char* key) { return predict_getsizeof(source(), roots.at(key), {8, 8}); };
   // 17 appends: 3.8 grows differently (25 slots, not 24). Only appends leave 24 slots for
   // 17 items on 3.14, so the mapping is exact.
-  prediction appended = infer("list appended 17");
-  EXPECT_EQ(appended.status, prediction_status::exact);
-  EXPECT_EQ(appended.size, 56u + 25 * 8);
-  EXPECT_EQ(appended.rule, "grew by appends: this version's growth");
+  auto expect = [&](const char* key, std::uint64_t size, std::string_view rule) {
+    const prediction p = infer(key);
+    EXPECT_EQ(p.status, prediction_status::exact) << key;
+    EXPECT_EQ(p.size, size) << key;
+    EXPECT_EQ(p.rule, rule) << key;
+  };
+  expect("list appended 17", 56u + 25 * 8, "grew by appends: this version's growth");
   // 5 items from range(): 6 slots on 3.14, exactly 5 on 3.8. A display of 5 constants
   // also leaves 6 slots on 3.14 but 5 on 3.8 too: they agree, so the answer is exact.
-  prediction iterable = infer("list(range(5))");
-  EXPECT_EQ(iterable.status, prediction_status::exact);
-  EXPECT_EQ(iterable.size, 56u + 5 * 8);
-  EXPECT_EQ(iterable.rule, "built from an iterable: this version's preallocation");
+  expect("list(range(5))", 56u + 5 * 8, "built from an iterable: this version's preallocation");
   // 100 appends then 60 pops: 64 slots on every version.
-  prediction kept = infer("list popped");
-  EXPECT_EQ(kept.status, prediction_status::exact);
-  EXPECT_EQ(kept.size, 56u + 64 * 8);
-  EXPECT_EQ(kept.rule, "capacity kept, as measured");
+  expect("list popped", 56u + 64 * 8, "capacity kept, as measured");
   // [1, 2, 3] has 4 slots on 3.14: appends, list((1, 2, 3)) and the display all agree on
   // 3.12 (4) but not on 3.8 (4, 3, 3): there the answer is an assumption, and says which.
   prediction display = infer("list literal 3");
@@ -175,20 +166,8 @@ namespace {
 
 TEST(comparison, predicts_deep_sizes_from_every_object_s_prediction) {
   // x = [1, 2, 3] measured on wasm32 3.14: 44 + 3 * 16 bytes; on 64-bit 3.12: 88 + 3 * 28.
-  platform_info p;
-  p.implementation = "CPython";
-  p.python_major = 3;
-  p.python_minor = 14;
-  p.pointer_size = 4;
-  snapshot_builder b(p);
-  auto list = b.add_node("list", 44, 1);
-  b.set_length(list, 3);
-  b.set_shape(list, static_cast<std::uint64_t>(shape_family::list));
-  for (std::uint32_t i = 0; i < 3; ++i) {
-    auto n = b.add_node("int", 16, 10 + i, node_flag::small_int);
-    b.set_shape(n, static_cast<std::uint64_t>(shape_family::int_) | (2ull << 8));
-    b.add_edge(list, n, edge_kind::index, i);
-  }
+  snapshot_builder b(wasm32_3_14());
+  auto list = add_small_int_list(b, 3, 3);
   auto odd = b.add_node("Odd", 999, 20);
   b.add_edge(list, odd, edge_kind::index, 3u);
   b.add_root("x", list);

@@ -127,20 +127,6 @@ def _dict_inserted(keys):
     return d
 
 
-def _list_appended(n):
-    out = []
-    for i in range(n):
-        out.append(None)
-    return out
-
-
-def _array_grown(typecode, n):
-    a = array.array(typecode)
-    for i in range(n):
-        a.append(_SMALL[i % 100])
-    return a
-
-
 class _Holder:
     __slots__ = ("a",)
 
@@ -177,8 +163,8 @@ def builders():
     b["list [None]*10"] = lambda: [None] * 10
     b["list from tuple 10"] = lambda: list(_SMALL[:10])
     b["list comprehension 10"] = lambda: [x for x in _SMALL[:10]]
-    b["list appended 17"] = lambda: _list_appended(17)
-    b["list appended 100"] = lambda: _list_appended(100)
+    b["list appended 17"] = lambda: _appended(17)
+    b["list appended 100"] = lambda: _appended(100)
     b["dict {}"] = lambda: {}
     b["dict fromkeys 5"] = lambda: dict.fromkeys(_KEYS[:5])
     b["dict str keys 20"] = lambda: _dict_inserted(_KEYS[:20])
@@ -192,7 +178,7 @@ def builders():
     b["array('i')"] = lambda: array.array("i")
     b["array('d') 10"] = lambda: array.array("d", _SMALL[:10])
     b["array('b') 50"] = lambda: array.array("b", _SMALL[:50])
-    b["array('i') appended 20"] = lambda: _array_grown("i", 20)
+    b["array('i') appended 20"] = lambda: _array_appended("i", 20)
     b["object()"] = lambda: object()
     b["instance Slots3"] = lambda: Slots3()
     b["instance Slots0"] = lambda: Slots0()
