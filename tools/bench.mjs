@@ -78,7 +78,8 @@ function callgrind() {
 async function benchCore({ withCallgrind }) {
   buildNative();
   buildWasm();
-  const steps = ["baseline_walk", "load_and_validate", "deep_shared_per_type", "dominators_only", "largest_by_deep_20", "analyze_all"];
+  const steps = ["baseline_walk", "load_and_validate", "deep_shared_per_type", "dominators_only", "largest_by_deep_20", "analyze_all",
+    "layout_and_allocation_models"];
   // setup_only is a benchmark of its own only for callgrind's subtraction.
   const wasm = wasmResults();
   for (const graph of ["python_like", "random"]) {

@@ -73,6 +73,11 @@ void analyze_all(benchmark::State& state) {
   objects_per_second(state);
 }
 
+void layout_and_allocation_models(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(bench::models_step(heap()));
+  objects_per_second(state);
+}
+
 }  // namespace
 
 BENCHMARK(setup_only)->Unit(benchmark::kMillisecond);
@@ -82,4 +87,5 @@ BENCHMARK(deep_shared_per_type)->Unit(benchmark::kMillisecond);
 BENCHMARK(dominators_only)->Unit(benchmark::kMillisecond);
 BENCHMARK(largest_by_deep_20)->Unit(benchmark::kMillisecond);
 BENCHMARK(analyze_all)->Unit(benchmark::kMillisecond);
+BENCHMARK(layout_and_allocation_models)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

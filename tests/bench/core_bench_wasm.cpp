@@ -44,6 +44,7 @@ void run(const char* graph, const snapshot& heap, int runs) {
   components c = strongly_connected(g);
   time_step(graph, "largest_by_deep_20", n, runs, [&] { sink = largest_by_deep(heap, g, c, 20).size(); });
   time_step(graph, "analyze_all", n, runs, [&] { sink = analyze(heap).sizes.total_deep; });
+  time_step(graph, "layout_and_allocation_models", n, runs, [&] { sink = bench::models_step(heap); });
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 //
 // Two synthetic graphs of 1,000,000 objects and 2,000,000 references, 10 roots:
 //
-// python_like_heap (the budget workload) is laid out the way the probe writes a capture:
+// python_like_heap (the budget workload) is laid out the way the probe writes a capture
+// on Pyodide (wasm32 CPython 3.14: its sizes and shape words, so the layout and allocation
+// models have real work):
 // breadth-first from the roots, so an object's index is close to its container's. Seven
 // roots are lists of 25,000-ish records; a record is an instance whose attributes hold its
 // own str and float, a cached small int, a list of tag strings drawn from a shared pool,
@@ -16,7 +18,9 @@
 // 1% back to any earlier one.
 #pragma once
 
+#include <bytewise/allocation.hpp>
 #include <bytewise/analysis.hpp>
+#include <bytewise/layout_model.hpp>
 #include <bytewise/snapshot.hpp>
 
 #include "../core/graph_helpers.hpp"
@@ -36,15 +40,43 @@ struct workload_size {
 
 using xorshift = testing::rng;  // the same sequence on every platform
 
+inline platform_info wasm32_3_14() {
+  platform_info p;
+  p.implementation = "CPython";
+  p.python_major = 3;
+  p.python_minor = 14;
+  p.pointer_size = 4;
+  return p;
+}
+
+// Shape words (docs/snapshot-format.md, "Shapes") of the heap's objects.
+inline std::uint64_t shape_of(shape_family f, std::uint64_t facts = 0) {
+  return static_cast<std::uint64_t>(f) | facts << 8;
+}
+
 inline snapshot python_like_heap(workload_size size = {}) {
   xorshift rng(1);
-  snapshot_builder b;
+  snapshot_builder b(wasm32_3_14());
   std::uint64_t address = 0x10000;
   std::uint32_t edges = 0;
-  auto node = [&](std::string_view type, std::uint64_t bytes, std::uint32_t flags = 0) {
+  // Sizes as wasm32 3.14 reports them: str 20 + len + 1 (ASCII), float 16, list 28 + 4 per
+  // slot, dict with a small str-keyed table 108, an instance with a managed dict 24.
+  auto node = [&](std::string_view type, std::uint64_t bytes, std::uint64_t shape, std::uint32_t flags = 0) {
     address += 16 * (1 + bytes / 16);
-    return b.add_node(type, bytes, address, flags);
+    std::uint32_t n = b.add_node(type, bytes, address, flags);
+    b.set_shape(n, shape);
+    if (type == "str") b.set_length(n, bytes - 21);
+    return n;
   };
+  auto list = [&](std::uint64_t slots, std::uint64_t length) {
+    std::uint32_t n = node("list", 28 + 4 * slots, shape_of(shape_family::list));
+    b.set_length(n, length);
+    return n;
+  };
+  const std::uint64_t str_shape = shape_of(shape_family::str);
+  const std::uint64_t float_shape = shape_of(shape_family::float_);
+  const std::uint64_t dict_shape = shape_of(shape_family::dict, 1);            // all keys str
+  const std::uint64_t record_shape = shape_of(shape_family::instance, 1u << 16);  // has __dict__
   auto edge = [&](std::uint32_t from, std::uint32_t to, edge_kind kind, std::uint32_t label) {
     b.add_edge(from, to, kind, label);
     ++edges;
@@ -52,11 +84,13 @@ inline snapshot python_like_heap(workload_size size = {}) {
   const std::uint32_t shared = node_flag::immortal | node_flag::interned;
   // Shared pools first (the probe meets them early): small ints, keys, tag strings.
   std::vector<std::uint32_t> small_ints, tags;
-  for (int i = 0; i < 262; ++i) small_ints.push_back(node("int", 16, node_flag::small_int | node_flag::immortal));
+  for (int i = 0; i < 262; ++i) {
+    small_ints.push_back(node("int", 16, shape_of(shape_family::int_, 8), node_flag::small_int | node_flag::immortal));
+  }
   const char* key_names[] = {"name", "score", "count", "tags", "owner", "value", "children", "parent"};
   std::vector<std::uint32_t> keys;
-  for (const char* k : key_names) keys.push_back(node("str", 21 + std::strlen(k), shared));
-  for (int i = 0; i < 500; ++i) tags.push_back(node("str", 24 + rng.below(12), shared));
+  for (const char* k : key_names) keys.push_back(node("str", 21 + std::strlen(k), str_shape, shared));
+  for (int i = 0; i < 500; ++i) tags.push_back(node("str", 24 + rng.below(12), str_shape, shared));
 
   const std::uint32_t tree_roots = 3;
   const std::uint32_t per_root = (size.nodes - b.node_count_so_far()) / size.roots;
@@ -66,7 +100,7 @@ inline snapshot python_like_heap(workload_size size = {}) {
     const std::uint32_t budget_end = b.node_count_so_far() + per_root;
     if (r < tree_roots) {
       // A tree of dicts, breadth-first; each dict: value (float), children (list), parent.
-      std::uint32_t top = node("dict", 184);
+      std::uint32_t top = node("dict", 108, dict_shape);
       roots.push_back(top);
       std::vector<std::uint32_t> level{top};
       std::vector<std::uint32_t> parent_of{no_node};
@@ -75,8 +109,8 @@ inline snapshot python_like_heap(workload_size size = {}) {
         std::vector<std::uint32_t> next, next_parent;
         for (std::size_t i = 0; i < level.size(); ++i) {
           std::uint32_t d = level[i];
-          std::uint32_t value = node("float", 16);
-          std::uint32_t children = node("list", 28);
+          std::uint32_t value = node("float", 16, float_shape);
+          std::uint32_t children = list(8, 0);
           reserved -= 2;
           edge(d, keys[5], edge_kind::dict_key, 0);
           edge(d, value, edge_kind::dict_value, 0);
@@ -88,9 +122,10 @@ inline snapshot python_like_heap(workload_size size = {}) {
           }
           std::uint32_t fanout = 1 + rng.below(5);
           for (std::uint32_t k = 0; k < fanout && b.node_count_so_far() + reserved + 3 <= budget_end; ++k) {
-            std::uint32_t child = node("dict", 184);
+            std::uint32_t child = node("dict", 108, dict_shape);
             reserved += 2;
             edge(children, child, edge_kind::index, k);
+            b.set_length(children, k + 1);
             next.push_back(child);
             next_parent.push_back(d);
           }
@@ -100,19 +135,19 @@ inline snapshot python_like_heap(workload_size size = {}) {
       }
     } else {
       // A list of records; the records, then their values, then the tag lists' items.
-      std::uint32_t list = node("list", 28);
-      roots.push_back(list);
+      const std::uint32_t count = (budget_end - b.node_count_so_far() - 1) / 4;
+      std::uint32_t records_list = list(count, count);
+      roots.push_back(records_list);
       std::vector<std::uint32_t> records;
-      const std::uint32_t count = (budget_end - b.node_count_so_far()) / 4;
       for (std::uint32_t i = 0; i < count; ++i) {
-        records.push_back(node("Record", 48));
-        edge(list, records.back(), edge_kind::index, i);
+        records.push_back(node("Record", 24, record_shape));
+        edge(records_list, records.back(), edge_kind::index, i);
       }
       std::vector<std::uint32_t> lists;
       for (std::uint32_t rec : records) {
-        std::uint32_t name = node("str", 30 + rng.below(20));
-        std::uint32_t score = node("float", 16);
-        std::uint32_t tag_list = node("list", 36);
+        std::uint32_t name = node("str", 30 + rng.below(20), str_shape);
+        std::uint32_t score = node("float", 16, float_shape);
+        std::uint32_t tag_list = list(2, 1);
         edge(rec, name, edge_kind::attribute, 0);
         edge(rec, score, edge_kind::attribute, 0);
         edge(rec, small_ints[rng.below(262)], edge_kind::attribute, 0);
@@ -129,7 +164,7 @@ inline snapshot python_like_heap(workload_size size = {}) {
   // Fill to the exact node and edge counts: more floats in tree value slots would change
   // the shape, so the remainder goes to tag strings and tag-list references.
   while (b.node_count_so_far() < size.nodes) {
-    std::uint32_t extra = node("str", 30);
+    std::uint32_t extra = node("str", 30, str_shape);
     edge(tag_lists[rng.below(tag_lists.size())], extra, edge_kind::index, 1);
   }
   while (edges < size.edges) {
@@ -218,6 +253,18 @@ inline sizes_result sizes_step(const snapshot& snap) {
 
 inline std::uint64_t dominators_step(const snapshot& snap, const followed_graph& g) {
   return dominators(snap, g).root_retained[0];
+}
+
+// The layout and allocation models for every object: getsizeof on 64-bit 3.12, and the
+// allocated bytes here and there (what analyze adds with compare_with and allocated).
+inline std::uint64_t models_step(const snapshot& snap) {
+  std::uint64_t sum = 0;
+  for (std::uint32_t v = 0; v < snap.graph.node_count(); ++v) {
+    sum += predict_getsizeof(snap, v, {12, 8}).size;
+    sum += predict_allocation(snap, v, {14, 4}).reserved();
+    sum += predict_allocation(snap, v, {12, 8}).reserved();
+  }
+  return sum;
 }
 
 }  // namespace bytewise::bench
