@@ -1,4 +1,6 @@
-// Loads the app module (core + ImGui canvas) and connects it to the page's <canvas>.
+// Loads the app module (core + ImGui canvas) and connects it to the page's <canvas>:
+// snapshots in, the canvas's requests (X-ray, footprints, small ints, PNG) out to
+// `onRequest`, and pinch gestures in as zoom (Emscripten's GLFW knows no touch zoom).
 import { analyzeSnapshot } from "./core-bridge.js";
 
 function loadScript(src) {
@@ -11,12 +13,45 @@ function loadScript(src) {
   });
 }
 
+/** Two-finger pinch on the canvas becomes module.zoomBy(factor, x, y). */
+function pinchToZoom(canvas, module) {
+  const pointers = new Map();
+  let last = 0;
+  const spread = () => {
+    const [a, b] = [...pointers.values()];
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  };
+  canvas.addEventListener("pointerdown", (e) => {
+    if (e.pointerType !== "touch") return;
+    pointers.set(e.pointerId, { x: e.offsetX, y: e.offsetY });
+    if (pointers.size === 2) last = spread();
+  });
+  canvas.addEventListener("pointermove", (e) => {
+    if (!pointers.has(e.pointerId)) return;
+    pointers.set(e.pointerId, { x: e.offsetX, y: e.offsetY });
+    if (pointers.size !== 2 || last <= 0) return;
+    const now = spread();
+    const [a, b] = [...pointers.values()];
+    module.zoomBy(now / last, (a.x + b.x) / 2, (a.y + b.y) / 2);
+    last = now;
+    e.preventDefault();
+  });
+  const end = (e) => {
+    pointers.delete(e.pointerId);
+    last = pointers.size === 2 ? spread() : 0;
+  };
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+}
+
 /**
  * @param {HTMLCanvasElement} canvas
- * @returns {Promise<{ show: (bytes: Uint8Array, options?: object) => import("./core-bridge.js").Report,
- *                     module: object }>}
+ * @param {{ onRequest?: (name: string, detail: object) => void }} [hooks]
+ *   name: "xray" (detail: the X-ray subject), "footprints", "smallInts", "pngReady" (a data URL)
+ * @returns {Promise<{ show: (bytes: Uint8Array, options?: object, view?: { keepView?: boolean })
+ *                     => import("./core-bridge.js").Report, module: object }>}
  */
-export async function loadCanvas(canvas) {
+export async function loadCanvas(canvas, { onRequest } = {}) {
   const base = new URL("wasm/", document.baseURI);
   await loadScript(new URL("bytewise-app.js", base).href);
   const module = await globalThis.createBytewiseApp({
@@ -24,9 +59,12 @@ export async function loadCanvas(canvas) {
     locateFile: (file) => new URL(file, base).href,
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
+    onCanvasRequest: (name, detail) => onRequest?.(name, detail),
   });
+  pinchToZoom(canvas, module);
   return {
     module,
-    show: (bytes, options = {}) => analyzeSnapshot(module, bytes, { method: "showSnapshot", options }),
+    show: (bytes, options = {}, { keepView = false } = {}) =>
+      analyzeSnapshot(module, bytes, { method: keepView ? "showSnapshotKeepingView" : "showSnapshot", options }),
   };
 }

@@ -1,4 +1,6 @@
-// The code editor: CodeMirror 6 with Python highlighting. Ctrl/Cmd+Enter runs.
+// The code editor: CodeMirror 6 with Python highlighting. Ctrl/Cmd+Enter runs; Tab
+// indents (Escape, then Tab, moves focus on, as CodeMirror documents for keyboard users).
+import { indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
 import { Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
@@ -16,11 +18,13 @@ export function createEditor(parent, { doc, onRun, onChange }) {
       { key: "Shift-Enter", run: () => (onRun(), true) },
     ]),
   );
+  const tabKeys = Prec.high(keymap.of([indentWithTab]));
   const view = new EditorView({
     doc,
     parent,
     extensions: [
       runKeys,
+      tabKeys,
       basicSetup,
       python(),
       EditorView.lineWrapping,

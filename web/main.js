@@ -35,6 +35,7 @@ const ui = {
   tracemalloc: /** @type {HTMLInputElement} */ ($("bw-tracemalloc")),
   compare: /** @type {HTMLSelectElement} */ ($("bw-compare")),
   trace: $("bw-trace"),
+  presenter: /** @type {HTMLButtonElement} */ ($("bw-presenter")),
 };
 
 function savedCode() {
@@ -102,7 +103,23 @@ const editor = createEditor($("bw-editor"), {
   onChange: saveCode,
 });
 
-const canvasReady = loadCanvas(ui.canvas)
+// What the canvas asks of the page: data only the worker's Python has, and the PNG.
+function onCanvasRequest(name, detail) {
+  const module = state.canvas?.module;
+  if (!module) return;
+  const failed = (err) => ({ ok: false, errors: [{ code: "page.request", offset: null, message: String(err?.message ?? err) }] });
+  if (name === "xray") {
+    request("xray", detail).then((result) => module.showXray(result), (err) => module.showXray(failed(err)));
+  } else if (name === "footprints") {
+    request("footprints", {}).then((data) => module.setFootprints(data), (err) => appendOutput(`Footprints failed: ${err.message}\n`, "stderr"));
+  } else if (name === "smallInts") {
+    request("smallInts", {}).then((data) => module.setSmallInts(data), (err) => appendOutput(`Small ints failed: ${err.message}\n`, "stderr"));
+  } else if (name === "pngReady") {
+    state.lastPng = detail;
+  }
+}
+
+const canvasReady = loadCanvas(ui.canvas, { onRequest: onCanvasRequest })
   .then((canvas) => {
     state.canvas = canvas;
     return canvas;
@@ -154,6 +171,8 @@ worker.onmessage = (event) => {
       showResult(message);
       break;
     case "smallInts":
+    case "footprints":
+    case "xray":
       settle(message.id, (request) => request.resolve(message.result));
       break;
     case "failed":
@@ -194,6 +213,7 @@ function finishRun() {
 
 function showReport(report) {
   state.lastReport = report;
+  state.reports = (state.reports ?? 0) + 1;
   renderSizes(ui.table, report);
   renderTrace(ui.trace, report.tracemalloc);
   ui.platform.textContent = `Measured in ${report.platform.description}` +
@@ -220,6 +240,7 @@ async function showResult({ report, snapshot }) {
     return;
   }
   const drawn = canvas.show(snapshot, { comparePlatform: report.compared_with?.platform ?? null, allocated: true });
+  canvas.module.setPresenter(presenterOn());
   if (!drawn.ok) appendOutput(`The diagram could not read the capture: ${drawn.errors[0].message}\n`, "stderr");
 }
 
@@ -236,7 +257,7 @@ async function recompare() {
     return;
   }
   const started = performance.now();
-  const core = canvas.show(state.lastSnapshot, { comparePlatform: compareOption(), allocated: true });
+  const core = canvas.show(state.lastSnapshot, { comparePlatform: compareOption(), allocated: true }, { keepView: true });
   if (!core.ok) return;
   const t = last.timings;
   showReport(buildReport(core,
@@ -245,6 +266,28 @@ async function recompare() {
 }
 
 ui.compare.addEventListener("change", recompare);
+
+// Presenter mode: large type and high contrast on the page and in the canvas, for a
+// projector. The button and Alt+P toggle it; the choice is remembered.
+const PRESENTER_KEY = "bytewise.presenter";
+function presenterOn() {
+  return document.body.classList.contains("bw-presenter");
+}
+function setPresenter(on) {
+  document.body.classList.toggle("bw-presenter", on);
+  ui.presenter.setAttribute("aria-pressed", String(on));
+  remember(PRESENTER_KEY, on ? "1" : "");
+  state.canvas?.module.setPresenter(on);
+}
+ui.presenter.addEventListener("click", () => setPresenter(!presenterOn()));
+document.addEventListener("keydown", (event) => {
+  if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyP") {
+    event.preventDefault();
+    setPresenter(!presenterOn());
+  }
+});
+if (recall(PRESENTER_KEY) === "1") setPresenter(true);
+canvasReady.then((canvas) => canvas.module.setPresenter(presenterOn()), () => {});
 ui.run.addEventListener("click", run);
 
 // Test and automation hook: read-only views of what the page shows.
@@ -252,12 +295,20 @@ globalThis.bytewise = {
   pythonReady,
   canvasReady,
   lastReport: () => state.lastReport,
+  reportsShown: () => state.reports ?? 0,
   smallInts: async (options) => {
     await pythonReady;
     return request("smallInts", options);
   },
   drawnBoxes: () => state.canvas?.module.drawnBoxes() ?? [],
   canvasStats: () => state.canvas?.module.canvasStats() ?? null,
+  canvasAction: (action, arg) => state.canvas?.module.canvasAction(action, arg),
+  exportPng: () => {
+    state.lastPng = null;
+    state.canvas?.module.exportPng();
+  },
+  lastPng: () => state.lastPng ?? null,
+  presenter: () => presenterOn(),
   code: () => editor.getCode(),
   setCode: (text) => editor.setCode(text),
 };

@@ -161,6 +161,7 @@ export function buildReport(core, run, extra) {
     roots: core.roots.map((r) => ({
       name: r.name,
       ...objectRef(r),
+      ...(r.refcount !== undefined ? { refcount: r.refcount } : {}),
       counted: r.counted,
       shallow: r.shallow,
       deep: r.deep,

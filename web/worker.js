@@ -3,10 +3,11 @@
 // snapshot bytes (transferred, not copied). User code never runs on the page's thread.
 //
 // Messages in:  { type: "init", pyodideUrl, wasmUrl }   { type: "run", id, code, options }
-//               { type: "smallInts", id, options }     (the small-int explorer's data)
+//               { type: "smallInts" | "footprints", id, options }   (the canvas's windows)
+//               { type: "xray", id, options: subject }               (an object's bytes)
 // Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide, platforms }
 //               { type: "output", stream, text }          { type: "result", id, report, snapshot }
-//               { type: "smallInts", id, result }         { type: "failed", id, message }
+//               { type: <request type>, id, result }      { type: "failed", id, message }
 import userSource from "./py/bytewise.py?raw";
 import edgesSource from "./py/bytewise_edges.py?raw";
 import experimentsSource from "./py/bytewise_experiments.py?raw";
@@ -16,6 +17,7 @@ import shapesSource from "./py/bytewise_shapes.py?raw";
 import tracingSource from "./py/bytewise_tracing.py?raw";
 import { createMeasurer } from "./measure.js";
 import { installModules } from "./python-runner.js";
+import { xrayObject } from "./xray.js";
 
 const MODULES = {
   bytewise: userSource,
@@ -28,6 +30,7 @@ const MODULES = {
 };
 
 let measurer = null;
+let loaded = null;  // { pyodide, core } once loaded
 const pending = { stdout: "", stderr: "" };
 let flushTimer = 0;
 
@@ -68,9 +71,18 @@ async function init({ pyodideUrl, wasmUrl }) {
   pyodide.runPython("import bytewise_probe; bytewise_probe.platform_facts()");
   const core = await corePromise;
   measurer = createMeasurer({ pyodide, core, onOutput });
+  loaded = { pyodide, core };
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
   post({ type: "ready", python, pyodide: pyodide.version, platforms: core.platforms() });
 }
+
+// Requests answered with { type, id, result }: the canvas's windows and its X-ray.
+const REQUESTS = {
+  smallInts: (options) => measurer.smallInts(options),
+  footprints: (options) => measurer.footprints(options),
+  // The object must still be alive: the last run's namespace keeps it until the next run.
+  xray: (subject) => xrayObject(loaded.pyodide, loaded.core, subject),
+};
 
 function run({ id, code, options }) {
   const { report, snapshot } = measurer.measureWithSnapshot(code, options ?? {});
@@ -83,7 +95,7 @@ self.onmessage = async (event) => {
   try {
     if (message.type === "init") await init(message);
     else if (message.type === "run") run(message);
-    else if (message.type === "smallInts") post({ type: "smallInts", id: message.id, result: measurer.smallInts(message.options ?? {}) });
+    else if (message.type in REQUESTS) post({ type: message.type, id: message.id, result: REQUESTS[message.type](message.options ?? {}) });
   } catch (err) {
     flushOutput();
     post({ type: "failed", id: message.id, message: String(err?.message ?? err) });

@@ -21,23 +21,37 @@ followed_graph& followed_graph::operator=(followed_graph&& other) noexcept {
   return *this;
 }
 
+bool follows_kind(const traversal_policy& p, edge_kind kind) {
+  switch (kind) {
+    case edge_kind::type:
+    case edge_kind::definition: return p.follow_types;
+    case edge_kind::globals: return p.follow_globals;
+    case edge_kind::code: return p.follow_code;
+    default: return true;
+  }
+}
+
+bool enters_category(const traversal_policy& p, node_category category) {
+  switch (category) {
+    case node_category::type_object: return p.follow_types;
+    case node_category::module: return p.follow_modules;
+    case node_category::code: return p.follow_code;
+    default: return true;
+  }
+}
+
 namespace {
 
-// What a policy does to edges by their kind, and to targets by their category.
+// What a policy does to edges by their kind, and to targets by their category, as tables.
 struct edge_rules {
   bool kind_followed[edge_kind_count];
   bool category_followed[node_category_count];
 
   explicit edge_rules(const traversal_policy& p) {
-    for (bool& k : kind_followed) k = true;
-    for (bool& c : category_followed) c = true;
-    kind_followed[static_cast<int>(edge_kind::type)] = p.follow_types;
-    kind_followed[static_cast<int>(edge_kind::definition)] = p.follow_types;
-    kind_followed[static_cast<int>(edge_kind::globals)] = p.follow_globals;
-    kind_followed[static_cast<int>(edge_kind::code)] = p.follow_code;
-    category_followed[static_cast<int>(node_category::type_object)] = p.follow_types;
-    category_followed[static_cast<int>(node_category::module)] = p.follow_modules;
-    category_followed[static_cast<int>(node_category::code)] = p.follow_code;
+    for (std::uint8_t k = 0; k < edge_kind_count; ++k) kind_followed[k] = follows_kind(p, static_cast<edge_kind>(k));
+    for (std::uint8_t c = 0; c < node_category_count; ++c) {
+      category_followed[c] = enters_category(p, static_cast<node_category>(c));
+    }
   }
 };
 

@@ -98,6 +98,12 @@ void snapshot_builder::set_label(std::uint32_t node, std::string_view label) {
   snap_.graph.label[node] = string_index(label);
 }
 
+void snapshot_builder::set_refcount(std::uint32_t node, std::uint32_t refcount) {
+  std::vector<std::uint32_t>& column = snap_.graph.refcount;
+  if (column.size() < snap_.graph.node_count()) column.resize(snap_.graph.node_count(), refcount_unknown);
+  column[node] = refcount;
+}
+
 void snapshot_builder::add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
                                 std::uint32_t label) {
   edges_.push_back({source, {target, kind, label}});
@@ -117,6 +123,7 @@ void snapshot_builder::add_root(std::string_view name, std::uint32_t node) {
 snapshot snapshot_builder::build() && {
   object_graph& g = snap_.graph;
   const std::uint32_t n = g.node_count();
+  if (!g.refcount.empty()) g.refcount.resize(n, refcount_unknown);  // nodes added after the last set_refcount
   g.edge_offsets.assign(std::size_t{n} + 1, 0);
   for (const auto& [source, e] : edges_) g.edge_offsets[source + 1] += 1;
   for (std::uint32_t i = 0; i < n; ++i) g.edge_offsets[i + 1] += g.edge_offsets[i];

@@ -477,6 +477,11 @@ void reader::read_nodes(snapshot& snap) {
       }
     }
   }
+  if (find(detail::tag_node_refcount) != nullptr) {
+    if (const section* s = column(detail::tag_node_refcount, n, 4, "refcounts")) {
+      g.refcount = copy_column<std::uint32_t>(*s, n);
+    }
+  }
   if (const section* s = column(detail::tag_node_label, n, 4, "labels")) {
     g.label = copy_column<std::uint32_t>(*s, n);
     check_string_refs(g.label, *s, strings, true, "snapshot.bad_node_label", "Object");

@@ -138,6 +138,7 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
   w.add_column(detail::tag_node_size, g.shallow);
   w.add_column(detail::tag_node_length, g.length);
   w.add_column(detail::tag_node_shape, g.shape);
+  if (!g.refcount.empty()) w.add_column(detail::tag_node_refcount, g.refcount);
   w.add_column(detail::tag_node_flags, g.flags);
   w.add_column(detail::tag_node_label, g.label);
   w.add_column(detail::tag_edge_offsets, g.edge_offsets);

@@ -138,7 +138,7 @@ test("the table and the canvas show predicted sizes for another platform, and sw
   assert.equal(await predicted("s", "shallow"), "46", "'hello' on 64-bit 3.12: 41 + 5");
   assert.equal(await predicted("x", "deep"), "172", "88 + three 28-byte ints");
   const boxes = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
-  assert.equal(boxes.find((b) => b.title === "str 'hello'").compared, "46 B on 64-bit CPython 3.12");
+  assert.equal(boxes.find((b) => b.title === "str 'hello'").compared, "46 B on 64-bit 3.12");
   const output = await page.locator("#bw-output").textContent();
   await page.selectOption("#bw-compare", "cpython-3.8-64");
   await page.waitForFunction(() => document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent === "54");
@@ -146,7 +146,7 @@ test("the table and the canvas show predicted sizes for another platform, and sw
   assert.match(await page.locator("#bw-sizes thead th[data-compare=shallow]").getAttribute("title"), /64-bit CPython 3\.8/);
   assert.equal(await page.locator("#bw-output").textContent(), output, "the program did not run again");
   const after = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
-  await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().some((b) => b.compared === "54 B on 64-bit CPython 3.8"));
+  await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().some((b) => b.compared === "54 B on 64-bit 3.8"));
   assert.ok(after.length > 0);
   await page.selectOption("#bw-compare", "cpython-3.12-64");
   await page.waitForFunction(() => document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent === "46");
@@ -159,10 +159,12 @@ test("the canvas draws a box per object with its bytes, matching the report", as
   for (const r of report.roots) {
     assert.ok(boxes.some((b) => b.kind === "variable" && b.title === r.name), `variable box ${r.name}`);
   }
-  const list = boxes.find((b) => b.kind === "object" && b.title === "list, 3 items");
+  const list = boxes.find((b) => b.kind === "object" && b.title === "list" && b.subtitle === "3 items");
   assert.ok(list, "a box for x");
   const x = report.roots.find((r) => r.name === "x");
-  assert.equal(list.detail, `${x.shallow} B shallow, ${x.deep} B deep`);
+  assert.equal(list.number, `${x.shallow} B shallow`);
+  assert.equal(list.rows, 3, "a row per slot");
+  assert.equal(boxes.find((b) => b.kind === "variable" && b.title === "x").number, `${x.deep} B deep`);
   assert.ok(boxes.some((b) => b.title === "str 'hello'"), "a box for the shared string");
   assert.equal(boxes.filter((b) => b.title === "str 'hello'").length, 1, "the shared string drawn once");
   const canvasBox = await page.locator("#bw-canvas").boundingBox();

@@ -36,9 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (r.deep > a.sizes.total_deep || r.naive < r.shallow) std::abort();
     }
     if (a.allocated && a.allocated->sizes.roots.size() != snap->roots.size()) std::abort();
-    bytewise::diagram d = bytewise::layout_overview(snap.value(), a);
+    bytewise::diagram d = bytewise::layout_diagram(snap.value(), a);
     for (const auto& arrow : d.arrows) {
-      if (arrow.from >= d.boxes.size() || arrow.to >= d.boxes.size()) std::abort();
+      if (arrow.from >= d.boxes.size() || arrow.to >= d.boxes.size() || arrow.path.size() < 2) std::abort();
     }
   }
   // The X-ray decoder on the same bytes taken as memory around each root: any garbage it

@@ -1,3 +1,13 @@
+// The diagram window: draws the core's layout and handles pan, zoom, hover, selection,
+// expanding containers and keyboard navigation (see canvas.hpp).
+//
+// Index:
+//   [SECTION] Colours, fonts and number text
+//   [SECTION] State changes
+//   [SECTION] Drawing: arrows and boxes
+//   [SECTION] Tooltips
+//   [SECTION] Input: mouse and keyboard
+//   [SECTION] The window
 #include "canvas.hpp"
 
 #include <algorithm>
@@ -7,227 +17,736 @@
 #include <string>
 
 namespace bytewise::app {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Colours, fonts and number text
+//-----------------------------------------------------------------------------
+
 namespace {
 
-constexpr ImU32 col_canvas = IM_COL32(247, 248, 251, 255);
-constexpr ImU32 col_object = IM_COL32(255, 255, 255, 255);
-constexpr ImU32 col_variable = IM_COL32(224, 236, 255, 255);
-constexpr ImU32 col_more = IM_COL32(238, 238, 242, 255);
-constexpr ImU32 col_border = IM_COL32(90, 98, 120, 255);
-constexpr ImU32 col_text = IM_COL32(20, 22, 30, 255);
-constexpr ImU32 col_detail = IM_COL32(70, 76, 96, 255);
-constexpr ImU32 col_arrow = IM_COL32(60, 66, 90, 220);
-constexpr ImU32 col_label = IM_COL32(120, 60, 20, 255);
-constexpr ImU32 col_hover = IM_COL32(230, 120, 20, 255);
-constexpr ImU32 col_compared = IM_COL32(36, 87, 197, 255);
+namespace dm = diagram_metrics;
 
-void fit(canvas_state& s, ImVec2 size) {
-  const float margin = 24.0f * s.ui_scale;
-  float w = std::max(s.layout.width, 1.0f) * s.ui_scale;
-  float h = std::max(s.layout.height, 1.0f) * s.ui_scale;
-  s.zoom = std::clamp(std::min((size.x - 2 * margin) / w, (size.y - 2 * margin) / h), 0.1f, 1.5f);
-  s.pan = ImVec2(margin, margin);
+// background, object, variable, aggregate, interpreter, border, text, muted, arrow, label,
+// accent, compared, shared, cycle, hover, selected, frame
+constexpr canvas_colors normal_colors{
+    IM_COL32(247, 248, 251, 255), IM_COL32(255, 255, 255, 255), IM_COL32(226, 236, 255, 255),
+    IM_COL32(240, 241, 246, 255), IM_COL32(236, 238, 243, 255), IM_COL32(98, 106, 128, 255),
+    IM_COL32(20, 22, 30, 255),    IM_COL32(84, 90, 110, 255),   IM_COL32(72, 80, 104, 230),
+    IM_COL32(120, 60, 20, 255),   IM_COL32(36, 87, 197, 255),   IM_COL32(36, 87, 197, 255),
+    IM_COL32(214, 110, 0, 255),   IM_COL32(176, 38, 120, 255),  IM_COL32(230, 120, 20, 255),
+    IM_COL32(36, 87, 197, 255),   IM_COL32(232, 235, 243, 255)};
+constexpr canvas_colors contrast_colors{
+    IM_COL32(255, 255, 255, 255), IM_COL32(255, 255, 255, 255), IM_COL32(210, 226, 255, 255),
+    IM_COL32(235, 235, 235, 255), IM_COL32(228, 228, 228, 255), IM_COL32(0, 0, 0, 255),
+    IM_COL32(0, 0, 0, 255),       IM_COL32(30, 30, 30, 255),    IM_COL32(0, 0, 0, 255),
+    IM_COL32(110, 40, 0, 255),    IM_COL32(0, 50, 170, 255),    IM_COL32(0, 50, 170, 255),
+    IM_COL32(190, 80, 0, 255),    IM_COL32(150, 0, 100, 255),   IM_COL32(200, 90, 0, 255),
+    IM_COL32(0, 50, 170, 255),    IM_COL32(238, 238, 238, 255)};
+
+// The atlas has each face at three sizes; text is drawn with the smallest one at least as
+// big as wanted, so it stays crisp when zoomed in.
+ImFont* font_for(const canvas_state& s, bool bold, float pixels) {
+  ImFont* best = nullptr;
+  for (ImFont* f : s.fonts[bold ? 1 : 0]) {
+    if (!f) continue;
+    best = f;
+    if (f->FontSize >= pixels) break;
+  }
+  return best ? best : ImGui::GetFont();
 }
 
-ImVec2 bezier_point(ImVec2 p0, ImVec2 c1, ImVec2 c2, ImVec2 p1, float t) {
-  float u = 1 - t;
-  float a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t;
-  return ImVec2(a * p0.x + b * c1.x + c * c2.x + d * p1.x, a * p0.y + b * c1.y + c * c2.y + d * p1.y);
-}
-
-// Draws an arrow from the right edge of `from` into `to`: into its left edge when it lies
-// to the right, else looping round into its right edge. Returns where a label goes.
-ImVec2 draw_arrow(ImDrawList* dl, ImVec2 from_min, ImVec2 from_max, ImVec2 to_min, ImVec2 to_max,
-                  float scale) {
-  ImVec2 p0(from_max.x, (from_min.y + from_max.y) / 2);
-  bool forward = to_min.x > from_max.x;
-  ImVec2 p1(forward ? to_min.x : to_max.x, (to_min.y + to_max.y) / 2);
-  ImVec2 c1, c2;
-  if (forward) {
-    float dx = std::max((p1.x - p0.x) * 0.5f, 30.0f * scale);
-    c1 = ImVec2(p0.x + dx, p0.y);
-    c2 = ImVec2(p1.x - dx, p1.y);
-  } else {
-    float dx = 60.0f * scale;
-    c1 = ImVec2(p0.x + dx, p0.y);
-    c2 = ImVec2(p1.x + dx, p1.y);
-  }
-  dl->AddBezierCubic(p0, c1, c2, p1, col_arrow, 1.5f * scale);
-  float head = 7.0f * scale;
-  float dir = forward ? -1.0f : 1.0f;  // the head's base lies behind the tip
-  dl->AddTriangleFilled(p1, ImVec2(p1.x + dir * head, p1.y - head * 0.55f),
-                        ImVec2(p1.x + dir * head, p1.y + head * 0.55f), col_arrow);
-  dl->AddCircleFilled(p0, 2.5f * scale, col_arrow);
-  return bezier_point(p0, c1, c2, p1, forward ? 0.4f : 0.5f);
-}
-
-void show_tooltip(const canvas_state& s, const diagram_box& box) {
-  const object_graph& g = s.snap->graph;
-  ImGui::BeginTooltip();
-  ImGui::TextUnformatted(box.title.c_str());
-  ImGui::Separator();
-  ImGui::Text("id      0x%llx", static_cast<unsigned long long>(g.address[box.node]));
-  ImGui::Text("shallow %s (sys.getsizeof)", format_bytes(g.shallow[box.node]).c_str());
-  if (s.result.compared) {
-    const prediction& p = s.result.compared->per_node[box.node];
-    const std::string where = describe_target(s.result.compared->target);
-    if (p.status == prediction_status::not_modelled) {
-      ImGui::Text("on %s: not modelled (%.*s)", where.c_str(), static_cast<int>(p.rule.size()), p.rule.data());
-    } else {
-      ImGui::Text("on %s: %s, %s%s%.*s", where.c_str(), format_bytes(p.size).c_str(),
-                  std::string(to_string(p.status)).c_str(), p.rule.empty() ? "" : ": ",
-                  static_cast<int>(p.rule.size()), p.rule.data());
-    }
-  }
-  if (!s.result.dom.retained.empty()) {
-    ImGui::Text("retained %s (freed if only this went away)",
-                format_bytes(s.result.dom.retained[box.node]).c_str());
-  }
-  if (box.node < s.result.sizes.references.size() && s.result.sizes.references[box.node] > 1) {
-    ImGui::Text("referenced %s times", format_count(s.result.sizes.references[box.node]).c_str());
-  }
-  for (std::size_t i = 0; i < s.snap->roots.size(); ++i) {
-    if (s.snap->roots[i].node == box.node) {
-      ImGui::Text("deep    %s, %s objects", format_bytes(s.result.sizes.roots[i].deep).c_str(),
-                  format_count(s.result.sizes.roots[i].objects).c_str());
-      break;
-    }
-  }
-  ImGui::EndTooltip();
+std::string approximately(prediction_status status) {
+  return status == prediction_status::assumed ? "\xE2\x89\x88" : "";  // U+2248
 }
 
 }  // namespace
 
-ImVec4 canvas_background() { return ImGui::ColorConvertU32ToFloat4(col_canvas); }
+const canvas_colors& colors(const canvas_state& state) { return state.presenter ? contrast_colors : normal_colors; }
 
-void set_snapshot(canvas_state& state, snapshot snap, analysis result) {
-  state.layout = layout_overview(snap, result);
-  state.result = std::move(result);
-  state.snap = std::move(snap);
-  state.fit_pending = true;
-  state.changed = true;
+ImVec4 canvas_background(const canvas_state& state) {
+  return ImGui::ColorConvertU32ToFloat4(colors(state).background);
 }
 
-void ShowCanvasWindow(canvas_state* state) {
+std::string short_target(cpython_target t) {
+  return (t.pointer_size == 8 ? "64-bit 3." : "wasm32 3.") + std::to_string(t.minor);
+}
+
+std::string number_text(const canvas_state& s, const diagram_box& box, measure m) {
+  const box_numbers& n = box.numbers;
+  const bool variable = box.kind == box_kind::variable;
+  switch (m) {
+    case measure::shallow:
+      return variable ? format_bytes(n.deep) + " deep" : format_bytes(n.shallow) + (box.kind == box_kind::aggregate ? " in all" : " shallow");
+    case measure::deep: return (n.deep_exact ? "" : "\xE2\x89\xA5 ") + format_bytes(n.deep) + " deep";  // >=
+    case measure::retained:
+      if (!n.retained) return "retained: not computed";
+      return format_bytes(*n.retained) + (variable ? " freed by del" : " retained");
+    case measure::allocated:
+      if (!n.allocated) return "allocated: not modelled";
+      return approximately(n.allocated_status) + format_bytes(*n.allocated) + " allocated";
+    case measure::predicted: {
+      if (!s.result.compared) return {};
+      const std::string where = " on " + short_target(s.result.compared->target);
+      if (!n.predicted) return "not modelled" + where;
+      return approximately(n.predicted_status) + format_bytes(*n.predicted) + where;
+    }
+  }
+  return {};
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] State changes
+//-----------------------------------------------------------------------------
+
+void relayout(canvas_state& s) {
+  if (!s.snap) return;
+  const std::uint32_t selected_node = s.selected < s.layout.boxes.size() ? s.layout.boxes[s.selected].node : no_node;
+  s.layout = layout_diagram(*s.snap, s.result, s.layout_options);
+  s.hovered = no_box;
+  s.selected = no_box;
+  for (std::uint32_t b = 0; b < s.layout.boxes.size(); ++b) {
+    if (s.layout.boxes[b].kind == box_kind::object && s.layout.boxes[b].node == selected_node) s.selected = b;
+  }
+  s.changed = true;
+}
+
+void set_snapshot(canvas_state& s, snapshot snap, analysis result, bool keep_view) {
+  s.snap = std::move(snap);
+  s.result = std::move(result);
+  s.layout_options.expanded.clear();
+  s.selected = no_box;
+  relayout(s);
+  if (!keep_view) s.fit_pending = s.fit_readable = true;
+  if (s.shown == measure::predicted && !s.result.compared) s.shown = measure::shallow;
+  s.xray = {};
+  s.show_xray = false;
+}
+
+void set_presenter(canvas_state& s, bool on) {
+  s.presenter = on;
+  s.fit_pending = true;
+  s.changed = true;
+}
+
+void select_box(canvas_state& s, std::uint32_t box) {
+  if (box >= s.layout.boxes.size() || s.layout.boxes[box].kind == box_kind::aggregate) box = no_box;
+  s.selected = box;
+  s.changed = true;
+  if (box == no_box) return;
+  const diagram_box& b = s.layout.boxes[box];
+  const std::uint32_t node = b.node;
+  if (node == no_node) return;
+  s.show_xray = true;
+  s.xray = {};
+  s.xray.node = node;
+  s.xray.title = b.kind == box_kind::variable ? b.title + " \xE2\x86\x92 " + s.layout.boxes[b.rows[0].box != no_box ? b.rows[0].box : box].title
+                                              : b.title;
+  s.xray.loading = true;
+  s.requests.push_back("xray");
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Drawing: arrows and boxes
+//-----------------------------------------------------------------------------
+
+namespace {
+
+struct view {
+  ImVec2 origin;
+  ImVec2 pan;
+  float k;  // device pixels per model unit
+  ImVec2 at(float x, float y) const { return ImVec2(origin.x + pan.x + x * k, origin.y + pan.y + y * k); }
+  ImVec2 at(diagram_point p) const { return at(p.x, p.y); }
+};
+
+// Fits the whole diagram in view. `readable` (after a run) keeps text large enough to read
+// and shows the top-left part when the whole would be smaller; the Fit button shows all.
+void fit(canvas_state& s, ImVec2 size, bool readable) {
+  const float margin = 20.0f * s.ui_scale;
+  const float w = std::max(s.layout.width, 1.0f) * s.ui_scale;
+  const float h = std::max(s.layout.height, 1.0f) * s.ui_scale;
+  const float most = s.presenter ? 2.0f : 1.4f;
+  const float least = readable ? (s.presenter ? 0.9f : 0.6f) : 0.05f;
+  s.zoom = std::clamp(std::min((size.x - 2 * margin) / w, (size.y - 2 * margin) / h), std::min(least, most), most);
+  s.pan = ImVec2(margin, margin + 8.0f * s.ui_scale);
+}
+
+// A polyline with rounded corners (two points: an S-curve), ending in an arrow head.
+void draw_arrow(ImDrawList* dl, const std::vector<ImVec2>& p, ImU32 color, float thickness, float head) {
+  if (p.size() < 2) return;
+  dl->PathLineTo(p[0]);
+  if (p.size() == 2) {
+    const float dx = std::max(std::abs(p[1].x - p[0].x) * 0.5f, 3 * head);
+    dl->PathBezierCubicCurveTo(ImVec2(p[0].x + dx, p[0].y), ImVec2(p[1].x - dx, p[1].y), p[1]);
+  } else {
+    for (std::size_t i = 1; i + 1 < p.size(); ++i) {
+      // Round each corner with a quadratic curve between points on its two segments.
+      const ImVec2 a = p[i - 1], c = p[i], b = p[i + 1];
+      const float la = std::hypot(c.x - a.x, c.y - a.y), lb = std::hypot(b.x - c.x, b.y - c.y);
+      const float r = std::min({2.5f * head, la / 2, lb / 2});
+      const ImVec2 in(c.x + (a.x - c.x) * (la > 0 ? r / la : 0), c.y + (a.y - c.y) * (la > 0 ? r / la : 0));
+      const ImVec2 out(c.x + (b.x - c.x) * (lb > 0 ? r / lb : 0), c.y + (b.y - c.y) * (lb > 0 ? r / lb : 0));
+      dl->PathLineTo(in);
+      dl->PathBezierQuadraticCurveTo(c, out);
+    }
+    dl->PathLineTo(p.back());
+  }
+  dl->PathStroke(color, 0, thickness);
+  // The head points along the last segment (or straight right for the S-curve).
+  ImVec2 from = p.size() == 2 ? ImVec2(p[1].x - 1, p[1].y) : p[p.size() - 2];
+  float dx = p.back().x - from.x, dy = p.back().y - from.y;
+  const float len = std::hypot(dx, dy);
+  if (len <= 0) return;
+  dx /= len;
+  dy /= len;
+  const ImVec2 tip = p.back();
+  const ImVec2 base(tip.x - dx * head, tip.y - dy * head);
+  dl->AddTriangleFilled(tip, ImVec2(base.x - dy * head * 0.5f, base.y + dx * head * 0.5f),
+                        ImVec2(base.x + dy * head * 0.5f, base.y - dx * head * 0.5f), color);
+}
+
+bool touches(const canvas_state& s, const diagram_arrow& a) {
+  return (s.hovered != no_box && (a.from == s.hovered || a.to == s.hovered)) ||
+         (s.selected != no_box && (a.from == s.selected || a.to == s.selected));
+}
+
+void draw_arrows(canvas_state& s, ImDrawList* dl, const view& v, bool highlighted_only) {
+  const canvas_colors& c = colors(s);
+  std::vector<ImVec2> points;
+  for (const diagram_arrow& a : s.layout.arrows) {
+    const bool lit = touches(s, a);
+    if (lit != highlighted_only) continue;
+    points.clear();
+    for (const diagram_point& p : a.path) points.push_back(v.at(p));
+    const float thin = (s.presenter ? 2.0f : 1.4f) * v.k;
+    draw_arrow(dl, points, lit ? c.accent : c.arrow, lit ? thin * 1.8f : thin, 7.0f * v.k);
+    ++s.arrows_drawn;
+  }
+}
+
+// The arrows' tails, on top of the boxes: a dot in each address cell.
+void draw_tails(const canvas_state& s, ImDrawList* dl, const view& v) {
+  const canvas_colors& c = colors(s);
+  for (const diagram_arrow& a : s.layout.arrows) {
+    dl->AddCircleFilled(v.at(a.path.front()), 2.8f * v.k, touches(s, a) ? c.accent : c.arrow);
+  }
+}
+
+// One line at the bottom of the diagram saying what the colours mean.
+void draw_legend(const canvas_state& s, ImDrawList* dl, ImVec2 origin, ImVec2 size) {
+  const canvas_colors& c = colors(s);
+  struct item {
+    ImU32 fill, border;
+    float thickness;
+    const char* text;
+  };
+  const item items[] = {
+      {c.variable, c.border, 1, "variable"},
+      {c.object, c.border, 1, "object"},
+      {c.object, c.shared, 2.5f, "shared"},
+      {c.object, c.cycle, 2.5f, "in a cycle"},
+      {c.interpreter, c.border, 1, "the interpreter's own"},
+      {c.aggregate, c.border, 1, "many as one"},
+  };
+  ImFont* font = ImGui::GetFont();
+  const float px = ImGui::GetFontSize() * 0.9f;
+  const float gap = px * 0.6f, sw = px * 1.6f;
+  float width = gap;
+  for (const item& it : items) width += sw + gap / 2 + font->CalcTextSizeA(px, FLT_MAX, 0, it.text).x + gap;
+  const ImVec2 p0(origin.x + gap, origin.y + size.y - px * 1.9f);
+  dl->AddRectFilled(p0, ImVec2(p0.x + width, p0.y + px * 1.6f), (c.background & 0x00FFFFFF) | 0xE6000000, px * 0.3f);
+  float x = p0.x + gap;
+  const float y = p0.y + px * 0.3f;
+  for (const item& it : items) {
+    dl->AddRectFilled(ImVec2(x, y), ImVec2(x + sw, y + px), it.fill, 2);
+    dl->AddRect(ImVec2(x, y), ImVec2(x + sw, y + px), it.border, 2, 0, it.thickness);
+    x += sw + gap / 2;
+    dl->AddText(font, px, ImVec2(x, y), c.muted, it.text);
+    x += font->CalcTextSizeA(px, FLT_MAX, 0, it.text).x + gap;
+  }
+}
+
+void text_at(ImDrawList* dl, ImFont* font, float size, ImVec2 pos, ImU32 color, const std::string& text,
+             float clip_right) {
+  dl->AddText(font, size, pos, color, text.c_str(), nullptr, 0.0f, nullptr);
+  (void)clip_right;
+}
+
+void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t index, ImVec2 canvas_min) {
+  const canvas_colors& c = colors(s);
+  const diagram_box& box = s.layout.boxes[index];
+  const ImVec2 p0 = v.at(box.x, box.y), p1 = v.at(box.x + box.w, box.y + box.h);
+  const bool variable = box.kind == box_kind::variable;
+  ImU32 fill = variable ? c.variable
+               : box.kind == box_kind::aggregate       ? c.aggregate
+               : (box.flags & box_flag::interpreter)    ? c.interpreter
+                                                        : c.object;
+  ImU32 border = c.border;
+  float line = (s.presenter ? 1.6f : 1.0f) * v.k;
+  if (box.flags & box_flag::cycle) border = c.cycle, line *= 2;
+  else if ((box.flags & box_flag::shared) && !variable) border = c.shared, line *= 2;
+  if (index == s.selected) border = c.selected, line = 3 * v.k;
+  else if (index == s.hovered) border = c.hover, line = std::max(line, 2 * v.k);
+  const float round = 4 * v.k;
+  dl->AddRectFilled(p0, p1, fill, round);
+  if (box.kind == box_kind::aggregate) {
+    // A stack: two offset outlines behind.
+    dl->AddRect(ImVec2(p0.x + 4 * v.k, p0.y - 4 * v.k), ImVec2(p1.x + 4 * v.k, p1.y - 4 * v.k), c.border, round, 0, v.k);
+  }
+  dl->AddRect(p0, p1, border, round, 0, line);
+
+  const float text_px = dm::font_size * v.k;
+  drawn_box shown;
+  shown.kind = box.kind;
+  shown.node = box.node;
+  shown.x = (p0.x - canvas_min.x) / s.ui_scale;
+  shown.y = (p0.y - canvas_min.y) / s.ui_scale;
+  shown.w = (p1.x - p0.x) / s.ui_scale;
+  shown.h = (p1.y - p0.y) / s.ui_scale;
+  shown.title = box.title;
+  shown.subtitle = box.subtitle;
+  shown.number = number_text(s, box, s.shown);
+  if (s.result.compared && s.shown != measure::predicted) shown.compared = number_text(s, box, measure::predicted);
+  shown.flags = box.flags;
+  shown.rows = static_cast<std::uint32_t>(box.rows.size());
+  if (text_px < 5.0f) {  // too small to read: boxes only
+    s.drawn.push_back(std::move(shown));
+    return;
+  }
+  ImFont* regular = font_for(s, false, text_px);
+  ImFont* bold = font_for(s, true, text_px);
+  dl->PushClipRect(p0, p1, true);
+  const float pad = dm::padding * v.k;
+  const float lh = dm::line_height * v.k;
+  const float baseline = (lh - text_px) / 2;
+  float y = p0.y + pad / 2;
+  // Title line: type (bold) and subtitle; a variable's slot sits at its right end.
+  dl->AddText(bold, text_px, ImVec2(p0.x + pad, y + baseline), c.text, box.title.c_str());
+  if (!box.subtitle.empty()) {
+    const float tw = bold->CalcTextSizeA(text_px, FLT_MAX, 0, box.title.c_str()).x;
+    text_at(dl, regular, text_px, ImVec2(p0.x + pad + tw + dm::char_width * v.k, y + baseline), c.muted,
+            box.subtitle, p1.x);
+  }
+  y += lh;
+  text_at(dl, regular, text_px, ImVec2(p0.x + pad, y + baseline), c.text, shown.number, p1.x);
+  y += lh;
+  if (!shown.compared.empty()) {
+    text_at(dl, regular, text_px, ImVec2(p0.x + pad, y + baseline), c.compared, shown.compared, p1.x);
+  }
+  // Rows: label on the left, the slot on the right (an address cell or a value).
+  if (!variable && !box.rows.empty()) {
+    const float top = p0.y + box.rows_y * v.k;
+    dl->AddLine(ImVec2(p0.x, top - 2 * v.k), ImVec2(p1.x, top - 2 * v.k), c.border, v.k);
+  }
+  for (std::size_t r = 0; r < box.rows.size(); ++r) {
+    const diagram_row& row = box.rows[r];
+    const float ry = p0.y + (box.rows_y + (variable ? 0 : r * dm::line_height)) * v.k;
+    const float slot_x = p1.x - pad - dm::pointer_width * v.k;
+    if (!variable) {
+      text_at(dl, regular, text_px, ImVec2(p0.x + pad, ry + baseline), row.hidden ? c.accent : c.label, row.label,
+              slot_x);
+    }
+    if (row.box != no_box) {
+      // An address cell: a small square holding the arrow's tail.
+      const ImVec2 a(slot_x, ry + 3 * v.k), b(p1.x - pad, ry + lh - 3 * v.k);
+      dl->AddRect(a, b, c.border, 2 * v.k, 0, v.k);
+    } else if (!row.value.empty()) {
+      const ImVec2 size = regular->CalcTextSizeA(text_px, FLT_MAX, 0, row.value.c_str());
+      text_at(dl, regular, text_px, ImVec2(p1.x - pad - size.x, ry + baseline), c.text, row.value, p1.x);
+    }
+  }
+  dl->PopClipRect();
+  s.drawn.push_back(std::move(shown));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Tooltips
+//-----------------------------------------------------------------------------
+
+void numbers_tooltip(const canvas_state& s, const diagram_box& box) {
+  const object_graph& g = s.snap->graph;
+  const box_numbers& n = box.numbers;
+  ImGui::BeginTooltip();
+  ImGui::TextUnformatted(box.kind == box_kind::variable ? ("variable " + box.title).c_str() : box.title.c_str());
+  ImGui::Separator();
+  if (box.kind == box_kind::object) {
+    ImGui::Text("id         0x%llx", static_cast<unsigned long long>(g.address[box.node]));
+    if (!g.refcount.empty()) {
+      if (g.refcount[box.node] == refcount_unknown) {
+        ImGui::TextUnformatted("refcount   immortal (never freed)");
+      } else {
+        ImGui::Text("refcount   %u", g.refcount[box.node]);
+      }
+    }
+    ImGui::Text("shallow    %s  (sys.getsizeof)", format_count(n.shallow).c_str());
+  } else if (box.kind == box_kind::aggregate) {
+    ImGui::Text("%s objects, %s bytes together", format_count(n.objects).c_str(), format_count(n.shallow).c_str());
+  }
+  ImGui::Text("deep       %s%s bytes, %s objects", n.deep_exact ? "" : "at least ", format_count(n.deep).c_str(),
+              format_count(n.objects).c_str());
+  if (n.retained) ImGui::Text("retained   %s bytes%s", format_count(*n.retained).c_str(), box.kind == box_kind::variable ? " (what del frees)" : "");
+  if (n.allocated) {
+    ImGui::Text("allocated  %s%s bytes (%s)", approximately(n.allocated_status).c_str(), format_count(*n.allocated).c_str(),
+                s.result.allocated ? std::string(allocator_of(s.result.allocated->target).name).c_str() : "");
+  } else if (s.result.allocated) {
+    ImGui::TextUnformatted("allocated  not modelled for this object");
+  }
+  if (s.result.compared) {
+    const std::string where = describe_target(s.result.compared->target);
+    if (n.predicted) {
+      ImGui::Text("%s: %s%s bytes%s", where.c_str(), approximately(n.predicted_status).c_str(),
+                  format_count(*n.predicted).c_str(), box.kind == box_kind::variable ? " deep" : "");
+    } else {
+      ImGui::Text("%s: not modelled", where.c_str());
+    }
+    if (box.kind == box_kind::object) {
+      const prediction& p = s.result.compared->per_node[box.node];
+      if (!p.rule.empty()) ImGui::TextDisabled("  %.*s", static_cast<int>(p.rule.size()), p.rule.data());
+    }
+  }
+  if (box.kind == box_kind::object) {
+    if (box.node < s.result.sizes.referrers.size() && s.result.sizes.referrers[box.node] > 1) {
+      ImGui::Text("shared     %s referrers point here", format_count(s.result.sizes.referrers[box.node]).c_str());
+    }
+    if (box.flags & box_flag::cycle) ImGui::TextUnformatted("cycle      part of a reference cycle");
+    if (box.flags & box_flag::interpreter) ImGui::TextUnformatted("interpreter  shared with the interpreter (cached or immortal)");
+    if (box.flags & box_flag::truncated) ImGui::TextUnformatted("capture    not all its references were recorded");
+  }
+  ImGui::TextDisabled(box.kind == box_kind::aggregate ? "Click the \xE2\x80\xA6 row to show them one by one."
+                                                       : "Click to X-ray its bytes.");
+  ImGui::EndTooltip();
+}
+
+void slot_tooltip(const canvas_state& s, const diagram_row& row) {
+  ImGui::BeginTooltip();
+  if (row.hidden) {
+    ImGui::Text("%s more references: click to show them", format_count(row.hidden).c_str());
+  } else if (row.target != no_node) {
+    ImGui::Text("This slot holds an address: 0x%llx", static_cast<unsigned long long>(s.snap->graph.address[row.target]));
+    ImGui::TextDisabled("(the id() of the object it refers to; %u bytes on this platform)", s.snap->platform.pointer_size);
+  }
+  ImGui::EndTooltip();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Input: mouse and keyboard
+//-----------------------------------------------------------------------------
+
+// The box and row under a screen point, if any.
+struct hit {
+  std::uint32_t box = no_box;
+  std::uint32_t row = 0xFFFF'FFFFu;
+  bool slot = false;  // on the row's right end, where the address sits
+};
+
+hit hit_test(const canvas_state& s, const view& v, ImVec2 p) {
+  hit out;
+  for (std::uint32_t b = static_cast<std::uint32_t>(s.layout.boxes.size()); b-- > 0;) {
+    const diagram_box& box = s.layout.boxes[b];
+    const ImVec2 p0 = v.at(box.x, box.y), p1 = v.at(box.x + box.w, box.y + box.h);
+    if (p.x < p0.x || p.x > p1.x || p.y < p0.y || p.y > p1.y) continue;
+    out.box = b;
+    if (box.kind != box_kind::variable && !box.rows.empty()) {
+      const float rel = (p.y - p0.y) / v.k - box.rows_y;
+      if (rel >= 0) {
+        const auto r = static_cast<std::uint32_t>(rel / dm::line_height);
+        if (r < box.rows.size()) {
+          out.row = r;
+          out.slot = p.x > p1.x - (dm::padding + dm::pointer_width) * v.k;
+        }
+      }
+    } else if (box.kind == box_kind::variable) {
+      out.row = 0;
+      out.slot = p.x > p1.x - (dm::padding + dm::pointer_width) * v.k;
+    }
+    return out;
+  }
+  return out;
+}
+
+void toggle_expanded(canvas_state& s, std::uint32_t node) {
+  auto& list = s.layout_options.expanded;
+  auto it = std::find(list.begin(), list.end(), node);
+  if (it == list.end()) {
+    list.push_back(node);
+  } else {
+    list.erase(it);
+  }
+  relayout(s);
+}
+
+// The box nearest to `from` in a direction (dx, dy), for arrow-key navigation.
+std::uint32_t neighbour(const canvas_state& s, std::uint32_t from, float dx, float dy) {
+  const diagram_box& f = s.layout.boxes[from];
+  const float fx = f.x + f.w / 2, fy = f.y + f.h / 2;
+  std::uint32_t best = from;
+  float best_score = FLT_MAX;
+  for (std::uint32_t b = 0; b < s.layout.boxes.size(); ++b) {
+    if (b == from || s.layout.boxes[b].kind == box_kind::aggregate) continue;
+    const diagram_box& t = s.layout.boxes[b];
+    const float x = t.x + t.w / 2 - fx, y = t.y + t.h / 2 - fy;
+    const float along = x * dx + y * dy;
+    if (along <= 1) continue;
+    const float across = std::abs(x * dy - y * dx);
+    const float score = along + 2 * across;
+    if (score < best_score) best_score = score, best = b;
+  }
+  return best;
+}
+
+// Pans so that box `b` is in view.
+void reveal(canvas_state& s, std::uint32_t b, ImVec2 size) {
+  if (b >= s.layout.boxes.size()) return;
+  const diagram_box& box = s.layout.boxes[b];
+  const float k = s.zoom * s.ui_scale;
+  const float margin = 24 * s.ui_scale;
+  const float x0 = s.pan.x + box.x * k, x1 = s.pan.x + (box.x + box.w) * k;
+  const float y0 = s.pan.y + box.y * k, y1 = s.pan.y + (box.y + box.h) * k;
+  if (x0 < margin) s.pan.x += margin - x0;
+  else if (x1 > size.x - margin) s.pan.x -= x1 - (size.x - margin);
+  if (y0 < margin) s.pan.y += margin - y0;
+  else if (y1 > size.y - margin) s.pan.y -= y1 - (size.y - margin);
+}
+
+void zoom_at(canvas_state& s, float factor, ImVec2 around) {
+  const float old = s.zoom;
+  s.zoom = std::clamp(s.zoom * factor, 0.05f, 8.0f);
+  s.pan.x -= (around.x - s.pan.x) * (s.zoom / old - 1);
+  s.pan.y -= (around.y - s.pan.y) * (s.zoom / old - 1);
+  s.changed = true;
+}
+
+void keyboard(canvas_state& s, ImVec2 size) {
+  const std::uint32_t count = static_cast<std::uint32_t>(s.layout.boxes.size());
+  if (count == 0) return;
+  std::vector<int> keys;
+  keys.swap(s.pressed_keys);
+  auto pressed = [&](ImGuiKey key) {
+    return std::find(keys.begin(), keys.end(), ImGui::GetKeyIndex(key)) != keys.end();
+  };
+  std::uint32_t target = s.selected;
+  const std::uint32_t start = s.selected == no_box ? 0 : s.selected;
+  if (pressed(ImGuiKey_Tab)) {
+    const bool back = ImGui::GetIO().KeyShift;
+    target = s.selected == no_box ? 0 : (s.selected + (back ? count - 1 : 1)) % count;
+    while (s.layout.boxes[target].kind == box_kind::aggregate) target = (target + (back ? count - 1 : 1)) % count;
+  } else if (pressed(ImGuiKey_RightArrow)) {
+    target = s.selected == no_box ? 0 : neighbour(s, start, 1, 0);
+  } else if (pressed(ImGuiKey_LeftArrow)) {
+    target = s.selected == no_box ? 0 : neighbour(s, start, -1, 0);
+  } else if (pressed(ImGuiKey_DownArrow)) {
+    target = s.selected == no_box ? 0 : neighbour(s, start, 0, 1);
+  } else if (pressed(ImGuiKey_UpArrow)) {
+    target = s.selected == no_box ? 0 : neighbour(s, start, 0, -1);
+  } else if (pressed(ImGuiKey_Escape)) {
+    s.selected = no_box;
+    s.show_xray = false;
+    s.changed = true;
+    return;
+  } else if (pressed(ImGuiKey_Enter) && s.selected != no_box) {
+    // Enter on a box with a "... more" row shows its rows.
+    const diagram_box& box = s.layout.boxes[s.selected];
+    if (!box.rows.empty() && box.rows.back().hidden) toggle_expanded(s, box.node);
+    return;
+  }
+  if (target != s.selected && target != no_box) {
+    select_box(s, target);
+    reveal(s, target, size);
+  }
+  const ImGuiIO& io = ImGui::GetIO();
+  for (unsigned c : io.InputQueueCharacters) {
+    if (c == '+' || c == '=') zoom_at(s, 1.25f, ImVec2(size.x / 2, size.y / 2));
+    if (c == '-') zoom_at(s, 1 / 1.25f, ImVec2(size.x / 2, size.y / 2));
+    if (c == '0' || c == 'f') s.fit_pending = true;
+  }
+}
+
+void toolbar(canvas_state& s) {
+  if (ImGui::Button("Fit")) s.fit_pending = true;
+  ImGui::SameLine();
+  if (ImGui::Button(" - ")) zoom_at(s, 1 / 1.25f, ImVec2(0, 0));
+  ImGui::SameLine();
+  if (ImGui::Button(" + ")) zoom_at(s, 1.25f, ImVec2(0, 0));
+  ImGui::SameLine();
+  ImGui::Text("%d%%", static_cast<int>(std::lround(s.zoom * 100)));
+  ImGui::SameLine();
+  ImGui::TextUnformatted(" Boxes show");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+  const char* current = measure_names[static_cast<int>(s.shown)];
+  std::string compared_name = s.result.compared ? "on " + short_target(s.result.compared->target) : "compared";
+  if (s.shown == measure::predicted) current = compared_name.c_str();
+  if (ImGui::BeginCombo("##measure", current)) {
+    for (int m = 0; m < 5; ++m) {
+      const auto which = static_cast<measure>(m);
+      const bool available = (which != measure::allocated || s.result.allocated) &&
+                             (which != measure::predicted || s.result.compared) &&
+                             (which != measure::retained || !s.result.dom.retained.empty());
+      const char* name = which == measure::predicted ? compared_name.c_str() : measure_names[m];
+      if (!available) ImGui::BeginDisabled();
+      if (ImGui::Selectable(name, s.shown == which)) {
+        s.shown = which;
+        s.changed = true;
+      }
+      if (!available) ImGui::EndDisabled();
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  if (ImGui::Checkbox("inline small values", &s.layout_options.inline_shared)) relayout(s);
+  ImGui::SameLine();
+  if (ImGui::Button("Panels \xE2\x96\xBC")) ImGui::OpenPopup("panels");  // a down triangle
+  if (ImGui::BeginPopup("panels")) {
+    auto item = [&](const char* label, bool* open, const char* request) {
+      if (ImGui::MenuItem(label, nullptr, open) && *open && request) s.requests.push_back(request);
+    };
+    item("Sizes table", &s.show_sizes, nullptr);
+    item("Footprints over N", &s.show_footprints, s.footprints ? nullptr : "footprints");
+    item("List growth", &s.show_growth, nullptr);
+    item("Small-int explorer", &s.show_small_ints, s.small_ints ? nullptr : "smallInts");
+    item("Legend", &s.show_legend, nullptr);
+    ImGui::EndPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("PNG")) s.requests.push_back("exportPng");
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] The window
+//-----------------------------------------------------------------------------
+
+void ShowCanvas(canvas_state* state) {
   canvas_state& s = *state;
+  const canvas_colors& c = colors(s);
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->Pos);
   ImGui::SetNextWindowSize(viewport->Size);
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, col_canvas);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, c.background);
   ImGui::Begin("Diagram", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleColor();
+  const bool have = s.snap.has_value() && !s.layout.boxes.empty();
+  if (!s.exporting) toolbar(s);
 
-  bool have = s.snap.has_value() && !s.layout.boxes.empty();
-  if (ImGui::Button("Fit")) s.fit_pending = true;
-  ImGui::SameLine();
-  if (ImGui::Button("-")) s.zoom = std::max(0.1f, s.zoom / 1.25f);
-  ImGui::SameLine();
-  if (ImGui::Button("+")) s.zoom = std::min(8.0f, s.zoom * 1.25f);
-  ImGui::SameLine();
-  ImGui::Text("%d%%", static_cast<int>(std::lround(s.zoom * 100)));
-  if (have) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("  %s objects, %s deep in all",
-                        format_count(s.result.sizes.total_objects).c_str(),
-                        format_bytes(s.result.sizes.total_deep).c_str());
-  }
-
-  ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 size = ImGui::GetContentRegionAvail();
   size.x = std::max(size.x, 50.0f);
   size.y = std::max(size.y, 50.0f);
   ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft);
   const bool hovered = ImGui::IsItemHovered();
+  // Keys reach ImGui only while the HTML canvas has focus (glfw-keys.js); they move through
+  // the diagram unless a text field or a popup takes them.
   ImGuiIO& io = ImGui::GetIO();
-  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f)) {
+  const bool focused = !io.WantTextInput && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId);
+  if (s.fit_pending && have) {
+    fit(s, size, s.fit_readable && !s.exporting);
+    s.fit_pending = false;
+    s.fit_readable = false;
+  }
+  view v{origin, s.pan, s.zoom * s.ui_scale};
+
+  // Mouse: drag pans, the wheel zooms around the cursor, a click selects or expands.
+  hit under;
+  if (have && hovered) under = hit_test(s, v, io.MousePos);
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f * s.ui_scale)) {
     s.pan.x += io.MouseDelta.x;
     s.pan.y += io.MouseDelta.y;
   }
   if (hovered && io.MouseWheel != 0) {
-    float old_zoom = s.zoom;
-    s.zoom = std::clamp(s.zoom * std::pow(1.15f, io.MouseWheel), 0.1f, 8.0f);
-    // Zoom around the cursor: the model point under it stays put.
-    ImVec2 rel(io.MousePos.x - origin.x - s.pan.x, io.MousePos.y - origin.y - s.pan.y);
-    s.pan.x -= rel.x * (s.zoom / old_zoom - 1);
-    s.pan.y -= rel.y * (s.zoom / old_zoom - 1);
+    const float steps = std::clamp(io.MouseWheel, -4.0f, 4.0f);  // a fast trackpad flick stays a few steps
+    zoom_at(s, std::pow(1.15f, steps), ImVec2(io.MousePos.x - origin.x, io.MousePos.y - origin.y));
   }
-  if (s.fit_pending && have) {
-    fit(s, size);
-    s.fit_pending = false;
+  const float click_slop = 2.0f * s.ui_scale;  // a press that moved less than this is a click
+  if (have && ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < click_slop * click_slop) {
+    const hit clicked = hit_test(s, v, io.MousePos);
+    if (clicked.box == no_box) {
+      s.selected = no_box;
+    } else {
+      const diagram_box& box = s.layout.boxes[clicked.box];
+      if (clicked.row < box.rows.size() && box.rows[clicked.row].hidden) {
+        toggle_expanded(s, box.node);
+      } else if (box.kind == box_kind::aggregate) {
+        // The container whose "... more" row points here.
+        for (const diagram_arrow& a : s.layout.arrows) {
+          if (a.to == clicked.box) {
+            toggle_expanded(s, s.layout.boxes[a.from].node);
+            break;
+          }
+        }
+      } else {
+        select_box(s, clicked.box);
+      }
+    }
+    s.changed = true;
   }
+  if (have && hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && under.box == no_box) s.fit_pending = true;
+  if (have && focused) keyboard(s, size);
+  v = view{origin, s.pan, s.zoom * s.ui_scale};
+  s.hovered = under.box;
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
   s.drawn.clear();
+  s.arrows_drawn = 0;
   if (!have) {
-    const char* hint = s.snap ? "The program left no variables to draw."
-                              : "Run your code to see its objects here.";
+    const char* hint = s.snap ? "The program left no variables to draw." : "Run your code to see its objects here.";
     ImVec2 text = ImGui::CalcTextSize(hint);
-    dl->AddText(ImVec2(origin.x + (size.x - text.x) / 2, origin.y + (size.y - text.y) / 2),
-                col_detail, hint);
+    dl->AddText(ImVec2(origin.x + (size.x - text.x) / 2, origin.y + (size.y - text.y) / 2), c.muted, hint);
   } else {
-    const float k = s.zoom * s.ui_scale;  // device pixels per model unit
-    auto to_screen = [&](float x, float y) {
-      return ImVec2(origin.x + s.pan.x + x * k, origin.y + s.pan.y + y * k);
-    };
-    ImFont* font = ImGui::GetFont();
-    const float title_size = ImGui::GetFontSize() * s.zoom * 1.1f;
-    const float detail_size = ImGui::GetFontSize() * s.zoom;
-    for (const diagram_arrow& a : s.layout.arrows) {
-      const diagram_box& from = s.layout.boxes[a.from];
-      const diagram_box& to = s.layout.boxes[a.to];
-      ImVec2 at = draw_arrow(dl, to_screen(from.x, from.y), to_screen(from.x + from.w, from.y + from.h),
-                             to_screen(to.x, to.y), to_screen(to.x + to.w, to.y + to.h), k);
-      if (!a.label.empty()) {
-        ImVec2 text = font->CalcTextSizeA(detail_size, FLT_MAX, 0.0f, a.label.c_str());
-        ImVec2 pos(at.x - text.x / 2, at.y - text.y - 1 * k);
-        dl->AddRectFilled(ImVec2(pos.x - 2 * k, pos.y), ImVec2(pos.x + text.x + 2 * k, pos.y + text.y),
-                          IM_COL32(247, 248, 251, 220), 2 * k);
-        dl->AddText(font, detail_size, pos, col_label, a.label.c_str());
-      }
-    }
-    const diagram_box* hovered_box = nullptr;
+    // The variables' frame, behind their slots.
+    float fx0 = FLT_MAX, fy0 = FLT_MAX, fx1 = 0, fy1 = 0;
     for (const diagram_box& box : s.layout.boxes) {
-      ImVec2 p0 = to_screen(box.x, box.y);
-      ImVec2 p1 = to_screen(box.x + box.w, box.y + box.h);
-      ImU32 fill = box.kind == box_kind::variable ? col_variable
-                   : box.kind == box_kind::more   ? col_more
-                                                  : col_object;
-      bool over = hovered && ImGui::IsMouseHoveringRect(p0, p1);
-      if (over) hovered_box = &box;
-      dl->AddRectFilled(p0, p1, fill, 4 * k);
-      dl->AddRect(p0, p1, over ? col_hover : col_border, 4 * k, 0, (over ? 2.0f : 1.0f) * k);
-      dl->PushClipRect(p0, p1, true);
-      float pad = 8 * k;
-      if (box.kind == box_kind::object) {
-        dl->AddText(font, title_size, ImVec2(p0.x + pad, p0.y + 5 * k), col_text,
-                    box.title.c_str());
-        dl->AddText(font, detail_size, ImVec2(p0.x + pad, p0.y + 5 * k + title_size + 4 * k),
-                    col_detail, box.detail.c_str());
-        if (!box.compared.empty()) {
-          dl->AddText(font, detail_size,
-                      ImVec2(p0.x + pad, p0.y + 5 * k + title_size + detail_size + 7 * k),
-                      col_compared, box.compared.c_str());
-        }
-      } else {
-        dl->AddText(font, title_size,
-                    ImVec2(p0.x + pad, (p0.y + p1.y) / 2 - title_size / 2), col_text,
-                    box.title.c_str());
-      }
-      dl->PopClipRect();
-      diagram_box shown = box;
-      shown.x = p0.x - origin.x + (origin.x - ImGui::GetMainViewport()->Pos.x);
-      shown.y = p0.y - ImGui::GetMainViewport()->Pos.y;
-      shown.w = p1.x - p0.x;
-      shown.h = p1.y - p0.y;
-      s.drawn.push_back(std::move(shown));
+      if (box.kind != box_kind::variable) continue;
+      fx0 = std::min(fx0, box.x), fy0 = std::min(fy0, box.y);
+      fx1 = std::max(fx1, box.x + box.w), fy1 = std::max(fy1, box.y + box.h);
     }
-    if (hovered_box && !ImGui::IsItemActive()) show_tooltip(s, *hovered_box);
+    if (fx0 < FLT_MAX) {
+      const float m = 6;
+      dl->AddRectFilled(v.at(fx0 - m, fy0 - m - dm::line_height), v.at(fx1 + m, fy1 + m), c.frame, 6 * v.k);
+      const float px = dm::font_size * v.k * 0.9f;
+      if (px >= 5) {
+        dl->AddText(font_for(s, true, px), px, v.at(fx0, fy0 - m - dm::line_height + 3), c.muted, "Variables");
+      }
+    }
+    const ImVec2 canvas_min = ImGui::GetMainViewport()->Pos;  // the HTML canvas's top-left corner
+    draw_arrows(s, dl, v, false);
+    const ImVec2 view_max(origin.x + size.x, origin.y + size.y);
+    for (std::uint32_t b = 0; b < s.layout.boxes.size(); ++b) {
+      const diagram_box& box = s.layout.boxes[b];
+      const ImVec2 p0 = v.at(box.x, box.y), p1 = v.at(box.x + box.w, box.y + box.h);
+      if (!s.exporting && (p1.x < origin.x || p1.y < origin.y || p0.x > view_max.x || p0.y > view_max.y)) continue;
+      draw_box(s, dl, v, b, canvas_min);
+    }
+    draw_arrows(s, dl, v, true);  // the hovered or selected box's arrows on top
+    draw_tails(s, dl, v);
+    if (s.show_legend && !s.exporting) draw_legend(s, dl, origin, size);
+    if (s.layout.limited) {
+      const char* note = "Some objects are not drawn (too many or too deep): the sizes still count them.";
+      dl->AddText(ImVec2(origin.x + 8 * s.ui_scale, origin.y + 4 * s.ui_scale), c.muted, note);
+    }
+    if (hovered && under.box != no_box && !ImGui::IsItemActive()) {
+      const diagram_box& box = s.layout.boxes[under.box];
+      if (under.slot && under.row < box.rows.size()) {
+        slot_tooltip(s, box.rows[under.row]);
+      } else if (under.row < box.rows.size() && box.rows[under.row].hidden) {
+        slot_tooltip(s, box.rows[under.row]);
+      } else {
+        numbers_tooltip(s, box);
+      }
+    }
   }
   dl->PopClipRect();
   ImGui::End();
+
+  if (s.exporting) return;  // the PNG holds the diagram only
+  if (s.show_sizes) ShowSizesWindow(&s);
+  if (s.show_footprints) ShowFootprintsWindow(&s);
+  if (s.show_growth) ShowGrowthWindow(&s);
+  if (s.show_small_ints) ShowSmallIntsWindow(&s);
+  if (s.show_xray) ShowXrayWindow(&s);
 }
 
 }  // namespace bytewise::app

@@ -24,6 +24,7 @@ val object_to_js(const snapshot& snap, std::uint32_t node) {
   o.set("address", num(g.address[node]));
   o.set("shallow", num(g.shallow[node]));
   if (g.label[node] != no_string) o.set("label", std::string(snap.strings.at(g.label[node])));
+  if (!g.refcount.empty() && g.refcount[node] != refcount_unknown) o.set("refcount", g.refcount[node]);
   return o;
 }
 
@@ -388,9 +389,7 @@ val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t r
   return out;
 }
 
-namespace {
-
-val subject_to_js(const xray_subject& s) {
+val xray_subject_to_js(const xray_subject& s) {
   val out = val::object();
   out.set("address", num(s.address));
   out.set("typeName", s.type_name);
@@ -413,7 +412,6 @@ std::uint64_t js_u64(const val& v) {
   return d >= 0 && d < 18446744073709551616.0 ? static_cast<std::uint64_t>(d) : 0;
 }
 
-}  // namespace
 
 val xray_subject_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root_index) {
   auto snap = read_snapshot({reinterpret_cast<const std::uint8_t*>(address), size});
@@ -421,7 +419,7 @@ val xray_subject_bytes(std::uintptr_t address, std::size_t size, std::uint32_t r
   if (root_index >= snap->roots.size()) {
     return failure_to_js({{"api.bad_argument", std::nullopt, "The snapshot has no root " + std::to_string(root_index) + "."}});
   }
-  return subject_to_js(xray_subject_of(snap.value(), snap->roots[root_index].node));
+  return xray_subject_to_js(xray_subject_of(snap.value(), snap->roots[root_index].node));
 }
 
 val xray_to_js(const val& subject_js, const val& regions_js) {

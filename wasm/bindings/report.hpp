@@ -5,6 +5,7 @@
 #include <bytewise/analysis.hpp>
 #include <bytewise/result.hpp>
 #include <bytewise/snapshot.hpp>
+#include <bytewise/xray.hpp>
 
 #include <emscripten/val.h>
 
@@ -48,6 +49,10 @@ emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::
 // "literal" or "kept" (layout_model.hpp, list_construction).
 emscripten::val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root,
                                    const std::string& list_hint);
+
+// An X-ray subject (xray.hpp) as a JS object to hand to xray_to_js later, possibly in
+// another module (the worker's core).
+emscripten::val xray_subject_to_js(const xray_subject& subject);
 
 // The X-ray subject of root `root` of the snapshot at `address` (xray.hpp), as a JS
 // object to hand to xray_to_js later (possibly in another module).

@@ -36,7 +36,7 @@ import bytewise_shapes as shapes_mod
 from bytewise_edges import DEFAULT_POLICY, EDGE_DICT_KEY, EDGE_DICT_VALUE, EDGE_INDEX, Policy
 
 FORMAT_MAJOR = 1
-FORMAT_MINOR = 3
+FORMAT_MINOR = 4
 MAGIC = b"BYTEWISE"
 NO_STRING = 0xFFFFFFFF
 NO_NODE = 0xFFFFFFFF
@@ -58,6 +58,7 @@ CATEGORY_MODULE = 2
 CATEGORY_FUNCTION = 3
 CATEGORY_CODE = 4
 CATEGORY_FRAME = 5
+REFCOUNT_UNKNOWN = 0xFFFFFFFF
 
 META_TRUNCATED = 1 << 0
 META_SMALL_INTS_PROBED = 1 << 1
@@ -218,7 +219,11 @@ def short_label(obj):
     if t is int:
         if -(10 ** 15) < obj < 10 ** 15:
             return str(obj)
-        return "%s bits" % format(obj.bit_length(), ",")
+        # str() of a huge int is slow (and refused past 4300 digits): say its size instead.
+        try:
+            return "\u2248%.4g" % float(obj)  # "~1e+100"
+        except OverflowError:
+            return "%s bits" % format(obj.bit_length(), ",")
     if t is float or t is complex:
         return _shorten(repr(obj))
     if t is str or t is bytes:
@@ -634,7 +639,37 @@ class _Capture:
             self.expand(expanded, end)
             expanded = end
         self.edge_offsets.append(len(self.edge_target))
+        objects = obj = None  # the probe's last references to the roots, before counting
+        self.refcount = self._refcounts(roots)
         return root_pairs
+
+    def _refcounts(self, roots):
+        """References to each captured object from outside the probe: sys.getrefcount
+        less what the probe itself holds. A sentinel kept the same way measures the probe's
+        share (its list, the call); the roots mapping holds its names and values too.
+        REFCOUNT_UNKNOWN for immortal objects, and for classes and code objects, which the
+        probe's caches also hold."""
+        keep = self.keep
+        sentinel = object()
+        keep.append(sentinel)
+        try:
+            counts = list(map(sys.getrefcount, keep))
+        finally:
+            keep.pop()
+        own = counts.pop() - 1  # less the local name `sentinel`
+        held = {}
+        for obj in list(roots.keys()) + list(roots.values()):
+            held[id(obj)] = held.get(id(obj), 0) + 1
+        unknown_categories = (CATEGORY_TYPE, CATEGORY_CODE)
+        out = _u32_array()
+        out.extend([REFCOUNT_UNKNOWN if f & FLAG_IMMORTAL or (f >> CATEGORY_SHIFT) & 0xFF in unknown_categories
+                    else n - own for n, f in zip(counts, self.flags)])
+        index_of = self.index_of
+        for key, extra in held.items():
+            i = index_of.get(key)
+            if i is not None and out[i] != REFCOUNT_UNKNOWN:
+                out[i] = max(0, out[i] - extra)
+        return out
 
 
 # -- Writing --------------------------------------------------------------------------
@@ -688,6 +723,7 @@ def _sections(c, root_pairs, facts):
         (b"NSIZ", _le(c.size)),
         (b"NLEN", _le(c.length)),
         (b"NSHP", _le(c.shape)),
+        (b"NREF", _le(c.refcount)),
         (b"NFLG", _le(c.flags)),
         (b"NLBL", _le(c.label)),
         (b"EOFF", _le(c.edge_offsets)),

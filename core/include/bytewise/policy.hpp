@@ -29,6 +29,10 @@ struct traversal_policy {
 // small ints and interned strings.
 bool shared_with_interpreter(const object_graph& g, std::uint32_t node);
 
+// Whether the policy follows references of this kind, and into objects of this category.
+bool follows_kind(const traversal_policy& p, edge_kind kind);
+bool enters_category(const traversal_policy& p, node_category category);
+
 inline constexpr std::uint32_t no_node = 0xFFFF'FFFFu;
 
 // The snapshot as a policy sees it. Node indices are the snapshot's; nodes the policy

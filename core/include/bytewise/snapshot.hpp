@@ -25,6 +25,8 @@ namespace bytewise {
 
 // A string-table index meaning "no string" (also: no label on a node or edge).
 inline constexpr std::uint32_t no_string = 0xFFFF'FFFFu;
+// A refcount the capture could not give: the object is immortal (CPython 3.12+).
+inline constexpr std::uint32_t refcount_unknown = 0xFFFF'FFFFu;
 
 // Why a reference exists. The label of an edge depends on its kind: the position for
 // `index`, otherwise a string-table index (key repr, attribute, slot or variable name).
@@ -181,6 +183,9 @@ struct object_graph {
   std::vector<std::uint64_t> shape;    // shape word (family + facts); 0 when not captured
   std::vector<std::uint32_t> flags;    // node_flag bits
   std::vector<std::uint32_t> label;    // short label, string-table index or no_string
+  // References to each object from outside the probe (sys.getrefcount less the probe's
+  // own), or refcount_unknown (immortal objects). Empty when the capture did not record it.
+  std::vector<std::uint32_t> refcount;
 
   std::vector<std::uint32_t> edge_offsets{0};  // node_count() + 1 entries
   std::vector<std::uint32_t> edge_target;
@@ -220,7 +225,7 @@ struct snapshot {
 
 // Format version this build writes; it reads every 1.x.
 inline constexpr std::uint16_t snapshot_major_version = 1;
-inline constexpr std::uint16_t snapshot_minor_version = 3;
+inline constexpr std::uint16_t snapshot_minor_version = 4;
 
 // Parses and validates snapshot bytes. Every count, offset, index, enum value and string
 // is checked before use; nothing is allocated beyond what the input's own size bounds.
@@ -248,6 +253,8 @@ class snapshot_builder {
   void set_length(std::uint32_t node, std::uint64_t length);
   void set_shape(std::uint32_t node, std::uint64_t shape);
   void set_label(std::uint32_t node, std::string_view label);
+  // Gives the snapshot a refcount column (every other node: refcount_unknown).
+  void set_refcount(std::uint32_t node, std::uint32_t refcount);
   // Precondition: source and target were returned by add_node.
   void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
                 std::uint32_t label = no_string);

@@ -1,0 +1,322 @@
+// The canvas in Chromium: the seed-style programs draw with the report's byte counts (read
+// through the page's test hook), every interaction works (hover, click and X-ray, keys,
+// wheel and drag, expanding, windows, PNG export, presenter mode), the editor keeps its
+// keys, and it stays crisp at a device pixel ratio of 2. Screenshots go to
+// test-artifacts/canvas-*.png: look at them.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, test } from "node:test";
+import { PNG } from "pngjs";
+import { startServer } from "../../tools/serve.mjs";
+import { launchChromium } from "./chromium.mjs";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const ARTIFACTS = path.join(repo, "test-artifacts");
+
+let server;
+let browser;
+let page;
+const problems = [];
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer({ port: 0 });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  await page.goto(server.url);
+  await page.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const boxes = () => page.evaluate(() => globalThis.bytewise.drawnBoxes());
+const stats = () => page.evaluate(() => globalThis.bytewise.canvasStats());
+const action = (name, arg = null) => page.evaluate(([n, a]) => globalThis.bytewise.canvasAction(n, a), [name, arg]);
+
+/** Runs `code` in the page and waits until the table and the canvas show it. */
+async function run(code) {
+  const shown = await page.evaluate(() => globalThis.bytewise.reportsShown());
+  await page.evaluate((text) => globalThis.bytewise.setCode(text), code);
+  await page.click("#bw-run");
+  await page.waitForFunction((n) => globalThis.bytewise.reportsShown() > n, shown);
+  const report = await page.evaluate(() => globalThis.bytewise.lastReport());
+  assert.equal(report.error, null, report.error?.traceback);
+  await action("fit");  // the whole diagram in view: every box is drawn
+  await settle();
+  return report;
+}
+
+/** Asks the canvas for a fresh frame and waits until two more were rendered. */
+async function settle() {
+  const frames = await stats().then((s) => s.framesRendered);
+  await action("redraw");
+  await page.waitForFunction((n) => globalThis.bytewise.canvasStats().framesRendered >= n + 2, frames);
+}
+
+
+async function shot(name) {
+  const file = path.join(ARTIFACTS, `canvas-${name}.png`);
+  await page.locator("#bw-canvas").screenshot({ path: file });
+  return PNG.sync.read(fs.readFileSync(file));
+}
+
+/** Screen point (page coordinates) of the centre of a drawn box. */
+async function centre(box) {
+  const canvas = await page.locator("#bw-canvas").boundingBox();
+  return { x: canvas.x + box.x + box.w / 2, y: canvas.y + box.y + Math.min(box.h / 2, 12) };
+}
+
+function root(report, name) {
+  return report.roots.find((r) => r.name === name);
+}
+
+test("a cache of 100 objects holding big strings: a small list, a big deep size", async () => {
+  const report = await run([
+    "class Item:",
+    "    def __init__(self, data):",
+    "        self.data = data",
+    'cache = [Item("x" * 100_000 + str(i)) for i in range(100)]',
+  ].join("\n"));
+  const drawn = await boxes();
+  const cache = root(report, "cache");
+  const list = drawn.find((b) => b.kind === "object" && b.title === "list");
+  assert.equal(list.number, `${cache.shallow} B shallow`);
+  assert.ok(cache.shallow < 1000, "getsizeof of the list is under 1 KB");
+  const variable = drawn.find((b) => b.kind === "variable" && b.title === "cache");
+  assert.match(variable.number, /^10\.\d MB deep$/, "the variable holds about 10 MB");
+  assert.ok(cache.deep > 10_000_000);
+  const many = drawn.find((b) => b.kind === "aggregate");
+  assert.equal(many.title, "90 \u00d7 Item");
+  assert.equal(list.rows, 11, "10 rows and \u2026 90 more");
+  await shot("cache");
+});
+
+test("[10**100] * 3 against [1, 2, 3]: one big int three times, three cached small ones", async () => {
+  const report = await run("big = [10**100] * 3\nsmall = [1, 2, 3]\n");
+  const drawn = await boxes();
+  const bigInt = drawn.filter((b) => b.title === "int \u22481e+100");
+  assert.equal(bigInt.length, 1, "one int object for the three slots");
+  assert.equal(bigInt[0].shared, true);
+  const small = drawn.filter((b) => /^int [123]$/.test(b.title));
+  assert.equal(small.length, 3);
+  assert.ok(small.every((b) => b.interpreter), "small ints are the interpreter's");
+  const lists = drawn.filter((b) => b.kind === "object" && b.title === "list");
+  assert.deepEqual(lists.map((b) => b.number).sort(), [root(report, "big"), root(report, "small")].map((r) => `${r.shallow} B shallow`).sort());
+  assert.ok((await stats()).arrows >= 2 + 3 + 3, "a variable arrow each and an arrow per slot");
+  await shot("ints");
+});
+
+test("a string shared by two dicts is one box, counted once", async () => {
+  const report = await run('s = "memory " * 20\nd1 = {"text": s}\nd2 = {"text": s}\n');
+  const drawn = await boxes();
+  const text = drawn.filter((b) => b.title.startsWith("str 'memory"));
+  assert.equal(text.length, 1);
+  assert.equal(text[0].shared, true);
+  assert.equal(text[0].number, `${root(report, "s").shallow} B shallow`);
+  const d1 = drawn.find((b) => b.kind === "variable" && b.title === "d1");
+  assert.equal(d1.number, `${root(report, "d1").deep.toLocaleString("en")} B deep`);
+  await shot("shared");
+});
+
+test("a cycle is drawn with an arrow back and marked", async () => {
+  await run("a = []\na.append(a)\nb = {'me': None}\nb['me'] = b\n");
+  const drawn = await boxes();
+  const cyclic = drawn.filter((b) => b.cycle);
+  assert.equal(cyclic.length, 2);
+  await shot("cycle");
+});
+
+test("a = 256; b = 256 share one object, 257 made twice does not", async () => {
+  await run('a = 256\nb = 256\nc = int("257")\nd = int("257")\n');
+  const drawn = await boxes();
+  assert.equal(drawn.filter((b) => b.title === "int 256").length, 1);
+  assert.equal(drawn.filter((b) => b.title === "int 257").length, 2);
+  await shot("small-int-cache");
+});
+
+test("the number on every box follows the measure switch", async () => {
+  const report = await run("x = [1.5, 2.5]\nname = 'Ada'\n");
+  const x = root(report, "x");
+  const byMeasure = {};
+  for (const [i, m] of ["shallow", "deep", "retained", "allocated", "compared"].entries()) {
+    await action("measure", i);
+    await settle();
+    assert.equal((await stats()).measure, m);
+    byMeasure[m] = (await boxes()).find((b) => b.kind === "object" && b.title === "list").number;
+  }
+  assert.equal(byMeasure.shallow, `${x.shallow} B shallow`);
+  assert.equal(byMeasure.deep, `${x.deep} B deep`);
+  assert.equal(byMeasure.retained, `${x.retained} B retained`);
+  assert.equal(byMeasure.allocated, `${x.allocated.shallow} B allocated`);
+  assert.equal(byMeasure.compared, `${x.predicted.shallow} B on 64-bit 3.12`);
+  await action("measure", 0);
+});
+
+test("hovering a box lights it; clicking opens its X-ray with decoded bytes", async () => {
+  await run("x = [1.5, 'two', None]\n");
+  const list = (await boxes()).find((b) => b.kind === "object" && b.title === "list");
+  const at = await centre(list);
+  await page.mouse.move(at.x, at.y);
+  await settle();
+  assert.notEqual((await stats()).hovered, null);
+  await page.mouse.move(at.x, at.y);
+  await shot("hover");
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => globalThis.bytewise.canvasStats().xrayBlocks >= 2);
+  const s = await stats();
+  assert.equal(s.xrayOpen, true);
+  assert.notEqual(s.selected, null);
+  assert.equal(s.xrayError, "");
+  await settle();
+  await shot("xray");
+  await page.keyboard.press("Escape");
+  await settle();
+  assert.equal((await stats()).xrayOpen, false);
+});
+
+test("the keyboard moves between boxes; wheel zooms; drag pans; Fit brings it back", async () => {
+  await run("a = [1, 2]\nb = {'k': a}\n");
+  await page.locator("#bw-canvas").focus();
+  await page.keyboard.press("Tab");
+  await settle();
+  const first = (await stats()).selected;
+  assert.notEqual(first, null);
+  await page.keyboard.press("Tab");
+  await settle();
+  assert.notEqual((await stats()).selected, first);
+  await page.keyboard.press("Escape");
+  const canvas = await page.locator("#bw-canvas").boundingBox();
+  const zoom = (await stats()).zoom;
+  await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+  await page.mouse.wheel(0, -300);
+  await settle();
+  assert.ok((await stats()).zoom > zoom, "the wheel zooms in");
+  const before = (await boxes())[0];
+  await page.mouse.move(canvas.x + 20, canvas.y + canvas.height - 40);
+  await page.mouse.down();
+  await page.mouse.move(canvas.x + 120, canvas.y + canvas.height - 20, { steps: 5 });
+  await page.mouse.up();
+  await settle();
+  const moved = (await boxes())[0];
+  assert.ok(Math.abs(moved.x - before.x - 100) < 3, `dragging pans by 100 px (${before.x} -> ${moved.x})`);
+  await action("fit");
+  await settle();
+  for (const b of await boxes()) assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= canvas.width + 1 && b.y + b.h <= canvas.height + 1);
+});
+
+test("a long list shows ten rows and a row that expands into all of them", async () => {
+  await run("xs = [float(i) for i in range(50)]\n");
+  const list = (await boxes()).find((b) => b.kind === "object" && b.title === "list");
+  assert.equal(list.rows, 11);
+  const aggregate = (await boxes()).find((b) => b.kind === "aggregate");
+  assert.equal(aggregate.title, "40 \u00d7 float");
+  const at = await centre(aggregate);
+  await page.mouse.click(at.x, at.y);
+  await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().some((b) => b.title === "list" && b.rows === 50));
+  await action("fit");
+  await settle();
+  assert.equal((await boxes()).filter((b) => b.title.startsWith("float")).length, 50);
+  assert.equal((await boxes()).filter((b) => b.kind === "aggregate").length, 0);
+});
+
+test("the windows: sizes table, footprints over N, list growth, small ints", async () => {
+  await run("nums = list(range(1000))\ngen = (i for i in range(1000))\n");
+  await action("window", "sizes");
+  await action("window", "growth");
+  await settle();
+  await shot("sizes-growth");
+  await action("closeWindows");
+  await action("window", "smallInts");
+  await page.waitForFunction(() => globalThis.bytewise.canvasStats().smallIntsLoaded, null, { timeout: 30_000 });
+  await settle();
+  await shot("small-ints");
+  await action("closeWindows");
+  await action("window", "footprints");
+  await page.waitForFunction(() => globalThis.bytewise.canvasStats().footprintsLoaded, null, { timeout: 120_000 });
+  await settle();
+  const png = await shot("footprints");
+  assert.ok(png.width > 100);
+  await action("closeWindows");
+  await settle();
+});
+
+test("PNG export holds the whole diagram", async () => {
+  await run("x = [1, 2, 3]\ny = {'a': x}\n");
+  await page.evaluate(() => globalThis.bytewise.exportPng());
+  await page.waitForFunction(() => globalThis.bytewise.lastPng() !== null);
+  const url = await page.evaluate(() => globalThis.bytewise.lastPng());
+  assert.match(url, /^data:image\/png;base64,/);
+  const png = PNG.sync.read(Buffer.from(url.split(",")[1], "base64"));
+  fs.writeFileSync(path.join(ARTIFACTS, "canvas-export.png"), PNG.sync.write(png));
+  let ink = 0;
+  for (let i = 0; i < png.data.length; i += 4) ink += png.data[i] < 200 ? 1 : 0;
+  assert.ok(ink > 500, "the export has drawing in it");
+});
+
+test("presenter mode: larger type and high contrast, by button and by Alt+P", async () => {
+  await run("x = [1, 2, 3]\ns = 'hello'\n");
+  const normal = (await boxes()).find((b) => b.kind === "object" && b.title === "list");
+  await page.click("#bw-presenter");
+  await settle();
+  await settle();
+  assert.equal((await stats()).presenter, true);
+  assert.equal(await page.evaluate(() => document.body.classList.contains("bw-presenter")), true);
+  await shot("presenter");
+  await page.screenshot({ path: path.join(ARTIFACTS, "page-presenter.png") });
+  await page.keyboard.press("Alt+KeyP");
+  await settle();
+  assert.equal((await stats()).presenter, false);
+  assert.ok(normal.w > 0);
+});
+
+test("the editor keeps Backspace, Tab and arrows after the canvas had focus", async () => {
+  await page.locator("#bw-canvas").click();
+  await page.evaluate(() => globalThis.bytewise.setCode(""));
+  await page.locator(".cm-content").click();
+  await page.keyboard.type("ab");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.type("x");
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("y");
+  const code = await page.evaluate(() => globalThis.bytewise.code());
+  assert.equal(code.split("\n")[0], "xa", JSON.stringify(code));
+  assert.match(code.split("\n")[1], /^\s+y$/, "Tab indented the line");
+});
+
+test("the canvas resizes with the window and renders at the device pixel ratio", async () => {
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await settle();
+  await settle();
+  const canvas = await page.locator("#bw-canvas").boundingBox();
+  let s = await stats();
+  assert.equal(s.framebufferWidth, Math.round(canvas.width));
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const hidpi = await browser.newPage({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
+  await hidpi.goto(server.url);
+  await hidpi.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
+  await hidpi.evaluate(() => globalThis.bytewise.setCode("x = [1, 2, 3]\n"));
+  await hidpi.click("#bw-run");
+  await hidpi.waitForFunction(() => globalThis.bytewise.drawnBoxes().length > 0);
+  const box = await hidpi.locator("#bw-canvas").boundingBox();
+  s = await hidpi.evaluate(() => globalThis.bytewise.canvasStats());
+  assert.equal(s.devicePixelRatio, 2);
+  assert.equal(s.framebufferWidth, Math.round(box.width * 2));
+  await hidpi.locator("#bw-canvas").screenshot({ path: path.join(ARTIFACTS, "canvas-hidpi.png") });
+  await hidpi.close();
+});
+
+test("nothing went wrong on the page", () => {
+  assert.deepEqual(problems, []);
+});
