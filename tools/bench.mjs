@@ -4,6 +4,7 @@
 //
 //   node tools/bench.mjs core [--callgrind]
 //   node tools/bench.mjs capture
+//   node tools/bench.mjs canvas
 //
 // core: the core's analyses on a synthetic 1,000,000-object, 2,000,000-reference heap,
 // natively (Google Benchmark) and in wasm under Node (the same workload). Budgets apply to
@@ -12,7 +13,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildNative, buildWasm, ROOT } from "./build.mjs";
+import { buildNative, buildSite, buildWasm, ROOT } from "./build.mjs";
 
 const BUDGETS_MS = {
   deep_shared_per_type: 150,
@@ -190,11 +191,134 @@ timed`);
   console.log(table(rows, ["structure", "objects", "capture ms", "analyze ms", "objects/s", "plain walk ms", "vs plain walk", "budget"]));
 }
 
+// canvas: the diagram layout (core/src/diagram.cpp) on heaps of 1,000 and 10,000 objects,
+// natively and in wasm under Node, beside the analysis it needs (the baseline); then the
+// canvas's frame time in headless Chromium with a program that draws about 500 boxes.
+const LAYOUT_BUDGET_MS = { 1000: 20, 10000: 200 };
+const FRAME_BUDGET_MS = 16;
+
+function layoutResults(command, args) {
+  return capture(command, args).trim().split("\n").map((l) => JSON.parse(l));
+}
+
+// Records: each a box with three rows and three small boxes (two floats, a str) beside it.
+const FRAME_PROGRAM = [
+  "class Point:",
+  "    def __init__(self, i, j):",
+  "        self.x = float(i)",
+  "        self.y = float(j)",
+  "        self.name = f'p{i}-{j}'",
+  "grid = [[Point(i, j) for j in range(10)] for i in range(10)]",
+  "more = [[Point(i, j) for j in range(10)] for i in range(2)]",
+  "names = ['first' * 3, 'second' * 3, 'third' * 3]",
+].join("\n");
+
+async function frameTimes(page, frames, redraw = true) {
+  await page.evaluate(() => globalThis.bytewise.frameTimes());  // drop what came before
+  const intervals = await page.evaluate(async ([n, redraw]) => {
+    const stamps = [];
+    for (let i = 0; i < n; ++i) {
+      if (redraw) globalThis.bytewise.canvasAction("redraw", null);
+      stamps.push(await new Promise((resolve) => requestAnimationFrame(resolve)));
+    }
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return stamps.slice(1).map((t, i) => t - stamps[i]);
+  }, [frames, redraw]);
+  const cpu = await page.evaluate(() => globalThis.bytewise.frameTimes());
+  const stats = await page.evaluate(() => globalThis.bytewise.canvasStats());
+  const sorted = (xs) => [...xs].sort((a, b) => a - b);
+  const pick = (xs, q) => sorted(xs)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+  return {
+    cpu,
+    stats,
+    median: cpu.length ? pick(cpu, 0.5) : NaN,
+    p95: cpu.length ? pick(cpu, 0.95) : NaN,
+    interval: pick(intervals, 0.5),
+  };
+}
+
+async function benchCanvas() {
+  buildNative();
+  await buildSite();
+  const rows = [];
+  for (const [where, results] of [
+    ["native", layoutResults(path.join(ROOT, "build", "native", "tests", "diagram_bench"), [])],
+    ["wasm", layoutResults(process.execPath, ["--no-experimental-fetch", path.join(ROOT, "build", "wasm", "tests", "diagram_bench.js")])],
+  ]) {
+    for (const r of results) {
+      const baseline = results.find((b) => b.nodes === r.nodes && b.step.startsWith("analysis")).ms;
+      const budget = r.step === "layout" && where === "wasm" ? LAYOUT_BUDGET_MS[r.nodes] : undefined;
+      rows.push({
+        where,
+        objects: r.nodes.toLocaleString("en"),
+        step: r.step === "layout" ? `layout, ${r.mode}` : r.step,
+        boxes: r.boxes ? r.boxes.toLocaleString("en") : "",
+        arrows: r.arrows ? r.arrows.toLocaleString("en") : "",
+        ms: r.ms.toFixed(2),
+        "median ms": r.median_ms.toFixed(2),
+        "vs analysis": (r.ms / baseline).toFixed(1),
+        budget: budget ? `<= ${budget} ms${r.ms <= budget ? "" : " OVER"}` : "",
+      });
+    }
+  }
+  console.log("\ndiagram layout (best of runs; 'every object': one box per object, no row or box limit;");
+  console.log("'page': the page's defaults, ten rows per container, then an aggregate; 1,000 boxes at most)");
+  console.log(table(rows, ["where", "objects", "step", "boxes", "arrows", "ms", "median ms", "vs analysis", "budget"]));
+
+  const { startServer } = await import("./serve.mjs");
+  const { launchChromium } = await import("../tests/browser/chromium.mjs");
+  const server = await startServer({ port: 0 });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    await page.goto(server.url);
+    await page.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
+    // A tall canvas, so that the whole diagram fits at a zoom where boxes keep their text.
+    await page.addStyleTag({ content: "#bw-canvas { height: 1100px !important; }" });
+    const shown = await page.evaluate(() => globalThis.bytewise.reportsShown());
+    await page.evaluate((code) => globalThis.bytewise.setCode(code), FRAME_PROGRAM);
+    await page.click("#bw-run");
+    await page.waitForFunction((n) => globalThis.bytewise.reportsShown() > n, shown);
+    const frameRows = [];
+    const measureView = async (view, setup, redraw = true) => {
+      await setup();
+      const f = await frameTimes(page, 240, redraw);
+      frameRows.push({
+        view,
+        "boxes drawn": `${f.stats.visibleBoxes} of ${f.stats.boxes}`,
+        zoom: f.stats.zoom.toFixed(2),
+        frames: f.cpu.length,
+        "frame ms (median)": redraw ? f.median.toFixed(2) : "",
+        "frame ms (p95)": redraw ? f.p95.toFixed(2) : "",
+        "rAF interval ms": f.interval.toFixed(1),
+        budget: redraw ? `<= ${FRAME_BUDGET_MS} ms${f.p95 <= FRAME_BUDGET_MS ? "" : " OVER"}` : "baseline",
+      });
+    };
+    const canvasAction = (name, arg = null) => page.evaluate(([n, a]) => globalThis.bytewise.canvasAction(n, a), [name, arg]);
+    await measureView("fit: the whole diagram", () => canvasAction("fit"));
+    await measureView("idle: nothing redrawn", async () => {}, false);
+    await measureView("fit, numbers shown as deep", () => canvasAction("measure", 1));
+    await measureView("zoom 0.4: text on every box", () => canvasAction("zoom", 0.4));
+    await measureView("zoom 1 (readable), top left", () => canvasAction("zoom", 1));
+    console.log("\ncanvas frame in headless Chromium (SwiftShader WebGL2, 1600 x 1100 CSS px canvas, device pixel ratio 1):");
+    console.log("frame ms = the app's frame (input, ImGui frame, diagram, draw data to WebGL), 240 frames redrawn back to back;");
+    console.log("rAF interval = the browser's frame, with SwiftShader rasterizing on the CPU (the idle row is its baseline)");
+    console.log(table(frameRows, ["view", "boxes drawn", "zoom", "frames", "frame ms (median)", "frame ms (p95)", "rAF interval ms", "budget"]));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { callgrind: { type: "boolean" } } });
 const what = positionals[0] ?? "core";
-const benches = { core: () => benchCore({ withCallgrind: values.callgrind ?? false }), capture: benchCapture };
+const benches = {
+  core: () => benchCore({ withCallgrind: values.callgrind ?? false }),
+  capture: benchCapture,
+  canvas: benchCanvas,
+};
 if (!(what in benches)) {
-  process.stderr.write(`unknown benchmark "${what}": use ${Object.keys(benches).join(" or ")}\n`);
+  process.stderr.write(`unknown benchmark "${what}": use ${Object.keys(benches).join(", ")}\n`);
   process.exit(2);
 }
 benches[what]().then(() => process.exit(0), (err) => {

@@ -303,6 +303,7 @@ globalThis.bytewise = {
   drawnBoxes: () => state.canvas?.module.drawnBoxes() ?? [],
   canvasStats: () => state.canvas?.module.canvasStats() ?? null,
   canvasAction: (action, arg) => state.canvas?.module.canvasAction(action, arg),
+  frameTimes: () => state.canvas?.module.frameTimes() ?? [],
   exportPng: () => {
     state.lastPng = null;
     state.canvas?.module.exportPng();

@@ -60,6 +60,22 @@ describe("measure()", () => {
     assert.match(report.diagnostics[0].message, /'nope' raised NameError/);
   });
 
+  test("each variable's refcount counts the references the program holds, not the probe's", () => {
+    const report = bytewise.measure(
+      'import sys\na = [float("1.5")]\nb = a\nc = {"k": a}\nt = (a, a)\n' +
+        "print(sys.getrefcount(a) - 1, sys.getrefcount(c) - 1)\ndel sys",
+    );
+    assertValid(report);
+    const refcount = Object.fromEntries(report.roots.map((r) => [r.name, r.refcount]));
+    // a: the names a and b, the dict's value, the tuple's two items.
+    assert.deepEqual(refcount, { a: 5, b: 5, c: 1, t: 1 });
+    const [inProgramA, inProgramC] = report.stdout.trim().split(" ").map(Number);
+    assert.equal(refcount.a, inProgramA, "sys.getrefcount(a) less its own argument");
+    assert.equal(refcount.c, inProgramC);
+    const immortal = bytewise.measure("n = None\nk = 7");
+    assert.deepEqual(immortal.roots.map((r) => r.refcount), [undefined, undefined], "immortal objects have no count");
+  });
+
   test("a failing __sizeof__ is reported for its object, and the capture goes on", () => {
     const report = bytewise.measure("class Bad:\n    def __sizeof__(self):\n        raise RuntimeError('no size')\nb = [Bad(), 1.5]");
     assertValid(report);

@@ -166,7 +166,7 @@ void fit(canvas_state& s, ImVec2 size, bool readable) {
   const float w = std::max(s.layout.width, 1.0f) * s.ui_scale;
   const float h = std::max(s.layout.height, 1.0f) * s.ui_scale;
   const float most = s.presenter ? 2.0f : 1.4f;
-  const float least = readable ? (s.presenter ? 0.9f : 0.6f) : 0.05f;
+  const float least = readable ? (s.presenter ? 0.9f : 0.6f) : min_zoom;
   s.zoom = std::clamp(std::min((size.x - 2 * margin) / w, (size.y - 2 * margin) / h), std::min(least, most), most);
   s.pan = ImVec2(margin, margin + 8.0f * s.ui_scale);
 }
@@ -510,7 +510,7 @@ void reveal(canvas_state& s, std::uint32_t b, ImVec2 size) {
 
 void zoom_at(canvas_state& s, float factor, ImVec2 around) {
   const float old = s.zoom;
-  s.zoom = std::clamp(s.zoom * factor, 0.05f, 8.0f);
+  s.zoom = std::clamp(s.zoom * factor, min_zoom, max_zoom);
   s.pan.x -= (around.x - s.pan.x) * (s.zoom / old - 1);
   s.pan.y -= (around.y - s.pan.y) * (s.zoom / old - 1);
   s.changed = true;
@@ -651,9 +651,11 @@ void ShowCanvas(canvas_state* state) {
   // Mouse: drag pans, the wheel zooms around the cursor, a click selects or expands.
   hit under;
   if (have && hovered) under = hit_test(s, v, io.MousePos);
+  // The pan follows the whole drag from where the button went down, so neither the
+  // movement before ImGui saw the press nor the drag threshold is lost.
+  if (ImGui::IsItemActivated()) s.drag_start_pan = s.pan;
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f * s.ui_scale)) {
-    s.pan.x += io.MouseDelta.x;
-    s.pan.y += io.MouseDelta.y;
+    s.pan = ImVec2(s.drag_start_pan.x + io.MousePos.x - s.press_pos.x, s.drag_start_pan.y + io.MousePos.y - s.press_pos.y);
   }
   if (hovered && io.MouseWheel != 0) {
     const float steps = std::clamp(io.MouseWheel, -4.0f, 4.0f);  // a fast trackpad flick stays a few steps

@@ -22,6 +22,11 @@
 
 namespace bytewise::app {
 
+// Zoom limits: far enough out that Fit shows a diagram of a thousand boxes whole (as
+// outlines; text needs about 0.4), close enough in to read one row's address.
+inline constexpr float min_zoom = 0.01f;
+inline constexpr float max_zoom = 8.0f;
+
 // What the number line of every box shows.
 enum class measure : std::uint8_t { shallow, deep, retained, allocated, predicted };
 inline constexpr const char* measure_names[] = {"shallow", "deep", "retained", "allocated", "compared"};
@@ -134,6 +139,10 @@ struct canvas_state {
   std::uint32_t hovered = no_box, selected = no_box;
   bool exporting = false;    // this frame draws the whole diagram for a PNG
   ImVec2 saved_pan{0, 0};
+  ImVec2 drag_start_pan{0, 0};  // pan when the left button went down on the canvas
+  // Where the pointer was when the left button went down, recorded by the GLFW callback:
+  // ImGui sees the press a frame later, when a fast drag has already moved on.
+  ImVec2 press_pos{0, 0};
   float saved_zoom = 1.0f;
 };
 

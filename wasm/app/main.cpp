@@ -32,6 +32,7 @@
 #include "imgui.h"
 
 #include <cmath>
+#include <vector>
 
 namespace {
 
@@ -52,6 +53,9 @@ struct app {
   int redraw_frames = 2;  // frames left to render after the last change
   ImVec2 last_mouse{-1, -1};
   bool png_pending = false;  // export on the next rendered frame
+  // Milliseconds each rendered frame took, from polling input to handing the draw data to
+  // WebGL (the last 600; bench:canvas reads them through frameTimes()).
+  std::vector<double> frame_ms;
 };
 
 app* the_app = nullptr;
@@ -165,6 +169,7 @@ void forward_requests(app& a) {
 void frame(void* arg) {
   app& a = *static_cast<app*>(arg);
   canvas_state& s = a.canvas;
+  const double started = emscripten_get_now();
   sync_canvas_size(a);
   glfwPollEvents();
   // A PNG holds the whole diagram: fit it, draw it without the toolbar and windows, and
@@ -193,6 +198,8 @@ void frame(void* arg) {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   s.frames_rendered += 1;
+  if (a.frame_ms.size() == 600) a.frame_ms.erase(a.frame_ms.begin());
+  a.frame_ms.push_back(emscripten_get_now() - started);
   if (exporting) {
     EM_ASM({
       const canvas = Module["canvas"];
@@ -337,7 +344,7 @@ void zoom_by(double factor, double x, double y) {
   if (!the_app || !(factor > 0)) return;
   canvas_state& s = the_app->canvas;
   const float old = s.zoom;
-  s.zoom = std::clamp(s.zoom * static_cast<float>(factor), 0.05f, 8.0f);
+  s.zoom = std::clamp(s.zoom * static_cast<float>(factor), bytewise::app::min_zoom, bytewise::app::max_zoom);
   const float px = static_cast<float>(x) * s.ui_scale, py = static_cast<float>(y) * s.ui_scale;
   s.pan.x -= (px - s.pan.x) * (s.zoom / old - 1);
   s.pan.y -= (py - s.pan.y) * (s.zoom / old - 1);
@@ -385,6 +392,7 @@ val canvas_stats() {
   out.set("zoom", s.zoom);
   out.set("arrows", static_cast<double>(s.arrows_drawn));
   out.set("boxes", static_cast<double>(s.layout.boxes.size()));
+  out.set("visibleBoxes", static_cast<double>(s.drawn.size()));
   out.set("selected", s.selected == bytewise::no_box ? val::null() : val(s.selected));
   out.set("presenter", s.presenter);
   out.set("measure", std::string(bytewise::app::measure_names[static_cast<int>(s.shown)]));
@@ -404,9 +412,18 @@ val canvas_stats() {
   return out;
 }
 
+// Benchmark hook: the durations of the frames rendered since the last call, in ms.
+val frame_times() {
+  val out = val::array();
+  if (!the_app) return out;
+  for (double ms : the_app->frame_ms) out.call<void>("push", ms);
+  the_app->frame_ms.clear();
+  return out;
+}
+
 // Test hook: a canvas action by name, as a click or key would do it ("select", index),
 // ("measure", 0..4), ("window", "sizes"|"footprints"|"growth"|"smallInts"), ("expand", box),
-// ("fit"), ("redraw").
+// ("fit"), ("zoom", factor), ("redraw").
 void canvas_action(std::string action, val arg) {
   if (!the_app) return;
   canvas_state& s = the_app->canvas;
@@ -440,6 +457,9 @@ void canvas_action(std::string action, val arg) {
     }
   } else if (action == "fit") {
     s.fit_pending = true;
+  } else if (action == "zoom") {  // this zoom, the diagram's top left corner at the canvas's
+    s.zoom = std::clamp(arg.as<float>(), bytewise::app::min_zoom, bytewise::app::max_zoom);
+    s.pan = ImVec2(0, 0);
   }
   s.changed = true;
 }
@@ -460,6 +480,7 @@ EMSCRIPTEN_BINDINGS(bytewise_app) {
   emscripten::function("drawnBoxes", &drawn_boxes);
   emscripten::function("canvasStats", &canvas_stats);
   emscripten::function("canvasAction", &canvas_action);
+  emscripten::function("frameTimes", &frame_times);
   emscripten::function("platforms", &bytewise::wasm::platforms_to_js);
 }
 
@@ -478,6 +499,7 @@ int main() {
     return 1;
   }
   glfwMakeContextCurrent(a->window);
+  EM_ASM(Module["shadowGlState"](GLctx));  // gl-state.js
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
@@ -485,6 +507,12 @@ int main() {
   // for the diagram's keyboard navigation (see canvas_state::pressed_keys).
   glfwSetKeyCallback(a->window, [](GLFWwindow*, int key, int, int action, int) {
     if (the_app && (action == GLFW_PRESS || action == GLFW_REPEAT)) the_app->canvas.pressed_keys.push_back(key);
+  });
+  glfwSetMouseButtonCallback(a->window, [](GLFWwindow* window, int button, int action, int) {
+    if (!the_app || button != GLFW_MOUSE_BUTTON_LEFT || action != GLFW_PRESS) return;
+    double x = 0, y = 0;
+    glfwGetCursorPos(window, &x, &y);
+    the_app->canvas.press_pos = ImVec2(static_cast<float>(x), static_cast<float>(y));
   });
   ImGui_ImplGlfw_InitForOpenGL(a->window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
