@@ -71,24 +71,36 @@ std::string short_target(cpython_target t) {
   return (t.pointer_size == 8 ? "64-bit 3." : "wasm32 3.") + std::to_string(t.minor);
 }
 
-std::string number_text(const canvas_state& s, const diagram_box& box, measure m) {
+// The byte count a box shows for `m`, without words ("≥ 1,234 B"); empty when there is none.
+std::string number_value(const canvas_state& s, const diagram_box& box, measure m) {
   const box_numbers& n = box.numbers;
+  switch (m) {
+    case measure::shallow: return format_bytes(box.kind == box_kind::variable ? n.deep : n.shallow);
+    case measure::deep: return (n.deep_exact ? "" : "\xE2\x89\xA5 ") + format_bytes(n.deep);  // >=
+    case measure::retained: return n.retained ? format_bytes(*n.retained) : std::string();
+    case measure::allocated:
+      return n.allocated ? approximately(n.allocated_status) + format_bytes(*n.allocated) : std::string();
+    case measure::predicted:
+      return s.result.compared && n.predicted ? approximately(n.predicted_status) + format_bytes(*n.predicted)
+                                              : std::string();
+  }
+  return {};
+}
+
+// The box's number line: the value and what it is ("460 B shallow", "88 B on 64-bit 3.12").
+std::string number_text(const canvas_state& s, const diagram_box& box, measure m) {
   const bool variable = box.kind == box_kind::variable;
+  const std::string value = number_value(s, box, m);
   switch (m) {
     case measure::shallow:
-      return variable ? format_bytes(n.deep) + " deep" : format_bytes(n.shallow) + (box.kind == box_kind::aggregate ? " in all" : " shallow");
-    case measure::deep: return (n.deep_exact ? "" : "\xE2\x89\xA5 ") + format_bytes(n.deep) + " deep";  // >=
-    case measure::retained:
-      if (!n.retained) return "retained: not computed";
-      return format_bytes(*n.retained) + (variable ? " freed by del" : " retained");
-    case measure::allocated:
-      if (!n.allocated) return "allocated: not modelled";
-      return approximately(n.allocated_status) + format_bytes(*n.allocated) + " allocated";
+      return value + (variable ? " deep" : box.kind == box_kind::aggregate ? " in all" : " shallow");
+    case measure::deep: return value + " deep";
+    case measure::retained: return value.empty() ? "retained: not computed" : value + (variable ? " freed by del" : " retained");
+    case measure::allocated: return value.empty() ? "allocated: not modelled" : value + " allocated";
     case measure::predicted: {
       if (!s.result.compared) return {};
       const std::string where = " on " + short_target(s.result.compared->target);
-      if (!n.predicted) return "not modelled" + where;
-      return approximately(n.predicted_status) + format_bytes(*n.predicted) + where;
+      return (value.empty() ? "not modelled" : value) + where;
     }
   }
   return {};
@@ -163,6 +175,7 @@ struct view {
 // and shows the top-left part when the whole would be smaller; the Fit button shows all.
 void fit(canvas_state& s, ImVec2 size, bool readable) {
   const float margin = 20.0f * s.ui_scale;
+  if (s.show_legend && !s.exporting) size.y -= ImGui::GetFontSize() * 1.9f;  // the legend's line
   const float w = std::max(s.layout.width, 1.0f) * s.ui_scale;
   const float h = std::max(s.layout.height, 1.0f) * s.ui_scale;
   const float most = s.presenter ? 2.0f : 1.4f;
@@ -309,7 +322,19 @@ void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t inde
   if (s.result.compared && s.shown != measure::predicted) shown.compared = number_text(s, box, measure::predicted);
   shown.flags = box.flags;
   shown.rows = static_cast<std::uint32_t>(box.rows.size());
-  if (text_px < 5.0f) {  // too small to read: boxes only
+  if (text_px < 5.0f) {
+    // Too small for the rows: one line, the variable's name or the type and the number,
+    // in the smallest legible size, when the box is tall enough to hold it.
+    const float px = std::min(9.0f * s.ui_scale, (p1.y - p0.y) * 0.6f);
+    if (px >= 6.0f * s.ui_scale) {
+      // "24 B Item": the number first, since titles run long ("str 'xxxx...'").
+      const std::string bytes = number_value(s, box, s.shown);
+      const std::string summary = variable || bytes.empty() ? box.title : bytes + " " + box.title;
+      dl->PushClipRect(p0, p1, true);
+      dl->AddText(font_for(s, variable, px), px, ImVec2(p0.x + 2 * s.ui_scale, (p0.y + p1.y - px) / 2), c.text,
+                  summary.c_str());
+      dl->PopClipRect();
+    }
     s.drawn.push_back(std::move(shown));
     return;
   }
