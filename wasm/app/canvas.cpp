@@ -140,6 +140,11 @@ void set_presenter(canvas_state& s, bool on) {
   s.changed = true;
 }
 
+void request_fit(canvas_state& s) {
+  s.fit_pending = true;
+  s.fit_readable = false;
+}
+
 void select_box(canvas_state& s, std::uint32_t box) {
   if (box >= s.layout.boxes.size() || s.layout.boxes[box].kind == box_kind::aggregate) box = no_box;
   s.selected = box;
@@ -582,12 +587,12 @@ void keyboard(canvas_state& s, ImVec2 size) {
   for (unsigned c : io.InputQueueCharacters) {
     if (c == '+' || c == '=') zoom_at(s, 1.25f, ImVec2(size.x / 2, size.y / 2));
     if (c == '-') zoom_at(s, 1 / 1.25f, ImVec2(size.x / 2, size.y / 2));
-    if (c == '0' || c == 'f') s.fit_pending = true;
+    if (c == '0' || c == 'f') request_fit(s);
   }
 }
 
 void toolbar(canvas_state& s) {
-  if (ImGui::Button("Fit")) s.fit_pending = true;
+  if (ImGui::Button("Fit")) request_fit(s);
   ImGui::SameLine();
   if (ImGui::Button(" - ")) zoom_at(s, 1 / 1.25f, ImVec2(0, 0));
   ImGui::SameLine();
@@ -709,7 +714,7 @@ void ShowCanvas(canvas_state* state) {
     }
     s.changed = true;
   }
-  if (have && hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && under.box == no_box) s.fit_pending = true;
+  if (have && hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && under.box == no_box) request_fit(s);
   if (have && focused) keyboard(s, size);
   v = view{origin, s.pan, s.zoom * s.ui_scale};
   s.hovered = under.box;

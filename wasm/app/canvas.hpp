@@ -152,6 +152,9 @@ void set_snapshot(canvas_state& state, snapshot snap, analysis result, bool keep
 void relayout(canvas_state& state);
 void set_presenter(canvas_state& state, bool on);
 void select_box(canvas_state& state, std::uint32_t box);
+// The whole diagram in view at the next frame (the Fit button), even when a run's readable
+// first view is still pending.
+void request_fit(canvas_state& state);
 
 // One frame: the diagram filling the display, and the open windows over it.
 void ShowCanvas(canvas_state* state);

@@ -456,7 +456,7 @@ void canvas_action(std::string action, val arg) {
       bytewise::app::relayout(s);
     }
   } else if (action == "fit") {
-    s.fit_pending = true;
+    bytewise::app::request_fit(s);
   } else if (action == "zoom") {  // this zoom, the diagram's top left corner at the canvas's
     s.zoom = std::clamp(arg.as<float>(), bytewise::app::min_zoom, bytewise::app::max_zoom);
     s.pan = ImVec2(0, 0);
