@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { PNG } from "pngjs";
 import { startServer } from "../../tools/serve.mjs";
-import { launchChromium } from "./chromium.mjs";
+import { collectProblems, launchChromium } from "./chromium.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const ARTIFACTS = path.join(repo, "test-artifacts");
@@ -18,17 +18,14 @@ const ARTIFACTS = path.join(repo, "test-artifacts");
 let server;
 let browser;
 let page;
-const problems = [];
+let problems = [];
 
 before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer({ port: 0 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-  });
+  problems = collectProblems(page);
   await page.goto(server.url);
   await page.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
 });

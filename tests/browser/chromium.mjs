@@ -24,3 +24,20 @@ export async function launchChromium() {
     ],
   });
 }
+
+/**
+ * Collects what went wrong on `page` (uncaught errors, console errors, failed requests,
+ * HTTP errors) into the returned array, for a test to assert it stays empty.
+ */
+export function collectProblems(page) {
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()}`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  return problems;
+}

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { PNG } from "pngjs";
 import { startServer } from "../../tools/serve.mjs";
-import { launchChromium } from "./chromium.mjs";
+import { collectProblems, launchChromium } from "./chromium.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const ARTIFACTS = path.join(root, "test-artifacts");
@@ -17,7 +17,7 @@ const CANVAS_BACKGROUND = [247, 248, 251];
 let server;
 let browser;
 let page;
-const problems = [];
+let problems = [];
 const timings = {};
 
 before(async () => {
@@ -25,14 +25,7 @@ before(async () => {
   server = await startServer({ port: 0 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-  });
-  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()}`));
-  page.on("response", (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
+  problems = collectProblems(page);
 });
 
 after(async () => {
