@@ -150,7 +150,7 @@ async function measureCommand(args) {
   if (json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    if (report.error) process.stderr.write(report.error.traceback);
+    if (report.error) process.stderr.write(report.error.traceback + (report.error.hint ? `${report.error.hint}\n` : ""));
     printReport(report, file);
   }
   return report.error ? 1 : 0;

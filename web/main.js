@@ -1,4 +1,5 @@
-// The page: editor, Run, output, sizes table and canvas, wired to the Python worker.
+// The page: editor, Run and Stop, output, sizes table and canvas, wired to the Python
+// worker through the sandbox (web/sandbox.js).
 //
 // Paints at once with the editor usable; Pyodide loads in a module worker meanwhile
 // (progress in the header); the canvas module loads in parallel. A run posts the code to
@@ -6,11 +7,13 @@
 import { loadCanvas } from "./canvas.js";
 import { createEditor } from "./editor.js";
 import { buildReport, DEFAULT_COMPARE_PLATFORM } from "./measure.js";
+import { DEFAULT_TIME_LIMIT_MS, RECYCLE_HEAP_BYTES, Sandbox } from "./sandbox.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
 const STORAGE_KEY = "bytewise.code";
 const COMPARE_KEY = "bytewise.compare";
+const TIME_LIMIT_KEY = "bytewise.timeLimit";
 const SAMPLE = `import sys
 
 # A list holds pointers to objects, not the objects themselves.
@@ -24,6 +27,9 @@ print(sys.getsizeof(numbers))   # the list alone: its header and 3 pointers
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ui = {
   run: /** @type {HTMLButtonElement} */ ($("bw-run")),
+  stop: /** @type {HTMLButtonElement} */ ($("bw-stop")),
+  timeLimit: /** @type {HTMLInputElement} */ ($("bw-time-limit")),
+  heap: $("bw-heap"),
   status: $("bw-status-text"),
   progress: /** @type {HTMLProgressElement} */ ($("bw-progress")),
   platform: $("bw-platform"),
@@ -130,84 +136,110 @@ const canvasReady = loadCanvas(ui.canvas, { onRequest: onCanvasRequest })
     throw err;
   });
 
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-let resolveReady;
-const pythonReady = new Promise((resolve) => (resolveReady = resolve));
-
-// Requests other than runs, by id, until the worker answers.
-const pending = new Map();
-function settle(id, action) {
-  const request = pending.get(id);
-  if (!request) return false;
-  pending.delete(id);
-  action(request);
-  return true;
-}
-function request(type, options) {
-  const id = state.nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ type, id, options });
-  });
-}
-
-worker.onmessage = (event) => {
-  const message = event.data;
-  switch (message.type) {
-    case "progress":
-      setStatus(`${message.stage}…`, message.fraction);
-      break;
-    case "ready":
-      fillPlatforms(message.platforms);
-      state.ready = true;
-      ui.run.disabled = false;
-      setStatus(`Python ${message.python} ready`);
-      resolveReady(message);
-      break;
-    case "output":
-      appendOutput(message.text, message.stream);
-      break;
-    case "result":
-      showResult(message);
-      break;
-    case "smallInts":
-    case "footprints":
-    case "xray":
-      settle(message.id, (request) => request.resolve(message.result));
-      break;
-    case "failed":
-      if (settle(message.id, (request) => request.reject(new Error(message.message)))) break;
-      finishRun();
-      appendOutput(`Bytewise error: ${message.message}\n`, "stderr");
-      if (!state.ready) setStatus("Python could not start. Reload the page to try again.");
-      break;
-  }
-};
-worker.onerror = (event) => {
-  setStatus(`The Python worker failed: ${event.message}`);
-};
-worker.postMessage({
-  type: "init",
+const sandbox = new Sandbox({
+  createWorker: () => new Worker(new URL("./worker.js", import.meta.url), { type: "module" }),
   pyodideUrl: new URL("pyodide/", document.baseURI).href,
   wasmUrl: new URL("wasm/", document.baseURI).href,
+  onEvent: onSandboxEvent,
 });
+const pythonReady = sandbox.ready;
 setStatus("Loading Python…", 0.02);
 
-function run() {
+function request(type, options) {
+  return sandbox.request(type, options);
+}
+
+function formatMB(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(0)} MB`;
+}
+
+function showHeap() {
+  ui.heap.textContent = sandbox.heapBytes ? `Python heap ${formatMB(sandbox.heapBytes)}` : "";
+}
+
+function onSandboxEvent(event) {
+  switch (event.type) {
+    case "progress":
+      setStatus(`${event.stage}…`, event.fraction);
+      break;
+    case "ready":
+      if (!event.restart) fillPlatforms(event.platforms);
+      state.ready = true;
+      state.restarts = sandbox.restarts;
+      state.lastRestartMs = event.restart ? event.ms : state.lastRestartMs;
+      setStatus(event.restart ? `Python ${event.python} ready again (restarted in ${(event.ms / 1000).toFixed(1)} s)` : `Python ${event.python} ready`);
+      showHeap();
+      if (!state.running) ui.run.disabled = false;
+      break;
+    case "restarting":
+      state.ready = false;
+      ui.run.disabled = true;
+      setStatus("Restarting Python…", 0.1);
+      break;
+    case "output":
+      appendOutput(event.text, event.stream);
+      break;
+  }
+}
+
+/** Seconds from the limit field, remembered; 0 or empty: no limit. */
+function timeLimitMs() {
+  const seconds = Number(ui.timeLimit.value);
+  if (!Number.isFinite(seconds) || seconds <= 0) return 0;
+  return Math.min(seconds, 600) * 1000;
+}
+ui.timeLimit.value = recall(TIME_LIMIT_KEY, String(DEFAULT_TIME_LIMIT_MS / 1000));
+ui.timeLimit.addEventListener("change", () => remember(TIME_LIMIT_KEY, ui.timeLimit.value));
+
+async function run() {
   if (!state.ready || state.running) return;
   state.running = true;
   ui.run.disabled = true;
+  ui.stop.disabled = false;
   ui.run.textContent = "Running…";
   ui.output.replaceChildren();
   ui.runInfo.textContent = "";
   const options = { comparePlatform: compareOption() };
   if (ui.tracemalloc.checked) options.tracemalloc = true;
-  worker.postMessage({ type: "run", id: state.nextId++, code: editor.getCode(), options });
+  const limit = timeLimitMs();
+  const outcome = await sandbox.run(editor.getCode(), options, { timeLimitMs: limit });
+  finishRun();
+  const limitText = `${(limit / 1000).toLocaleString("en")} s`;
+  if (outcome.kind === "result") {
+    if (outcome.stopped) {
+      appendOutput(outcome.stopped === "time limit"
+        ? `Stopped: the program was still running after the time limit of ${limitText} (change it next to Run).\n`
+        : "Stopped.\n", "notice");
+    }
+    await showResult(outcome);
+    if (sandbox.recycleIfLarge()) {
+      appendOutput(`Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
+        "Python is restarting to give the memory back. The results above stay; the next run starts fresh.\n", "notice");
+    }
+  } else if (outcome.kind === "stopped") {
+    appendOutput((outcome.reason === "time limit"
+      ? `Stopped: the program was still running after the time limit of ${limitText}`
+      : "Stopped") +
+      ", inside a call Python could not interrupt. Python is restarting; your code is kept.\n", "notice");
+  } else if (outcome.kind === "crashed") {
+    appendOutput(`Python crashed (${outcome.message}). It is restarting by itself; your code is kept. ` +
+      "Deep recursion or a structure nested thousands of levels deep can do this.\n", "stderr");
+  } else {
+    appendOutput(`Bytewise error: ${outcome.message}\n`, "stderr");
+  }
+  state.outcomes = (state.outcomes ?? 0) + 1;
+  state.lastOutcome = { kind: outcome.kind, stopped: outcome.stopped ?? outcome.reason ?? null };
+  showHeap();
+}
+
+function stop() {
+  if (state.running) sandbox.stop("stop");
 }
 
 function finishRun() {
   state.running = false;
   ui.run.disabled = !state.ready;
+  ui.stop.disabled = true;
   ui.run.textContent = "Run";
 }
 
@@ -227,8 +259,10 @@ function showReport(report) {
 }
 
 async function showResult({ report, snapshot }) {
-  finishRun();
-  if (report.error) appendOutput(report.error.traceback, "stderr");
+  if (report.error && report.error.type !== "KeyboardInterrupt") {
+    appendOutput(report.error.traceback, "stderr");
+    if (report.error.hint) appendOutput(`${report.error.hint}\n`, "notice");
+  }
   for (const d of report.diagnostics) appendOutput(`note: ${d.message}\n`, "stderr");
   if (!report.platform) return;
   state.lastSnapshot = snapshot;
@@ -289,12 +323,24 @@ document.addEventListener("keydown", (event) => {
 if (recall(PRESENTER_KEY) === "1") setPresenter(true);
 canvasReady.then((canvas) => canvas.module.setPresenter(presenterOn()), () => {});
 ui.run.addEventListener("click", run);
+ui.stop.addEventListener("click", stop);
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && state.running) {
+    event.preventDefault();
+    stop();
+  }
+}, { capture: true });
 
 // Test and automation hook: read-only views of what the page shows.
 globalThis.bytewise = {
   pythonReady,
   canvasReady,
   lastReport: () => state.lastReport,
+  lastOutcome: () => state.lastOutcome ?? null,
+  outcomes: () => state.outcomes ?? 0,
+  running: () => state.running,
+  sandbox: () => ({ ready: state.ready, restarts: sandbox.restarts, heapBytes: sandbox.heapBytes,
+    canInterrupt: sandbox.canInterrupt, lastRestartMs: state.lastRestartMs ?? null, recycleBytes: RECYCLE_HEAP_BYTES }),
   reportsShown: () => state.reports ?? 0,
   smallInts: async (options) => {
     await pythonReady;

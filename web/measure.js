@@ -13,6 +13,7 @@ export const REPORT_SCHEMA = "bytewise.measure/1";
 
 /** Output kept per stream and run; more is dropped with a visible note. */
 export const OUTPUT_LIMIT_BYTES = 200_000;
+export const OUTPUT_LIMIT_LINES = 5_000;
 
 /** A misuse of the API (bad option, bad argument): the message names it and the fix. */
 export class BytewiseError extends Error {
@@ -212,7 +213,7 @@ function round(ms) {
   return Math.round(ms * 100) / 100;
 }
 
-/** Collects one stream's output up to the limit, passing it on as it comes. */
+/** Collects one stream's output up to the limits, passing it on as it comes. */
 class OutputCollector {
   constructor(stream, onOutput) {
     this.stream = stream;
@@ -220,6 +221,7 @@ class OutputCollector {
     this.decoder = new TextDecoder();
     this.text = "";
     this.bytes = 0;
+    this.lines = 0;
     this.truncated = false;
   }
 
@@ -229,9 +231,27 @@ class OutputCollector {
     const taken = bytes.length > room ? bytes.subarray(0, room) : bytes;
     this.bytes += taken.length;
     let text = this.decoder.decode(taken, { stream: taken.length === bytes.length });
-    if (taken.length < bytes.length) {
+    let why = taken.length < bytes.length ? `more than ${OUTPUT_LIMIT_BYTES.toLocaleString("en")} bytes` : null;
+    const tooManyLines = `more than ${OUTPUT_LIMIT_LINES.toLocaleString("en")} lines`;
+    if (this.lines >= OUTPUT_LIMIT_LINES && text) {
+      text = "";
+      why = tooManyLines;
+    } else {
+      // Keep up to the last line allowed.
+      for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) {
+        this.lines += 1;
+        if (this.lines === OUTPUT_LIMIT_LINES) {
+          if (at + 1 < text.length) {
+            text = text.slice(0, at + 1);
+            why = tooManyLines;
+          }
+          break;
+        }
+      }
+    }
+    if (why) {
       this.truncated = true;
-      text += `\n[output truncated: more than ${OUTPUT_LIMIT_BYTES.toLocaleString("en")} bytes]\n`;
+      text += `${text.endsWith("\n") || text === "" ? "" : "\n"}[output truncated: ${why}; the program went on running]\n`;
     }
     this.text += text;
     if (text && this.onOutput) this.onOutput(this.stream, text);
@@ -251,9 +271,11 @@ export function createMeasurer({ pyodide, core, onOutput }) {
      * Runs `code`, captures its variables and analyses them.
      * @param {string} code Python source
      * @param {object} [options] see parseOptions and docs/measure-report.schema.json
+     * @param {{ onCapture?: () => void }} [hooks] onCapture: called when the program has
+     *   ended and the probe starts (the page's sandbox stops interrupting then)
      * @returns {{ report: object, snapshot: Uint8Array }}
      */
-    measureWithSnapshot(code, options = {}) {
+    measureWithSnapshot(code, options = {}, hooks = {}) {
       if (typeof code !== "string") {
         throw new BytewiseError("api.bad_argument", `The code to measure must be a string, not ${code === null ? "null" : typeof code}.`);
       }
@@ -262,7 +284,9 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       const stderr = new OutputCollector("stderr", onOutput);
       pyodide.setStdout({ write: (b) => stdout.write(b) });
       pyodide.setStderr({ write: (b) => stderr.write(b) });
-      const run = runAndCapture(pyodide, code, python);
+      // No keyboard: sys.stdin is at its end (input() says so itself, bytewise_runner).
+      pyodide.setStdin({ stdin: () => null });
+      const run = runAndCapture(pyodide, code, python, hooks.onCapture);
       const started = performance.now();
       const coreReport = analyzeSnapshot(core, run.snapshot, { options: analysis });
       const analyzeMs = performance.now() - started;

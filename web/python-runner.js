@@ -53,14 +53,15 @@ export const PYTHON_MODULES = ["bytewise_edges", "bytewise_shapes", "bytewise_pr
  * @param {string} code
  * @param {object} [options] object_cap, edge_cap, roots, follow_types, follow_modules,
  *   follow_globals, follow_code, tracemalloc (Python names; see bytewise_runner.py)
+ * @param {() => void} [onCapture] called between the program's end and the capture
  * @returns {RunResult}
  */
-export function runAndCapture(pyodide, code, options = {}) {
+export function runAndCapture(pyodide, code, options = {}, onCapture = undefined) {
   const runner = pyodide.pyimport("bytewise_runner");
   const pyOptions = pyodide.toPy(options);
   let result;
   try {
-    result = runner.run_and_capture(code, pyOptions);
+    result = runner.run_and_capture(code, pyOptions, onCapture);  // undefined arrives as None
   } finally {
     pyOptions.destroy();
     runner.destroy();

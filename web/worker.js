@@ -1,13 +1,16 @@
 // The Python worker: loads Pyodide and the analysis core, runs the user's code through
 // measure() (web/measure.js, the same API as Node's), and posts the report and the
-// snapshot bytes (transferred, not copied). User code never runs on the page's thread.
+// snapshot bytes (transferred, not copied). User code never runs on the page's thread;
+// web/sandbox.js owns this worker, stops it and replaces it.
 //
-// Messages in:  { type: "init", pyodideUrl, wasmUrl }   { type: "run", id, code, options }
+// Messages in:  { type: "init", pyodideUrl, wasmUrl, interruptBuffer }   { type: "run", id, code, options }
 //               { type: "smallInts" | "footprints", id, options }   (the canvas's windows)
 //               { type: "xray", id, options: subject }               (an object's bytes)
-// Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide, platforms }
-//               { type: "output", stream, text }          { type: "result", id, report, snapshot }
+// Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide, platforms, heapBytes }
+//               { type: "output", stream, text }          { type: "phase", id, phase: "capture" }
+//               { type: "result", id, report, snapshot, heapBytes }
 //               { type: <request type>, id, result }      { type: "failed", id, message }
+//               { type: "fatal", id, message }            (the interpreter is dead: replace the worker)
 import userSource from "./py/bytewise.py?raw";
 import edgesSource from "./py/bytewise_edges.py?raw";
 import experimentsSource from "./py/bytewise_experiments.py?raw";
@@ -31,6 +34,8 @@ const MODULES = {
 
 let measurer = null;
 let loaded = null;  // { pyodide, core } once loaded
+let starting = null;  // the init promise: other messages wait for it
+let interrupts = null;  // Int32Array on a SharedArrayBuffer, shared with the page
 const pending = { stdout: "", stderr: "" };
 let flushTimer = 0;
 
@@ -59,7 +64,12 @@ async function loadCore(wasmUrl) {
   return createBytewiseCore({ locateFile: (file) => `${wasmUrl}${file}` });
 }
 
-async function init({ pyodideUrl, wasmUrl }) {
+/** Bytes of Pyodide's wasm memory: it grows with the program and never shrinks. */
+function heapBytes() {
+  return loaded?.pyodide._module?.HEAP8?.length ?? 0;
+}
+
+async function init({ pyodideUrl, wasmUrl, interruptBuffer }) {
   post({ type: "progress", stage: "Downloading Python", fraction: 0.1 });
   const corePromise = loadCore(wasmUrl);
   const { loadPyodide } = await import(/* @vite-ignore */ `${pyodideUrl}pyodide.mjs`);
@@ -67,13 +77,17 @@ async function init({ pyodideUrl, wasmUrl }) {
   const pyodide = await loadPyodide({ indexURL: pyodideUrl });
   post({ type: "progress", stage: "Loading the probe", fraction: 0.9 });
   installModules(pyodide, MODULES);
+  if (interruptBuffer) {
+    interrupts = interruptBuffer;
+    pyodide.setInterruptBuffer(interruptBuffer);
+  }
   // The first capture would otherwise pay for importing platform and sysconfig.
   pyodide.runPython("import bytewise_probe; bytewise_probe.platform_facts()");
   const core = await corePromise;
   measurer = createMeasurer({ pyodide, core, onOutput });
   loaded = { pyodide, core };
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
-  post({ type: "ready", python, pyodide: pyodide.version, platforms: core.platforms() });
+  post({ type: "ready", python, pyodide: pyodide.version, platforms: core.platforms(), heapBytes: heapBytes() });
 }
 
 // Requests answered with { type, id, result }: the canvas's windows and its X-ray.
@@ -85,19 +99,41 @@ const REQUESTS = {
 };
 
 function run({ id, code, options }) {
-  const { report, snapshot } = measurer.measureWithSnapshot(code, options ?? {});
+  // The user's code is over once the probe starts: a Stop that comes now must not spoil
+  // the capture, so the page is told, and a stale interrupt is cleared.
+  const onCapture = () => {
+    if (interrupts) Atomics.store(interrupts, 0, 0);
+    post({ type: "phase", id, phase: "capture" });
+  };
+  const { report, snapshot } = measurer.measureWithSnapshot(code, options ?? {}, { onCapture });
   flushOutput();
-  post({ type: "result", id, report, snapshot }, [snapshot.buffer]);
+  post({ type: "result", id, report, snapshot, heapBytes: heapBytes() }, [snapshot.buffer]);
+}
+
+/** Pyodide marks errors that leave the interpreter unusable. */
+function isFatal(err) {
+  return Boolean(err?.pyodide_fatal_error) || err instanceof WebAssembly.RuntimeError;
 }
 
 self.onmessage = async (event) => {
   const message = event.data;
   try {
-    if (message.type === "init") await init(message);
-    else if (message.type === "run") run(message);
+    if (message.type === "init") {
+      starting = init(message);
+      await starting;
+      return;
+    }
+    await starting;
+    if (message.type === "run") run(message);
     else if (message.type in REQUESTS) post({ type: message.type, id: message.id, result: REQUESTS[message.type](message.options ?? {}) });
   } catch (err) {
     flushOutput();
-    post({ type: "failed", id: message.id, message: String(err?.message ?? err) });
+    const text = String(err?.message ?? err);
+    if (isFatal(err)) {
+      post({ type: "fatal", id: message.id, message: text });
+      self.onmessage = null;  // nothing more can run here
+      return;
+    }
+    post({ type: "failed", id: message.id, message: text });
   }
 };

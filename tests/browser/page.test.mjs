@@ -9,6 +9,7 @@ import { after, before, test } from "node:test";
 import { PNG } from "pngjs";
 import { startServer } from "../../tools/serve.mjs";
 import { collectProblems, launchChromium } from "./chromium.mjs";
+import { CONTENT_SECURITY_POLICY } from "../../vite.config.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const ARTIFACTS = path.join(root, "test-artifacts");
@@ -37,11 +38,16 @@ after(async () => {
   }
 });
 
-test("the server sends isolation headers and the right content types", async () => {
+test("the server sends isolation and content-security headers and the right content types", async () => {
   const index = await fetch(server.url);
   assert.equal(index.status, 200);
   assert.equal(index.headers.get("cross-origin-opener-policy"), "same-origin");
   assert.equal(index.headers.get("cross-origin-embedder-policy"), "require-corp");
+  // The whole suite runs under this policy: a violation is a console error, which fails it.
+  const csp = index.headers.get("content-security-policy");
+  assert.equal(csp, CONTENT_SECURITY_POLICY);
+  assert.doesNotMatch(csp, /'unsafe-eval'/);
+  assert.match(csp, /default-src 'none'/);
   const wasm = await fetch(new URL("wasm/bytewise-app.wasm", server.url));
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
   const pyodideWasm = await fetch(new URL("pyodide/pyodide.asm.wasm", server.url));

@@ -78,11 +78,11 @@ DEFAULT_POLICY = Policy()
 
 def expands(obj, policy):
     """False for objects the policy records as leaves (their references are not walked)."""
-    if isinstance(obj, type):
+    if issubclass(type(obj), type):
         return policy.follow_types
-    if isinstance(obj, types.ModuleType):
+    if issubclass(type(obj), types.ModuleType):
         return policy.follow_modules
-    if isinstance(obj, types.CodeType):
+    if issubclass(type(obj), types.CodeType):
         return policy.follow_code
     return True
 
@@ -99,7 +99,7 @@ def _code_names(code, out):
         c = stack.pop()
         out.update(c.co_names)
         for const in c.co_consts:
-            if isinstance(const, types.CodeType):
+            if issubclass(type(const), types.CodeType):
                 stack.append(const)
 
 
@@ -115,13 +115,13 @@ def _plain_instance_names(cls):
         namespace = type.__dict__["__dict__"].__get__(klass)
         names.update(getattr(klass, "__static_attributes__", ()))
         for value in namespace.values():
-            if isinstance(value, (staticmethod, classmethod)):
+            if issubclass(type(value), (staticmethod, classmethod)):
                 value = value.__func__
-            if isinstance(value, types.FunctionType):
+            if issubclass(type(value), types.FunctionType):
                 _code_names(value.__code__, names)
-            elif isinstance(value, property):
+            elif issubclass(type(value), property):
                 for accessor in (value.fget, value.fset, value.fdel):
-                    if isinstance(accessor, types.FunctionType):
+                    if issubclass(type(accessor), types.FunctionType):
                         _code_names(accessor.__code__, names)
     safe = []
     for name in sorted(names):
@@ -140,7 +140,7 @@ def _slot_descriptors(cls):
     out = []
     for klass in cls.__mro__:
         for name, value in type.__dict__["__dict__"].__get__(klass).items():
-            if isinstance(value, types.MemberDescriptorType):
+            if issubclass(type(value), types.MemberDescriptorType):
                 out.append((name, value))
     return out
 
@@ -189,19 +189,19 @@ def _pending(referents):
 def _container_edges(obj, limit):
     """Contents of list/tuple/dict/set-based objects, read through the builtin type; at
     most `limit` of them (the caller asks for one more than it keeps, to see overflow)."""
-    if isinstance(obj, list):
+    if issubclass(type(obj), list):
         return [(item, EDGE_INDEX, i) for i, item in enumerate(islice(list.__iter__(obj), limit))]
-    if isinstance(obj, tuple):
+    if issubclass(type(obj), tuple):
         return [(item, EDGE_INDEX, i) for i, item in enumerate(islice(tuple.__iter__(obj), limit))]
-    if isinstance(obj, dict):
+    if issubclass(type(obj), dict):
         edges = []
         for key, value in islice(dict.items(obj), (limit + 1) // 2):
             edges.append((key, EDGE_DICT_KEY, key))
             edges.append((value, EDGE_DICT_VALUE, key))
         return edges
-    if isinstance(obj, set):
+    if issubclass(type(obj), set):
         return [(m, EDGE_SET_MEMBER, None) for m in islice(set.__iter__(obj), limit)]
-    if isinstance(obj, frozenset):
+    if issubclass(type(obj), frozenset):
         return [(m, EDGE_SET_MEMBER, None) for m in islice(frozenset.__iter__(obj), limit)]
     return []
 
@@ -240,7 +240,7 @@ def _generator_edges(gen):
     for i, r in enumerate(referents):
         if r is code:
             edges.append((r, EDGE_CODE, "code"))
-        elif isinstance(r, types.FunctionType) and r.__code__ is code:
+        elif issubclass(type(r), types.FunctionType) and r.__code__ is code:
             edges.append((r, EDGE_DEFINITION, "function"))
         elif i > last_code >= 0:
             edges.append((r, EDGE_FRAME_LOCAL, None))
@@ -368,13 +368,13 @@ def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
         return _container_edges(obj, limit)
     if t is types.FunctionType:
         return _function_edges(obj, hints if hints is not None else {})
-    if isinstance(obj, type) or isinstance(obj, types.ModuleType) or isinstance(obj, types.CodeType):
+    if issubclass(type(obj), type) or issubclass(type(obj), types.ModuleType) or issubclass(type(obj), types.CodeType):
         if not expands(obj, policy):
             return []
         return [(r, EDGE_OTHER, None) for r in gc.get_referents(obj)]
     if t is types.MethodType:
         return [(obj.__self__, EDGE_OTHER, "__self__"), (obj.__func__, EDGE_DEFINITION, "__func__")]
-    if isinstance(obj, _GENERATOR_TYPES):
+    if issubclass(type(obj), _GENERATOR_TYPES):
         return _generator_edges(obj)
     if t is types.CellType:
         return [(r, EDGE_OTHER, "cell_contents") for r in gc.get_referents(obj)]

@@ -26,6 +26,7 @@ import array
 import gc
 import struct
 import sys
+import time
 import types
 from bisect import bisect_left
 from itertools import chain, islice, repeat
@@ -243,14 +244,64 @@ def key_label(key):
     return "<%s>" % type(key).__qualname__
 
 
+_PLAIN_ARGS = (str, int, float, bool, bytes, type(None))
+
+
 def _exception_text(exc):
-    """Type and message of an exception, without running a user-defined __str__."""
+    """Type and message of an exception ("KeyError: 'k'"), without running user code: a
+    class's own __str__ is not called, and arguments that are not plain values are named
+    by type ("KeyError: <Key object>"), since their __str__ or __repr__ may raise or loop."""
+    t = type(exc)
+    name = t.__qualname__
     try:
-        message = BaseException.__str__(exc)
-    except Exception:  # noqa: BLE001
+        args = BaseException.args.__get__(exc)
+        if all(type(a) in _PLAIN_ARGS for a in args):
+            # CPython's own exceptions format plain arguments without user code; a user
+            # class gets BaseException's text, whatever its own __str__ does.
+            builtin = t.__module__ == "builtins"
+            message = t.__str__(exc) if builtin else BaseException.__str__(exc)
+        else:
+            message = ", ".join(short_label(a) or "<%s object>" % type(a).__qualname__ for a in args)
+    except Exception:  # noqa: BLE001 - e.g. str() of a huge int is refused
         message = ""
-    name = type(exc).__qualname__
     return "%s: %s" % (name, _shorten(message, 200)) if message else name
+
+
+# -- User code during the capture -------------------------------------------------------
+
+# What a C type's __sizeof__ looks like from its class; anything else is user code.
+_BUILTIN_METHODS = (types.MethodDescriptorType, types.WrapperDescriptorType,
+                    types.BuiltinFunctionType, types.BuiltinMethodType)
+# A class's own __sizeof__ may run this long per object, and this long in all per capture.
+SIZEOF_CALL_SECONDS = 0.05
+SIZEOF_TOTAL_SECONDS = 1.0
+# The largest size a __sizeof__ may claim: the address space (4 GiB on wasm32), and within
+# what a snapshot may carry (2^48 per object, 2^52 in all: docs/snapshot-format.md).
+MAX_OBJECT_SIZE = min(1 << 48, (sys.maxsize + 1) * 2)
+MAX_CLAIMED_TOTAL = 1 << 50
+
+
+class _Overtime(BaseException):
+    """Raised inside user code that ran past its time; BaseException, so that an
+    ``except Exception`` in that code does not swallow it."""
+
+
+def _call_within(function, argument, seconds):
+    """function(argument), stopped with _Overtime at the first line of Python that runs
+    after `seconds` (a loop in C is not stopped here: the page's run time limit is)."""
+    deadline = time.perf_counter() + seconds
+
+    def tracer(frame, event, arg):
+        if time.perf_counter() > deadline:
+            raise _Overtime
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        return function(argument)
+    finally:
+        sys.settrace(previous)
 
 
 # -- Capture --------------------------------------------------------------------------
@@ -309,9 +360,9 @@ class _TypeInfo:
                 (category == CATEGORY_MODULE and not policy.follow_modules) or \
                 (category == CATEGORY_CODE and not policy.follow_code):
             self.flags |= FLAG_NOT_FOLLOWED
-        # A class's own Python __sizeof__ is user code: it is called one object at a time,
+        # A class's own __sizeof__ is user code: it is called one object at a time,
         # guarded. CPython's (C) ones are called in bulk.
-        self.builtin_sizeof = not isinstance(getattr(t, "__sizeof__", None), types.FunctionType)
+        self.builtin_sizeof = issubclass(type(getattr(t, "__sizeof__", None)), _BUILTIN_METHODS)
         self.has_length = t in _LENGTH_TYPES
         if self.has_length:
             self.flags |= FLAG_HAS_LENGTH
@@ -333,6 +384,8 @@ class _Capture:
         self.index_of = {}  # id -> node index
         self.keep = []  # every captured object, alive until the snapshot is written
         self.type_info = {}
+        self.sizeof_seconds_left = SIZEOF_TOTAL_SECONDS
+        self.claimed_total = 0  # bytes the classes' own __sizeof__ methods reported
         self.address = _u64_array()
         self.type = _u32_array()
         self.size = _u64_array()
@@ -367,15 +420,37 @@ class _Capture:
         return info
 
     def _guarded_sizeof(self, obj, index):
-        try:
-            return sys.getsizeof(obj)
-        except Exception as exc:  # noqa: BLE001 - a user __sizeof__ may raise anything
+        """sys.getsizeof for an object whose class defines __sizeof__ in Python: bounded
+        in time, and checked, since that method may raise, loop or return nonsense."""
+        name = type(obj).__qualname__
+        if self.sizeof_seconds_left <= 0:
             fallback = object.__sizeof__(obj)
-            self.diagnose(index, "probe.sizeof_failed",
-                          "%s.__sizeof__ raised %s; its size is shown as object.__sizeof__, %d "
-                          "bytes. Fix or remove that __sizeof__." % (
-                              type(obj).__qualname__, _exception_text(exc), fallback))
+            self.diagnose(index, "probe.sizeof_skipped",
+                          "%s.__sizeof__ was not called: the class's __sizeof__ methods took "
+                          "over %g s in all; its size is shown as object.__sizeof__, %d bytes."
+                          % (name, SIZEOF_TOTAL_SECONDS, fallback))
             return fallback
+        started = time.perf_counter()
+        try:
+            size = _call_within(sys.getsizeof, obj, min(SIZEOF_CALL_SECONDS, self.sizeof_seconds_left))
+            if size > MAX_OBJECT_SIZE or self.claimed_total + size > MAX_CLAIMED_TOTAL:
+                problem = "returned %s, more than this Python's memory can hold" % format(size, ",")
+            else:
+                problem = None
+                self.claimed_total += size
+        except _Overtime:
+            problem = "did not return within %g s" % SIZEOF_CALL_SECONDS
+        except Exception as exc:  # noqa: BLE001 - a user __sizeof__ may raise anything
+            problem = "raised %s" % _exception_text(exc)
+        finally:
+            self.sizeof_seconds_left -= time.perf_counter() - started
+        if problem is None:
+            return size
+        fallback = object.__sizeof__(obj)
+        self.diagnose(index, "probe.sizeof_failed",
+                      "%s.__sizeof__ %s; its size is shown as object.__sizeof__, %d bytes. Fix "
+                      "or remove that __sizeof__." % (name, problem, fallback))
+        return fallback
 
     def add(self, objs, ids=None):
         """Records objects never seen before (and distinct) as the next nodes, in order.
@@ -784,7 +859,7 @@ def user_names(namespace):
         name: value
         for name, value in namespace.items()
         if not (name.startswith("__") and name.endswith("__"))
-        and not isinstance(value, types.ModuleType)
+        and not issubclass(type(value), types.ModuleType)
     }
 
 

@@ -33,6 +33,46 @@ _DISMANTLE_LIMIT = 2_000_000
 
 _previous = []  # the last run's namespace, alive until the next run
 
+# The deepest Python recursion allowed. Under Pyodide a RecursionError that unwinds
+# through more than about 5,000 frames of Python functions exhausts the JavaScript stack
+# and kills the interpreter (measured in Node and Chromium); tests/node/sandbox.test.mjs
+# and tests/browser/sandbox.test.mjs prove this limit safe for functions, methods,
+# comprehensions, try/finally and handlers in each frame. Recursion that passes through C
+# (a __repr__ calling repr, chains of `yield from`, json/pickle/del of structures nested
+# thousands deep) exhausts the stack after a few hundred levels whatever the limit:
+# Pyodide dies, and the page's sandbox (web/sandbox.js) restarts it and says why.
+RECURSION_LIMIT = 3_000
+_set_recursion_limit = sys.setrecursionlimit
+_DEFAULT_LIMIT = sys.getrecursionlimit()
+
+
+def _capped_setrecursionlimit(limit):
+    """sys.setrecursionlimit for user code: never above RECURSION_LIMIT."""
+    if not issubclass(type(limit), int):
+        return _set_recursion_limit(limit)  # CPython's own TypeError
+    if limit > RECURSION_LIMIT:
+        sys.stderr.write(
+            "note: Bytewise keeps the recursion limit at %s; deeper recursion would crash "
+            "the browser's Python (asked for %s).\n" % (format(RECURSION_LIMIT, ","), format(limit, ",")))
+        limit = RECURSION_LIMIT
+    return _set_recursion_limit(limit)
+
+
+def _no_input(prompt=""):
+    """input() for programs that run without a keyboard."""
+    sys.stdout.write(str(prompt))
+    raise EOFError("input() has no keyboard to read from here: the program runs on its own. "
+                   "Write the value into the code instead, e.g. name = \"Ada\".")
+
+
+def sandbox():
+    """Makes this interpreter safe for user code: the recursion limit capped and input()
+    answered with a clear error; each run starts from the default limit. run_program
+    calls it before every run."""
+    sys.setrecursionlimit = _capped_setrecursionlimit
+    _set_recursion_limit(min(_DEFAULT_LIMIT, RECURSION_LIMIT))
+    builtins.input = _no_input
+
 
 def _register_source(source, filename):
     # Lets tracebacks quote the user's lines, as they would for a file on disk.
@@ -41,12 +81,38 @@ def _register_source(source, filename):
 
 
 def _user_traceback(exc, filename):
-    tb = exc.__traceback__
-    # Drop the frames of this module: the user's program starts at the first frame whose
-    # code comes from their file.
-    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
-        tb = tb.tb_next
-    return "".join(traceback.format_exception(type(exc), exc, tb))
+    """The traceback as CPython prints it, from the user's first frame on. No user code
+    runs: an exception's text comes from bytewise_probe._exception_text, which calls no
+    __str__ or __repr__ of the user's (those may raise or loop)."""
+    def own_frames(tb):
+        # The user's program starts at the first frame whose code comes from their file.
+        while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+            tb = tb.tb_next
+        return tb
+
+    chain, seen = [], set()
+    current = exc
+    while current is not None and id(current) not in seen and len(chain) < 20:
+        seen.add(id(current))
+        cause = BaseException.__cause__.__get__(current)
+        context = BaseException.__context__.__get__(current)
+        suppress = BaseException.__suppress_context__.__get__(current)
+        link = cause if cause is not None else (None if suppress else context)
+        chain.append((current, "direct" if cause is not None else "context" if link is not None else None))
+        current = link
+    lines = []
+    for position, (item, how) in enumerate(reversed(chain)):
+        if position:
+            lines.append("\nThe above exception was the direct cause of the following exception:\n\n"
+                         if how == "direct" else
+                         "\nDuring handling of the above exception, another exception occurred:\n\n")
+        tb = own_frames(BaseException.__traceback__.__get__(item)) if item is exc else \
+            BaseException.__traceback__.__get__(item)
+        if tb is not None:
+            lines.append("Traceback (most recent call last):\n")
+            lines.extend(traceback.format_tb(tb))
+        lines.append(bytewise_probe._exception_text(item) + "\n")
+    return "".join(lines)
 
 
 def _dismantle(namespace):
@@ -83,6 +149,27 @@ def _dismantle(namespace):
             set.clear(obj)
 
 
+def _hint(exc):
+    """What an error means in this sandbox, where it differs from a laptop's Python."""
+    heap = "a WebAssembly heap of at most 4 GiB"
+    t = type(exc)  # isinstance could run a __getattribute__ of the user's
+    if issubclass(t, MemoryError):
+        return ("The program asked for more memory than this browser's Python can get (%s). "
+                "Python is still usable; try a smaller size." % heap)
+    if issubclass(t, OverflowError) and "index-sized" in bytewise_probe._exception_text(exc):
+        return ("This Python is 32-bit: a size or index must stay below 2**31, and the "
+                "whole heap is at most 4 GiB. On a 64-bit laptop the same line would "
+                "fail with MemoryError instead, unless the machine had the memory. Try a "
+                "smaller size.")
+    if issubclass(t, RecursionError):
+        return ("The recursion went deeper than the limit (sys.getrecursionlimit(), at most "
+                "%s here: deeper unwinding would crash the browser's Python). Recursion "
+                "that deep is usually a missing base case." % format(RECURSION_LIMIT, ","))
+    if issubclass(t, KeyboardInterrupt):
+        return "The program was stopped (the Stop button, Esc or the time limit)."
+    return None
+
+
 def release():
     """Frees the previous run's namespace safely."""
     while _previous:
@@ -96,6 +183,7 @@ def run_program(source, filename=FILENAME, trace=None):
     ``type``, ``message`` and ``traceback``. ``trace`` is an optional
     bytewise_tracing.Session that observes the run."""
     release()
+    sandbox()
     namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": filename}
     _previous.append(namespace)
     _register_source(source, filename)
@@ -113,9 +201,13 @@ def run_program(source, filename=FILENAME, trace=None):
             return namespace, {"type": "SystemExit", "message": str(exc.code),
                                "traceback": "SystemExit: %s\n" % (exc.code,)}
     except BaseException as exc:  # noqa: BLE001 - every failure is reported to the user
-        return namespace, {"type": type(exc).__qualname__,
-                           "message": bytewise_probe._exception_text(exc),
-                           "traceback": _user_traceback(exc, filename)}
+        error = {"type": type(exc).__qualname__,
+                 "message": bytewise_probe._exception_text(exc),
+                 "traceback": _user_traceback(exc, filename)}
+        hint = _hint(exc)
+        if hint:
+            error["hint"] = hint
+        return namespace, error
     finally:
         if trace is not None:
             trace.stop()
@@ -158,10 +250,11 @@ def list_construction(expression):
     return "inferred"
 
 
-def run_and_capture(source, options=None):
+def run_and_capture(source, options=None, on_capture=None):
     """Runs ``source`` and captures its variables. Options (all optional):
     object_cap, edge_cap, roots (expressions; default: user-defined globals),
     follow_types, follow_modules, follow_globals, follow_code, tracemalloc (bool).
+    ``on_capture`` (optional) is called when the program has ended, before the capture.
 
     Returns a dict: snapshot (bytes), error (dict or None), tracemalloc (dict or None),
     run_ms, capture_ms.
@@ -171,6 +264,8 @@ def run_and_capture(source, options=None):
     started = time.perf_counter()
     namespace, error = run_program(source, FILENAME, trace)
     ran = time.perf_counter()
+    if on_capture is not None:
+        on_capture()
     policy = bytewise_probe.make_policy(
         options.get("follow_types", False), options.get("follow_modules", False),
         options.get("follow_globals", False), options.get("follow_code", False))
@@ -179,9 +274,18 @@ def run_and_capture(source, options=None):
         roots, problems = _roots(namespace, expressions)
     else:
         roots, problems = bytewise_probe.user_names(namespace), []
-    snapshot = bytewise_probe.capture(
-        roots, options.get("object_cap", bytewise_probe.DEFAULT_OBJECT_CAP), policy,
-        options.get("edge_cap", bytewise_probe.DEFAULT_EDGE_CAP), problems)
+    def capture():
+        return bytewise_probe.capture(
+            roots, options.get("object_cap", bytewise_probe.DEFAULT_OBJECT_CAP), policy,
+            options.get("edge_cap", bytewise_probe.DEFAULT_EDGE_CAP), list(problems))
+    try:
+        snapshot = capture()
+    except KeyboardInterrupt:
+        # A Stop that crossed the program's end: the page stops interrupting once told
+        # (on_capture), so the second try runs undisturbed.
+        if on_capture is not None:
+            on_capture()
+        snapshot = capture()
     return {
         "snapshot": snapshot,
         "error": error,

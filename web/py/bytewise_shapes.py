@@ -73,7 +73,7 @@ def _instance_word(cls):
             namespace = type.__dict__["__dict__"].__get__(klass)
             if "__slots__" in namespace:
                 declared = True
-            slots += sum(1 for v in namespace.values() if isinstance(v, types.MemberDescriptorType))
+            slots += sum(1 for v in namespace.values() if issubclass(type(v), types.MemberDescriptorType))
         has_dict = cls.__dictoffset__ != 0
         has_weakref = cls.__weakrefoffset__ != 0
         word = INSTANCE | min(slots, 0xFFFF) << 8 | has_dict << 24 | has_weakref << 25 | declared << 26
