@@ -10,7 +10,8 @@
 //   wasm     the same suite compiled to wasm, run by Node (ctest)
 //   node     real Pyodide + the core wasm: sizes against the interpreter's own answers
 //   browser  the served page in Chromium: type, run, read the table, look at the canvas
-//   fuzz     libFuzzer on the snapshot reader and every analysis, 60 s (ASan, UBSan)
+//   fuzz     libFuzzer on the snapshot reader and every analysis, 60 s (ASan, UBSan);
+//            fast-check on the share-link decoder (tests/fuzz/share.fuzz.mjs)
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
@@ -18,6 +19,8 @@ import { buildFuzz, buildNative, buildSite, buildWasm, ROOT } from "./build.mjs"
 
 /** Seconds the fuzz layer runs the snapshot fuzzer (BYTEWISE_FUZZ_SECONDS overrides). */
 const FUZZ_SECONDS = Number(process.env.BYTEWISE_FUZZ_SECONDS ?? 60);
+/** Inputs per property the share-link fuzzer tries (about 10 s). */
+const SHARE_FUZZ_RUNS = Number(process.env.BYTEWISE_SHARE_FUZZ_RUNS ?? 5000);
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" });
@@ -60,6 +63,7 @@ const LAYERS = {
       scratch,
       path.join(ROOT, "tests", "fuzz", "corpus", "snapshot"),
     ]);
+    run(process.execPath, ["tests/fuzz/share.fuzz.mjs", String(SHARE_FUZZ_RUNS)]);
   },
 };
 

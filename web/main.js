@@ -8,12 +8,14 @@ import { loadCanvas } from "./canvas.js";
 import { createEditor } from "./editor.js";
 import { buildReport, DEFAULT_COMPARE_PLATFORM } from "./measure.js";
 import { DEFAULT_TIME_LIMIT_MS, RECYCLE_HEAP_BYTES, Sandbox } from "./sandbox.js";
+import { decodeShare, encodeShare } from "./share.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
 const STORAGE_KEY = "bytewise.code";
 const COMPARE_KEY = "bytewise.compare";
 const TIME_LIMIT_KEY = "bytewise.timeLimit";
+const BEFORE_SHARE_KEY = "bytewise.codeBeforeShare";
 const SAMPLE = `import sys
 
 # A list holds pointers to objects, not the objects themselves.
@@ -28,6 +30,7 @@ const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ui = {
   run: /** @type {HTMLButtonElement} */ ($("bw-run")),
   stop: /** @type {HTMLButtonElement} */ ($("bw-stop")),
+  share: /** @type {HTMLButtonElement} */ ($("bw-share")),
   timeLimit: /** @type {HTMLInputElement} */ ($("bw-time-limit")),
   heap: $("bw-heap"),
   status: $("bw-status-text"),
@@ -115,6 +118,12 @@ function onCanvasRequest(name, detail) {
   if (!module) return;
   const failed = (err) => ({ ok: false, errors: [{ code: "page.request", offset: null, message: String(err?.message ?? err) }] });
   if (name === "xray") {
+    if (state.snapshotGeneration !== sandbox.generation) {
+      // The objects lived in a worker that has been replaced since: their addresses now
+      // hold something else.
+      module.showXray(failed(new Error("Python restarted since this run, so its objects are gone. Run the code again to X-ray them.")));
+      return;
+    }
     request("xray", detail).then((result) => module.showXray(result), (err) => module.showXray(failed(err)));
   } else if (name === "footprints") {
     request("footprints", {}).then((data) => module.setFootprints(data), (err) => appendOutput(`Footprints failed: ${err.message}\n`, "stderr"));
@@ -163,7 +172,12 @@ function onSandboxEvent(event) {
       setStatus(`${event.stage}…`, event.fraction);
       break;
     case "ready":
-      if (!event.restart) fillPlatforms(event.platforms);
+      if (!event.restart) {
+        fillPlatforms(event.platforms);
+        if (state.sharedCompare !== undefined && [...ui.compare.options].some((o) => o.value === state.sharedCompare)) {
+          ui.compare.value = state.sharedCompare;
+        }
+      }
       state.ready = true;
       state.restarts = sandbox.restarts;
       state.lastRestartMs = event.restart ? event.ms : state.lastRestartMs;
@@ -178,6 +192,10 @@ function onSandboxEvent(event) {
       break;
     case "output":
       appendOutput(event.text, event.stream);
+      break;
+    case "startFailed":
+      setStatus("Python could not start. Reload the page to try again.");
+      appendOutput(`Python could not start: ${event.message}\n`, "stderr");
       break;
   }
 }
@@ -266,6 +284,7 @@ async function showResult({ report, snapshot }) {
   for (const d of report.diagnostics) appendOutput(`note: ${d.message}\n`, "stderr");
   if (!report.platform) return;
   state.lastSnapshot = snapshot;
+  state.snapshotGeneration = sandbox.generation;
   showReport(report);
   let canvas;
   try {
@@ -322,7 +341,69 @@ document.addEventListener("keydown", (event) => {
 });
 if (recall(PRESENTER_KEY) === "1") setPresenter(true);
 canvasReady.then((canvas) => canvas.module.setPresenter(presenterOn()), () => {});
+// Share links (web/share.js): the program and its options in the URL's fragment.
+async function share() {
+  const limit = Number(ui.timeLimit.value);
+  const result = await encodeShare({
+    code: editor.getCode(),
+    compare: compareOption(),
+    tracemalloc: ui.tracemalloc.checked,
+    ...(Number.isInteger(limit) && limit >= 0 && limit <= 600 ? { timeLimit: limit } : {}),
+  });
+  if (!result.ok) {
+    appendOutput(`${result.error}\n`, "stderr");
+    return;
+  }
+  history.replaceState(null, "", result.link);
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(location.href);
+    copied = true;
+  } catch {
+    // No clipboard permission: the link is in the address bar.
+  }
+  appendOutput(copied ? "The link to this program is copied (and in the address bar).\n"
+    : "The link to this program is in the address bar: copy it from there.\n", "notice");
+  state.sharedLink = location.href;
+}
+
+/** Opens the program a share link carries; the user's own code is kept to restore. */
+async function openShared() {
+  const result = await decodeShare(location.hash);
+  if (result === null) return;
+  if (!result.ok) {
+    appendOutput(`${result.error}\n`, "stderr");
+    state.shareError = result.error;
+    return;
+  }
+  const { payload } = result;
+  const own = editor.getCode();
+  if (own !== payload.code) remember(BEFORE_SHARE_KEY, own);
+  editor.setCode(payload.code);
+  if (payload.tracemalloc !== undefined) ui.tracemalloc.checked = payload.tracemalloc;
+  if (payload.timeLimit !== undefined) ui.timeLimit.value = String(payload.timeLimit);
+  if (payload.compare !== undefined) state.sharedCompare = payload.compare ?? "";
+  const note = document.createElement("span");
+  note.className = "bw-out-notice";
+  note.textContent = own === payload.code ? "Opened a shared program.\n" : "Opened a shared program. Your own code is kept:";
+  ui.output.append(note);
+  if (own !== payload.code) {
+    const restore = document.createElement("button");
+    restore.type = "button";
+    restore.textContent = "Restore my code";
+    restore.addEventListener("click", () => {
+      editor.setCode(recall(BEFORE_SHARE_KEY, own));
+      restore.disabled = true;
+    });
+    ui.output.append(restore, document.createTextNode("\n"));
+  }
+  state.sharedOpened = true;
+}
+
 ui.run.addEventListener("click", run);
+ui.share.addEventListener("click", share);
+openShared();
+window.addEventListener("hashchange", openShared);  // a share link pasted into this tab
 ui.stop.addEventListener("click", stop);
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && state.running) {
@@ -337,6 +418,7 @@ globalThis.bytewise = {
   canvasReady,
   lastReport: () => state.lastReport,
   lastOutcome: () => state.lastOutcome ?? null,
+  share: () => ({ opened: state.sharedOpened ?? false, error: state.shareError ?? null, link: state.sharedLink ?? null }),
   outcomes: () => state.outcomes ?? 0,
   running: () => state.running,
   sandbox: () => ({ ready: state.ready, restarts: sandbox.restarts, heapBytes: sandbox.heapBytes,

@@ -32,7 +32,7 @@ export const DEFAULT_TIME_LIMIT_MS = 10_000;
  *
  * Events (onEvent): { type: "progress", stage, fraction }, { type: "ready", python, pyodide,
  * platforms, restart: boolean, ms }, { type: "output", stream, text }, { type: "phase",
- * phase: "capture" }, { type: "restarting", reason }.
+ * phase: "capture" }, { type: "restarting", reason }, { type: "startFailed", message }.
  */
 
 export class Sandbox {
@@ -51,6 +51,8 @@ export class Sandbox {
     this.current = null;  // the run in progress: { id, resolve, phase, stopping, timer }
     this.heapBytes = 0;
     this.restarts = 0;
+    /** Counts workers started: objects of an earlier one are gone (X-ray needs a new run). */
+    this.generation = 0;
     this.interrupts = typeof SharedArrayBuffer === "function" && globalThis.crossOriginIsolated !== false
       ? new Int32Array(new SharedArrayBuffer(4))
       : null;
@@ -64,12 +66,15 @@ export class Sandbox {
 
   start(restart) {
     const started = performance.now();
+    this.generation += 1;
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
     this.ready.catch(() => {});  // callers that care await it; nobody else must see it reject
     this.isReady = false;
+    // A Stop aimed at the worker being replaced must not interrupt the new one's start.
+    if (this.interrupts) Atomics.store(this.interrupts, 0, 0);
     const worker = this.createWorker();
     this.worker = worker;
     worker.onmessage = (event) => {
@@ -118,6 +123,7 @@ export class Sandbox {
         if (this.current?.id === message.id) {
           this.finish(message.id, { kind: "failed", message: message.message });
         } else if (!this.isReady) {
+          this.onEvent({ type: "startFailed", message: message.message });
           this.rejectReady(new Error(message.message));
         }
         break;

@@ -54,7 +54,10 @@ function flushOutput() {
   }
 }
 
+let dead = false;  // after a fatal error: what Pyodide still writes is its crash report
+
 function onOutput(stream, text) {
+  if (dead) return;
   pending[stream] += text;
   if (!flushTimer) flushTimer = setTimeout(flushOutput, 30);
 }
@@ -127,13 +130,21 @@ self.onmessage = async (event) => {
     if (message.type === "run") run(message);
     else if (message.type in REQUESTS) post({ type: message.type, id: message.id, result: REQUESTS[message.type](message.options ?? {}) });
   } catch (err) {
-    flushOutput();
     const text = String(err?.message ?? err);
     if (isFatal(err)) {
+      // Pyodide writes the dying interpreter's whole stack to stderr (some of it after
+      // this point); the page explains the crash in one line instead.
+      dead = true;
+      for (const stream of ["stdout", "stderr"]) {  // it goes to stdout in Pyodide 314
+        const dump = pending[stream].indexOf("Stack (most recent call first):");
+        if (dump !== -1) pending[stream] = pending[stream].slice(0, dump);
+      }
+      flushOutput();
       post({ type: "fatal", id: message.id, message: text });
       self.onmessage = null;  // nothing more can run here
       return;
     }
+    flushOutput();
     post({ type: "failed", id: message.id, message: text });
   }
 };

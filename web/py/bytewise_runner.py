@@ -19,6 +19,7 @@ the bottom up.
 import ast
 import builtins
 import linecache
+import os
 import sys
 import time
 import traceback
@@ -27,6 +28,7 @@ import bytewise_probe
 import bytewise_tracing
 
 FILENAME = "main.py"
+_OWN_FILES = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the Bytewise modules' folder
 # Objects deeper than this in a released namespace are emptied bottom-up first.
 _DISMANTLE_DEPTH = 200
 _DISMANTLE_LIMIT = 2_000_000
@@ -108,9 +110,11 @@ def _user_traceback(exc, filename):
                          "\nDuring handling of the above exception, another exception occurred:\n\n")
         tb = own_frames(BaseException.__traceback__.__get__(item)) if item is exc else \
             BaseException.__traceback__.__get__(item)
-        if tb is not None:
+        # Bytewise's own frames (input() here, say) are not the user's business.
+        frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_OWN_FILES)]
+        if frames:
             lines.append("Traceback (most recent call last):\n")
-            lines.extend(traceback.format_tb(tb))
+            lines.extend(traceback.StackSummary.from_list(frames).format())
         lines.append(bytewise_probe._exception_text(item) + "\n")
     return "".join(lines)
 

@@ -30,7 +30,9 @@ def _user_line(traceback, filename):
     for frame in reversed(traceback):  # oldest first, so walk back from the newest
         if frame.filename.endswith(_OWN_FILES):
             return None
-        if line is None and frame.filename == filename:
+        # Line 0: the interpreter's own bookkeeping for a code object about to start (its
+        # instrumentation data, after a trace function was set), not a line of the program.
+        if line is None and frame.filename == filename and frame.lineno and frame.lineno > 0:
             line = frame.lineno
     return line
 
