@@ -18,6 +18,9 @@
 
 /** How long an interrupted run may take to come back before the worker is replaced. */
 export const STOP_GRACE_MS = 400;
+/** The same once the program has ended and the probe measures: the capture of a big heap
+ * takes seconds and is bounded (hostile __sizeof__ included), so it is let finish. */
+export const CAPTURE_GRACE_MS = 5_000;
 /** Heap size after which the worker is replaced once the run's results are shown. */
 export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
 /** The run time limit the page starts with; 0 turns it off. */
@@ -108,13 +111,23 @@ export class Sandbox {
           report: message.report,
           snapshot: message.snapshot,
           heapBytes: this.heapBytes,
-          stopped: this.current?.stopping ?? null,
+          stopped: this.current?.interrupted ? this.current.stopping : null,
         });
         break;
-      case "phase":
-        if (this.current?.id === message.id) this.current.phase = message.phase;
+      case "phase": {
+        const run = this.current;
+        if (run?.id === message.id) {
+          run.phase = message.phase;
+          // The program ended (an interrupt took, or it finished as Stop came): the
+          // capture gets its own, longer grace before the worker would be replaced.
+          if (run.stopping && run.graceTimer) {
+            clearTimeout(run.graceTimer);
+            run.graceTimer = this.replaceAfter(run, CAPTURE_GRACE_MS);
+          }
+        }
         this.onEvent(message);
         break;
+      }
       case "fatal":
         this.crashed(message.message);
         break;
@@ -162,14 +175,23 @@ export class Sandbox {
     run.stopping = reason;
     // While the probe measures, the user's code is over: an interrupt would only spoil
     // the capture, so the grace period alone applies (hostile __sizeof__ is bounded there).
-    if (this.interrupts && run.phase === "run") Atomics.store(this.interrupts, 0, 2);
-    const grace = this.interrupts ? STOP_GRACE_MS : 0;
-    run.timers.push(setTimeout(() => {
+    const capturing = run.phase === "capture";
+    run.interrupted = !capturing;  // a Stop after the program's end changes nothing it printed
+    if (this.interrupts && !capturing) Atomics.store(this.interrupts, 0, 2);
+    const grace = capturing ? CAPTURE_GRACE_MS : this.interrupts ? STOP_GRACE_MS : 0;
+    run.graceTimer = this.replaceAfter(run, grace);
+  }
+
+  /** Replaces the worker if `run` has not come back within `ms`. */
+  replaceAfter(run, ms) {
+    const timer = setTimeout(() => {
       if (this.current !== run) return;
       const afterMs = performance.now() - run.started;
-      this.replaceWorker(reason);
-      this.finish(run.id, { kind: "stopped", reason, restarted: true, afterMs });
-    }, grace));
+      this.replaceWorker(run.stopping);
+      this.finish(run.id, { kind: "stopped", reason: run.stopping, restarted: true, afterMs });
+    }, ms);
+    run.timers.push(timer);
+    return timer;
   }
 
   /** Replaces the worker: after a stop that did not take, a crash, or heap growth. */

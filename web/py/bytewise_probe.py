@@ -288,7 +288,12 @@ class _Overtime(BaseException):
 
 def _call_within(function, argument, seconds):
     """function(argument), stopped with _Overtime at the first line of Python that runs
-    after `seconds` (a loop in C is not stopped here: the page's run time limit is)."""
+    after `seconds` (a loop in C is not stopped here: the page's run time limit is).
+
+    The cost: a trace function turns on CPython's monitoring (PEP 669) for good, so each
+    code object that first runs afterwards allocates a few hundred bytes of bookkeeping,
+    which tracemalloc sees (bytewise_tracing drops it from the per-line figures). Only
+    classes with their own __sizeof__ pay this."""
     deadline = time.perf_counter() + seconds
 
     def tracer(frame, event, arg):
