@@ -11,7 +11,7 @@
 //   node     real Pyodide + the core wasm: sizes against the interpreter's own answers
 //   browser  the served page in Chromium: type, run, read the table, look at the canvas
 //   fuzz     libFuzzer on the snapshot reader and every analysis, 60 s (ASan, UBSan);
-//            fast-check on the share-link decoder (tests/fuzz/share.fuzz.mjs)
+//            fast-check on the share-link decoder and the lesson parser (tests/fuzz/*.fuzz.mjs)
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
@@ -21,6 +21,8 @@ import { buildFuzz, buildNative, buildSite, buildWasm, ROOT } from "./build.mjs"
 const FUZZ_SECONDS = Number(process.env.BYTEWISE_FUZZ_SECONDS ?? 60);
 /** Inputs per property the share-link fuzzer tries (about 10 s). */
 const SHARE_FUZZ_RUNS = Number(process.env.BYTEWISE_SHARE_FUZZ_RUNS ?? 5000);
+/** Inputs per property the lesson-parser fuzzer tries (about 10 s). */
+const LESSON_FUZZ_RUNS = Number(process.env.BYTEWISE_LESSON_FUZZ_RUNS ?? 20000);
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" });
@@ -64,6 +66,7 @@ const LAYERS = {
       path.join(ROOT, "tests", "fuzz", "corpus", "snapshot"),
     ]);
     run(process.execPath, ["tests/fuzz/share.fuzz.mjs", String(SHARE_FUZZ_RUNS)]);
+    run(process.execPath, ["tests/fuzz/lessons.fuzz.mjs", String(LESSON_FUZZ_RUNS)]);
   },
 };
 
