@@ -17,7 +17,7 @@
 //   sandbox.stop();  // from a button while run() is pending
 
 /** How long an interrupted run may take to come back before the worker is replaced. */
-export const STOP_GRACE_MS = 400;
+export const STOP_GRACE_MS = 800;
 /** The same once the program has ended and the probe measures: the capture of a big heap
  * takes seconds and is bounded (hostile __sizeof__ included), so it is let finish. */
 export const CAPTURE_GRACE_MS = 5_000;

@@ -1,7 +1,13 @@
 // Launches Debian's Chromium through playwright-core with flags that work offline, as
 // root, with WebGL2 on the CPU (SwiftShader).
 import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { startServer } from "../../tools/serve.mjs";
+
+/** Where browser tests leave screenshots and timings. */
+export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../test-artifacts");
 
 export const CHROMIUM_PATH = process.env.BYTEWISE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -40,4 +46,21 @@ export function collectProblems(page) {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
   return problems;
+}
+
+/**
+ * The served app, Chromium and one 1400 x 900 page watched by collectProblems (not yet
+ * navigated). close() ends them all.
+ */
+export async function openApp() {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await startServer({ port: 0 });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const problems = collectProblems(page);
+  const close = async () => {
+    await browser.close();
+    await server.close();
+  };
+  return { server, browser, page, problems, close };
 }

@@ -4,17 +4,14 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { PNG } from "pngjs";
-import { startServer } from "../../tools/serve.mjs";
-import { collectProblems, launchChromium } from "./chromium.mjs";
+import { ARTIFACTS, openApp } from "./chromium.mjs";
 import { CONTENT_SECURITY_POLICY } from "../../vite.config.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ARTIFACTS = path.join(root, "test-artifacts");
 const CANVAS_BACKGROUND = [247, 248, 251];
 
+let app;
 let server;
 let browser;
 let page;
@@ -22,16 +19,12 @@ let problems = [];
 const timings = {};
 
 before(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer({ port: 0 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  problems = collectProblems(page);
+  app = await openApp();
+  ({ server, browser, page, problems } = app);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
   if (Object.keys(timings).length) {
     console.log(`timings: ${JSON.stringify(timings)}`);
     fs.writeFileSync(path.join(ARTIFACTS, "page-timings.json"), `${JSON.stringify(timings, null, 2)}\n`);

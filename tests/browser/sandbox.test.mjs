@@ -3,34 +3,26 @@
 // themselves, and after each the editor keeps its code and the next run works.
 // Measured figures (stop latency, restart time) are printed as test diagnostics.
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-import { startServer } from "../../tools/serve.mjs";
-import { collectProblems, launchChromium } from "./chromium.mjs";
+import { ARTIFACTS, collectProblems, openApp } from "./chromium.mjs";
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ARTIFACTS = path.join(repo, "test-artifacts");
 
+let app;
 let server;
 let browser;
 let page;
 let problems = [];
 
 before(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer({ port: 0 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  problems = collectProblems(page);
+  app = await openApp();
+  ({ server, browser, page, problems } = app);
   await page.goto(server.url);
   await page.evaluate(() => globalThis.bytewise.pythonReady);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 const hook = (name, ...args) => page.evaluate(([n, a]) => globalThis.bytewise[n](...a), [name, args]);
