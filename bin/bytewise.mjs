@@ -8,6 +8,8 @@
 //                                [--compare PLATFORM|none]
 //   npx bytewise size "EXPR" [--platform cpython-3.12-64 | --platform all]
 //   npx bytewise explain "EXPR" NUMBER      which Python prints NUMBER for getsizeof(EXPR)?
+//   npx bytewise lessons check [FILE.md ...]  every lesson (default lessons/*.md): parse it,
+//                                            run its code, compute every exercise's answer
 //
 // Platforms: cpython-3.8-64 ... cpython-3.14-64, cpython-3.11-wasm32 ... cpython-3.14-wasm32.
 // Exit status: 0 on success; 1 when the program raised, the expression failed, the model
@@ -20,7 +22,8 @@ const USAGE = `usage: npx bytewise measure FILE.py [--json] [--object-cap N] [--
          [--follow-types] [--follow-modules] [--follow-globals] [--follow-code]
          [--leave-out-shared] [--tracemalloc] [--compare PLATFORM|none]
        npx bytewise size "EXPR" [--platform PLATFORM|all]
-       npx bytewise explain "EXPR" NUMBER`;
+       npx bytewise explain "EXPR" NUMBER
+       npx bytewise lessons check [FILE.md ...]`;
 
 function usageError(message) {
   process.stderr.write(`bytewise: ${message}\n${USAGE}\n`);
@@ -227,7 +230,66 @@ async function explainCommand(args) {
   return 0;
 }
 
-const COMMANDS = { measure: measureCommand, size: sizeCommand, explain: explainCommand };
+// Lessons: each file parsed (web/lessons.js), each Python block run, each exercise's answer
+// computed here and for 64-bit CPython 3.12 (web/lesson-answers.js). Problems are printed
+// as file:line: message; exit 1 if there is any.
+const LESSON_PLATFORMS = [null, "cpython-3.12-64"];
+
+async function lessonsCommand(args) {
+  const [sub, ...files] = args;
+  if (sub !== "check") usageError('lessons takes "check": npx bytewise lessons check [FILE.md ...]');
+  const path = await import("node:path");
+  const { fileURLToPath } = await import("node:url");
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const lessonDir = path.join(root, "lessons");
+  const targets = files.length ? files : fs.readdirSync(lessonDir).filter((f) => f.endsWith(".md") && f !== "README.md")
+    .sort().map((f) => path.relative(process.cwd(), path.join(lessonDir, f)));
+  if (targets.length === 0) usageError("no lesson files to check");
+  const { parseLesson, formatLessonError } = await import("../web/lessons.js");
+  const { computeAnswer } = await import("../web/lesson-answers.js");
+  const { openBytewise } = await import("../web/node-api.js");
+  const bytewise = await openBytewise();
+  const measure = (code, options) => bytewise.measure(code, options);
+  const problems = [];
+  const orders = new Map();
+  let exercises = 0;
+  for (const file of targets) {
+    let text;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+      problems.push(`${file}:1: cannot be read (${err.code ?? err.message})`);
+      continue;
+    }
+    const { lesson, errors } = parseLesson(text, file);
+    problems.push(...errors.map(formatLessonError));
+    if (!lesson) continue;
+    const clash = orders.get(lesson.meta.order);
+    if (clash) problems.push(`${file}:1: front matter: order ${lesson.meta.order} is also ${clash}'s; give each lesson its own`);
+    orders.set(lesson.meta.order, file);
+    for (const block of lesson.blocks) {
+      if (block.type === "code") {
+        const report = measure(block.code, { comparePlatform: null });
+        if (report.error) problems.push(`${file}:${block.line}: the code block raised ${report.error.message}`);
+      } else if (block.type === "exercise") {
+        exercises += 1;
+        for (const platform of LESSON_PLATFORMS) {
+          const computed = computeAnswer(block, measure, { platform });
+          if (!computed.ok) {
+            problems.push(`${file}:${block.line}: exercise${platform ? ` (for ${platform})` : ""}: ${computed.error}`);
+            break;
+          }
+        }
+      }
+    }
+  }
+  for (const p of problems) process.stdout.write(`${p}\n`);
+  process.stdout.write(`${targets.length} lesson${targets.length === 1 ? "" : "s"}, ${exercises} exercises: ` +
+    `${problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : "all answers computed"}\n`);
+  return problems.length ? 1 : 0;
+}
+
+const COMMANDS = { measure: measureCommand, size: sizeCommand, explain: explainCommand, lessons: lessonsCommand };
 const [command, ...rest] = process.argv.slice(2);
 if (command === undefined || command === "--help" || command === "-h") {
   process.stdout.write(`${USAGE}\n`);

@@ -8,7 +8,8 @@
 // Layers:
 //   native   GoogleTest suite of the core, built natively (ctest)
 //   wasm     the same suite compiled to wasm, run by Node (ctest)
-//   node     real Pyodide + the core wasm: sizes against the interpreter's own answers
+//   node     real Pyodide + the core wasm: sizes against the interpreter's own answers;
+//            then `bytewise lessons check` over every lesson
 //   browser  the served page in Chromium: type, run, read the table, look at the canvas
 //   fuzz     libFuzzer on the snapshot reader and every analysis, 60 s (ASan, UBSan);
 //            fast-check on the share-link decoder and the lesson parser (tests/fuzz/*.fuzz.mjs)
@@ -42,6 +43,8 @@ const LAYERS = {
   node: async () => {
     buildWasm();
     run(process.execPath, ["--test", "tests/node/"]);
+    // Every lesson parses, its code runs, and every exercise's answer is computed.
+    run(process.execPath, ["bin/bytewise.mjs", "lessons", "check"]);
   },
   browser: async () => {
     await buildSite();

@@ -237,6 +237,32 @@ describe("npx bytewise", () => {
     return p;
   };
 
+  test("lessons check reports each problem as file:line and exits 1", () => {
+    const lesson = file("bad.md", [
+      "---", "title: Bad", "order: 7", "concepts: [x]", "level: beginner", "---", "",
+      "```python", "1 / 0", "```", "",
+      "```exercise", "kind: identity", "prompt: P?", "code: print(3)", "hint: H", "explanation: E", "```", "",
+      "```exercise", "kind: number", "prompt: P?", "code: print(1)", "hint: H", "explanation: E", "answer: 1", "```", "",
+    ].join("\n"));
+    const result = run("lessons", "check", lesson);
+    assert.equal(result.status, 1, result.stderr);
+    assert.deepEqual(result.stdout.trim().split("\n"), [
+      `${lesson}:20: exercise: remove 'answer': answers are computed by running the code, never written in`,
+      "1 lesson, 0 exercises: 1 problem",
+    ]);
+    const fixed = file("fixable.md", fs.readFileSync(lesson, "utf8").replace("answer: 1\n", ""));
+    const again = run("lessons", "check", fixed);
+    assert.equal(again.status, 1);
+    assert.deepEqual(again.stdout.trim().split("\n"), [
+      `${fixed}:8: the code block raised ZeroDivisionError: division by zero`,
+      `${fixed}:12: exercise: the last line its code prints is not True or False`,
+      "1 lesson, 2 exercises: 2 problems",
+    ]);
+    const good = run("lessons", "check");
+    assert.equal(good.status, 0, good.stdout);
+    assert.match(good.stdout, /^\d+ lessons, \d+ exercises: all answers computed\n$/);
+  });
+
   test("a missing file is a one-line error with exit code 2", () => {
     const r = run("measure", path.join(dir, "missing.py"));
     assert.equal(r.status, 2);

@@ -1,0 +1,169 @@
+// Answers to lesson exercises (web/lessons.js): computed by running the exercise's code,
+// never written in the lesson, and checked against what a student typed.
+//
+//   const computed = computeAnswer(exercise, (code, options) => measurer.measure(code, options),
+//                                  { platform: "cpython-3.12-64" });
+//   // { ok: true, answer: "456", values: { answer, output, here, predicted, platform } }
+//   checkAnswer(exercise, "~450 bytes", computed)  // { correct: true } or { correct: false, why }
+//
+// `platform` is the platform the student chose for sizes: null for this browser's Python,
+// or a modelled one; only `bytes` exercises with `measure` depend on it.
+
+/** The 64-bit platform explanations compare with when the student answers for this browser. */
+export const EXPLAINED_PLATFORM = "cpython-3.12-64";
+
+const SIZE_UNITS = { b: 1, byte: 1, bytes: 1, kb: 1000, kib: 1024, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30 };
+
+function lastLine(text) {
+  const lines = text.trimEnd().split("\n");
+  return lines[lines.length - 1].trim();
+}
+
+/** The compared platform's name for explanations: "64-bit CPython 3.12". */
+function describePlatform(report, platform) {
+  return report.compared_with?.description ?? platform;
+}
+
+/**
+ * Runs an exercise's code and works out its answer.
+ * @param {object} exercise a block from parseLesson
+ * @param {(code: string, options: object) => object} measure measure() of web/measure.js
+ * @param {{ platform?: string | null }} [context]
+ * @returns {{ ok: true, answer: string, values: Record<string, string> } | { ok: false, error: string }}
+ */
+export function computeAnswer(exercise, measure, { platform = null } = {}) {
+  const measured = exercise.kind === "bytes" && exercise.measure !== undefined;
+  // {{predicted}} and {{platform}} name a 64-bit Python even when the student answers for
+  // this browser's: the chosen platform, or 64-bit CPython 3.12.
+  const compare = platform ?? EXPLAINED_PLATFORM;
+  const options = measured ? { roots: [exercise.measure], comparePlatform: compare } : { comparePlatform: null };
+  const report = measure(exercise.code, options);
+  if (report.error) return { ok: false, error: `its code raised ${report.error.message}` };
+  const output = report.stdout;
+  const values = { output: output.trimEnd() };
+  if (measured) values.platform = describePlatform(report, compare);
+  const fail = (error) => ({ ok: false, error });
+  let answer;
+  switch (exercise.kind) {
+    case "output":
+      if (!output.trim()) return fail("its code prints nothing, so there is nothing to predict");
+      answer = output.trimEnd();
+      break;
+    case "number": {
+      const value = Number(lastLine(output));
+      if (!output.trim() || !Number.isFinite(value)) return fail("the last line its code prints is not a number");
+      answer = String(value);
+      break;
+    }
+    case "choice": {
+      const printed = output.trim();
+      const index = exercise.choices.indexOf(printed);
+      if (index === -1) return fail(`its code prints "${printed.slice(0, 60)}", which is none of the choices`);
+      answer = printed;
+      break;
+    }
+    case "identity": {
+      const printed = lastLine(output);
+      if (printed !== "True" && printed !== "False") return fail("the last line its code prints is not True or False");
+      answer = printed;
+      break;
+    }
+    case "bigger": {
+      const numbers = output.trim().split(/\s+/).map(Number);
+      if (numbers.length !== 2 || !numbers.every(Number.isFinite)) return fail("its code must print exactly two numbers, in the order of the choices");
+      if (numbers[0] === numbers[1]) return fail(`both numbers are ${numbers[0]}: neither is bigger`);
+      answer = exercise.choices[numbers[0] > numbers[1] ? 0 : 1];
+      values.here = `${numbers[0]} and ${numbers[1]}`;
+      break;
+    }
+    case "bytes": {
+      if (measured) {
+        const root = report.roots[0];
+        if (!root) return fail(`'measure: ${exercise.measure}' names nothing the code made`);
+        const size = exercise.size ?? "shallow";
+        values.here = String(root[size]);
+        const predicted = root.predicted?.[size];
+        if (predicted === null || predicted === undefined) {
+          return fail(`the layout model cannot predict ${exercise.measure} on ${compare}`);
+        }
+        if (predicted !== null && predicted !== undefined) values.predicted = String(predicted);
+        answer = platform ? values.predicted : values.here;
+      } else {
+        const value = Number(lastLine(output));
+        if (!Number.isInteger(value) || value < 0) return fail("the last line its code prints is not a number of bytes");
+        answer = String(value);
+        values.here = answer;
+      }
+      break;
+    }
+    default:
+      return fail(`unknown kind ${exercise.kind}`);
+  }
+  values.answer = answer;
+  for (const [, name] of (exercise.explanation ?? "").matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+    if (values[name] === undefined) return fail(`its explanation uses {{${name}}}, which this exercise has no value for`);
+  }
+  return { ok: true, answer, values };
+}
+
+/** The explanation with its {{values}} filled in (plain text: the page sets it as text). */
+export function explain(exercise, computed) {
+  return exercise.explanation.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, name) => computed.values[name] ?? "");
+}
+
+/**
+ * Reads a number a student typed: "904", "904 bytes", "~10 MB", "1,024", "2.5 KiB".
+ * @returns {{ value: number, approximate: boolean } | null}
+ */
+export function parseQuantity(text) {
+  const match = /^\s*(~|≈|about\s+)?\s*([-+]?[\d,_]*\.?\d+(?:e[-+]?\d+)?)\s*([a-z]+)?\s*$/i.exec(String(text));
+  if (!match) return null;
+  const digits = match[2].replace(/[,_]/g, "");
+  const value = Number(digits);
+  if (!Number.isFinite(value)) return null;
+  const unit = match[3]?.toLowerCase();
+  if (unit !== undefined && !(unit in SIZE_UNITS)) return null;
+  return { value: value * (unit ? SIZE_UNITS[unit] : 1), approximate: Boolean(match[1]) || (unit !== undefined && SIZE_UNITS[unit] > 1) };
+}
+
+function within(value, target, amount) {
+  if (amount === undefined || amount === 0) return value === target;
+  const allowed = typeof amount === "string" ? (Math.abs(target) * Number.parseFloat(amount)) / 100 : amount;
+  return Math.abs(value - target) <= allowed;
+}
+
+/**
+ * Checks a student's answer against the computed one.
+ * @returns {{ correct: boolean, why?: string }}
+ */
+export function checkAnswer(exercise, input, computed) {
+  const text = String(input ?? "").trim();
+  if (!text) return { correct: false, why: "Type an answer first." };
+  const answer = computed.answer;
+  switch (exercise.kind) {
+    case "output": {
+      const norm = (s) => s.replace(/\r\n?/g, "\n").split("\n").map((l) => l.trimEnd()).join("\n").trim();
+      return norm(text) === norm(answer) ? { correct: true } : { correct: false, why: "That is not what it prints." };
+    }
+    case "choice":
+    case "bigger":
+      return text === answer ? { correct: true } : { correct: false, why: "That is not the one." };
+    case "identity": {
+      const said = /^(true|yes)$/i.test(text) ? "True" : /^(false|no)$/i.test(text) ? "False" : null;
+      if (!said) return { correct: false, why: "Answer True or False." };
+      return said === answer ? { correct: true } : { correct: false, why: "Not this time." };
+    }
+    case "number":
+    case "bytes": {
+      const q = parseQuantity(text);
+      if (!q) return { correct: false, why: 'Type a number, such as 904, "904 bytes" or "~10 MB".' };
+      const target = Number(answer);
+      // "~10 MB" means about that much: at least the precision the student wrote in.
+      const amount = exercise.kind === "bytes" ? exercise.margin : exercise.tolerance;
+      const ok = within(q.value, target, amount) || (q.approximate && within(q.value, target, "10%"));
+      return ok ? { correct: true } : { correct: false, why: q.value > target ? "Too many." : "Too few." };
+    }
+    default:
+      return { correct: false, why: "This exercise cannot be checked." };
+  }
+}
