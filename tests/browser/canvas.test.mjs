@@ -10,7 +10,6 @@ import { after, before, test } from "node:test";
 import { PNG } from "pngjs";
 import { ARTIFACTS, openApp } from "./chromium.mjs";
 
-
 let app;
 let server;
 let browser;
@@ -51,7 +50,6 @@ async function settle() {
   await action("redraw");
   await page.waitForFunction((n) => globalThis.bytewise.canvasStats().framesRendered >= n + 2, frames);
 }
-
 
 async function shot(name) {
   const file = path.join(ARTIFACTS, `canvas-${name}.png`);

@@ -7,7 +7,6 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { ARTIFACTS, collectProblems, openApp } from "./chromium.mjs";
 
-
 let app;
 let server;
 let browser;
