@@ -274,7 +274,7 @@ async function lessonsCommand(args) {
       } else if (block.type === "exercise") {
         exercises += 1;
         for (const platform of LESSON_PLATFORMS) {
-          const computed = computeAnswer(block, measure, { platform });
+          const computed = await computeAnswer(block, measure, { platform });
           if (!computed.ok) {
             problems.push(`${file}:${block.line}: exercise${platform ? ` (for ${platform})` : ""}: ${computed.error}`);
             break;

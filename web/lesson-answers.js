@@ -1,8 +1,8 @@
 // Answers to lesson exercises (web/lessons.js): computed by running the exercise's code,
 // never written in the lesson, and checked against what a student typed.
 //
-//   const computed = computeAnswer(exercise, (code, options) => measurer.measure(code, options),
-//                                  { platform: "cpython-3.12-64" });
+//   const computed = await computeAnswer(exercise, (code, options) => measurer.measure(code, options),
+//                                        { platform: "cpython-3.12-64" });
 //   // { ok: true, answer: "456", values: { answer, output, here, predicted, platform } }
 //   checkAnswer(exercise, "~450 bytes", computed)  // { correct: true } or { correct: false, why }
 //
@@ -27,17 +27,18 @@ function describePlatform(report, platform) {
 /**
  * Runs an exercise's code and works out its answer.
  * @param {object} exercise a block from parseLesson
- * @param {(code: string, options: object) => object} measure measure() of web/measure.js
+ * @param {(code: string, options: object) => object | Promise<object>} measure measure() of
+ *   web/measure.js, or the page's worker doing the same
  * @param {{ platform?: string | null }} [context]
- * @returns {{ ok: true, answer: string, values: Record<string, string> } | { ok: false, error: string }}
+ * @returns {Promise<{ ok: true, answer: string, values: Record<string, string> } | { ok: false, error: string }>}
  */
-export function computeAnswer(exercise, measure, { platform = null } = {}) {
+export async function computeAnswer(exercise, measure, { platform = null } = {}) {
   const measured = exercise.kind === "bytes" && exercise.measure !== undefined;
   // {{predicted}} and {{platform}} name a 64-bit Python even when the student answers for
   // this browser's: the chosen platform, or 64-bit CPython 3.12.
   const compare = platform ?? EXPLAINED_PLATFORM;
   const options = measured ? { roots: [exercise.measure], comparePlatform: compare } : { comparePlatform: null };
-  const report = measure(exercise.code, options);
+  const report = await measure(exercise.code, options);
   if (report.error) return { ok: false, error: `its code raised ${report.error.message}` };
   const output = report.stdout;
   const values = { output: output.trimEnd() };

@@ -33,28 +33,28 @@ describe("parseQuantity", () => {
 });
 
 describe("computeAnswer", () => {
-  test("a bytes exercise is measured here and predicted for 64-bit CPython", () => {
-    const here = computeAnswer(bytesExercise, measure);
+  test("a bytes exercise is measured here and predicted for 64-bit CPython", async () => {
+    const here = await computeAnswer(bytesExercise, measure);
     assert.equal(here.ok, true, here.error);
     // 100 pointers in a list built by a comprehension: 28 + 4 * 104 slots on wasm32 3.14.
     assert.equal(here.answer, here.values.here);
     assert.equal(Number(here.answer), measure("cache = [None] * 0\nfor _ in range(100): cache.append(0)\nimport sys\nprint(sys.getsizeof(cache))", {}).stdout.trim() * 1);
-    const wide = computeAnswer(bytesExercise, measure, { platform: "cpython-3.12-64" });
+    const wide = await computeAnswer(bytesExercise, measure, { platform: "cpython-3.12-64" });
     assert.equal(wide.answer, here.values.predicted);
     assert.equal(explain(bytesExercise, here), `${here.answer} bytes here; ${here.values.predicted} on 64-bit CPython 3.12.`);
   });
 
-  test("an identity exercise is what the code prints", () => {
-    const computed = computeAnswer(identityExercise, measure);
+  test("an identity exercise is what the code prints", async () => {
+    const computed = await computeAnswer(identityExercise, measure);
     assert.deepEqual([computed.ok, computed.answer], [true, "False"]);
     assert.equal(explain(identityExercise, computed), "It printed False.");
   });
 
-  test("code that raises, or prints the wrong thing for its kind, is an error that says so", () => {
-    assert.equal(computeAnswer({ ...identityExercise, code: "1/0" }, measure).error, "its code raised ZeroDivisionError: division by zero");
-    assert.equal(computeAnswer({ ...identityExercise, code: "print(3)" }, measure).error, "the last line its code prints is not True or False");
-    assert.equal(computeAnswer({ kind: "bigger", choices: ["a", "b"], code: "print(1, 1)", explanation: "" }, measure).error, "both numbers are 1: neither is bigger");
-    assert.equal(computeAnswer({ kind: "choice", choices: ["x", "y"], code: "print('z')", explanation: "" }, measure).error, 'its code prints "z", which is none of the choices');
+  test("code that raises, or prints the wrong thing for its kind, is an error that says so", async () => {
+    assert.equal((await computeAnswer({ ...identityExercise, code: "1/0" }, measure)).error, "its code raised ZeroDivisionError: division by zero");
+    assert.equal((await computeAnswer({ ...identityExercise, code: "print(3)" }, measure)).error, "the last line its code prints is not True or False");
+    assert.equal((await computeAnswer({ kind: "bigger", choices: ["a", "b"], code: "print(1, 1)", explanation: "" }, measure)).error, "both numbers are 1: neither is bigger");
+    assert.equal((await computeAnswer({ kind: "choice", choices: ["x", "y"], code: "print('z')", explanation: "" }, measure)).error, 'its code prints "z", which is none of the choices');
   });
 });
 
