@@ -103,7 +103,7 @@ export async function buildSite() {
     copyIfChanged(path.join(BUILD, "wasm", "web", file), path.join(PUBLIC_DIR, "wasm", file));
   }
   const stamp = path.join(SITE_DIR, ".built");
-  const inputs = ["index.html", "web", "vite.config.js", "package-lock.json", "build/public"];
+  const inputs = ["index.html", "web", "lessons", "vite.config.js", "package-lock.json", "build/public"];
   const newest = Math.max(...inputs.map((p) => newestMtime(path.join(ROOT, p))));
   if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newest) return;
   log("building the page (vite build)");

@@ -9,6 +9,7 @@ import { createEditor } from "./editor.js";
 import { buildReport, DEFAULT_COMPARE_PLATFORM } from "./measure.js";
 import { DEFAULT_TIME_LIMIT_MS, RECYCLE_HEAP_BYTES, Sandbox } from "./sandbox.js";
 import { decodeShare, encodeShare } from "./share.js";
+import { createLessons } from "./lesson-view.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
@@ -31,6 +32,8 @@ const ui = {
   run: /** @type {HTMLButtonElement} */ ($("bw-run")),
   stop: /** @type {HTMLButtonElement} */ ($("bw-stop")),
   share: /** @type {HTMLButtonElement} */ ($("bw-share")),
+  lessons: $("bw-lessons"),
+  lessonsToggle: /** @type {HTMLButtonElement} */ ($("bw-lessons-toggle")),
   timeLimit: /** @type {HTMLInputElement} */ ($("bw-time-limit")),
   heap: $("bw-heap"),
   status: $("bw-status-text"),
@@ -341,6 +344,70 @@ document.addEventListener("keydown", (event) => {
 });
 if (recall(PRESENTER_KEY) === "1") setPresenter(true);
 canvasReady.then((canvas) => canvas.module.setPresenter(presenterOn()), () => {});
+// Embed mode (?embed=1): editor, Run and canvas only, for an iframe in a tutorial.
+const EMBEDDED = new URLSearchParams(location.search).get("embed") === "1";
+if (EMBEDDED) document.body.classList.add("bw-embed");
+
+// Lessons (lessons/*.md, bundled as text): their exercises run in the same worker, one at
+// a time with the reader's own runs, and print nothing to the output pane.
+async function exclusive(task) {
+  while (state.running || !state.ready) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  state.running = true;
+  ui.run.disabled = true;
+  try {
+    return await task();
+  } finally {
+    state.running = false;
+    ui.run.disabled = !state.ready;
+  }
+}
+
+async function lessonMeasure(code, options) {
+  return exclusive(async () => {
+    const outcome = await sandbox.run(code, options, { timeLimitMs: DEFAULT_TIME_LIMIT_MS, quiet: true });
+    if (outcome.kind === "result") return outcome.report;
+    return { error: { type: "RuntimeError", message: `the code did not finish (${outcome.kind}${outcome.message ? `: ${outcome.message}` : ""})` } };
+  });
+}
+
+const lessons = createLessons({
+  root: ui.lessons,
+  sources: Object.fromEntries(Object.entries(import.meta.glob("../lessons/[0-9]*.md", { query: "?raw", import: "default", eager: true }))
+    .map(([file, text]) => [file.replace(/^\.\.\//, ""), text])),
+  storage: (() => {
+    try {
+      return localStorage;
+    } catch {
+      return { getItem: () => null, setItem: () => {} };
+    }
+  })(),
+  measure: lessonMeasure,
+  platform: () => compareOption(),
+  platformName: () => (ui.compare.value === "" ? "this browser's Python" : ui.compare.selectedOptions[0]?.textContent ?? ui.compare.value),
+  openInSandbox: (code) => {
+    editor.setCode(code);
+    $("bw-editor").scrollIntoView({ block: "nearest" });
+    $("bw-editor").querySelector(".cm-content")?.focus();
+  },
+  onChange: (id) => {
+    state.lesson = id;
+  },
+});
+
+function showLessons(on) {
+  ui.lessons.hidden = !on;
+  ui.lessonsToggle.setAttribute("aria-expanded", String(on));
+}
+ui.lessonsToggle.addEventListener("click", () => showLessons(ui.lessons.hidden));
+document.addEventListener("keydown", (event) => {
+  if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyL") {
+    event.preventDefault();
+    showLessons(ui.lessons.hidden);
+  }
+});
+
 // Share links (web/share.js): the program and its options in the URL's fragment.
 async function share() {
   const limit = Number(ui.timeLimit.value);
@@ -349,6 +416,7 @@ async function share() {
     compare: compareOption(),
     tracemalloc: ui.tracemalloc.checked,
     ...(Number.isInteger(limit) && limit >= 0 && limit <= 600 ? { timeLimit: limit } : {}),
+    ...(state.lesson && !ui.lessons.hidden ? { lesson: state.lesson } : {}),
   });
   if (!result.ok) {
     appendOutput(`${result.error}\n`, "stderr");
@@ -383,6 +451,7 @@ async function openShared() {
   if (payload.tracemalloc !== undefined) ui.tracemalloc.checked = payload.tracemalloc;
   if (payload.timeLimit !== undefined) ui.timeLimit.value = String(payload.timeLimit);
   if (payload.compare !== undefined) state.sharedCompare = payload.compare ?? "";
+  if (payload.lesson !== undefined && lessons.open(payload.lesson)) showLessons(true);
   const note = document.createElement("span");
   note.className = "bw-out-notice";
   note.textContent = own === payload.code ? "Opened a shared program.\n" : "Opened a shared program. Your own code is kept:";
@@ -418,6 +487,13 @@ globalThis.bytewise = {
   canvasReady,
   lastReport: () => state.lastReport,
   lastOutcome: () => state.lastOutcome ?? null,
+  lessons: () => ({ count: lessons.lessons.length, problems: lessons.problems.length, current: lessons.current(),
+    open: !ui.lessons.hidden, progress: lessons.progress() }),
+  openLesson: (id) => {
+    showLessons(true);
+    return lessons.open(id);
+  },
+  embedded: () => EMBEDDED,
   share: () => ({ opened: state.sharedOpened ?? false, error: state.shareError ?? null, link: state.sharedLink ?? null }),
   outcomes: () => state.outcomes ?? 0,
   running: () => state.running,

@@ -142,6 +142,7 @@ export class Sandbox {
         break;
       default:
         if (this.settleRequest(message.id, (r) => r.resolve(message.result))) break;
+        if (message.type === "output" && this.current?.quiet) break;  // a lesson's own run
         this.onEvent(message);  // progress, output
     }
   }
@@ -150,15 +151,16 @@ export class Sandbox {
    * Runs `code` in the worker; resolves with what became of it (never rejects).
    * @param {string} code
    * @param {object} options measure() options
-   * @param {{ timeLimitMs?: number }} [limits]
+   * @param {{ timeLimitMs?: number, quiet?: boolean }} [limits] quiet: the program's output
+   *   is not passed on as events (it is still in the report)
    * @returns {Promise<RunOutcome>}
    */
-  run(code, options, { timeLimitMs = 0 } = {}) {
+  run(code, options, { timeLimitMs = 0, quiet = false } = {}) {
     if (this.current) return Promise.resolve({ kind: "failed", message: "a run is already in progress" });
     const id = this.nextId++;
     if (this.interrupts) Atomics.store(this.interrupts, 0, 0);
     return new Promise((resolve) => {
-      this.current = { id, resolve, phase: "run", stopping: null, started: performance.now(), timers: [] };
+      this.current = { id, resolve, phase: "run", stopping: null, started: performance.now(), timers: [], quiet };
       if (timeLimitMs > 0) this.current.timers.push(setTimeout(() => this.stop("time limit"), timeLimitMs));
       this.worker.postMessage({ type: "run", id, code, options });
     });

@@ -1,0 +1,139 @@
+// The lessons in Chromium: a newcomer goes from the lesson list to a revealed answer with
+// live numbers; a wrong then a right prediction; answers for the chosen platform; code
+// opened in the sandbox; progress kept across reloads; a share link that opens a lesson in
+// a fresh page; embed mode. Screenshots: test-artifacts/lessons-*.png.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { ARTIFACTS, collectProblems, openApp } from "./chromium.mjs";
+
+let app;
+let server;
+let browser;
+let page;
+let problems = [];
+
+before(async () => {
+  app = await openApp();
+  ({ server, browser, page, problems } = app);
+});
+
+after(async () => {
+  await app?.close();
+});
+
+const hook = (name, ...args) => page.evaluate(([n, a]) => globalThis.bytewise[n](...a), [name, args]);
+const exercise = (n) => page.locator(".bw-exercise").nth(n);
+
+/** Commits `answer` in exercise `n` and waits for its verdict. */
+async function predict(n, answer) {
+  const ex = exercise(n);
+  const radio = ex.locator(`input[type=radio][value="${answer}"]`);
+  if (await radio.count()) await radio.check();
+  else await ex.locator(".bw-exercise-answer").fill(answer);
+  const before = await ex.locator(".bw-exercise-result").textContent();
+  await ex.locator(".bw-exercise-commit").click();
+  await page.waitForFunction(([i, b]) => {
+    const r = document.querySelectorAll(".bw-exercise")[i].querySelector(".bw-exercise-result").textContent;
+    return r !== b && !r.startsWith("Running");
+  }, [n, before], { timeout: 30_000 });
+  return ex.locator(".bw-exercise-result").textContent();
+}
+
+test("a newcomer goes from the lesson list to a revealed answer with live numbers in under a minute", async (t) => {
+  const started = Date.now();
+  await page.goto(server.url);
+  await page.click("#bw-lessons-toggle");
+  const list = await page.locator(".bw-lesson-link").allTextContents();
+  assert.equal(list.length, 15);
+  assert.equal(list[0], "sys.getsizeof is shallow");
+  await page.screenshot({ path: path.join(ARTIFACTS, "lessons-list.png") });
+  await page.click("text=256 is 256, but 257 is not 257");
+  // The first exercise: 256 is cached. A wrong prediction gets the hint, not the answer.
+  const wrong = await predict(0, "False");
+  assert.match(wrong, /^Not quite\. Not this time\.Hint: Is 256 in the cached range\?$/);
+  assert.doesNotMatch(wrong, /It prints/);
+  const right = await predict(0, "True");
+  assert.equal(right, "Right.It prints True. Both names point at the one cached 256.");
+  const ms = Date.now() - started;
+  t.diagnostic(`list to revealed answer: ${ms} ms (Pyodide load included)`);
+  assert.ok(ms < 60_000);
+  await page.screenshot({ path: path.join(ARTIFACTS, "lessons-exercise.png") });
+});
+
+test("two wrong predictions reveal the answer and the explanation", async () => {
+  const result = await predict(1, "True");
+  assert.match(result, /^Not quite/);
+  const revealed = await predict(1, "True");
+  assert.equal(revealed, "The answer: False.It prints False. Two equal values, two objects. Use == to compare numbers.");
+  assert.deepEqual(Object.values((await hook("lessons")).progress["04-small-int-cache"]).sort(), ["correct", "revealed"]);
+});
+
+test("a bytes answer is computed for the platform the reader chose", async () => {
+  await hook("openLesson", "05-list-vs-tuple");
+  await page.selectOption("#bw-compare", "");  // this browser's Python
+  await hook("openLesson", "05-list-vs-tuple");
+  assert.match(await exercise(1).textContent(), /Sizes for: this browser's Python/);
+  assert.equal(await predict(1, "~30 bytes"), "Not quite. Too few.Hint: A tuple's header, then one pointer per item.");
+  const right = await predict(1, "36 bytes");
+  assert.match(right, /^Right\.36 bytes in this browser, 64 on 64-bit CPython 3\.12: /);
+  await page.selectOption("#bw-compare", "cpython-3.12-64");
+  await hook("openLesson", "05-list-vs-tuple");
+  assert.match(await exercise(1).textContent(), /Sizes for: 64-bit CPython 3\.12/);
+  assert.match(await predict(1, "64"), /^Right\./);
+});
+
+test("a code block opens in the sandbox and runs there", async () => {
+  await hook("openLesson", "02-pointers-not-values");
+  await page.locator(".bw-open-code").first().click();
+  assert.match(await hook("code"), /^import sys\nbig = \[10\*\*100\] \* 3\n/);
+  const shown = await hook("reportsShown");
+  await page.click("#bw-run");
+  await page.waitForFunction((n) => globalThis.bytewise.reportsShown() > n, shown);
+  assert.equal(await page.locator("#bw-output").textContent(), "40 44\n");
+});
+
+test("progress is kept across a reload", async () => {
+  await page.reload();
+  await page.click("#bw-lessons-toggle");
+  const row = page.locator(".bw-lesson-list li", { hasText: "256 is 256" });
+  assert.match(await row.textContent(), /✓ 2\/2/);
+});
+
+test("a share link carries the lesson: a fresh page opens it", async () => {
+  await page.evaluate(() => globalThis.bytewise.openLesson("07-cycles"));
+  await page.click("#bw-share");
+  await page.waitForFunction(() => globalThis.bytewise.share().link !== null);
+  const link = (await hook("share")).link;
+  const fresh = await browser.newPage();
+  const freshProblems = collectProblems(fresh);
+  await fresh.goto(link);
+  await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
+  const lessons = await fresh.evaluate(() => globalThis.bytewise.lessons());
+  assert.deepEqual([lessons.open, lessons.current], [true, "07-cycles"]);
+  assert.equal(await fresh.locator(".bw-lesson-title").textContent(), "Reference cycles");
+  assert.deepEqual(freshProblems, []);
+  await fresh.close();
+});
+
+test("embed mode shows the editor, Run and the canvas only, and runs", async () => {
+  const embed = await browser.newPage({ viewport: { width: 900, height: 700 } });
+  const embedProblems = collectProblems(embed);
+  await embed.goto(`${server.url}?embed=1`);
+  await embed.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
+  assert.equal(await embed.evaluate(() => globalThis.bytewise.embedded()), true);
+  for (const hidden of [".bw-header", "#bw-lessons", ".bw-table-scroll", ".bw-compare"]) {
+    assert.equal(await embed.locator(hidden).isVisible(), false, hidden);
+  }
+  for (const shown of ["#bw-run", "#bw-editor", "#bw-canvas"]) assert.equal(await embed.locator(shown).isVisible(), true, shown);
+  await embed.evaluate(() => globalThis.bytewise.setCode("xs = [1, 2, 3]\n"));
+  await embed.click("#bw-run");
+  await embed.waitForFunction(() => globalThis.bytewise.drawnBoxes().length > 0);
+  await embed.screenshot({ path: path.join(ARTIFACTS, "lessons-embed.png") });
+  assert.deepEqual(embedProblems, []);
+  await embed.close();
+});
+
+test("nothing went wrong on the page", () => {
+  assert.deepEqual(problems, []);
+});
