@@ -102,6 +102,10 @@ export async function buildSite() {
   for (const file of APP_FILES) {
     copyIfChanged(path.join(BUILD, "wasm", "web", file), path.join(PUBLIC_DIR, "wasm", file));
   }
+  // Files served unchanged at the site's root (the service worker).
+  for (const file of fs.readdirSync(path.join(ROOT, "web", "public"))) {
+    copyIfChanged(path.join(ROOT, "web", "public", file), path.join(PUBLIC_DIR, file));
+  }
   const stamp = path.join(SITE_DIR, ".built");
   const inputs = ["index.html", "web", "lessons", "vite.config.js", "package-lock.json", "build/public"];
   const newest = Math.max(...inputs.map((p) => newestMtime(path.join(ROOT, p))));

@@ -86,8 +86,10 @@ export function createLessons({ root, sources, storage, measure, platform, platf
     root.replaceChildren(
       element("h2", { className: "bw-pane-title" }, `Lessons: ${finished} of ${lessons.length} done`),
       element("ol", { className: "bw-lesson-list" }, ...items),
-      problems.length ? element("p", { className: "bw-lesson-problem" }, `${problems.length} lesson problem(s): run npx bytewise lessons check`) : null,
     );
+    if (problems.length) {
+      root.append(element("p", { className: "bw-lesson-problem" }, `${problems.length} lesson problem(s): run npx bytewise lessons check`));
+    }
     for (const button of root.querySelectorAll(".bw-lesson-link")) {
       button.addEventListener("click", () => open(button.dataset.lesson));
     }
@@ -158,7 +160,7 @@ export function createLessons({ root, sources, storage, measure, platform, platf
           element("p", {}, explain(exercise, computed)));
       }
     });
-    box.append(prompt, code, forWhat ?? "", input, commit, result);
+    box.append(prompt, code, ...(forWhat ? [forWhat] : []), input, commit, result);
     if (progress[lesson.id]?.[exercise.line]) box.dataset.done = progress[lesson.id][exercise.line];
     return box;
   }

@@ -10,6 +10,7 @@ import { buildReport, DEFAULT_COMPARE_PLATFORM } from "./measure.js";
 import { DEFAULT_TIME_LIMIT_MS, RECYCLE_HEAP_BYTES, Sandbox } from "./sandbox.js";
 import { decodeShare, encodeShare } from "./share.js";
 import { createLessons } from "./lesson-view.js";
+import { enableOffline } from "./offline.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
@@ -469,6 +470,9 @@ async function openShared() {
   state.sharedOpened = true;
 }
 
+// Once Python is up (so its files were fetched), keep a copy of everything for offline use.
+const offlineReady = pythonReady.then(() => enableOffline());
+
 ui.run.addEventListener("click", run);
 ui.share.addEventListener("click", share);
 openShared();
@@ -494,6 +498,7 @@ globalThis.bytewise = {
     return lessons.open(id);
   },
   embedded: () => EMBEDDED,
+  offlineReady: () => offlineReady,
   share: () => ({ opened: state.sharedOpened ?? false, error: state.shareError ?? null, link: state.sharedLink ?? null }),
   outcomes: () => state.outcomes ?? 0,
   running: () => state.running,

@@ -47,6 +47,7 @@ test("a newcomer goes from the lesson list to a revealed answer with live number
   const list = await page.locator(".bw-lesson-link").allTextContents();
   assert.equal(list.length, 15);
   assert.equal(list[0], "sys.getsizeof is shallow");
+  assert.match(await page.locator("#bw-lessons").textContent(), /^Lessons: 0 of 15 done.*A million floats and tracemalloc's top lines0\/2intermediate$/s);
   await page.screenshot({ path: path.join(ARTIFACTS, "lessons-list.png") });
   await page.click("text=256 is 256, but 257 is not 257");
   // The first exercise: 256 is cached. A wrong prediction gets the hint, not the answer.
@@ -132,6 +133,31 @@ test("embed mode shows the editor, Run and the canvas only, and runs", async () 
   await embed.screenshot({ path: path.join(ARTIFACTS, "lessons-embed.png") });
   assert.deepEqual(embedProblems, []);
   await embed.close();
+});
+
+test("after one visit the app works offline: the page, Python, the lessons and a run", async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const online = await context.newPage();
+  await online.goto(server.url);
+  await online.evaluate(() => globalThis.bytewise.pythonReady);
+  const cached = await online.evaluate(() => globalThis.bytewise.offlineReady());
+  assert.equal(cached.ok, true, cached.error);
+  t.diagnostic(`${cached.files} files kept for offline use`);
+  await online.close();
+  await context.setOffline(true);
+  const offline = await context.newPage();
+  const offlineProblems = collectProblems(offline);
+  await offline.goto(server.url);
+  await offline.evaluate(() => globalThis.bytewise.pythonReady);
+  assert.equal(await offline.evaluate(() => globalThis.crossOriginIsolated), true, "still isolated, so Stop can interrupt");
+  await offline.evaluate(() => globalThis.bytewise.setCode("print(sum(range(10)))\n"));
+  await offline.click("#bw-run");
+  await offline.waitForFunction(() => globalThis.bytewise.reportsShown() > 0);
+  assert.equal(await offline.locator("#bw-output").textContent(), "45\n");
+  await offline.click("#bw-lessons-toggle");
+  assert.equal(await offline.locator(".bw-lesson-link").count(), 15);
+  assert.deepEqual(offlineProblems.filter((p) => !p.startsWith("request failed")), []);
+  await context.close();
 });
 
 test("nothing went wrong on the page", () => {
