@@ -248,8 +248,18 @@ async function lessonsCommand(args) {
   const { parseLesson, formatLessonError } = await import("../web/lessons.js");
   const { computeAnswer } = await import("../web/lesson-answers.js");
   const { openBytewise } = await import("../web/node-api.js");
-  const bytewise = await openBytewise();
-  const measure = (code, options) => bytewise.measure(code, options);
+  let bytewise = await openBytewise();
+  // Code that kills Pyodide (deep recursion through C) is a problem of its lesson, and the
+  // check goes on in a fresh interpreter.
+  const measure = async (code, options) => {
+    try {
+      return bytewise.measure(code, options);
+    } catch (err) {
+      if (!err?.pyodide_fatal_error) throw err;
+      bytewise = await openBytewise();
+      return { error: { type: "FatalError", message: `crashed Python (${String(err.message).split("\n")[0]}); a reader's page would restart` } };
+    }
+  };
   const problems = [];
   const orders = new Map();
   let exercises = 0;
@@ -269,8 +279,11 @@ async function lessonsCommand(args) {
     orders.set(lesson.meta.order, file);
     for (const block of lesson.blocks) {
       if (block.type === "code") {
-        const report = measure(block.code, { comparePlatform: null });
-        if (report.error) problems.push(`${file}:${block.line}: the code block raised ${report.error.message}`);
+        const report = await measure(block.code, { comparePlatform: null });
+        if (report.error) {
+          const what = report.error.type === "FatalError" ? report.error.message : `raised ${report.error.message}`;
+          problems.push(`${file}:${block.line}: the code block ${what}`);
+        }
       } else if (block.type === "exercise") {
         exercises += 1;
         for (const platform of LESSON_PLATFORMS) {

@@ -39,7 +39,9 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
   const compare = platform ?? EXPLAINED_PLATFORM;
   const options = measured ? { roots: [exercise.measure], comparePlatform: compare } : { comparePlatform: null };
   const report = await measure(exercise.code, options);
-  if (report.error) return { ok: false, error: `its code raised ${report.error.message}` };
+  if (report.error) {
+    return { ok: false, error: report.error.type === "FatalError" ? `its code ${report.error.message}` : `its code raised ${report.error.message}` };
+  }
   const output = report.stdout;
   const values = { output: output.trimEnd() };
   if (measured) values.platform = describePlatform(report, compare);
@@ -81,9 +83,13 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
       if (measured) {
         const root = report.roots[0];
         if (!root) return fail(`'measure: ${exercise.measure}' names nothing the code made`);
+        // allocated: what the allocator reserves for the object itself.
         const size = exercise.size ?? "shallow";
-        values.here = String(root[size]);
-        const predicted = root.predicted?.[size];
+        const pick = (sizes) => (size === "allocated" ? sizes?.allocated?.shallow : sizes?.[size]);
+        const measuredHere = size === "allocated" ? root.allocated?.shallow : root[size];
+        if (measuredHere === null || measuredHere === undefined) return fail(`no ${size} size is known for ${exercise.measure} here`);
+        values.here = String(measuredHere);
+        const predicted = pick(root.predicted);
         if (predicted === null || predicted === undefined) {
           return fail(`the layout model cannot predict ${exercise.measure} on ${compare}`);
         }

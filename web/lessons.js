@@ -27,8 +27,8 @@ export const LEVELS = ["beginner", "intermediate", "advanced"];
  *   number    the last line printed, a number; `tolerance` (a number or "5%") allowed
  *   choice    which of `choices` the program prints
  *   bytes     a size in bytes: the last line printed, or `measure` (an expression whose
- *             `size`, shallow or deep, is measured here or predicted for the student's
- *             platform); `margin` (bytes or "10%") allowed
+ *             `size`, shallow, deep or allocated, is measured here or predicted for the
+ *             student's platform); `margin` (bytes or "10%") allowed
  *   identity  True or False: what the program prints (an `is` comparison)
  *   bigger    which of two `choices` is bigger: the program prints two numbers, in order
  */
@@ -142,8 +142,8 @@ function checkExercise(fields, line, add) {
   if (measured && (typeof fields.measure !== "string" || !fields.measure.trim() || fields.measure.length > 200)) {
     add(line, "exercise: 'measure' must be a Python expression such as cache");
   }
-  if (fields.size !== undefined && (!measured || !["shallow", "deep"].includes(fields.size))) {
-    add(line, "exercise: 'size' (shallow or deep) goes with 'measure'");
+  if (fields.size !== undefined && (!measured || !["shallow", "deep", "allocated"].includes(fields.size))) {
+    add(line, "exercise: 'size' (shallow, deep or allocated) goes with 'measure'");
   }
   if (typeof fields.explanation === "string") {
     for (const [, name] of fields.explanation.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {

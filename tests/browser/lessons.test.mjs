@@ -45,9 +45,9 @@ test("a newcomer goes from the lesson list to a revealed answer with live number
   await page.goto(server.url);
   await page.click("#bw-lessons-toggle");
   const list = await page.locator(".bw-lesson-link").allTextContents();
-  assert.equal(list.length, 15);
+  assert.equal(list.length, 17);
   assert.equal(list[0], "sys.getsizeof is shallow");
-  assert.match(await page.locator("#bw-lessons").textContent(), /^Lessons: 0 of 15 done.*A million floats and tracemalloc's top lines0\/2intermediate$/s);
+  assert.match(await page.locator("#bw-lessons").textContent(), /^Lessons: 0 of 17 done.*Deep sizes that survive deep nesting0\/2advanced$/s);
   await page.screenshot({ path: path.join(ARTIFACTS, "lessons-list.png") });
   await page.click("text=256 is 256, but 257 is not 257");
   // The first exercise: 256 is cached. A wrong prediction gets the hint, not the answer.
@@ -155,7 +155,7 @@ test("after one visit the app works offline: the page, Python, the lessons and a
   await offline.waitForFunction(() => globalThis.bytewise.reportsShown() > 0);
   assert.equal(await offline.locator("#bw-output").textContent(), "45\n");
   await offline.click("#bw-lessons-toggle");
-  assert.equal(await offline.locator(".bw-lesson-link").count(), 15);
+  assert.equal(await offline.locator(".bw-lesson-link").count(), 17);
   assert.deepEqual(offlineProblems.filter((p) => !p.startsWith("request failed")), []);
   await context.close();
 });

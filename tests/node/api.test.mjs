@@ -258,6 +258,14 @@ describe("npx bytewise", () => {
       `${fixed}:12: exercise: the last line its code prints is not True or False`,
       "1 lesson, 2 exercises: 2 problems",
     ]);
+    const crash = file("crash.md", [
+      "---", "title: Crash", "order: 8", "concepts: [x]", "level: beginner", "---", "",
+      "```python", "class R:", "    def __repr__(self):", "        return repr(self)", "repr(R())", "```", "",
+      "```python", "print('after the crash')", "```", "",
+    ].join("\n"));
+    const crashed = run("lessons", "check", crash);
+    assert.equal(crashed.status, 1);
+    assert.match(crashed.stdout, new RegExp(`^${crash.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:8: the code block crashed Python \\(Maximum call stack size exceeded\\); a reader's page would restart\n1 lesson, 0 exercises: 1 problem\n$`));
     const good = run("lessons", "check");
     assert.equal(good.status, 0, good.stdout);
     assert.match(good.stdout, /^\d+ lessons, \d+ exercises: all answers computed\n$/);

@@ -72,7 +72,7 @@ describe("parseLesson", () => {
     assert.deepEqual(exercise(`${BASE.replace("identity", "number")}\ntolerance: lots`), [
       "l.md:10: exercise: 'tolerance' must be a number or a percentage such as 5%",
     ]);
-    assert.deepEqual(exercise(`${BASE.replace("identity", "bytes")}\nsize: deep`), ["l.md:10: exercise: 'size' (shallow or deep) goes with 'measure'"]);
+    assert.deepEqual(exercise(`${BASE.replace("identity", "bytes")}\nsize: deep`), ["l.md:10: exercise: 'size' (shallow, deep or allocated) goes with 'measure'"]);
     assert.deepEqual(exercise(BASE.replace("explanation: E", "explanation: It is {{secret}}.")), [
       "l.md:10: exercise: the explanation uses {{secret}}; known values: answer, output, here, platform, predicted",
     ]);
