@@ -10,22 +10,11 @@ import { after, before, test } from "node:test";
 import { PNG } from "pngjs";
 import { ARTIFACTS, openApp } from "./chromium.mjs";
 
-let app;
-let server;
-let browser;
-let page;
-let problems = [];
+let app, server, browser, page, problems;
 
-before(async () => {
-  app = await openApp();
-  ({ server, browser, page, problems } = app);
-  await page.goto(server.url);
-  await page.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
-});
+before(async () => ({ server, browser, page, problems } = app = await openApp({ ready: "canvas" })));
 
-after(async () => {
-  await app?.close();
-});
+after(() => app?.close());
 
 const boxes = () => page.evaluate(() => globalThis.bytewise.drawnBoxes());
 const stats = () => page.evaluate(() => globalThis.bytewise.canvasStats());

@@ -49,10 +49,12 @@ export function collectProblems(page) {
 }
 
 /**
- * The served app, Chromium and one 1400 x 900 page watched by collectProblems (not yet
- * navigated). close() ends them all.
+ * The served app, Chromium and one 1400 x 900 page watched by collectProblems. With
+ * `ready`, the page has loaded the app and waited for Python ("python") or for Python and
+ * the canvas ("canvas"); without it, it has not navigated yet. close() ends them all.
+ * @param {{ ready?: "python" | "canvas" }} [options]
  */
-export async function openApp() {
+export async function openApp({ ready } = {}) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const server = await startServer({ port: 0 });
   const browser = await launchChromium();
@@ -62,5 +64,10 @@ export async function openApp() {
     await browser.close();
     await server.close();
   };
+  if (ready) {
+    await page.goto(server.url);
+    await page.evaluate((canvas) => Promise.all([globalThis.bytewise.pythonReady, canvas ? globalThis.bytewise.canvasReady : null]),
+      ready === "canvas");
+  }
   return { server, browser, page, problems, close };
 }

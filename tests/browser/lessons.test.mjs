@@ -7,20 +7,11 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { ARTIFACTS, collectProblems, openApp } from "./chromium.mjs";
 
-let app;
-let server;
-let browser;
-let page;
-let problems = [];
+let app, server, browser, page, problems;
 
-before(async () => {
-  app = await openApp();
-  ({ server, browser, page, problems } = app);
-});
+before(async () => ({ server, browser, page, problems } = app = await openApp()));
 
-after(async () => {
-  await app?.close();
-});
+after(() => app?.close());
 
 const hook = (name, ...args) => page.evaluate(([n, a]) => globalThis.bytewise[n](...a), [name, args]);
 const exercise = (n) => page.locator(".bw-exercise").nth(n);

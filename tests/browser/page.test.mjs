@@ -11,17 +11,10 @@ import { CONTENT_SECURITY_POLICY } from "../../vite.config.js";
 
 const CANVAS_BACKGROUND = [247, 248, 251];
 
-let app;
-let server;
-let browser;
-let page;
-let problems = [];
+let app, server, browser, page, problems;
 const timings = {};
 
-before(async () => {
-  app = await openApp();
-  ({ server, browser, page, problems } = app);
-});
+before(async () => ({ server, browser, page, problems } = app = await openApp()));
 
 after(async () => {
   await app?.close();

@@ -7,22 +7,11 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { ARTIFACTS, collectProblems, openApp } from "./chromium.mjs";
 
-let app;
-let server;
-let browser;
-let page;
-let problems = [];
+let app, server, browser, page, problems;
 
-before(async () => {
-  app = await openApp();
-  ({ server, browser, page, problems } = app);
-  await page.goto(server.url);
-  await page.evaluate(() => globalThis.bytewise.pythonReady);
-});
+before(async () => ({ server, browser, page, problems } = app = await openApp({ ready: "python" })));
 
-after(async () => {
-  await app?.close();
-});
+after(() => app?.close());
 
 const hook = (name, ...args) => page.evaluate(([n, a]) => globalThis.bytewise[n](...a), [name, args]);
 const output = () => page.locator("#bw-output").textContent();
