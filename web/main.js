@@ -352,7 +352,9 @@ if (EMBEDDED) document.body.classList.add("bw-embed");
 // Lessons (lessons/*.md, bundled as text): their exercises run in the same worker, one at
 // a time with the reader's own runs, and print nothing to the output pane.
 async function exclusive(task) {
+  const waitUntil = performance.now() + 60_000;
   while (state.running || !state.ready) {
+    if (performance.now() > waitUntil) throw new Error("Python has been busy or starting for a minute; try again");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   state.running = true;
@@ -366,11 +368,16 @@ async function exclusive(task) {
 }
 
 async function lessonMeasure(code, options) {
-  return exclusive(async () => {
-    const outcome = await sandbox.run(code, options, { timeLimitMs: DEFAULT_TIME_LIMIT_MS, quiet: true });
-    if (outcome.kind === "result") return outcome.report;
-    return { error: { type: "RuntimeError", message: `the code did not finish (${outcome.kind}${outcome.message ? `: ${outcome.message}` : ""})` } };
-  });
+  const failed = (why) => ({ error: { type: "RuntimeError", message: why } });
+  try {
+    return await exclusive(async () => {
+      const outcome = await sandbox.run(code, options, { timeLimitMs: DEFAULT_TIME_LIMIT_MS, quiet: true });
+      if (outcome.kind === "result") return outcome.report;
+      return failed(`the code did not finish (${outcome.kind}${outcome.message ? `: ${outcome.message}` : ""})`);
+    });
+  } catch (err) {
+    return failed(err.message);
+  }
 }
 
 const lessons = createLessons({
