@@ -40,14 +40,7 @@ struct workload_size {
 
 using xorshift = testing::rng;  // the same sequence on every platform
 
-inline platform_info wasm32_3_14() {
-  platform_info p;
-  p.implementation = "CPython";
-  p.python_major = 3;
-  p.python_minor = 14;
-  p.pointer_size = 4;
-  return p;
-}
+using testing::wasm32_3_14;
 
 // Shape words (docs/snapshot-format.md, "Shapes") of the heap's objects.
 inline std::uint64_t shape_of(shape_family f, std::uint64_t facts = 0) {

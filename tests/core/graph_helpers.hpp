@@ -10,6 +10,16 @@
 
 namespace bytewise::testing {
 
+// A snapshot taken on wasm32 CPython 3.14, for hand-built graphs.
+inline platform_info wasm32_3_14() {
+  platform_info p;
+  p.implementation = "CPython";
+  p.python_major = 3;
+  p.python_minor = 14;
+  p.pointer_size = 4;
+  return p;
+}
+
 // xorshift64*: the same sequence on every platform (unlike std distributions).
 class rng {
  public:

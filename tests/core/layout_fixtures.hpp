@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "graph_helpers.hpp"
+
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -79,15 +81,18 @@ inline std::string platform_test_name(const ::testing::TestParamInfo<cpython_tar
   return name;
 }
 
-// A snapshot taken on wasm32 CPython 3.14, for hand-built graphs.
-inline platform_info wasm32_3_14() {
-  platform_info p;
-  p.implementation = "CPython";
-  p.python_major = 3;
-  p.python_minor = 14;
-  p.pointer_size = 4;
-  return p;
+// The modelled platforms that have measured fixtures: all but 64-bit CPython 3.14, which no
+// interpreter here runs (its values are derived from the sources and tested in
+// layout_model_test's derived_3_14_values_come_from_the_sources).
+inline std::vector<cpython_target> measured_targets() {
+  std::vector<cpython_target> out;
+  for (const cpython_target& t : modelled_targets()) {
+    if (!(t == cpython_target{14, 8})) out.push_back(t);
+  }
+  return out;
 }
+
+using testing::wasm32_3_14;
 
 // x = [1, 2, ...] as wasm32 3.14 measures it: a list of `length` slots (getsizeof 44, so 4
 // slots allocated) holding `small` cached small ints at indexes 0..small-1.
