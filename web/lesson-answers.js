@@ -8,6 +8,7 @@
 //
 // `platform` is the platform the student chose for sizes: null for this browser's Python,
 // or a modelled one; only `bytes` exercises with `measure` depend on it.
+import { fillPlaceholders, placeholderNames } from "./lessons.js";
 
 /** The 64-bit platform explanations compare with when the student answers for this browser. */
 export const EXPLAINED_PLATFORM = "cpython-3.12-64";
@@ -17,11 +18,6 @@ const SIZE_UNITS = { b: 1, byte: 1, bytes: 1, kb: 1000, kib: 1024, mb: 1e6, mib:
 function lastLine(text) {
   const lines = text.trimEnd().split("\n");
   return lines[lines.length - 1].trim();
-}
-
-/** The compared platform's name for explanations: "64-bit CPython 3.12". */
-function describePlatform(report, platform) {
-  return report.compared_with?.description ?? platform;
 }
 
 /**
@@ -44,7 +40,7 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
   }
   const output = report.stdout;
   const values = { output: output.trimEnd() };
-  if (measured) values.platform = describePlatform(report, compare);
+  if (measured) values.platform = report.compared_with?.description ?? compare;  // "64-bit CPython 3.12"
   const fail = (error) => ({ ok: false, error });
   let answer;
   switch (exercise.kind) {
@@ -107,7 +103,7 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
       return fail(`unknown kind ${exercise.kind}`);
   }
   values.answer = answer;
-  for (const [, name] of (exercise.explanation ?? "").matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+  for (const name of placeholderNames(exercise.explanation ?? "")) {
     if (values[name] === undefined) return fail(`its explanation uses {{${name}}}, which this exercise has no value for`);
   }
   return { ok: true, answer, values };
@@ -115,7 +111,7 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
 
 /** The explanation with its {{values}} filled in (plain text: the page sets it as text). */
 export function explain(exercise, computed) {
-  return exercise.explanation.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, name) => computed.values[name] ?? "");
+  return fillPlaceholders(exercise.explanation, computed.values);
 }
 
 /**

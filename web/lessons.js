@@ -43,6 +43,17 @@ export const EXERCISE_KINDS = {
 const COMMON = ["kind", "prompt", "code", "hint", "explanation"];
 /** Values an explanation may interpolate as {{name}}. */
 export const PLACEHOLDERS = ["answer", "output", "here", "platform", "predicted"];
+const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
+
+/** The names of the {{placeholders}} in `text`, in order. */
+export function placeholderNames(text) {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]);
+}
+
+/** `text` with each {{name}} replaced by values[name] ("" when it has none). */
+export function fillPlaceholders(text, values) {
+  return text.replace(PLACEHOLDER, (_, name) => values[name] ?? "");
+}
 
 /** @param {{ file: string, line: number, message: string }} e */
 export function formatLessonError(e) {
@@ -146,7 +157,7 @@ function checkExercise(fields, line, add) {
     add(line, "exercise: 'size' (shallow, deep or allocated) goes with 'measure'");
   }
   if (typeof fields.explanation === "string") {
-    for (const [, name] of fields.explanation.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+    for (const name of placeholderNames(fields.explanation)) {
       if (!PLACEHOLDERS.includes(name)) add(line, `exercise: the explanation uses {{${name}}}; known values: ${PLACEHOLDERS.join(", ")}`);
     }
   }

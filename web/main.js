@@ -183,7 +183,6 @@ function onSandboxEvent(event) {
         }
       }
       state.ready = true;
-      state.restarts = sandbox.restarts;
       state.lastRestartMs = event.restart ? event.ms : state.lastRestartMs;
       setStatus(event.restart ? `Python ${event.python} ready again (restarted in ${(event.ms / 1000).toFixed(1)} s)` : `Python ${event.python} ready`);
       showHeap();

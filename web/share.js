@@ -57,6 +57,17 @@ async function pipe(bytes, stream, limit) {
   return out;
 }
 
+/**
+ * Packs bytes as a share link's fragment, unchecked: encodeShare packs a checked payload's
+ * JSON with it, and tests pack arbitrary bytes to see what decodeShare makes of them.
+ * @param {Uint8Array} bytes
+ * @returns {Promise<string>} "#share=1.…"
+ */
+export async function packLink(bytes) {
+  const packed = await pipe(bytes, new CompressionStream("deflate-raw"), Infinity);
+  return `${SHARE_PREFIX}${VERSION}.${toBase64Url(packed)}`;
+}
+
 /** Checks a payload's fields; returns an error message or null. */
 export function checkPayload(payload) {
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
@@ -92,9 +103,7 @@ export function checkPayload(payload) {
 export async function encodeShare(payload) {
   const problem = checkPayload(payload);
   if (problem) return failed(`This program cannot be shared as a link: ${problem}.`);
-  const json = new TextEncoder().encode(JSON.stringify(payload));
-  const packed = await pipe(json, new CompressionStream("deflate-raw"), Infinity);
-  const link = `${SHARE_PREFIX}${VERSION}.${toBase64Url(packed)}`;
+  const link = await packLink(new TextEncoder().encode(JSON.stringify(payload)));
   if (link.length > MAX_LINK_CHARS) {
     return failed(`This program is too long for a link (${link.length.toLocaleString("en")} characters once packed; ` +
       `at most ${MAX_LINK_CHARS.toLocaleString("en")}). Share the file instead.`);

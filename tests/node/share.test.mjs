@@ -2,13 +2,9 @@
 // can be wrong (too long, cut, changed, hostile) gets a message naming the problem and the fix.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { decodeShare, encodeShare, MAX_CODE_CHARS, MAX_LINK_CHARS, SHARE_PREFIX } from "../../web/share.js";
+import { decodeShare, encodeShare, MAX_CODE_CHARS, MAX_LINK_CHARS, packLink, SHARE_PREFIX } from "../../web/share.js";
 
-const pack = async (text) => {
-  const bytes = new TextEncoder().encode(text);
-  const out = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("deflate-raw"))).arrayBuffer());
-  return `${SHARE_PREFIX}1.${Buffer.from(out).toString("base64url")}`;
-};
+const pack = (text) => packLink(new TextEncoder().encode(text));
 
 describe("share links", () => {
   test("a program and its options come back exactly", async () => {
