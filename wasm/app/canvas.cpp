@@ -284,10 +284,11 @@ void draw_legend(const canvas_state& s, ImDrawList* dl, ImVec2 origin, ImVec2 si
   }
 }
 
+// Text cut off at `clip_right` (a row's label stops where its address cell starts).
 void text_at(ImDrawList* dl, ImFont* font, float size, ImVec2 pos, ImU32 color, const std::string& text,
              float clip_right) {
-  dl->AddText(font, size, pos, color, text.c_str(), nullptr, 0.0f, nullptr);
-  (void)clip_right;
+  const ImVec4 clip(pos.x, pos.y, clip_right, pos.y + size * 2);
+  dl->AddText(font, size, pos, color, text.c_str(), nullptr, 0.0f, &clip);
 }
 
 void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t index, ImVec2 canvas_min) {
