@@ -34,14 +34,16 @@ const number = new Intl.NumberFormat("en");
 
 function table(rows, columns, right) {
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const cell = (value, i) => (right.has(columns[i]) ? String(value).padStart(widths[i]) : String(value).padEnd(widths[i]));
+  const cell = (value, i) =>
+    right.has(columns[i]) ? String(value).padStart(widths[i]) : String(value).padEnd(widths[i]);
   return [columns.map(cell).join("  "), ...rows.map((r) => columns.map((c, i) => cell(r[c], i)).join("  "))].join("\n");
 }
 
 function printReport(report, file) {
   const out = [];
   if (report.platform) out.push(`${file}: measured in ${report.platform.description}`);
-  if (report.truncated) out.push(`truncated at ${number.format(report.object_cap)} objects: sizes count only what was captured`);
+  if (report.truncated)
+    out.push(`truncated at ${number.format(report.object_cap)} objects: sizes count only what was captured`);
   if (report.roots.length === 0) {
     out.push("The program defined no variables.");
   } else {
@@ -71,16 +73,27 @@ function printReport(report, file) {
     const columns = ["variable", "type", "shallow", "deep", "naive", "retained", "objects"];
     if (report.compared_with) columns.push("shallow there", "deep there");
     out.push(table(rows, columns, new Set(columns.slice(2))));
-    out.push("bytes; deep counts shared objects once, naive counts them per reference, retained is what `del name` frees");
+    out.push(
+      "bytes; deep counts shared objects once, naive counts them per reference, retained is what `del name` frees",
+    );
     if (report.compared_with) {
-      out.push(`"there" is ${report.compared_with.description}, predicted by the layout model (~ assumed, - not modelled)`);
+      out.push(
+        `"there" is ${report.compared_with.description}, predicted by the layout model (~ assumed, - not modelled)`,
+      );
     }
   }
   if (report.tracemalloc) {
     const t = report.tracemalloc;
-    if (t.current !== null) out.push(`tracemalloc: ${number.format(t.current)} bytes still allocated, peak ${number.format(t.peak)}`);
-    for (const line of t.top_lines) out.push(`  line ${line.line}: ${number.format(line.bytes)} bytes in ${number.format(line.blocks)} blocks  ${line.text}`);
-    for (const r of t.regions) out.push(`  region "${r.label}" (line ${r.line}): change ${number.format(r.change)} bytes, peak ${number.format(r.peak)}`);
+    if (t.current !== null)
+      out.push(`tracemalloc: ${number.format(t.current)} bytes still allocated, peak ${number.format(t.peak)}`);
+    for (const line of t.top_lines)
+      out.push(
+        `  line ${line.line}: ${number.format(line.bytes)} bytes in ${number.format(line.blocks)} blocks  ${line.text}`,
+      );
+    for (const r of t.regions)
+      out.push(
+        `  region "${r.label}" (line ${r.line}): change ${number.format(r.change)} bytes, peak ${number.format(r.peak)}`,
+      );
   }
   for (const d of report.diagnostics) out.push(`note: ${d.code}: ${d.message}`);
   process.stdout.write(`${out.join("\n")}\n`);
@@ -109,7 +122,10 @@ async function measureCommand(args) {
     usageError(err.message);
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) usageError(positionals.length ? `measure takes one file, got ${positionals.length}` : "measure needs a Python file");
+  if (positionals.length !== 1)
+    usageError(
+      positionals.length ? `measure takes one file, got ${positionals.length}` : "measure needs a Python file",
+    );
   const file = positionals[0];
   let code;
   try {
@@ -120,11 +136,22 @@ async function measureCommand(args) {
   const options = {};
   if (values["object-cap"] !== undefined) {
     const cap = Number(values["object-cap"]);
-    if (!Number.isInteger(cap) || cap < 1) usageError(`--object-cap must be a positive whole number, got "${values["object-cap"]}"`);
+    if (!Number.isInteger(cap) || cap < 1)
+      usageError(`--object-cap must be a positive whole number, got "${values["object-cap"]}"`);
     options.objectCap = cap;
   }
-  if (values.roots !== undefined) options.roots = values.roots.split(",").map((r) => r.trim()).filter(Boolean);
-  for (const [flag, key] of [["follow-types", "followTypes"], ["follow-modules", "followModules"], ["follow-globals", "followGlobals"], ["follow-code", "followCode"], ["tracemalloc", "tracemalloc"]]) {
+  if (values.roots !== undefined)
+    options.roots = values.roots
+      .split(",")
+      .map((r) => r.trim())
+      .filter(Boolean);
+  for (const [flag, key] of [
+    ["follow-types", "followTypes"],
+    ["follow-modules", "followModules"],
+    ["follow-globals", "followGlobals"],
+    ["follow-code", "followCode"],
+    ["tracemalloc", "tracemalloc"],
+  ]) {
     if (values[flag]) options[key] = true;
   }
   if (values["leave-out-shared"]) options.includeInterpreterShared = false;
@@ -153,7 +180,8 @@ async function measureCommand(args) {
   if (json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    if (report.error) process.stderr.write(report.error.traceback + (report.error.hint ? `${report.error.hint}\n` : ""));
+    if (report.error)
+      process.stderr.write(report.error.traceback + (report.error.hint ? `${report.error.hint}\n` : ""));
     printReport(report, file);
   }
   return report.error ? 1 : 0;
@@ -181,15 +209,22 @@ function describe(s) {
 async function sizeCommand(args) {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { platform: { type: "string", default: "cpython-3.12-64" } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { platform: { type: "string", default: "cpython-3.12-64" } },
+    });
   } catch (err) {
     usageError(err.message);
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) usageError('size takes one Python expression, in quotes: npx bytewise size "[1, 2, 3]"');
+  if (positionals.length !== 1)
+    usageError('size takes one Python expression, in quotes: npx bytewise size "[1, 2, 3]"');
   const platform = values.platform;
   if (platform !== "all" && !PLATFORM_NAME.test(platform)) {
-    usageError(`unknown platform "${platform}": use cpython-3.8-64 ... cpython-3.14-64, cpython-3.11-wasm32 ... cpython-3.14-wasm32, or all`);
+    usageError(
+      `unknown platform "${platform}": use cpython-3.8-64 ... cpython-3.14-64, cpython-3.11-wasm32 ... cpython-3.14-wasm32, or all`,
+    );
   }
   const all = await sizes(positionals[0]);
   if (platform === "all") {
@@ -199,8 +234,10 @@ async function sizeCommand(args) {
       allocated: s.allocated === null ? "-" : `${s.allocatedStatus === "assumed" ? "~" : ""}${s.allocated}`,
       how: describe(s),
     }));
-    process.stdout.write(`sys.getsizeof(${positionals[0]}), and the bytes the allocator reserves for it\n` +
-      `${table(rows, ["platform", "getsizeof", "allocated", "how"], new Set(["getsizeof", "allocated"]))}\n`);
+    process.stdout.write(
+      `sys.getsizeof(${positionals[0]}), and the bytes the allocator reserves for it\n` +
+        `${table(rows, ["platform", "getsizeof", "allocated", "how"], new Set(["getsizeof", "allocated"]))}\n`,
+    );
     return 0;
   }
   const one = all.find((s) => s.platform === platform);
@@ -222,11 +259,14 @@ async function explainCommand(args) {
   const matches = all.filter((s) => s.size === wanted);
   if (matches.length === 0) {
     const seen = [...new Set(all.filter((s) => s.size !== null).map((s) => s.size))].sort((a, b) => a - b);
-    process.stdout.write(`No modelled Python prints ${wanted} for sys.getsizeof(${expression}); they print ${seen.join(", ")}.\n`);
+    process.stdout.write(
+      `No modelled Python prints ${wanted} for sys.getsizeof(${expression}); they print ${seen.join(", ")}.\n`,
+    );
     return 1;
   }
   process.stdout.write(`sys.getsizeof(${expression}) == ${wanted} on:\n`);
-  for (const s of matches) process.stdout.write(`  ${s.description} (${s.platform})${s.status === "assumed" ? `, assuming ${s.rule}` : ""}\n`);
+  for (const s of matches)
+    process.stdout.write(`  ${s.description} (${s.platform})${s.status === "assumed" ? `, assuming ${s.rule}` : ""}\n`);
   return 0;
 }
 
@@ -242,8 +282,13 @@ async function lessonsCommand(args) {
   const { fileURLToPath } = await import("node:url");
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   const lessonDir = path.join(root, "lessons");
-  const targets = files.length ? files : fs.readdirSync(lessonDir).filter((f) => f.endsWith(".md") && f !== "README.md")
-    .sort().map((f) => path.relative(process.cwd(), path.join(lessonDir, f)));
+  const targets = files.length
+    ? files
+    : fs
+        .readdirSync(lessonDir)
+        .filter((f) => f.endsWith(".md") && f !== "README.md")
+        .sort()
+        .map((f) => path.relative(process.cwd(), path.join(lessonDir, f)));
   if (targets.length === 0) usageError("no lesson files to check");
   const { parseLesson, formatLessonError } = await import("../web/lessons.js");
   const { computeAnswer } = await import("../web/lesson-answers.js");
@@ -257,7 +302,12 @@ async function lessonsCommand(args) {
     } catch (err) {
       if (!err?.pyodide_fatal_error) throw err;
       bytewise = await openBytewise();
-      return { error: { type: "FatalError", message: `crashed Python (${String(err.message).split("\n")[0]}); a reader's page would restart` } };
+      return {
+        error: {
+          type: "FatalError",
+          message: `crashed Python (${String(err.message).split("\n")[0]}); a reader's page would restart`,
+        },
+      };
     }
   };
   const problems = [];
@@ -275,7 +325,8 @@ async function lessonsCommand(args) {
     problems.push(...errors.map(formatLessonError));
     if (!lesson) continue;
     const clash = orders.get(lesson.meta.order);
-    if (clash) problems.push(`${file}:1: front matter: order ${lesson.meta.order} is also ${clash}'s; give each lesson its own`);
+    if (clash)
+      problems.push(`${file}:1: front matter: order ${lesson.meta.order} is also ${clash}'s; give each lesson its own`);
     orders.set(lesson.meta.order, file);
     for (const block of lesson.blocks) {
       if (block.type === "code") {
@@ -297,8 +348,10 @@ async function lessonsCommand(args) {
     }
   }
   for (const p of problems) process.stdout.write(`${p}\n`);
-  process.stdout.write(`${targets.length} lesson${targets.length === 1 ? "" : "s"}, ${exercises} exercises: ` +
-    `${problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : "all answers computed"}\n`);
+  process.stdout.write(
+    `${targets.length} lesson${targets.length === 1 ? "" : "s"}, ${exercises} exercises: ` +
+      `${problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : "all answers computed"}\n`,
+  );
   return problems.length ? 1 : 0;
 }
 

@@ -35,7 +35,11 @@ function capture(command, args, env = {}) {
 function table(rows, columns) {
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join("  ");
-  return [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c])))].join("\n");
+  return [
+    line(columns),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => r[c]))),
+  ].join("\n");
 }
 
 function nativeResults(graph) {
@@ -47,8 +51,14 @@ function nativeResults(graph) {
 }
 
 function wasmResults() {
-  const out = capture(process.execPath, ["--no-experimental-fetch", path.join("build", "wasm", "tests", "core_bench_wasm.js")]);
-  const rows = out.trim().split("\n").map((l) => JSON.parse(l));
+  const out = capture(process.execPath, [
+    "--no-experimental-fetch",
+    path.join("build", "wasm", "tests", "core_bench_wasm.js"),
+  ]);
+  const rows = out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   const byGraph = {};
   for (const r of rows) (byGraph[r.graph] ??= {})[r.step] = r.ms;
   return byGraph;
@@ -60,9 +70,17 @@ function callgrind() {
   const steps = ["setup_only", "baseline_walk", "load_and_validate", "deep_shared_per_type", "dominators_only"];
   const counts = {};
   for (const step of steps) {
-    const out = spawnSync("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null",
-      path.join(ROOT, "build", "native", "tests", "core_bench"), `--benchmark_filter=^${step}$`,
-      "--benchmark_min_time=0.000001"], { encoding: "utf8" });
+    const out = spawnSync(
+      "valgrind",
+      [
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        path.join(ROOT, "build", "native", "tests", "core_bench"),
+        `--benchmark_filter=^${step}$`,
+        "--benchmark_min_time=0.000001",
+      ],
+      { encoding: "utf8" },
+    );
     const match = /Collected : (\d+)/.exec(out.stderr ?? "");
     if (!match) throw new Error(`callgrind printed no instruction count for ${step}:\n${out.stderr}`);
     counts[step] = Number(match[1]);
@@ -79,8 +97,15 @@ function callgrind() {
 async function benchCore({ withCallgrind }) {
   buildNative();
   buildWasm();
-  const steps = ["baseline_walk", "load_and_validate", "deep_shared_per_type", "dominators_only", "largest_by_deep_20", "analyze_all",
-    "layout_and_allocation_models"];
+  const steps = [
+    "baseline_walk",
+    "load_and_validate",
+    "deep_shared_per_type",
+    "dominators_only",
+    "largest_by_deep_20",
+    "analyze_all",
+    "layout_and_allocation_models",
+  ];
   // setup_only is a benchmark of its own only for callgrind's subtraction.
   const wasm = wasmResults();
   for (const graph of ["python_like", "random"]) {
@@ -91,7 +116,7 @@ async function benchCore({ withCallgrind }) {
       "native ms": native[step].toFixed(1),
       "wasm ms": w[step].toFixed(1),
       "wasm / baseline": (w[step] / w.baseline_walk).toFixed(1),
-      "Mobjects/s (wasm)": (1 / w[step] * 1000).toFixed(1),
+      "Mobjects/s (wasm)": ((1 / w[step]) * 1000).toFixed(1),
       budget: graph === "python_like" && BUDGETS_MS[step] ? `<= ${BUDGETS_MS[step]} ms` : "",
     }));
     const combined = w.deep_shared_per_type + w.dominators_only;
@@ -100,19 +125,20 @@ async function benchCore({ withCallgrind }) {
       "native ms": (native.deep_shared_per_type + native.dominators_only).toFixed(1),
       "wasm ms": combined.toFixed(1),
       "wasm / baseline": (combined / w.baseline_walk).toFixed(1),
-      "Mobjects/s (wasm)": (1 / combined * 1000).toFixed(1),
+      "Mobjects/s (wasm)": ((1 / combined) * 1000).toFixed(1),
       budget: graph === "python_like" ? `<= ${BUDGETS_MS["deep_shared_per_type + dominators_only"]} ms` : "",
     });
     console.log(`\ncore, ${graph} heap (1,000,000 objects, 2,000,000 references, 10 roots)`);
     console.log(table(rows, ["step", "native ms", "wasm ms", "wasm / baseline", "Mobjects/s (wasm)", "budget"]));
     if (graph === "python_like") {
-      const over = Object.entries(BUDGETS_MS).filter(([step, ms]) =>
-        (step.includes("+") ? combined : w[step]) > ms);
+      const over = Object.entries(BUDGETS_MS).filter(([step, ms]) => (step.includes("+") ? combined : w[step]) > ms);
       console.log(over.length ? `OVER BUDGET: ${over.map(([s]) => s).join(", ")}` : "within budget");
     }
   }
   if (withCallgrind) {
-    console.log("\nnative instruction counts (callgrind, Python-like heap, one run each, heap construction subtracted)");
+    console.log(
+      "\nnative instruction counts (callgrind, Python-like heap, one run each, heap construction subtracted)",
+    );
     console.log(table(callgrind(), ["step", "instructions", "per object", "vs baseline"]));
   }
 }
@@ -123,14 +149,15 @@ async function benchCore({ withCallgrind }) {
 const CAPTURE_BUDGET = 300_000; // objects per second, DESIGN.md
 const CAPTURE_SHAPES = {
   tuples: (n) => `data = [(i, float(i), str(i)) for i in range(${n} // 4)]`,
-  records: (n) => [
-    "class Record:",
-    "    def __init__(self, i):",
-    "        self.id = i",
-    "        self.score = float(i)",
-    "        self.tags = [str(i)]",
-    `data = [Record(i) for i in range(${n} // 5)]`,
-  ].join("\n"),
+  records: (n) =>
+    [
+      "class Record:",
+      "    def __init__(self, i):",
+      "        self.id = i",
+      "        self.score = float(i)",
+      "        self.tags = [str(i)]",
+      `data = [Record(i) for i in range(${n} // 5)]`,
+    ].join("\n"),
 };
 
 async function benchCapture() {
@@ -140,7 +167,10 @@ async function benchCapture() {
   const fs = await import("node:fs");
   const bytewise = await openBytewise();
   const py = bytewise.pyodide;
-  py.FS.writeFile("/bytewise/reference_sizes.py", fs.readFileSync(path.join(ROOT, "tests", "node", "reference_sizes.py"), "utf8"));
+  py.FS.writeFile(
+    "/bytewise/reference_sizes.py",
+    fs.readFileSync(path.join(ROOT, "tests", "node", "reference_sizes.py"), "utf8"),
+  );
   const timed = py.runPython(`
 import time, bytewise_probe, reference_sizes
 def timed(setup):
@@ -187,8 +217,21 @@ timed`);
       });
     }
   }
-  console.log(`\ncapture + analysis in ${bytewise.pyodide.version === "314.0.7" ? "Pyodide 314.0.7" : `Pyodide ${bytewise.pyodide.version}`} under Node (budget >= ${CAPTURE_BUDGET.toLocaleString("en")} objects/s)`);
-  console.log(table(rows, ["structure", "objects", "capture ms", "analyze ms", "objects/s", "plain walk ms", "vs plain walk", "budget"]));
+  console.log(
+    `\ncapture + analysis in ${bytewise.pyodide.version === "314.0.7" ? "Pyodide 314.0.7" : `Pyodide ${bytewise.pyodide.version}`} under Node (budget >= ${CAPTURE_BUDGET.toLocaleString("en")} objects/s)`,
+  );
+  console.log(
+    table(rows, [
+      "structure",
+      "objects",
+      "capture ms",
+      "analyze ms",
+      "objects/s",
+      "plain walk ms",
+      "vs plain walk",
+      "budget",
+    ]),
+  );
 }
 
 // canvas: the diagram layout (core/src/diagram.cpp) on heaps of 1,000 and 10,000 objects,
@@ -198,7 +241,10 @@ const LAYOUT_BUDGET_MS = { 1000: 20, 10000: 200 };
 const FRAME_BUDGET_MS = 16;
 
 function layoutResults(command, args) {
-  return capture(command, args).trim().split("\n").map((l) => JSON.parse(l));
+  return capture(command, args)
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 // Records: each a box with three rows and three small boxes (two floats, a str) beside it.
@@ -214,16 +260,19 @@ const FRAME_PROGRAM = [
 ].join("\n");
 
 async function frameTimes(page, frames, redraw = true) {
-  await page.evaluate(() => globalThis.bytewise.frameTimes());  // drop what came before
-  const intervals = await page.evaluate(async ([n, redraw]) => {
-    const stamps = [];
-    for (let i = 0; i < n; ++i) {
-      if (redraw) globalThis.bytewise.canvasAction("redraw", null);
-      stamps.push(await new Promise((resolve) => requestAnimationFrame(resolve)));
-    }
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    return stamps.slice(1).map((t, i) => t - stamps[i]);
-  }, [frames, redraw]);
+  await page.evaluate(() => globalThis.bytewise.frameTimes()); // drop what came before
+  const intervals = await page.evaluate(
+    async ([n, redraw]) => {
+      const stamps = [];
+      for (let i = 0; i < n; ++i) {
+        if (redraw) globalThis.bytewise.canvasAction("redraw", null);
+        stamps.push(await new Promise((resolve) => requestAnimationFrame(resolve)));
+      }
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      return stamps.slice(1).map((t, i) => t - stamps[i]);
+    },
+    [frames, redraw],
+  );
   const cpu = await page.evaluate(() => globalThis.bytewise.frameTimes());
   const stats = await page.evaluate(() => globalThis.bytewise.canvasStats());
   const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -243,7 +292,13 @@ async function benchCanvas() {
   const rows = [];
   for (const [where, results] of [
     ["native", layoutResults(path.join(ROOT, "build", "native", "tests", "diagram_bench"), [])],
-    ["wasm", layoutResults(process.execPath, ["--no-experimental-fetch", path.join(ROOT, "build", "wasm", "tests", "diagram_bench.js")])],
+    [
+      "wasm",
+      layoutResults(process.execPath, [
+        "--no-experimental-fetch",
+        path.join(ROOT, "build", "wasm", "tests", "diagram_bench.js"),
+      ]),
+    ],
   ]) {
     for (const r of results) {
       const baseline = results.find((b) => b.nodes === r.nodes && b.step.startsWith("analysis")).ms;
@@ -294,16 +349,34 @@ async function benchCanvas() {
         budget: redraw ? `<= ${FRAME_BUDGET_MS} ms${f.p95 <= FRAME_BUDGET_MS ? "" : " OVER"}` : "baseline",
       });
     };
-    const canvasAction = (name, arg = null) => page.evaluate(([n, a]) => globalThis.bytewise.canvasAction(n, a), [name, arg]);
+    const canvasAction = (name, arg = null) =>
+      page.evaluate(([n, a]) => globalThis.bytewise.canvasAction(n, a), [name, arg]);
     await measureView("fit: the whole diagram", () => canvasAction("fit"));
     await measureView("idle: nothing redrawn", async () => {}, false);
     await measureView("fit, numbers shown as deep", () => canvasAction("measure", 1));
     await measureView("zoom 0.4: text on every box", () => canvasAction("zoom", 0.4));
     await measureView("zoom 1 (readable), top left", () => canvasAction("zoom", 1));
-    console.log("\ncanvas frame in headless Chromium (SwiftShader WebGL2, 1600 x 1100 CSS px canvas, device pixel ratio 1):");
-    console.log("frame ms = the app's frame (input, ImGui frame, diagram, draw data to WebGL), 240 frames redrawn back to back;");
-    console.log("rAF interval = the browser's frame, with SwiftShader rasterizing on the CPU (the idle row is its baseline)");
-    console.log(table(frameRows, ["view", "boxes drawn", "zoom", "frames", "frame ms (median)", "frame ms (p95)", "rAF interval ms", "budget"]));
+    console.log(
+      "\ncanvas frame in headless Chromium (SwiftShader WebGL2, 1600 x 1100 CSS px canvas, device pixel ratio 1):",
+    );
+    console.log(
+      "frame ms = the app's frame (input, ImGui frame, diagram, draw data to WebGL), 240 frames redrawn back to back;",
+    );
+    console.log(
+      "rAF interval = the browser's frame, with SwiftShader rasterizing on the CPU (the idle row is its baseline)",
+    );
+    console.log(
+      table(frameRows, [
+        "view",
+        "boxes drawn",
+        "zoom",
+        "frames",
+        "frame ms (median)",
+        "frame ms (p95)",
+        "rAF interval ms",
+        "budget",
+      ]),
+    );
   } finally {
     await browser.close();
     await server.close();
@@ -321,7 +394,10 @@ if (!(what in benches)) {
   process.stderr.write(`unknown benchmark "${what}": use ${Object.keys(benches).join(", ")}\n`);
   process.exit(2);
 }
-benches[what]().then(() => process.exit(0), (err) => {
-  process.stderr.write(`[bench] error: ${err.message}\n`);
-  process.exit(1);
-});
+benches[what]().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`[bench] error: ${err.message}\n`);
+    process.exit(1);
+  },
+);

@@ -18,13 +18,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const BUILD = path.join(ROOT, "build");
 export const SITE_DIR = path.join(BUILD, "site");
 const PUBLIC_DIR = path.join(BUILD, "public");
-const PYODIDE_FILES = [
-  "pyodide.mjs",
-  "pyodide.asm.mjs",
-  "pyodide.asm.wasm",
-  "python_stdlib.zip",
-  "pyodide-lock.json",
-];
+const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
 const APP_FILES = ["bytewise-app.js", "bytewise-app.wasm", "bytewise-core-es.mjs", "bytewise-core-es.wasm"];
 
 function log(message) {
@@ -57,8 +51,7 @@ export function buildWasm() {
   const dir = path.join(BUILD, "wasm");
   if (!fs.existsSync(path.join(dir, "build.ninja"))) {
     log("configuring the Emscripten build");
-    run("emcmake", ["cmake", "-S", ".", "-B", dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release"],
-      EMSCRIPTEN_ENV);
+    run("emcmake", ["cmake", "-S", ".", "-B", dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release"], EMSCRIPTEN_ENV);
   }
   run("cmake", ["--build", dir], EMSCRIPTEN_ENV);
 }
@@ -68,8 +61,21 @@ export function buildFuzz() {
   const dir = path.join(BUILD, "fuzz");
   if (!fs.existsSync(path.join(dir, "build.ninja"))) {
     log("configuring the fuzz build (clang-14, libFuzzer, ASan, UBSan)");
-    run("cmake", ["-S", ".", "-B", dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
-      "-DBYTEWISE_FUZZ=ON", "-DBYTEWISE_BUILD_TESTS=OFF"], { CC: "clang-14", CXX: "clang++-14" });
+    run(
+      "cmake",
+      [
+        "-S",
+        ".",
+        "-B",
+        dir,
+        "-G",
+        "Ninja",
+        "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+        "-DBYTEWISE_FUZZ=ON",
+        "-DBYTEWISE_BUILD_TESTS=OFF",
+      ],
+      { CC: "clang-14", CXX: "clang++-14" },
+    );
   }
   run("cmake", ["--build", dir, "--target", "snapshot_fuzzer"]);
 }

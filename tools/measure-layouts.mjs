@@ -36,7 +36,7 @@ function run(command, args, options = {}) {
 }
 
 function nativeInterpreters() {
-  const found = new Map();  // version -> executable
+  const found = new Map(); // version -> executable
   const pyenv = spawnSync("pyenv", ["root"], { encoding: "utf8" });
   if (pyenv.status === 0) {
     const versions = path.join(pyenv.stdout.trim(), "versions");
@@ -65,16 +65,22 @@ function save(output, allocation) {
   const header = output.split("\n", 1)[0];
   const name = platformName(header);
   const lines = output.trimEnd().split("\n");
-  fs.writeFileSync(path.join(out, `${name}.tsv`),
-    `${header}\n# measured by tools/measure-layouts.mjs: key<TAB>sys.getsizeof\n${lines.slice(1).join("\n")}\n`);
+  fs.writeFileSync(
+    path.join(out, `${name}.tsv`),
+    `${header}\n# measured by tools/measure-layouts.mjs: key<TAB>sys.getsizeof\n${lines.slice(1).join("\n")}\n`,
+  );
   const rows = allocation.trimEnd().split("\n");
-  fs.writeFileSync(path.join(out, `${name}.alloc.tsv`),
+  fs.writeFileSync(
+    path.join(out, `${name}.alloc.tsv`),
     `${header}\n# measured by tools/measure-layouts.mjs (see tools/layouts/corpus.py print_allocation):\n` +
-    "# block<TAB>key<TAB>requested sizes | static<TAB>key<TAB>0/1 | reserve<TAB>request<TAB>fewest<TAB>most\n" +
-    `${rows.join("\n")}\n`);
+      "# block<TAB>key<TAB>requested sizes | static<TAB>key<TAB>0/1 | reserve<TAB>request<TAB>fewest<TAB>most\n" +
+      `${rows.join("\n")}\n`,
+  );
   const count = (kind) => rows.filter((row) => row.startsWith(`${kind}\t`)).length;
-  log(`${name}: ${lines.length - 1} values, ${count("block")} allocation blocks, ${count("reserve")} ` +
-      `request sizes (${header.slice(2)})`);
+  log(
+    `${name}: ${lines.length - 1} values, ${count("block")} allocation blocks, ${count("reserve")} ` +
+      `request sizes (${header.slice(2)})`,
+  );
   return name;
 }
 
@@ -100,8 +106,8 @@ function pyodideDir(version) {
 fs.mkdirSync(out, { recursive: true });
 const measured = new Map();
 for (const [version, exe] of nativeInterpreters()) {
-  const output = `# CPython ${version}, 64-bit (${exe === "python3" ? "python3" : `pyenv ${version}`})\n` +
-    run(exe, [corpus]);
+  const output =
+    `# CPython ${version}, 64-bit (${exe === "python3" ? "python3" : `pyenv ${version}`})\n` + run(exe, [corpus]);
   const bits = run(exe, ["-c", "import struct; print(struct.calcsize('P') * 8)"]).trim();
   if (bits !== "64") throw new Error(`${exe} is ${bits}-bit; the native fixtures are 64-bit`);
   const name = platformName(output);

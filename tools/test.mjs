@@ -6,6 +6,8 @@
 //   node tools/test.mjs native browser  only these
 //
 // Layers:
+//   lint     layout and lint, first because it takes seconds: clang-format (C++), Prettier
+//            and ESLint (JS); the tree must pass them unchanged
 //   native   GoogleTest suite of the core, built natively (ctest)
 //   wasm     the same suite compiled to wasm, run by Node (ctest)
 //   node     real Pyodide + the core wasm: sizes against the interpreter's own answers;
@@ -17,6 +19,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
 import { buildFuzz, buildNative, buildSite, buildWasm, ROOT } from "./build.mjs";
+import { cxxFiles, ESLINT, PRETTIER } from "./format.mjs";
 
 /** Seconds the fuzz layer runs the snapshot fuzzer (BYTEWISE_FUZZ_SECONDS overrides). */
 const FUZZ_SECONDS = Number(process.env.BYTEWISE_FUZZ_SECONDS ?? 60);
@@ -25,13 +28,23 @@ const SHARE_FUZZ_RUNS = Number(process.env.BYTEWISE_SHARE_FUZZ_RUNS ?? 5000);
 /** Inputs per property the lesson-parser fuzzer tries (about 10 s). */
 const LESSON_FUZZ_RUNS = Number(process.env.BYTEWISE_LESSON_FUZZ_RUNS ?? 20000);
 
-function run(command, args) {
+/** Runs a command; `label` names it in the failure message instead of its arguments. */
+function run(command, args, label = `${command} ${args.join(" ")}`) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" });
   if (result.error) throw new Error(`could not start ${command}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status})`);
+  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status})`);
 }
 
 const LAYERS = {
+  lint: async () => {
+    run(
+      "clang-format-14",
+      ["--dry-run", "--Werror", ...cxxFiles()],
+      "clang-format-14 --dry-run (npm run format fixes it)",
+    );
+    run(process.execPath, [PRETTIER, "--check", "--log-level=warn", "."], "prettier --check (npm run format fixes it)");
+    run(process.execPath, [ESLINT, "--max-warnings=0", "."], "eslint");
+  },
   native: async () => {
     buildNative();
     run("ctest", ["--test-dir", path.join("build", "native"), "--output-on-failure"]);

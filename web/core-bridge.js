@@ -61,11 +61,20 @@ export function analyzeSnapshot(module, bytes, { method = "analyze", options = {
  * @param {object} [options] the policy part of the analysis options, and topN
  */
 export function diffSnapshots(module, before, after, options = {}) {
-  for (const [name, bytes] of [["before", before], ["after", after]]) {
+  for (const [name, bytes] of [
+    ["before", before],
+    ["after", after],
+  ]) {
     if (!(bytes instanceof Uint8Array)) {
       return {
         ok: false,
-        errors: [{ code: "api.bad_argument", offset: null, message: `Expected the ${name} snapshot as a Uint8Array, got ${describe(bytes)}.` }],
+        errors: [
+          {
+            code: "api.bad_argument",
+            offset: null,
+            message: `Expected the ${name} snapshot as a Uint8Array, got ${describe(bytes)}.`,
+          },
+        ],
       };
     }
   }
@@ -73,7 +82,16 @@ export function diffSnapshots(module, before, after, options = {}) {
   const b = module._malloc(Math.max(after.length, 1));
   try {
     if (!a || !b) {
-      return { ok: false, errors: [{ code: "api.out_of_memory", offset: null, message: "The core could not reserve memory for the two snapshots." }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            code: "api.out_of_memory",
+            offset: null,
+            message: "The core could not reserve memory for the two snapshots.",
+          },
+        ],
+      };
     }
     module.HEAPU8.set(before, a);
     module.HEAPU8.set(after, b);

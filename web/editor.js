@@ -37,7 +37,6 @@ export function createEditor(parent, { doc, onRun, onChange }) {
   return {
     view,
     getCode: () => view.state.doc.toString(),
-    setCode: (text) =>
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+    setCode: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
   };
 }

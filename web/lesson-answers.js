@@ -36,11 +36,17 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
   const options = measured ? { roots: [exercise.measure], comparePlatform: compare } : { comparePlatform: null };
   const report = await measure(exercise.code, options);
   if (report.error) {
-    return { ok: false, error: report.error.type === "FatalError" ? `its code ${report.error.message}` : `its code raised ${report.error.message}` };
+    return {
+      ok: false,
+      error:
+        report.error.type === "FatalError"
+          ? `its code ${report.error.message}`
+          : `its code raised ${report.error.message}`,
+    };
   }
   const output = report.stdout;
   const values = { output: output.trimEnd() };
-  if (measured) values.platform = report.compared_with?.description ?? compare;  // "64-bit CPython 3.12"
+  if (measured) values.platform = report.compared_with?.description ?? compare; // "64-bit CPython 3.12"
   const fail = (error) => ({ ok: false, error });
   let answer;
   switch (exercise.kind) {
@@ -69,7 +75,8 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
     }
     case "bigger": {
       const numbers = output.trim().split(/\s+/).map(Number);
-      if (numbers.length !== 2 || !numbers.every(Number.isFinite)) return fail("its code must print exactly two numbers, in the order of the choices");
+      if (numbers.length !== 2 || !numbers.every(Number.isFinite))
+        return fail("its code must print exactly two numbers, in the order of the choices");
       if (numbers[0] === numbers[1]) return fail(`both numbers are ${numbers[0]}: neither is bigger`);
       answer = exercise.choices[numbers[0] > numbers[1] ? 0 : 1];
       values.here = `${numbers[0]} and ${numbers[1]}`;
@@ -83,7 +90,8 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
         const size = exercise.size ?? "shallow";
         const pick = (sizes) => (size === "allocated" ? sizes?.allocated?.shallow : sizes?.[size]);
         const measuredHere = size === "allocated" ? root.allocated?.shallow : root[size];
-        if (measuredHere === null || measuredHere === undefined) return fail(`no ${size} size is known for ${exercise.measure} here`);
+        if (measuredHere === null || measuredHere === undefined)
+          return fail(`no ${size} size is known for ${exercise.measure} here`);
         values.here = String(measuredHere);
         const predicted = pick(root.predicted);
         if (predicted === null || predicted === undefined) {
@@ -93,7 +101,8 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
         answer = platform ? values.predicted : values.here;
       } else {
         const value = Number(lastLine(output));
-        if (!Number.isInteger(value) || value < 0) return fail("the last line its code prints is not a number of bytes");
+        if (!Number.isInteger(value) || value < 0)
+          return fail("the last line its code prints is not a number of bytes");
         answer = String(value);
         values.here = answer;
       }
@@ -104,7 +113,8 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
   }
   values.answer = answer;
   for (const name of placeholderNames(exercise.explanation ?? "")) {
-    if (values[name] === undefined) return fail(`its explanation uses {{${name}}}, which this exercise has no value for`);
+    if (values[name] === undefined)
+      return fail(`its explanation uses {{${name}}}, which this exercise has no value for`);
   }
   return { ok: true, answer, values };
 }
@@ -126,7 +136,10 @@ export function parseQuantity(text) {
   if (!Number.isFinite(value)) return null;
   const unit = match[3]?.toLowerCase();
   if (unit !== undefined && !(unit in SIZE_UNITS)) return null;
-  return { value: value * (unit ? SIZE_UNITS[unit] : 1), approximate: Boolean(match[1]) || (unit !== undefined && SIZE_UNITS[unit] > 1) };
+  return {
+    value: value * (unit ? SIZE_UNITS[unit] : 1),
+    approximate: Boolean(match[1]) || (unit !== undefined && SIZE_UNITS[unit] > 1),
+  };
 }
 
 function within(value, target, amount) {
@@ -145,7 +158,13 @@ export function checkAnswer(exercise, input, computed) {
   const answer = computed.answer;
   switch (exercise.kind) {
     case "output": {
-      const norm = (s) => s.replace(/\r\n?/g, "\n").split("\n").map((l) => l.trimEnd()).join("\n").trim();
+      const norm = (s) =>
+        s
+          .replace(/\r\n?/g, "\n")
+          .split("\n")
+          .map((l) => l.trimEnd())
+          .join("\n")
+          .trim();
       return norm(text) === norm(answer) ? { correct: true } : { correct: false, why: "That is not what it prints." };
     }
     case "choice":

@@ -34,7 +34,7 @@ function loadProgress(storage) {
     const value = JSON.parse(storage.getItem(PROGRESS_KEY) ?? "{}");
     return value && typeof value === "object" && !Array.isArray(value) ? value : {};
   } catch {
-    return {};  // unreadable progress starts afresh; the lessons still work
+    return {}; // unreadable progress starts afresh; the lessons still work
   }
 }
 
@@ -45,7 +45,16 @@ function loadProgress(storage) {
  *           openInSandbox: (code: string) => void, onChange?: (lessonId: string | null) => void }} options
  *   sources: lesson file name -> text
  */
-export function createLessons({ root, sources, storage, measure, platform, platformName, openInSandbox, onChange = () => {} }) {
+export function createLessons({
+  root,
+  sources,
+  storage,
+  measure,
+  platform,
+  platformName,
+  openInSandbox,
+  onChange = () => {},
+}) {
   const lessons = [];
   const problems = [];
   for (const [file, text] of Object.entries(sources)) {
@@ -76,11 +85,21 @@ export function createLessons({ root, sources, storage, measure, platform, platf
     const items = lessons.map((lesson) => {
       const total = exercisesOf(lesson).length;
       const done = doneIn(lesson);
-      return element("li", {},
-        element("button", { type: "button", className: "bw-lesson-link", dataset: { lesson: lesson.id } }, lesson.meta.title),
-        element("span", { className: `bw-lesson-progress${done === total ? " bw-done" : ""}` },
-          done === total ? `✓ ${done}/${total}` : `${done}/${total}`),
-        element("span", { className: "bw-lesson-level" }, lesson.meta.level));
+      return element(
+        "li",
+        {},
+        element(
+          "button",
+          { type: "button", className: "bw-lesson-link", dataset: { lesson: lesson.id } },
+          lesson.meta.title,
+        ),
+        element(
+          "span",
+          { className: `bw-lesson-progress${done === total ? " bw-done" : ""}` },
+          done === total ? `✓ ${done}/${total}` : `${done}/${total}`,
+        ),
+        element("span", { className: "bw-lesson-level" }, lesson.meta.level),
+      );
     });
     const finished = lessons.filter((l) => doneIn(l) === exercisesOf(l).length).length;
     root.replaceChildren(
@@ -88,7 +107,13 @@ export function createLessons({ root, sources, storage, measure, platform, platf
       element("ol", { className: "bw-lesson-list" }, ...items),
     );
     if (problems.length) {
-      root.append(element("p", { className: "bw-lesson-problem" }, `${problems.length} lesson problem(s): run npx bytewise lessons check`));
+      root.append(
+        element(
+          "p",
+          { className: "bw-lesson-problem" },
+          `${problems.length} lesson problem(s): run npx bytewise lessons check`,
+        ),
+      );
     }
     for (const button of root.querySelectorAll(".bw-lesson-link")) {
       button.addEventListener("click", () => open(button.dataset.lesson));
@@ -97,26 +122,43 @@ export function createLessons({ root, sources, storage, measure, platform, platf
   }
 
   function renderExercise(lesson, exercise) {
-    const box = element("div", { className: "bw-exercise", dataset: { line: String(exercise.line), kind: exercise.kind } });
+    const box = element("div", {
+      className: "bw-exercise",
+      dataset: { line: String(exercise.line), kind: exercise.kind },
+    });
     const prompt = element("div", { className: "bw-exercise-prompt" });
-    prompt.innerHTML = markdown.renderInline(exercise.prompt);  // escaped: html is off
+    prompt.innerHTML = markdown.renderInline(exercise.prompt); // escaped: html is off
     const code = element("pre", { className: "bw-lesson-code" }, element("code", {}, exercise.code));
     let input;
     if (exercise.kind === "identity" || exercise.kind === "choice" || exercise.kind === "bigger") {
       const options = exercise.kind === "identity" ? ["True", "False"] : exercise.choices;
       const name = `bw-ex-${lesson.id}-${exercise.line}`;
-      input = element("div", { className: "bw-exercise-choices", role: "radiogroup" },
-        ...options.map((o) => element("label", {}, element("input", { type: "radio", name, value: o }), ` ${o}`)));
+      input = element(
+        "div",
+        { className: "bw-exercise-choices", role: "radiogroup" },
+        ...options.map((o) => element("label", {}, element("input", { type: "radio", name, value: o }), ` ${o}`)),
+      );
     } else if (exercise.kind === "output") {
-      input = element("textarea", { className: "bw-exercise-answer", rows: 3, spellcheck: false, ariaLabel: "Your prediction" });
+      input = element("textarea", {
+        className: "bw-exercise-answer",
+        rows: 3,
+        spellcheck: false,
+        ariaLabel: "Your prediction",
+      });
     } else {
-      input = element("input", { className: "bw-exercise-answer", type: "text", ariaLabel: "Your prediction",
-        placeholder: exercise.kind === "bytes" ? 'e.g. 904 or "904 bytes"' : "a number" });
+      input = element("input", {
+        className: "bw-exercise-answer",
+        type: "text",
+        ariaLabel: "Your prediction",
+        placeholder: exercise.kind === "bytes" ? 'e.g. 904 or "904 bytes"' : "a number",
+      });
     }
     const commit = element("button", { type: "button", className: "bw-exercise-commit" }, "Commit my prediction");
     const result = element("div", { className: "bw-exercise-result", role: "status" });
-    const forWhat = exercise.kind === "bytes" && exercise.measure !== undefined
-      ? element("p", { className: "bw-hint" }, `Sizes for: ${platformName()}`) : null;
+    const forWhat =
+      exercise.kind === "bytes" && exercise.measure !== undefined
+        ? element("p", { className: "bw-hint" }, `Sizes for: ${platformName()}`)
+        : null;
     const value = () => {
       if (input.tagName === "DIV") return input.querySelector("input:checked")?.value ?? "";
       return input.value;
@@ -133,13 +175,15 @@ export function createLessons({ root, sources, storage, measure, platform, platf
         result.replaceChildren(element("p", {}, "Make a prediction first."));
         return;
       }
-      setEnabled(false);  // the prediction is committed
+      setEnabled(false); // the prediction is committed
       attempts += 1;
       if (!computed) {
         result.replaceChildren(element("p", {}, "Running the code to find out…"));
         computed = await computeAnswer(exercise, measure, { platform: platform() });
         if (!computed.ok) {
-          result.replaceChildren(element("p", { className: "bw-lesson-problem" }, `This exercise could not be computed: ${computed.error}.`));
+          result.replaceChildren(
+            element("p", { className: "bw-lesson-problem" }, `This exercise could not be computed: ${computed.error}.`),
+          );
           computed = null;
           setEnabled(true);
           return;
@@ -149,15 +193,22 @@ export function createLessons({ root, sources, storage, measure, platform, platf
       box.dataset.state = verdict.correct ? "correct" : attempts >= 2 ? "revealed" : "wrong";
       if (verdict.correct) {
         mark(lesson, exercise, "correct");
-        result.replaceChildren(element("p", { className: "bw-right" }, "Right."), element("p", {}, explain(exercise, computed)));
+        result.replaceChildren(
+          element("p", { className: "bw-right" }, "Right."),
+          element("p", {}, explain(exercise, computed)),
+        );
       } else if (attempts < 2) {
-        result.replaceChildren(element("p", { className: "bw-wrong" }, `Not quite. ${verdict.why ?? ""}`),
-          element("p", {}, `Hint: ${exercise.hint}`));
+        result.replaceChildren(
+          element("p", { className: "bw-wrong" }, `Not quite. ${verdict.why ?? ""}`),
+          element("p", {}, `Hint: ${exercise.hint}`),
+        );
         setEnabled(true);
       } else {
         mark(lesson, exercise, "revealed");
-        result.replaceChildren(element("p", { className: "bw-wrong" }, `The answer: ${computed.answer}.`),
-          element("p", {}, explain(exercise, computed)));
+        result.replaceChildren(
+          element("p", { className: "bw-wrong" }, `The answer: ${computed.answer}.`),
+          element("p", {}, explain(exercise, computed)),
+        );
       }
     });
     box.append(prompt, code, ...(forWhat ? [forWhat] : []), input, commit, result);
@@ -174,13 +225,18 @@ export function createLessons({ root, sources, storage, measure, platform, platf
     const body = lesson.blocks.map((block) => {
       if (block.type === "markdown") {
         const div = element("div", { className: "bw-lesson-text" });
-        div.innerHTML = markdown.render(block.text);  // escaped: html is off
+        div.innerHTML = markdown.render(block.text); // escaped: html is off
         return div;
       }
       if (block.type === "code") {
         const button = element("button", { type: "button", className: "bw-open-code" }, "Open in sandbox");
         button.addEventListener("click", () => openInSandbox(block.code));
-        return element("div", { className: "bw-lesson-block" }, element("pre", { className: "bw-lesson-code" }, element("code", {}, block.code)), button);
+        return element(
+          "div",
+          { className: "bw-lesson-block" },
+          element("pre", { className: "bw-lesson-code" }, element("code", {}, block.code)),
+          button,
+        );
       }
       return renderExercise(lesson, block);
     });

@@ -16,8 +16,8 @@ import { parseDocument } from "yaml";
 
 export const MAX_LESSON_BYTES = 200_000;
 const MAX_EXERCISES = 50;
-const MAX_TEXT = 4_000;   // characters of a prompt, hint or explanation
-const MAX_CODE = 20_000;  // characters of an exercise's code
+const MAX_TEXT = 4_000; // characters of a prompt, hint or explanation
+const MAX_CODE = 20_000; // characters of an exercise's code
 export const LEVELS = ["beginner", "intermediate", "advanced"];
 
 /**
@@ -71,7 +71,9 @@ function isAmount(value) {
 function yamlError(err, firstLine) {
   const line = err?.linePos?.[0]?.line;
   // The file's line replaces the YAML parser's own position ("at line 3, column 1:").
-  const text = String(err?.message ?? err).split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  const text = String(err?.message ?? err)
+    .split("\n")[0]
+    .replace(/ at line \d+, column \d+:?$/, "");
   return { line: firstLine + (Number.isInteger(line) ? line - 1 : 0), message: text };
 }
 
@@ -94,7 +96,8 @@ function checkMeta(meta, add) {
     return null;
   }
   for (const key of Object.keys(meta)) {
-    if (!["title", "order", "concepts", "level"].includes(key)) add(1, `front matter: unknown field '${key}' (fields: title, order, concepts, level)`);
+    if (!["title", "order", "concepts", "level"].includes(key))
+      add(1, `front matter: unknown field '${key}' (fields: title, order, concepts, level)`);
   }
   if (typeof meta.title !== "string" || !meta.title.trim() || meta.title.length > 120) {
     add(1, "front matter: 'title' must be a line of text (at most 120 characters)");
@@ -102,8 +105,11 @@ function checkMeta(meta, add) {
   if (!Number.isInteger(meta.order) || meta.order < 1 || meta.order > 1000) {
     add(1, "front matter: 'order' must be a whole number from 1 to 1000");
   }
-  if (!Array.isArray(meta.concepts) || meta.concepts.length === 0 ||
-      !meta.concepts.every((c) => typeof c === "string" && /^[a-z0-9][a-z0-9-]{0,40}$/.test(c))) {
+  if (
+    !Array.isArray(meta.concepts) ||
+    meta.concepts.length === 0 ||
+    !meta.concepts.every((c) => typeof c === "string" && /^[a-z0-9][a-z0-9-]{0,40}$/.test(c))
+  ) {
     add(1, "front matter: 'concepts' must be a list of names such as [getsizeof, deep-size]");
   }
   if (!LEVELS.includes(meta.level)) add(1, `front matter: 'level' must be one of ${LEVELS.join(", ")}`);
@@ -130,7 +136,8 @@ function checkExercise(fields, line, add) {
   }
   for (const key of ["prompt", "hint", "explanation"]) {
     if (typeof fields[key] !== "string" || !fields[key].trim()) add(line, `exercise: '${key}' is missing`);
-    else if (fields[key].length > MAX_TEXT) add(line, `exercise: '${key}' is longer than ${MAX_TEXT.toLocaleString("en")} characters`);
+    else if (fields[key].length > MAX_TEXT)
+      add(line, `exercise: '${key}' is longer than ${MAX_TEXT.toLocaleString("en")} characters`);
   }
   const measured = fields.kind === "bytes" && fields.measure !== undefined;
   if (typeof fields.code !== "string" || !fields.code.trim()) {
@@ -140,16 +147,25 @@ function checkExercise(fields, line, add) {
   }
   if (kind.required?.includes("choices")) {
     const count = fields.kind === "bigger" ? [2, 2] : [2, 6];
-    const ok = Array.isArray(fields.choices) && fields.choices.length >= count[0] && fields.choices.length <= count[1] &&
+    const ok =
+      Array.isArray(fields.choices) &&
+      fields.choices.length >= count[0] &&
+      fields.choices.length <= count[1] &&
       fields.choices.every((c) => typeof c === "string" && c.trim() && c.length <= 200) &&
       new Set(fields.choices).size === fields.choices.length;
     if (!ok) {
-      add(line, fields.kind === "bigger" ? "exercise: 'choices' must name the two things compared, such as [list, tuple]"
-        : "exercise: 'choices' must be 2 to 6 different lines of text");
+      add(
+        line,
+        fields.kind === "bigger"
+          ? "exercise: 'choices' must name the two things compared, such as [list, tuple]"
+          : "exercise: 'choices' must be 2 to 6 different lines of text",
+      );
     }
   }
-  if (fields.tolerance !== undefined && !isAmount(fields.tolerance)) add(line, "exercise: 'tolerance' must be a number or a percentage such as 5%");
-  if (fields.margin !== undefined && !isAmount(fields.margin)) add(line, "exercise: 'margin' must be a number of bytes or a percentage such as 10%");
+  if (fields.tolerance !== undefined && !isAmount(fields.tolerance))
+    add(line, "exercise: 'tolerance' must be a number or a percentage such as 5%");
+  if (fields.margin !== undefined && !isAmount(fields.margin))
+    add(line, "exercise: 'margin' must be a number of bytes or a percentage such as 10%");
   if (measured && (typeof fields.measure !== "string" || !fields.measure.trim() || fields.measure.length > 200)) {
     add(line, "exercise: 'measure' must be a Python expression such as cache");
   }
@@ -158,7 +174,8 @@ function checkExercise(fields, line, add) {
   }
   if (typeof fields.explanation === "string") {
     for (const name of placeholderNames(fields.explanation)) {
-      if (!PLACEHOLDERS.includes(name)) add(line, `exercise: the explanation uses {{${name}}}; known values: ${PLACEHOLDERS.join(", ")}`);
+      if (!PLACEHOLDERS.includes(name))
+        add(line, `exercise: the explanation uses {{${name}}}; known values: ${PLACEHOLDERS.join(", ")}`);
     }
   }
   return { ...fields };
@@ -178,7 +195,10 @@ export function parseLesson(text, file) {
     return { lesson: null, errors };
   }
   if (text.length > MAX_LESSON_BYTES) {
-    add(1, `the lesson is ${text.length.toLocaleString("en")} characters long; split it (at most ${MAX_LESSON_BYTES.toLocaleString("en")})`);
+    add(
+      1,
+      `the lesson is ${text.length.toLocaleString("en")} characters long; split it (at most ${MAX_LESSON_BYTES.toLocaleString("en")})`,
+    );
     return { lesson: null, errors };
   }
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
@@ -192,24 +212,26 @@ export function parseLesson(text, file) {
     return { lesson: null, errors };
   }
   const front = parseYamlAt(lines.slice(1, close).join("\n"), 2);
-  const meta = front.error ? (add(front.error.line, `front matter: ${front.error.message}`), null) : checkMeta(front.value, add);
+  const meta = front.error
+    ? (add(front.error.line, `front matter: ${front.error.message}`), null)
+    : checkMeta(front.value, add);
 
   // The body: Markdown, whose fenced blocks are Python code or exercises.
-  const bodyStart = close + 1;  // 0-based index of the body's first line
+  const bodyStart = close + 1; // 0-based index of the body's first line
   const body = lines.slice(bodyStart).join("\n");
   const blocks = [];
-  let cursor = 0;  // body line where the current Markdown run starts
+  let cursor = 0; // body line where the current Markdown run starts
   let exercises = 0;
   const flush = (end) => {
     let from = bodyStart + cursor;
-    while (from < bodyStart + end && !lines[from].trim()) from += 1;  // a block's line is its first text
+    while (from < bodyStart + end && !lines[from].trim()) from += 1; // a block's line is its first text
     const chunk = lines.slice(from, bodyStart + end).join("\n");
     if (chunk.trim()) blocks.push({ type: "markdown", text: chunk, line: from + 1 });
   };
   for (const token of markdown.parse(body, {})) {
     if (token.type !== "fence" || !token.map || token.level !== 0) continue;
     const info = token.info.trim().split(/\s+/)[0];
-    const line = bodyStart + token.map[0] + 1;  // 1-based line of the opening fence
+    const line = bodyStart + token.map[0] + 1; // 1-based line of the opening fence
     if (info === "python") {
       flush(token.map[0]);
       blocks.push({ type: "code", code: token.content, line });

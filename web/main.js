@@ -120,19 +120,35 @@ const editor = createEditor($("bw-editor"), {
 function onCanvasRequest(name, detail) {
   const module = state.canvas?.module;
   if (!module) return;
-  const failed = (err) => ({ ok: false, errors: [{ code: "page.request", offset: null, message: String(err?.message ?? err) }] });
+  const failed = (err) => ({
+    ok: false,
+    errors: [{ code: "page.request", offset: null, message: String(err?.message ?? err) }],
+  });
   if (name === "xray") {
     if (state.snapshotGeneration !== sandbox.generation) {
       // The objects lived in a worker that has been replaced since: their addresses now
       // hold something else.
-      module.showXray(failed(new Error("Python restarted since this run, so its objects are gone. Run the code again to X-ray them.")));
+      module.showXray(
+        failed(
+          new Error("Python restarted since this run, so its objects are gone. Run the code again to X-ray them."),
+        ),
+      );
       return;
     }
-    request("xray", detail).then((result) => module.showXray(result), (err) => module.showXray(failed(err)));
+    request("xray", detail).then(
+      (result) => module.showXray(result),
+      (err) => module.showXray(failed(err)),
+    );
   } else if (name === "footprints") {
-    request("footprints", {}).then((data) => module.setFootprints(data), (err) => appendOutput(`Footprints failed: ${err.message}\n`, "stderr"));
+    request("footprints", {}).then(
+      (data) => module.setFootprints(data),
+      (err) => appendOutput(`Footprints failed: ${err.message}\n`, "stderr"),
+    );
   } else if (name === "smallInts") {
-    request("smallInts", {}).then((data) => module.setSmallInts(data), (err) => appendOutput(`Small ints failed: ${err.message}\n`, "stderr"));
+    request("smallInts", {}).then(
+      (data) => module.setSmallInts(data),
+      (err) => appendOutput(`Small ints failed: ${err.message}\n`, "stderr"),
+    );
   } else if (name === "pngReady") {
     state.lastPng = detail;
   }
@@ -184,7 +200,11 @@ function onSandboxEvent(event) {
       }
       state.ready = true;
       state.lastRestartMs = event.restart ? event.ms : state.lastRestartMs;
-      setStatus(event.restart ? `Python ${event.python} ready again (restarted in ${(event.ms / 1000).toFixed(1)} s)` : `Python ${event.python} ready`);
+      setStatus(
+        event.restart
+          ? `Python ${event.python} ready again (restarted in ${(event.ms / 1000).toFixed(1)} s)`
+          : `Python ${event.python} ready`,
+      );
       showHeap();
       if (!state.running) ui.run.disabled = false;
       break;
@@ -228,23 +248,34 @@ async function run() {
   const limitText = `${(limit / 1000).toLocaleString("en")} s`;
   if (outcome.kind === "result") {
     if (outcome.stopped) {
-      appendOutput(outcome.stopped === "time limit"
-        ? `Stopped: the program was still running after the time limit of ${limitText} (change it next to Run).\n`
-        : "Stopped.\n", "notice");
+      appendOutput(
+        outcome.stopped === "time limit"
+          ? `Stopped: the program was still running after the time limit of ${limitText} (change it next to Run).\n`
+          : "Stopped.\n",
+        "notice",
+      );
     }
     await showResult(outcome);
     if (sandbox.recycleIfLarge()) {
-      appendOutput(`Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
-        "Python is restarting to give the memory back. The results above stay; the next run starts fresh.\n", "notice");
+      appendOutput(
+        `Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
+          "Python is restarting to give the memory back. The results above stay; the next run starts fresh.\n",
+        "notice",
+      );
     }
   } else if (outcome.kind === "stopped") {
-    appendOutput((outcome.reason === "time limit"
-      ? `Stopped: the program was still running after the time limit of ${limitText}`
-      : "Stopped") +
-      ", inside a call Python could not interrupt. Python is restarting; your code is kept.\n", "notice");
+    appendOutput(
+      (outcome.reason === "time limit"
+        ? `Stopped: the program was still running after the time limit of ${limitText}`
+        : "Stopped") + ", inside a call Python could not interrupt. Python is restarting; your code is kept.\n",
+      "notice",
+    );
   } else if (outcome.kind === "crashed") {
-    appendOutput(`Python crashed (${outcome.message}). It is restarting by itself; your code is kept. ` +
-      "Deep recursion or a structure nested thousands of levels deep can do this.\n", "stderr");
+    appendOutput(
+      `Python crashed (${outcome.message}). It is restarting by itself; your code is kept. ` +
+        "Deep recursion or a structure nested thousands of levels deep can do this.\n",
+      "stderr",
+    );
   } else {
     appendOutput(`Bytewise error: ${outcome.message}\n`, "stderr");
   }
@@ -269,7 +300,8 @@ function showReport(report) {
   state.reports = (state.reports ?? 0) + 1;
   renderSizes(ui.table, report);
   renderTrace(ui.trace, report.tracemalloc);
-  ui.platform.textContent = `Measured in ${report.platform.description}` +
+  ui.platform.textContent =
+    `Measured in ${report.platform.description}` +
     (report.compared_with ? `; compared with ${report.compared_with.description}` : "");
   ui.table.caption.textContent = `Sizes in bytes, measured in ${report.platform.description}`;
   const t = report.timings;
@@ -313,12 +345,20 @@ async function recompare() {
     return;
   }
   const started = performance.now();
-  const core = canvas.show(state.lastSnapshot, { comparePlatform: compareOption(), allocated: true }, { keepView: true });
+  const core = canvas.show(
+    state.lastSnapshot,
+    { comparePlatform: compareOption(), allocated: true },
+    { keepView: true },
+  );
   if (!core.ok) return;
   const t = last.timings;
-  showReport(buildReport(core,
-    { error: last.error, tracemalloc: last.tracemalloc, runMs: t.run_ms, captureMs: t.capture_ms },
-    { stdout: last.stdout, stderr: last.stderr, analyzeMs: performance.now() - started }));
+  showReport(
+    buildReport(
+      core,
+      { error: last.error, tracemalloc: last.tracemalloc, runMs: t.run_ms, captureMs: t.capture_ms },
+      { stdout: last.stdout, stderr: last.stderr, analyzeMs: performance.now() - started },
+    ),
+  );
 }
 
 ui.compare.addEventListener("change", recompare);
@@ -343,7 +383,10 @@ document.addEventListener("keydown", (event) => {
   }
 });
 if (recall(PRESENTER_KEY) === "1") setPresenter(true);
-canvasReady.then((canvas) => canvas.module.setPresenter(presenterOn()), () => {});
+canvasReady.then(
+  (canvas) => canvas.module.setPresenter(presenterOn()),
+  () => {},
+);
 // Embed mode (?embed=1): editor, Run and canvas only, for an iframe in a tutorial.
 const EMBEDDED = new URLSearchParams(location.search).get("embed") === "1";
 if (EMBEDDED) document.body.classList.add("bw-embed");
@@ -381,8 +424,11 @@ async function lessonMeasure(code, options) {
 
 const lessons = createLessons({
   root: ui.lessons,
-  sources: Object.fromEntries(Object.entries(import.meta.glob("../lessons/[0-9]*.md", { query: "?raw", import: "default", eager: true }))
-    .map(([file, text]) => [file.replace(/^\.\.\//, ""), text])),
+  sources: Object.fromEntries(
+    Object.entries(import.meta.glob("../lessons/[0-9]*.md", { query: "?raw", import: "default", eager: true })).map(
+      ([file, text]) => [file.replace(/^\.\.\//, ""), text],
+    ),
+  ),
   storage: (() => {
     try {
       return localStorage;
@@ -392,7 +438,10 @@ const lessons = createLessons({
   })(),
   measure: lessonMeasure,
   platform: () => compareOption(),
-  platformName: () => (ui.compare.value === "" ? "this browser's Python" : ui.compare.selectedOptions[0]?.textContent ?? ui.compare.value),
+  platformName: () =>
+    ui.compare.value === ""
+      ? "this browser's Python"
+      : (ui.compare.selectedOptions[0]?.textContent ?? ui.compare.value),
   openInSandbox: (code) => {
     editor.setCode(code);
     $("bw-editor").scrollIntoView({ block: "nearest" });
@@ -437,8 +486,12 @@ async function share() {
   } catch {
     // No clipboard permission: the link is in the address bar.
   }
-  appendOutput(copied ? "The link to this program is copied (and in the address bar).\n"
-    : "The link to this program is in the address bar: copy it from there.\n", "notice");
+  appendOutput(
+    copied
+      ? "The link to this program is copied (and in the address bar).\n"
+      : "The link to this program is in the address bar: copy it from there.\n",
+    "notice",
+  );
   state.sharedLink = location.href;
 }
 
@@ -461,7 +514,8 @@ async function openShared() {
   if (payload.lesson !== undefined && lessons.open(payload.lesson)) showLessons(true);
   const note = document.createElement("span");
   note.className = "bw-out-notice";
-  note.textContent = own === payload.code ? "Opened a shared program.\n" : "Opened a shared program. Your own code is kept:";
+  note.textContent =
+    own === payload.code ? "Opened a shared program.\n" : "Opened a shared program. Your own code is kept:";
   ui.output.append(note);
   if (own !== payload.code) {
     const restore = document.createElement("button");
@@ -482,14 +536,18 @@ const offlineReady = pythonReady.then(() => enableOffline());
 ui.run.addEventListener("click", run);
 ui.share.addEventListener("click", share);
 openShared();
-window.addEventListener("hashchange", openShared);  // a share link pasted into this tab
+window.addEventListener("hashchange", openShared); // a share link pasted into this tab
 ui.stop.addEventListener("click", stop);
-document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && state.running) {
-    event.preventDefault();
-    stop();
-  }
-}, { capture: true });
+document.addEventListener(
+  "keydown",
+  (event) => {
+    if (event.key === "Escape" && state.running) {
+      event.preventDefault();
+      stop();
+    }
+  },
+  { capture: true },
+);
 
 // Test and automation hook: read-only views of what the page shows.
 globalThis.bytewise = {
@@ -497,19 +555,34 @@ globalThis.bytewise = {
   canvasReady,
   lastReport: () => state.lastReport,
   lastOutcome: () => state.lastOutcome ?? null,
-  lessons: () => ({ count: lessons.lessons.length, problems: lessons.problems.length, current: lessons.current(),
-    open: !ui.lessons.hidden, progress: lessons.progress() }),
+  lessons: () => ({
+    count: lessons.lessons.length,
+    problems: lessons.problems.length,
+    current: lessons.current(),
+    open: !ui.lessons.hidden,
+    progress: lessons.progress(),
+  }),
   openLesson: (id) => {
     showLessons(true);
     return lessons.open(id);
   },
   embedded: () => EMBEDDED,
   offlineReady: () => offlineReady,
-  share: () => ({ opened: state.sharedOpened ?? false, error: state.shareError ?? null, link: state.sharedLink ?? null }),
+  share: () => ({
+    opened: state.sharedOpened ?? false,
+    error: state.shareError ?? null,
+    link: state.sharedLink ?? null,
+  }),
   outcomes: () => state.outcomes ?? 0,
   running: () => state.running,
-  sandbox: () => ({ ready: state.ready, restarts: sandbox.restarts, heapBytes: sandbox.heapBytes,
-    canInterrupt: sandbox.canInterrupt, lastRestartMs: state.lastRestartMs ?? null, recycleBytes: RECYCLE_HEAP_BYTES }),
+  sandbox: () => ({
+    ready: state.ready,
+    restarts: sandbox.restarts,
+    heapBytes: sandbox.heapBytes,
+    canInterrupt: sandbox.canInterrupt,
+    lastRestartMs: state.lastRestartMs ?? null,
+    recycleBytes: RECYCLE_HEAP_BYTES,
+  }),
   reportsShown: () => state.reports ?? 0,
   smallInts: async (options) => {
     await pythonReady;

@@ -35,7 +35,13 @@ const ANALYSIS_ONLY = ["includeInterpreterShared", "retained", "allocated"];
 /** The platform measure() compares with unless told otherwise (comparePlatform). */
 export const DEFAULT_COMPARE_PLATFORM = "cpython-3.12-64";
 const NUMBER_OPTIONS = { objectCap: [1, 10_000_000], edgeCap: [1, 100_000_000], topN: [0, 10_000] };
-const OPTION_NAMES = [...Object.keys(BOOLEAN_OPTIONS), ...ANALYSIS_ONLY, ...Object.keys(NUMBER_OPTIONS), "roots", "comparePlatform"];
+const OPTION_NAMES = [
+  ...Object.keys(BOOLEAN_OPTIONS),
+  ...ANALYSIS_ONLY,
+  ...Object.keys(NUMBER_OPTIONS),
+  "roots",
+  "comparePlatform",
+];
 
 /**
  * Checks measure() options and splits them into the probe's and the core's.
@@ -58,23 +64,39 @@ export function parseOptions(options = {}) {
     } else if (key in NUMBER_OPTIONS) {
       const [low, high] = NUMBER_OPTIONS[key];
       if (!Number.isInteger(value) || value < low || value > high) {
-        throw new BytewiseError("api.bad_option", `Option ${key} must be a whole number from ${low} to ${high.toLocaleString("en")}, not ${JSON.stringify(value)}.`);
+        throw new BytewiseError(
+          "api.bad_option",
+          `Option ${key} must be a whole number from ${low} to ${high.toLocaleString("en")}, not ${JSON.stringify(value)}.`,
+        );
       }
       if (key === "objectCap") python.object_cap = value;
       else if (key === "edgeCap") python.edge_cap = value;
       else analysis.topN = value;
     } else if (key === "comparePlatform") {
       if (value !== null && typeof value !== "string") {
-        throw new BytewiseError("api.bad_option", 'Option comparePlatform must be a platform name such as "cpython-3.12-64", or null.');
+        throw new BytewiseError(
+          "api.bad_option",
+          'Option comparePlatform must be a platform name such as "cpython-3.12-64", or null.',
+        );
       }
-      analysis.comparePlatform = value;  // the core checks the name and lists the known ones
+      analysis.comparePlatform = value; // the core checks the name and lists the known ones
     } else if (key === "roots") {
-      if (!Array.isArray(value) || value.length === 0 || !value.every((r) => typeof r === "string" && r.trim() !== "")) {
-        throw new BytewiseError("api.bad_option", 'Option roots must be a non-empty list of Python expressions, such as ["x", "cache.items"].');
+      if (
+        !Array.isArray(value) ||
+        value.length === 0 ||
+        !value.every((r) => typeof r === "string" && r.trim() !== "")
+      ) {
+        throw new BytewiseError(
+          "api.bad_option",
+          'Option roots must be a non-empty list of Python expressions, such as ["x", "cache.items"].',
+        );
       }
       python.roots = value;
     } else {
-      throw new BytewiseError("api.unknown_option", `Unknown option ${key}; known options: ${OPTION_NAMES.join(", ")}.`);
+      throw new BytewiseError(
+        "api.unknown_option",
+        `Unknown option ${key}; known options: ${OPTION_NAMES.join(", ")}.`,
+      );
     }
   }
   return { python, analysis };
@@ -172,15 +194,17 @@ export function buildReport(core, run, extra) {
       shared_bytes: r.sharedBytes,
       shared_objects: r.sharedObjects,
       allocated: allocated(r.allocated),
-      predicted: r.predicted ? {
-        shallow: r.predicted.shallow,
-        status: r.predicted.status,
-        rule: r.predicted.rule,
-        deep: r.predicted.deep,
-        unmodelled_objects: r.predicted.unmodelledObjects,
-        assumed_objects: r.predicted.assumedObjects,
-        allocated: allocated(r.predicted.allocated),
-      } : null,
+      predicted: r.predicted
+        ? {
+            shallow: r.predicted.shallow,
+            status: r.predicted.status,
+            rule: r.predicted.rule,
+            deep: r.predicted.deep,
+            unmodelled_objects: r.predicted.unmodelledObjects,
+            assumed_objects: r.predicted.assumedObjects,
+            allocated: allocated(r.predicted.allocated),
+          }
+        : null,
     })),
     total: {
       predicted_deep: core.compared ? core.compared.totalDeep : null,
@@ -195,7 +219,12 @@ export function buildReport(core, run, extra) {
     },
     types: core.types,
     cycles: core.cycles.map((c) => ({ objects: c.objects, bytes: c.bytes })),
-    repeated: core.repeated.map((r) => ({ ...objectRef(r), shallow: r.shallow, times: r.times, extra_bytes: r.extraBytes })),
+    repeated: core.repeated.map((r) => ({
+      ...objectRef(r),
+      shallow: r.shallow,
+      times: r.times,
+      extra_bytes: r.extraBytes,
+    })),
     top: {
       shallow: ranked(core.top.shallow),
       deep: ranked(core.top.deep),
@@ -277,7 +306,10 @@ export function createMeasurer({ pyodide, core, onOutput }) {
      */
     measureWithSnapshot(code, options = {}, hooks = {}) {
       if (typeof code !== "string") {
-        throw new BytewiseError("api.bad_argument", `The code to measure must be a string, not ${code === null ? "null" : typeof code}.`);
+        throw new BytewiseError(
+          "api.bad_argument",
+          `The code to measure must be a string, not ${code === null ? "null" : typeof code}.`,
+        );
       }
       const { python, analysis } = parseOptions(options);
       const stdout = new OutputCollector("stdout", onOutput);
@@ -303,7 +335,10 @@ export function createMeasurer({ pyodide, core, onOutput }) {
      */
     sizeOf(expression) {
       if (typeof expression !== "string" || expression.trim() === "") {
-        throw new BytewiseError("api.bad_argument", "The expression must be a non-empty string of Python, such as \"[1, 2, 3]\".");
+        throw new BytewiseError(
+          "api.bad_argument",
+          'The expression must be a non-empty string of Python, such as "[1, 2, 3]".',
+        );
       }
       const { report, snapshot } = this.measureWithSnapshot("", { roots: [expression], comparePlatform: null });
       if (report.roots.length === 0) {
@@ -334,7 +369,10 @@ export function createMeasurer({ pyodide, core, onOutput }) {
     xray(code, expression) {
       const { report, snapshot } = this.measureWithSnapshot(code, { roots: [expression], comparePlatform: null });
       if (report.roots.length === 0) {
-        return { ok: false, errors: report.diagnostics.map((d) => ({ code: d.code, offset: null, message: d.message })) };
+        return {
+          ok: false,
+          errors: report.diagnostics.map((d) => ({ code: d.code, offset: null, message: d.message })),
+        };
       }
       const ptr = core._malloc(snapshot.length);
       let subject;
@@ -357,12 +395,25 @@ export function createMeasurer({ pyodide, core, onOutput }) {
      */
     smallInts({ low = -10, high = 300 } = {}) {
       const bound = 1_000_000;
-      if (!Number.isInteger(low) || !Number.isInteger(high) || low > high || high - low > 10_000 ||
-          Math.abs(low) > bound || Math.abs(high) > bound) {
-        throw new BytewiseError("api.bad_option",
-          "low and high must be whole numbers within ±1,000,000, low <= high, at most 10,000 apart (such as { low: -10, high: 300 }).");
+      if (
+        !Number.isInteger(low) ||
+        !Number.isInteger(high) ||
+        low > high ||
+        high - low > 10_000 ||
+        Math.abs(low) > bound ||
+        Math.abs(high) > bound
+      ) {
+        throw new BytewiseError(
+          "api.bad_option",
+          "low and high must be whole numbers within ±1,000,000, low <= high, at most 10,000 apart (such as { low: -10, high: 300 }).",
+        );
       }
-      const { platform } = this.measure("", { roots: ["None"], comparePlatform: null, allocated: false, retained: false });
+      const { platform } = this.measure("", {
+        roots: ["None"],
+        comparePlatform: null,
+        allocated: false,
+        retained: false,
+      });
       const probe = pyodide.pyimport("bytewise_probe");
       let rows;
       try {
@@ -372,7 +423,12 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       } finally {
         probe.destroy();
       }
-      const values = rows.map(([value, id, idAgain]) => ({ value, id: Number(id), id_again: Number(idAgain), cached: id === idAgain }));
+      const values = rows.map(([value, id, idAgain]) => ({
+        value,
+        id: Number(id),
+        id_again: Number(idAgain),
+        cached: id === idAgain,
+      }));
       // Cached ints sit in one static array: neighbours' ids differ by the object's size.
       const at = new Map(values.map((v) => [v.value, v]));
       const zero = at.get(0);
@@ -381,7 +437,7 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       return { platform, cached_range: platform.small_int_range, stride, values };
     },
 
-    /** Like measureWithSnapshot, the report only. */    /** Like measureWithSnapshot, the report only. */
+    /** Like measureWithSnapshot, the report only. */ /** Like measureWithSnapshot, the report only. */
     measure(code, options = {}) {
       return this.measureWithSnapshot(code, options).report;
     },
@@ -395,8 +451,12 @@ export function createMeasurer({ pyodide, core, onOutput }) {
      *             peaks: Array<{ name: string, points: object[] }> }}
      */
     footprints({ sizes = [10, 100, 1_000, 10_000, 100_000] } = {}) {
-      if (!Array.isArray(sizes) || sizes.length === 0 || sizes.length > 8 ||
-          !sizes.every((n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000)) {
+      if (
+        !Array.isArray(sizes) ||
+        sizes.length === 0 ||
+        sizes.length > 8 ||
+        !sizes.every((n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000)
+      ) {
         throw new BytewiseError("api.bad_option", "sizes must list 1 to 8 whole numbers from 0 to 1,000,000.");
       }
       const experiments = pyodide.pyimport("bytewise_experiments");
@@ -422,7 +482,9 @@ export function createMeasurer({ pyodide, core, onOutput }) {
           platform = r.platform.description;
           const root = r.roots[0];
           if (!structures.has(name)) structures.set(name, []);
-          structures.get(name).push({ n, shallow: root.shallow, deep: root.deep, objects: root.objects, peak, current });
+          structures
+            .get(name)
+            .push({ n, shallow: root.shallow, deep: root.deep, objects: root.objects, peak, current });
         }
         for (const entry of result.get("peaks")) {
           const [name, n, peak] = entry.toJs();

@@ -2,12 +2,16 @@
 // fills its cache with every file a run needs, so that the next visit works without a
 // network. The Python worker's own files (Pyodide, the analysis core) are listed here,
 // since a page's first visit is not yet under the service worker's control.
-const CACHE = "bytewise-offline-v1";  // the same name as in sw.js
+const CACHE = "bytewise-offline-v1"; // the same name as in sw.js
 
 const WORKER_FILES = [
-  "pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
-  "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json",
-  "wasm/bytewise-core-es.mjs", "wasm/bytewise-core-es.wasm",
+  "pyodide/pyodide.mjs",
+  "pyodide/pyodide.asm.mjs",
+  "pyodide/pyodide.asm.wasm",
+  "pyodide/python_stdlib.zip",
+  "pyodide/pyodide-lock.json",
+  "wasm/bytewise-core-es.mjs",
+  "wasm/bytewise-core-es.wasm",
 ];
 
 /**
@@ -20,11 +24,17 @@ export async function enableOffline() {
   }
   try {
     await navigator.serviceWorker.register(new URL("sw.js", document.baseURI), { scope: "./" });
-    const pageFiles = performance.getEntriesByType("resource")
+    const pageFiles = performance
+      .getEntriesByType("resource")
       .map((e) => e.name)
       .filter((url) => new URL(url).origin === location.origin);
-    const urls = [...new Set([new URL("./", document.baseURI).href, ...pageFiles,
-      ...WORKER_FILES.map((f) => new URL(f, document.baseURI).href)])];
+    const urls = [
+      ...new Set([
+        new URL("./", document.baseURI).href,
+        ...pageFiles,
+        ...WORKER_FILES.map((f) => new URL(f, document.baseURI).href),
+      ]),
+    ];
     const cache = await caches.open(CACHE);
     await cache.addAll(urls);
     return { ok: true, files: urls.length };

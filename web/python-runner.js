@@ -39,7 +39,15 @@ function nullify(value) {
 }
 
 /** Python modules the worker and the tests install, by module name -> file in web/py. */
-export const PYTHON_MODULES = ["bytewise_edges", "bytewise_shapes", "bytewise_probe", "bytewise_tracing", "bytewise", "bytewise_runner", "bytewise_experiments"];
+export const PYTHON_MODULES = [
+  "bytewise_edges",
+  "bytewise_shapes",
+  "bytewise_probe",
+  "bytewise_tracing",
+  "bytewise",
+  "bytewise_runner",
+  "bytewise_experiments",
+];
 
 /**
  * @typedef {{ type: string, message: string, traceback: string }} PythonError
@@ -61,7 +69,7 @@ export function runAndCapture(pyodide, code, options = {}, onCapture = undefined
   const pyOptions = pyodide.toPy(options);
   let result;
   try {
-    result = runner.run_and_capture(code, pyOptions, onCapture);  // undefined arrives as None
+    result = runner.run_and_capture(code, pyOptions, onCapture); // undefined arrives as None
   } finally {
     pyOptions.destroy();
     runner.destroy();

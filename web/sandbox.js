@@ -51,14 +51,15 @@ export class Sandbox {
     this.onEvent = onEvent;
     this.nextId = 1;
     this.requests = new Map();
-    this.current = null;  // the run in progress: { id, resolve, phase, stopping, timer }
+    this.current = null; // the run in progress: { id, resolve, phase, stopping, timer }
     this.heapBytes = 0;
     this.restarts = 0;
     /** Counts workers started: objects of an earlier one are gone (X-ray needs a new run). */
     this.generation = 0;
-    this.interrupts = typeof SharedArrayBuffer === "function" && globalThis.crossOriginIsolated !== false
-      ? new Int32Array(new SharedArrayBuffer(4))
-      : null;
+    this.interrupts =
+      typeof SharedArrayBuffer === "function" && globalThis.crossOriginIsolated !== false
+        ? new Int32Array(new SharedArrayBuffer(4))
+        : null;
     this.start(false);
   }
 
@@ -74,7 +75,7 @@ export class Sandbox {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
-    this.ready.catch(() => {});  // callers that care await it; nobody else must see it reject
+    this.ready.catch(() => {}); // callers that care await it; nobody else must see it reject
     this.isReady = false;
     // A Stop aimed at the worker being replaced must not interrupt the new one's start.
     if (this.interrupts) Atomics.store(this.interrupts, 0, 0);
@@ -142,8 +143,8 @@ export class Sandbox {
         break;
       default:
         if (this.settleRequest(message.id, (r) => r.resolve(message.result))) break;
-        if (message.type === "output" && this.current?.quiet) break;  // a lesson's own run
-        this.onEvent(message);  // progress, output
+        if (message.type === "output" && this.current?.quiet) break; // a lesson's own run
+        this.onEvent(message); // progress, output
     }
   }
 
@@ -178,7 +179,7 @@ export class Sandbox {
     // While the probe measures, the user's code is over: an interrupt would only spoil
     // the capture, so the grace period alone applies (hostile __sizeof__ is bounded there).
     const capturing = run.phase === "capture";
-    run.interrupted = !capturing;  // a Stop after the program's end changes nothing it printed
+    run.interrupted = !capturing; // a Stop after the program's end changes nothing it printed
     if (this.interrupts && !capturing) Atomics.store(this.interrupts, 0, 2);
     const grace = capturing ? CAPTURE_GRACE_MS : this.interrupts ? STOP_GRACE_MS : 0;
     run.graceTimer = this.replaceAfter(run, grace);

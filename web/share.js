@@ -79,18 +79,26 @@ export function checkPayload(payload) {
   if (payload.code.length > MAX_CODE_CHARS) {
     return `its program is ${payload.code.length.toLocaleString("en")} characters long; a link may carry ${MAX_CODE_CHARS.toLocaleString("en")}`;
   }
-  if (payload.compare !== undefined && payload.compare !== null &&
-      (typeof payload.compare !== "string" || !/^cpython-3\.\d{1,2}-(64|wasm32)$/.test(payload.compare))) {
+  if (
+    payload.compare !== undefined &&
+    payload.compare !== null &&
+    (typeof payload.compare !== "string" || !/^cpython-3\.\d{1,2}-(64|wasm32)$/.test(payload.compare))
+  ) {
     return "its platform to compare with is not a platform name such as cpython-3.12-64";
   }
   if (payload.tracemalloc !== undefined && typeof payload.tracemalloc !== "boolean") {
     return "its memory-by-line option is not true or false";
   }
-  if (payload.timeLimit !== undefined &&
-      (!Number.isInteger(payload.timeLimit) || payload.timeLimit < 0 || payload.timeLimit > 600)) {
+  if (
+    payload.timeLimit !== undefined &&
+    (!Number.isInteger(payload.timeLimit) || payload.timeLimit < 0 || payload.timeLimit > 600)
+  ) {
     return "its time limit is not a whole number of seconds from 0 to 600";
   }
-  if (payload.lesson !== undefined && (typeof payload.lesson !== "string" || !/^[a-z0-9-]{1,80}$/.test(payload.lesson))) {
+  if (
+    payload.lesson !== undefined &&
+    (typeof payload.lesson !== "string" || !/^[a-z0-9-]{1,80}$/.test(payload.lesson))
+  ) {
     return "its lesson name is not a lesson's file name";
   }
   return null;
@@ -105,8 +113,10 @@ export async function encodeShare(payload) {
   if (problem) return failed(`This program cannot be shared as a link: ${problem}.`);
   const link = await packLink(new TextEncoder().encode(JSON.stringify(payload)));
   if (link.length > MAX_LINK_CHARS) {
-    return failed(`This program is too long for a link (${link.length.toLocaleString("en")} characters once packed; ` +
-      `at most ${MAX_LINK_CHARS.toLocaleString("en")}). Share the file instead.`);
+    return failed(
+      `This program is too long for a link (${link.length.toLocaleString("en")} characters once packed; ` +
+        `at most ${MAX_LINK_CHARS.toLocaleString("en")}). Share the file instead.`,
+    );
   }
   return { ok: true, link };
 }
@@ -119,11 +129,16 @@ export async function encodeShare(payload) {
  */
 export async function decodeShare(fragment) {
   if (typeof fragment !== "string" || !fragment.startsWith(SHARE_PREFIX)) return null;
-  const why = (text) => failed(`This share link cannot be opened: ${text}. Your own code is unchanged; ` +
-    "ask for the link again, or paste the program into the editor.");
+  const why = (text) =>
+    failed(
+      `This share link cannot be opened: ${text}. Your own code is unchanged; ` +
+        "ask for the link again, or paste the program into the editor.",
+    );
   if (fragment.length > MAX_LINK_CHARS) {
-    return why(`it is ${fragment.length.toLocaleString("en")} characters long, and a link may have ` +
-      `${MAX_LINK_CHARS.toLocaleString("en")}`);
+    return why(
+      `it is ${fragment.length.toLocaleString("en")} characters long, and a link may have ` +
+        `${MAX_LINK_CHARS.toLocaleString("en")}`,
+    );
   }
   const body = fragment.slice(SHARE_PREFIX.length);
   const dot = body.indexOf(".");

@@ -34,8 +34,11 @@ function allocatedCell(row, root) {
   if (!here) return cell(row, "", "bw-num");
   const there = root.predicted?.allocated ?? null;
   const bytes = here.deep;
-  const td = cell(row, bytes === null ? "—" : `${here.assumed_objects > 0 ? "≈ " : ""}${number.format(bytes)}`,
-    bytes === null ? "bw-num bw-unknown" : "bw-num");
+  const td = cell(
+    row,
+    bytes === null ? "—" : `${here.assumed_objects > 0 ? "≈ " : ""}${number.format(bytes)}`,
+    bytes === null ? "bw-num bw-unknown" : "bw-num",
+  );
   const lines = [];
   if (here.static) {
     lines.push(`${root.name}: ${here.rule}`);
@@ -45,12 +48,16 @@ function allocatedCell(row, root) {
   } else {
     lines.push(`${root.name} itself: not modelled (${here.rule})`);
   }
-  if (here.unmodelled_objects > 0) lines.push(`${number.format(here.unmodelled_objects)} of its objects are not modelled`);
-  if (here.assumed_objects > 0) lines.push(`≈: ${number.format(here.assumed_objects)} of its objects sized on an assumption`);
+  if (here.unmodelled_objects > 0)
+    lines.push(`${number.format(here.unmodelled_objects)} of its objects are not modelled`);
+  if (here.assumed_objects > 0)
+    lines.push(`≈: ${number.format(here.assumed_objects)} of its objects sized on an assumption`);
   if (there) {
-    lines.push(there.deep === null
-      ? `on ${there.platform}: not modelled for every object`
-      : `on ${there.platform} (${there.allocator}): ${there.assumed_objects > 0 ? "≈ " : ""}${number.format(there.deep)}`);
+    lines.push(
+      there.deep === null
+        ? `on ${there.platform}: not modelled for every object`
+        : `on ${there.platform} (${there.allocator}): ${there.assumed_objects > 0 ? "≈ " : ""}${number.format(there.deep)}`,
+    );
   }
   td.title = lines.join("\n");
   return td;
@@ -125,7 +132,11 @@ export function renderSizes(table, report) {
   row.append(label);
   cell(row, number.format(report.total.deep), "bw-num").dataset.field = "deep";
   if (comparing) {
-    const td = cell(row, report.total.predicted_deep === null ? "—" : number.format(report.total.predicted_deep), "bw-num bw-there");
+    const td = cell(
+      row,
+      report.total.predicted_deep === null ? "—" : number.format(report.total.predicted_deep),
+      "bw-num bw-there",
+    );
     td.dataset.field = "predicted-deep";
   }
   const allocated = report.total.allocated_deep;
@@ -143,9 +154,10 @@ export function renderSizes(table, report) {
 export function renderTrace(section, trace) {
   section.hidden = !trace;
   if (!trace) return;
-  section.querySelector("#bw-trace-summary").textContent = trace.current === null
-    ? "Only the regions the program marked were traced (tick \u201cmemory by line\u201d to trace the whole run)."
-    : `Still allocated when the program ended: ${number.format(trace.current)} bytes; peak while it ran: ${number.format(trace.peak)} bytes.`;
+  section.querySelector("#bw-trace-summary").textContent =
+    trace.current === null
+      ? "Only the regions the program marked were traced (tick \u201cmemory by line\u201d to trace the whole run)."
+      : `Still allocated when the program ended: ${number.format(trace.current)} bytes; peak while it ran: ${number.format(trace.peak)} bytes.`;
   const body = section.querySelector("#bw-trace-lines").tBodies[0];
   body.replaceChildren();
   for (const line of trace.top_lines) {

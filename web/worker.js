@@ -33,9 +33,9 @@ const MODULES = {
 };
 
 let measurer = null;
-let loaded = null;  // { pyodide, core } once loaded
-let starting = null;  // the init promise: other messages wait for it
-let interrupts = null;  // Int32Array on a SharedArrayBuffer, shared with the page
+let loaded = null; // { pyodide, core } once loaded
+let starting = null; // the init promise: other messages wait for it
+let interrupts = null; // Int32Array on a SharedArrayBuffer, shared with the page
 const pending = { stdout: "", stderr: "" };
 let flushTimer = 0;
 
@@ -54,7 +54,7 @@ function flushOutput() {
   }
 }
 
-let dead = false;  // after a fatal error: what Pyodide still writes is its crash report
+let dead = false; // after a fatal error: what Pyodide still writes is its crash report
 
 function onOutput(stream, text) {
   if (dead) return;
@@ -128,20 +128,22 @@ self.onmessage = async (event) => {
     }
     await starting;
     if (message.type === "run") run(message);
-    else if (message.type in REQUESTS) post({ type: message.type, id: message.id, result: REQUESTS[message.type](message.options ?? {}) });
+    else if (message.type in REQUESTS)
+      post({ type: message.type, id: message.id, result: REQUESTS[message.type](message.options ?? {}) });
   } catch (err) {
     const text = String(err?.message ?? err);
     if (isFatal(err)) {
       // Pyodide writes the dying interpreter's whole stack to stderr (some of it after
       // this point); the page explains the crash in one line instead.
       dead = true;
-      for (const stream of ["stdout", "stderr"]) {  // it goes to stdout in Pyodide 314
+      for (const stream of ["stdout", "stderr"]) {
+        // it goes to stdout in Pyodide 314
         const dump = pending[stream].indexOf("Stack (most recent call first):");
         if (dump !== -1) pending[stream] = pending[stream].slice(0, dump);
       }
       flushOutput();
       post({ type: "fatal", id: message.id, message: text });
-      self.onmessage = null;  // nothing more can run here
+      self.onmessage = null; // nothing more can run here
       return;
     }
     flushOutput();

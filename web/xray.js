@@ -10,7 +10,7 @@ const MAX_ROUNDS = 8;
  * @param {import("pyodide").PyodideInterface} pyodide
  */
 export function readMemory(pyodide, address, length) {
-  const heap = pyodide._module.HEAPU8;  // Pyodide's linear memory; id(obj) indexes it
+  const heap = pyodide._module.HEAPU8; // Pyodide's linear memory; id(obj) indexes it
   const start = Math.max(0, Math.min(address, heap.length));
   const end = Math.max(start, Math.min(address + length, heap.length));
   return { address: start, bytes: heap.slice(start, end) };
@@ -30,5 +30,14 @@ export function xrayObject(pyodide, core, subject) {
     if (!result.ok || result.complete) return result;
     for (const want of result.wants) regions.push(readMemory(pyodide, want.address, want.length));
   }
-  return { ok: false, errors: [{ code: "xray.rounds", offset: null, message: "The X-ray kept asking for more memory; it stopped after 8 rounds." }] };
+  return {
+    ok: false,
+    errors: [
+      {
+        code: "xray.rounds",
+        offset: null,
+        message: "The X-ray kept asking for more memory; it stopped after 8 rounds.",
+      },
+    ],
+  };
 }

@@ -128,11 +128,12 @@ std::optional<static_answer> static_reason(const snapshot& snap, std::uint32_t n
   if (snap.capture.static_known && source && source->minor >= 11 && singletons_static) {
     const bool flagged = (g.flags[node] & node_flag::static_object) != 0;
     if (!flagged) return static_answer{false, prediction_status::exact, {}};
-    const bool name = family_of(shape) == shape_family::str && (g.flags[node] & node_flag::interned) &&
-                      g.length[node] > 1;
+    const bool name =
+        family_of(shape) == shape_family::str && (g.flags[node] & node_flag::interned) && g.length[node] > 1;
     if (name && t != *source) {
       return static_answer{true, prediction_status::assumed,
-                           "one of the interpreter's static names on the source; other versions' lists differ a little"};
+                           "one of the interpreter's static names on the source; other versions' "
+                           "lists differ a little"};
     }
     return static_answer{true, prediction_status::exact, "in the interpreter's static data: no allocator block"};
   }
@@ -152,7 +153,8 @@ std::optional<static_answer> static_reason(const snapshot& snap, std::uint32_t n
       break;
     }
     case shape_family::tuple:
-      if (singletons_static && has_length && g.length[node] == 0) return yes("the static empty tuple: no allocator block");
+      if (singletons_static && has_length && g.length[node] == 0)
+        return yes("the static empty tuple: no allocator block");
       break;
     case shape_family::bytes:
       if (singletons_static && has_length && g.length[node] <= 1) {
@@ -193,8 +195,7 @@ struct splitter {
 
 }  // namespace
 
-allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target,
-                              prediction_hints hints) {
+allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
   const layout_params* dst = find_params(target);
   if (!dst) return refuse("the target platform is not modelled");
   const prediction size = predict_getsizeof(snap, node, target, hints);
@@ -234,7 +235,9 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
     case shape_family::list: s.split(G, 7 * P, block_role::items); break;
     case shape_family::set:
     case shape_family::frozenset: s.split(G, 27 * P, block_role::table); break;
-    case shape_family::array: s.split(G, dst->array_base + (dst->array_gc ? detail::gc(*dst) : 0), block_role::buffer); break;
+    case shape_family::array:
+      s.split(G, dst->array_base + (dst->array_gc ? detail::gc(*dst) : 0), block_role::buffer);
+      break;
     case shape_family::dict: {
       const std::uint64_t object = dst->dict_base + detail::gc(*dst);
       bool own_keys = G == object;  // empty: the shared static empty keys
@@ -250,9 +253,8 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
     }
     case shape_family::instance:
       if ((shape >> 24) & 1) {
-        return refuse(target.minor <= 10
-                          ? "its __dict__ is a separate dict here, which this snapshot does not hold"
-                          : "its attribute values live in storage sized by the class's history");
+        return refuse(target.minor <= 10 ? "its __dict__ is a separate dict here, which this snapshot does not hold"
+                                         : "its attribute values live in storage sized by the class's history");
       }
       s.add(block_role::object, G);
       break;
@@ -261,8 +263,7 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
       if (!dst->frame_in_generator) return refuse("its frame is a separate object here");
       s.add(block_role::object, G);
       break;
-    case shape_family::memoryview:
-      return refuse("it shares a managed buffer object the snapshot does not show");
+    case shape_family::memoryview: return refuse("it shares a managed buffer object the snapshot does not show");
     case shape_family::float_:
     case shape_family::complex_:
     case shape_family::bytes:

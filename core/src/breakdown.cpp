@@ -24,8 +24,7 @@ std::vector<ranked_object> top_n(const components& comps, std::uint32_t n, Key&&
 }
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
-  return a > std::numeric_limits<std::uint64_t>::max() - b ? std::numeric_limits<std::uint64_t>::max()
-                                                           : a + b;
+  return a > std::numeric_limits<std::uint64_t>::max() - b ? std::numeric_limits<std::uint64_t>::max() : a + b;
 }
 
 }  // namespace
@@ -60,19 +59,16 @@ std::vector<type_total> totals_by_type(const snapshot& snap, const components& c
   return out;
 }
 
-std::vector<ranked_object> largest_by_shallow(const snapshot& snap, const components& comps,
-                                              std::uint32_t n) {
+std::vector<ranked_object> largest_by_shallow(const snapshot& snap, const components& comps, std::uint32_t n) {
   return top_n(comps, n, [&](std::uint32_t v) { return snap.graph.shallow[v]; });
 }
 
-std::vector<ranked_object> largest_by_retained(const dominator_tree& dom, const components& comps,
-                                               std::uint32_t n) {
+std::vector<ranked_object> largest_by_retained(const dominator_tree& dom, const components& comps, std::uint32_t n) {
   return top_n(comps, n, [&](std::uint32_t v) { return dom.retained[v]; });
 }
 
-std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_graph& g,
-                                           const components& comps, std::uint32_t n,
-                                           std::uint64_t work_limit) {
+std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_graph& g, const components& comps,
+                                           std::uint32_t n, std::uint64_t work_limit) {
   const std::uint32_t count = comps.count();
   if (n == 0) return {};
   if (work_limit == 0) work_limit = 16 * (std::uint64_t{g.node_count()} + g.edge_count() + 1);
@@ -93,9 +89,8 @@ std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_
   }
   std::vector<std::uint32_t> order(count);
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return bound[a] != bound[b] ? bound[a] > bound[b] : a < b;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return bound[a] != bound[b] ? bound[a] > bound[b] : a < b; });
 
   std::vector<std::uint32_t> stamp(count, no_node), stack;
   std::uint64_t work = 0;

@@ -123,8 +123,7 @@ std::vector<cycle> find_cycles(const components& comps, const object_graph& g) {
     }
     out.push_back(cy);
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const cycle& a, const cycle& b) { return a.bytes > b.bytes; });
+  std::stable_sort(out.begin(), out.end(), [](const cycle& a, const cycle& b) { return a.bytes > b.bytes; });
   return out;
 }
 

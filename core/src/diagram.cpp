@@ -43,7 +43,10 @@ std::string format_bytes(std::uint64_t bytes) {
     ++unit;
   }
   char buf[32];
-  std::snprintf(buf, sizeof buf, value >= 99.95 ? "%.0f %s" : value >= 9.995 ? "%.1f %s" : "%.2f %s",
+  std::snprintf(buf, sizeof buf,
+                value >= 99.95   ? "%.0f %s"
+                : value >= 9.995 ? "%.1f %s"
+                                 : "%.2f %s",
                 value, units[unit]);
   return buf;
 }
@@ -102,7 +105,10 @@ std::string hex_address(std::uint64_t address) {
 class builder {
  public:
   builder(const snapshot& snap, const analysis& a, const diagram_options& options)
-      : snap_(snap), g_(snap.graph), a_(a), options_(options),
+      : snap_(snap),
+        g_(snap.graph),
+        a_(a),
+        options_(options),
         expanded_(options.expanded.begin(), options.expanded.end()) {}
 
   diagram run() {
@@ -341,7 +347,8 @@ class builder {
         if (!a_.dom.root_retained.empty()) num.retained = a_.dom.root_retained[box.root];
         if (a_.allocated && a_.allocated->unmodelled[box.root] == 0 && s.node != no_node) {
           num.allocated = a_.allocated->sizes.roots[box.root].deep;
-          num.allocated_status = a_.allocated->assumed[box.root] ? prediction_status::assumed : prediction_status::exact;
+          num.allocated_status =
+              a_.allocated->assumed[box.root] ? prediction_status::assumed : prediction_status::exact;
         }
         if (a_.compared && a_.compared->unmodelled[box.root] == 0 && s.node != no_node) {
           num.predicted = a_.compared->sizes.roots[box.root].deep;

@@ -17,8 +17,8 @@ std::uint64_t change_size(const object_change& c) {
 
 }  // namespace
 
-snapshot_diff diff_snapshots(const snapshot& before, const snapshot& after,
-                             const traversal_policy& policy, std::uint32_t top_n) {
+snapshot_diff diff_snapshots(const snapshot& before, const snapshot& after, const traversal_policy& policy,
+                             std::uint32_t top_n) {
   const object_graph& a = before.graph;
   const object_graph& b = after.graph;
   std::unordered_map<std::uint64_t, std::uint32_t> by_address;
@@ -34,8 +34,7 @@ snapshot_diff diff_snapshots(const snapshot& before, const snapshot& after,
     if (!counted(b, policy, v)) continue;
     after_total += b.shallow[v];
     auto it = by_address.find(b.address[v]);
-    if (it != by_address.end() &&
-        before.strings.get(a.type[it->second]) == after.strings.get(b.type[v])) {
+    if (it != by_address.end() && before.strings.get(a.type[it->second]) == after.strings.get(b.type[v])) {
       std::uint32_t u = it->second;
       matched[u] = 1;
       object_change c{change_kind::grew, u, v, a.shallow[u], b.shallow[v]};

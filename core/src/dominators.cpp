@@ -1,8 +1,8 @@
 // Semi-NCA dominators. Vertices of the search graph: objects 0..n-1, root variables
 // n..n+r-1, the super-root n+r. The super-root points to the root variables and to every
 // object the interpreter itself holds (immortal objects, cached small ints): no variable
-// can free those, so none may retain them. Everything is renumbered in DFS preorder (1-based) first;
-// the link-eval forest uses path compression done with an explicit stack.
+// can free those, so none may retain them. Everything is renumbered in DFS preorder (1-based)
+// first; the link-eval forest uses path compression done with an explicit stack.
 #include <bytewise/dominators.hpp>
 
 namespace bytewise {
@@ -11,8 +11,7 @@ namespace {
 class semi_nca {
  public:
   semi_nca(const followed_graph& g, std::vector<std::uint32_t> held)
-      : g_(g), n_(g.node_count()), r_(static_cast<std::uint32_t>(g.root_nodes.size())),
-        held_(std::move(held)) {}
+      : g_(g), n_(g.node_count()), r_(static_cast<std::uint32_t>(g.root_nodes.size())), held_(std::move(held)) {}
 
   // Calls f(w) for each successor of search-graph vertex v.
   template <typename F>

@@ -61,8 +61,8 @@ small_int_range small_ints(cpython_target) { return {-5, 256}; }
 
 namespace {
 
-using detail::gc;
 using detail::dict_keys_size;
+using detail::gc;
 
 // list_resize growing a list of `old` items to `size` (Objects/listobject.c).
 std::uint64_t resized(const layout_params& p, std::uint64_t old, std::uint64_t size) {
@@ -96,7 +96,8 @@ std::uint64_t capacity_for(const layout_params& p, list_construction how, std::u
 
 std::uint64_t array_itemsize(const layout_params& p, char typecode, std::uint64_t measured_itemsize) {
   switch (typecode) {
-    case 'l': case 'L': return p.target.pointer_size;  // C long: 8 on LP64 Linux, 4 on wasm32
+    case 'l':
+    case 'L': return p.target.pointer_size;  // C long: 8 on LP64 Linux, 4 on wasm32
     default: return measured_itemsize;
   }
 }
@@ -124,12 +125,8 @@ struct facts {
   std::uint64_t length() const { return g.length[node]; }
 };
 
-prediction exact(std::uint64_t size, std::string_view rule = {}) {
-  return {prediction_status::exact, size, rule};
-}
-prediction assumed(std::uint64_t size, std::string_view rule) {
-  return {prediction_status::assumed, size, rule};
-}
+prediction exact(std::uint64_t size, std::string_view rule = {}) { return {prediction_status::exact, size, rule}; }
+prediction assumed(std::uint64_t size, std::string_view rule) { return {prediction_status::assumed, size, rule}; }
 prediction not_modelled(std::string_view why) { return {prediction_status::not_modelled, 0, why}; }
 
 constexpr std::string_view mismatch = "the measured size does not fit the model (a custom __sizeof__?)";
@@ -169,8 +166,7 @@ prediction predict_str(const facts& f, const layout_params& src, const layout_pa
   return assumed(base(dst) + extra, "its cached UTF-8 form kept, as on the source");
 }
 
-prediction predict_list(const facts& f, const layout_params& src, const layout_params& dst,
-                        list_construction how) {
+prediction predict_list(const facts& f, const layout_params& src, const layout_params& dst, list_construction how) {
   const std::uint64_t P = src.target.pointer_size;
   if (f.measured < 7 * P || (f.measured - 7 * P) % P != 0) return not_modelled(mismatch);
   const std::uint64_t capacity = (f.measured - 7 * P) / P;
@@ -202,7 +198,8 @@ prediction predict_list(const facts& f, const layout_params& src, const layout_p
     return agree ? exact(predicted, chosen->second) : assumed(predicted, chosen->second);
   }
   if (how == list_construction::kept) return exact(size(capacity), "capacity kept, as measured");
-  if (capacity != capacity_for(src, how, n)) return not_modelled("the capacity does not fit how the list was said to be built");
+  if (capacity != capacity_for(src, how, n))
+    return not_modelled("the capacity does not fit how the list was said to be built");
   return exact(size(capacity_for(dst, how, n)));
 }
 
@@ -231,8 +228,7 @@ prediction predict_dict(const facts& f, const layout_params& src, const layout_p
   return not_modelled(mismatch);
 }
 
-prediction predict_generator(const facts& f, const layout_params& src, const layout_params& dst,
-                             bool coroutine) {
+prediction predict_generator(const facts& f, const layout_params& src, const layout_params& dst, bool coroutine) {
   auto base = [&](const layout_params& p) { return coroutine ? p.coroutine_base : p.generator_base; };
   if (!dst.frame_in_generator) return exact(base(dst), "the frame is a separate object here");
   if (!src.frame_in_generator) return not_modelled("the source's generators do not show their frame size");
@@ -259,8 +255,7 @@ std::uint64_t list_getsizeof(cpython_target target, std::uint64_t capacity) {
   return 7 * std::uint64_t{target.pointer_size} + capacity * target.pointer_size;
 }
 
-prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_target target,
-                             prediction_hints hints) {
+prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
   const std::optional<cpython_target> source = source_target(snap.platform);
   if (!source) return not_modelled("the snapshot's platform is not modelled");
   const layout_params* src = find_params(*source);
@@ -275,7 +270,8 @@ prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_t
     case shape_family::int_:
     case shape_family::bool_: return predict_int(f, *src, *dst);
     case shape_family::float_: return constant([](const layout_params& p) { return 2u * p.target.pointer_size + 8; });
-    case shape_family::complex_: return constant([](const layout_params& p) { return 2u * p.target.pointer_size + 16; });
+    case shape_family::complex_:
+      return constant([](const layout_params& p) { return 2u * p.target.pointer_size + 16; });
     case shape_family::singleton:
     case shape_family::object: return constant([](const layout_params& p) { return 2u * p.target.pointer_size; });
     case shape_family::str: return predict_str(f, *src, *dst);
@@ -287,9 +283,7 @@ prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_t
       return exact(7 * P + (f.measured - base_src), "the same allocation kept");
     }
     case shape_family::tuple:
-      return constant([&](const layout_params& p) {
-        return p.tuple_base + (f.length() + 2) * p.target.pointer_size;
-      });
+      return constant([&](const layout_params& p) { return p.tuple_base + (f.length() + 2) * p.target.pointer_size; });
     case shape_family::list: return predict_list(f, *src, *dst, hints.list);
     case shape_family::dict: return predict_dict(f, *src, *dst);
     case shape_family::set:
@@ -324,8 +318,7 @@ prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_t
       const std::uint64_t allocated = (f.measured - base(*src)) / src_item;
       return exact(base(*dst) + allocated * array_itemsize(*dst, typecode, itemsize));
     }
-    case shape_family::instance:
-      return constant([&](const layout_params& p) { return instance_size(p, f.shape); });
+    case shape_family::instance: return constant([&](const layout_params& p) { return instance_size(p, f.shape); });
     case shape_family::generator: return predict_generator(f, *src, *dst, false);
     case shape_family::coroutine: return predict_generator(f, *src, *dst, true);
     case shape_family::async_generator:

@@ -41,6 +41,8 @@ using enum list_prealloc;
 using enum literal_build;
 using enum instance_layout;
 
+// One platform per line, aligned as a table.
+// clang-format off
 constexpr std::array<layout_params, 11> rows{{
     // target    ascii compact utf8  0dig tuple dict keys  uni   array gc   func frame gen coro growth prealloc literal      instances
     {{8, 8},     48,   72,     false, 0,  24,   48,  40,   false, 64,  false, 136, false, 112, 120, py38, exact, build_list,  inline_pointers},
@@ -55,6 +57,7 @@ constexpr std::array<layout_params, 11> rows{{
     {{13, 4},    20,   28,     true,  1,  12,   32,  20,   true,  32,  true,  80,  true,  76,  76,  py39, even,  preallocate, managed_both},
     {{14, 4},    20,   28,     true,  1,  16,   32,  20,   true,  32,  true,  84,  true,  76,  76,  py39, even,  preallocate, managed_both},
 }};
+// clang-format on
 
 }  // namespace
 

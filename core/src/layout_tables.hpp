@@ -22,9 +22,9 @@ enum class literal_build : std::uint8_t {
   preallocate,  // BUILD_LIST 0 + LIST_EXTEND through list_preallocate_exact (3.10+)
 };
 enum class instance_layout : std::uint8_t {
-  inline_pointers,    // __dict__ and __weakref__ pointers inside the object   (<= 3.10)
-  managed_dict,       // dict managed (pre-header), weakref pointer inline       (3.11)
-  managed_both,       // both managed in the pre-header                          (3.12+)
+  inline_pointers,  // __dict__ and __weakref__ pointers inside the object   (<= 3.10)
+  managed_dict,     // dict managed (pre-header), weakref pointer inline       (3.11)
+  managed_both,     // both managed in the pre-header                          (3.12+)
 };
 
 struct layout_params {

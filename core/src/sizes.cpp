@@ -78,8 +78,8 @@ void list_repeated(const std::uint64_t* shallow, root_sizes& out, std::uint32_t 
 
 }  // namespace
 
-root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const components& comps,
-                         std::uint32_t top_n, std::span<const std::uint64_t> weights) {
+root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const components& comps, std::uint32_t top_n,
+                         std::span<const std::uint64_t> weights) {
   const std::uint64_t* shallow = weights.empty() ? snap.graph.shallow.data() : weights.data();
   const std::uint32_t root_count = static_cast<std::uint32_t>(g.root_nodes.size());
   const std::uint32_t comp_count = comps.count();

@@ -72,8 +72,8 @@ std::uint32_t snapshot_builder::string_index(std::string_view text) {
   return index;
 }
 
-std::uint32_t snapshot_builder::add_node(std::string_view type, std::uint64_t shallow,
-                                         std::uint64_t address, std::uint32_t flags) {
+std::uint32_t snapshot_builder::add_node(std::string_view type, std::uint64_t shallow, std::uint64_t address,
+                                         std::uint32_t flags) {
   object_graph& g = snap_.graph;
   g.address.push_back(address);
   g.type.push_back(string_index(type));
@@ -90,9 +90,7 @@ void snapshot_builder::set_length(std::uint32_t node, std::uint64_t length) {
   snap_.graph.flags[node] |= node_flag::has_length;
 }
 
-void snapshot_builder::set_shape(std::uint32_t node, std::uint64_t shape) {
-  snap_.graph.shape[node] = shape;
-}
+void snapshot_builder::set_shape(std::uint32_t node, std::uint64_t shape) { snap_.graph.shape[node] = shape; }
 
 void snapshot_builder::set_label(std::uint32_t node, std::string_view label) {
   snap_.graph.label[node] = string_index(label);
@@ -104,13 +102,11 @@ void snapshot_builder::set_refcount(std::uint32_t node, std::uint32_t refcount) 
   column[node] = refcount;
 }
 
-void snapshot_builder::add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
-                                std::uint32_t label) {
+void snapshot_builder::add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind, std::uint32_t label) {
   edges_.push_back({source, {target, kind, label}});
 }
 
-void snapshot_builder::add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
-                                std::string_view label) {
+void snapshot_builder::add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind, std::string_view label) {
   add_edge(source, target, kind, string_index(label));
 }
 

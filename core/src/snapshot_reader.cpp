@@ -99,8 +99,8 @@ class reader {
     if (errors_.size() < max_errors) {
       errors_.push_back({std::move(code), offset, std::move(message)});
     } else if (errors_.size() == max_errors) {
-      errors_.push_back({"snapshot.too_many_errors", std::nullopt,
-                         "More problems were found; only the first 100 are listed."});
+      errors_.push_back(
+          {"snapshot.too_many_errors", std::nullopt, "More problems were found; only the first 100 are listed."});
     }
   }
 
@@ -111,9 +111,9 @@ class reader {
         : r_(r), code_(std::move(code)), column_(std::move(column)) {}
     ~column_errors() {
       if (count_ > max_errors_per_column) {
-        r_.error(code_, std::nullopt,
-                 std::to_string(count_ - max_errors_per_column) + " more bad values in " +
-                     column_ + " were not listed.");
+        r_.error(
+            code_, std::nullopt,
+            std::to_string(count_ - max_errors_per_column) + " more bad values in " + column_ + " were not listed.");
       }
     }
     void add(std::uint64_t offset, std::string message) {
@@ -137,17 +137,15 @@ class reader {
   bool read_meta(snapshot& snap);
   bool read_strings(snapshot& snap);
   // Checks that section `t` holds exactly `count` items of `width` bytes.
-  const section* column(const section_tag& t, std::uint64_t count, std::uint32_t width,
-                        const char* what);
+  const section* column(const section_tag& t, std::uint64_t count, std::uint32_t width, const char* what);
   template <typename T>
   std::vector<T> copy_column(const section& s, std::uint64_t count) {
     std::vector<T> out(count);
     if (count != 0) std::memcpy(out.data(), bytes_.data() + s.offset, count * sizeof(T));
     return out;
   }
-  void check_string_refs(const std::vector<std::uint32_t>& refs, const section& s,
-                         std::uint32_t string_count, bool allow_none, const char* code,
-                         const char* what);
+  void check_string_refs(const std::vector<std::uint32_t>& refs, const section& s, std::uint32_t string_count,
+                         bool allow_none, const char* code, const char* what);
   void read_nodes(snapshot& snap);
   void read_edges(snapshot& snap);
   void read_roots(snapshot& snap);
@@ -187,21 +185,19 @@ bool reader::read_header() {
   auto count = load<std::uint32_t>(bytes_.data() + 12);
   if (count > detail::max_sections) {
     error("snapshot.too_many_sections", 12,
-          "The header lists " + std::to_string(count) + " sections; at most " +
-              std::to_string(detail::max_sections) + " are allowed. The header is corrupt.");
+          "The header lists " + std::to_string(count) + " sections; at most " + std::to_string(detail::max_sections) +
+              " are allowed. The header is corrupt.");
     return false;
   }
   return read_directory(count);
 }
 
 bool reader::read_directory(std::uint32_t count) {
-  std::uint64_t directory_end =
-      detail::header_size + std::uint64_t{count} * detail::directory_entry_size;
+  std::uint64_t directory_end = detail::header_size + std::uint64_t{count} * detail::directory_entry_size;
   if (directory_end > bytes_.size()) {
     error("snapshot.truncated_directory", detail::header_size,
-          "The section directory needs " + std::to_string(directory_end) +
-              " bytes but the snapshot has " + std::to_string(bytes_.size()) +
-              ". The data was cut off: capture again.");
+          "The section directory needs " + std::to_string(directory_end) + " bytes but the snapshot has " +
+              std::to_string(bytes_.size()) + ". The data was cut off: capture again.");
     return false;
   }
   bool ok = true;
@@ -225,21 +221,19 @@ bool reader::read_directory(std::uint32_t count) {
       error("snapshot.section_out_of_bounds", at + 4,
             "Section " + name + " claims bytes " + std::to_string(s.offset) + ".." +
                 std::to_string(std::uint64_t{s.offset} + s.size) +
-                ", which is not an 8-aligned range after the directory inside the " +
-                std::to_string(bytes_.size()) + "-byte snapshot. The data is corrupt or cut off.");
+                ", which is not an 8-aligned range after the directory inside the " + std::to_string(bytes_.size()) +
+                "-byte snapshot. The data is corrupt or cut off.");
       ok = false;
       continue;
     }
     if (!sections_.emplace(std::string(s.tag.view()), s).second) {
-      error("snapshot.duplicate_section", at,
-            "Section " + name + " appears twice. The directory is corrupt.");
+      error("snapshot.duplicate_section", at, "Section " + name + " appears twice. The directory is corrupt.");
       ok = false;
       continue;
     }
     ordered.push_back(s);
   }
-  std::sort(ordered.begin(), ordered.end(),
-            [](const section& a, const section& b) { return a.offset < b.offset; });
+  std::sort(ordered.begin(), ordered.end(), [](const section& a, const section& b) { return a.offset < b.offset; });
   for (std::size_t i = 1; i < ordered.size(); ++i) {
     const section& prev = ordered[i - 1];
     if (std::uint64_t{prev.offset} + prev.size > ordered[i].offset) {
@@ -249,15 +243,14 @@ bool reader::read_directory(std::uint32_t count) {
       ok = false;
     }
   }
-  for (const section_tag& t : {detail::tag_meta, detail::tag_strings, detail::tag_node_address,
-                       detail::tag_node_type, detail::tag_node_size, detail::tag_node_length,
-                       detail::tag_node_flags, detail::tag_node_label, detail::tag_edge_offsets,
-                       detail::tag_edge_target, detail::tag_edge_kind, detail::tag_edge_label,
-                       detail::tag_roots}) {
+  for (const section_tag& t :
+       {detail::tag_meta, detail::tag_strings, detail::tag_node_address, detail::tag_node_type, detail::tag_node_size,
+        detail::tag_node_length, detail::tag_node_flags, detail::tag_node_label, detail::tag_edge_offsets,
+        detail::tag_edge_target, detail::tag_edge_kind, detail::tag_edge_label, detail::tag_roots}) {
     if (sections_.count(std::string(t.view())) == 0 && ok) {
-      error("snapshot.missing_section", std::nullopt,
-            "The required section " + std::string(t.view()) +
-                " is missing. The snapshot is incomplete: capture again.");
+      error(
+          "snapshot.missing_section", std::nullopt,
+          "The required section " + std::string(t.view()) + " is missing. The snapshot is incomplete: capture again.");
       ok = false;
     }
   }
@@ -292,8 +285,7 @@ bool reader::read_meta(snapshot& snap) {
               " bytes; CPython builds have 4 (wasm32) or 8 (64-bit).");
     ok = false;
   }
-  if (p.release_level != 0xA && p.release_level != 0xB && p.release_level != 0xC &&
-      p.release_level != 0xF) {
+  if (p.release_level != 0xA && p.release_level != 0xB && p.release_level != 0xC && p.release_level != 0xF) {
     error("snapshot.bad_release_level", s.offset + mf::release_level,
           "The Python release level byte is " + std::to_string(p.release_level) +
               "; it must be 0xA, 0xB, 0xC or 0xF (as in sys.hexversion).");
@@ -327,8 +319,8 @@ bool reader::read_meta(snapshot& snap) {
   }
   if (c.object_cap != 0 && node_count_ > c.object_cap) {
     error("snapshot.over_cap", s.offset + mf::node_count,
-          "The snapshot holds " + std::to_string(node_count_) +
-              " objects but says its object cap was " + std::to_string(c.object_cap) + ".");
+          "The snapshot holds " + std::to_string(node_count_) + " objects but says its object cap was " +
+              std::to_string(c.object_cap) + ".");
   }
   return ok;
 }
@@ -343,35 +335,32 @@ bool reader::read_strings(snapshot& snap) {
   std::uint64_t table_bytes = 4 + std::uint64_t{count} * 4;
   if (table_bytes > s.size) {
     error("snapshot.bad_strings", s.offset,
-          "Section STRS lists " + std::to_string(count) + " strings but is only " +
-              std::to_string(s.size) + " bytes long. The snapshot is corrupt.");
+          "Section STRS lists " + std::to_string(count) + " strings but is only " + std::to_string(s.size) +
+              " bytes long. The snapshot is corrupt.");
     return false;
   }
   std::uint64_t data_size = s.size - table_bytes;
   std::vector<std::uint32_t> ends = copy_column<std::uint32_t>(
-      section{s.tag, s.offset + 4, static_cast<std::uint32_t>(count * 4), s.directory_offset},
-      count);
+      section{s.tag, s.offset + 4, static_cast<std::uint32_t>(count * 4), s.directory_offset}, count);
   std::uint32_t previous = 0;
   column_errors bad(*this, "snapshot.bad_strings", "STRS");
   for (std::uint32_t i = 0; i < count; ++i) {
     if (ends[i] < previous || ends[i] > data_size) {
       bad.add(s.offset + 4 + std::uint64_t{i} * 4,
-              "String " + std::to_string(i) + " ends at " + std::to_string(ends[i]) +
-                  ", outside " + std::to_string(previous) + ".." + std::to_string(data_size) +
-                  ". The string table is corrupt.");
+              "String " + std::to_string(i) + " ends at " + std::to_string(ends[i]) + ", outside " +
+                  std::to_string(previous) + ".." + std::to_string(data_size) + ". The string table is corrupt.");
       return false;
     }
     previous = ends[i];
   }
-  std::string data(reinterpret_cast<const char*>(bytes_.data() + s.offset + table_bytes),
-                   previous);
+  std::string data(reinterpret_cast<const char*>(bytes_.data() + s.offset + table_bytes), previous);
   std::uint32_t start = 0;
   for (std::uint32_t i = 0; i < count; ++i) {
     auto bad_at = first_invalid_utf8(std::string_view(data).substr(start, ends[i] - start));
     if (bad_at) {
       bad.add(s.offset + table_bytes + start + *bad_at,
-              "String " + std::to_string(i) + " is not valid UTF-8 at its byte " +
-                  std::to_string(*bad_at) + ". The probe writes UTF-8 only: capture again.");
+              "String " + std::to_string(i) + " is not valid UTF-8 at its byte " + std::to_string(*bad_at) +
+                  ". The probe writes UTF-8 only: capture again.");
     }
     start = ends[i];
   }
@@ -380,31 +369,27 @@ bool reader::read_strings(snapshot& snap) {
   return true;
 }
 
-const section* reader::column(const section_tag& t, std::uint64_t count, std::uint32_t width,
-                              const char* what) {
+const section* reader::column(const section_tag& t, std::uint64_t count, std::uint32_t width, const char* what) {
   const section* s = find(t);
   if (std::uint64_t{s->size} != count * width) {
     error("snapshot.bad_column_size", s->directory_offset + 8,
-          "Section " + std::string(t.view()) + " (" + what + ") is " + std::to_string(s->size) +
-              " bytes; " + std::to_string(count) + " entries of " + std::to_string(width) +
-              " bytes need " + std::to_string(count * width) +
+          "Section " + std::string(t.view()) + " (" + what + ") is " + std::to_string(s->size) + " bytes; " +
+              std::to_string(count) + " entries of " + std::to_string(width) + " bytes need " +
+              std::to_string(count * width) +
               ". The counts in META and the columns disagree: the snapshot is corrupt.");
     return nullptr;
   }
   return s;
 }
 
-void reader::check_string_refs(const std::vector<std::uint32_t>& refs, const section& s,
-                               std::uint32_t string_count, bool allow_none, const char* code,
-                               const char* what) {
+void reader::check_string_refs(const std::vector<std::uint32_t>& refs, const section& s, std::uint32_t string_count,
+                               bool allow_none, const char* code, const char* what) {
   column_errors bad(*this, code, std::string(s.tag.view()));
   for (std::size_t i = 0; i < refs.size(); ++i) {
     std::uint32_t r = refs[i];
     if (r < string_count || (allow_none && r == no_string)) continue;
-    bad.add(s.offset + i * 4, std::string(what) + " " + std::to_string(i) +
-                                  " refers to string " + std::to_string(r) +
-                                  ", but the string table has " + std::to_string(string_count) +
-                                  " strings.");
+    bad.add(s.offset + i * 4, std::string(what) + " " + std::to_string(i) + " refers to string " + std::to_string(r) +
+                                  ", but the string table has " + std::to_string(string_count) + " strings.");
   }
 }
 
@@ -427,9 +412,9 @@ void reader::read_nodes(snapshot& snap) {
     std::uint64_t total = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
       if (g.shallow[i] > max_object_size) {
-        bad.add(s->offset + std::uint64_t{i} * 8,
-                "Object " + std::to_string(i) + " claims " + std::to_string(g.shallow[i]) +
-                    " bytes; no object is larger than 2^48 bytes (256 TiB).");
+        bad.add(s->offset + std::uint64_t{i} * 8, "Object " + std::to_string(i) + " claims " +
+                                                      std::to_string(g.shallow[i]) +
+                                                      " bytes; no object is larger than 2^48 bytes (256 TiB).");
       } else {
         total += g.shallow[i];
       }
@@ -450,14 +435,12 @@ void reader::read_nodes(snapshot& snap) {
       std::uint32_t f = g.flags[i];
       std::uint32_t category = (f & node_flag::category_mask) >> node_flag::category_shift;
       if ((f & ~node_flag::known_bits) != 0 || category >= node_category_count) {
-        bad.add(s->offset + std::uint64_t{i} * 4,
-                "Object " + std::to_string(i) + " has flags 0x" +
-                    [](std::uint32_t v) {
-                      char buf[16];
-                      std::snprintf(buf, sizeof buf, "%X", v);
-                      return std::string(buf);
-                    }(f) +
-                    " with unknown bits or category. A newer probe wrote this: update Bytewise.");
+        bad.add(
+            s->offset + std::uint64_t{i} * 4, "Object " + std::to_string(i) + " has flags 0x" + [](std::uint32_t v) {
+              char buf[16];
+              std::snprintf(buf, sizeof buf, "%X", v);
+              return std::string(buf);
+            }(f) + " with unknown bits or category. A newer probe wrote this: update Bytewise.");
       }
     }
   }
@@ -471,8 +454,7 @@ void reader::read_nodes(snapshot& snap) {
     for (std::uint32_t i = 0; i < n; ++i) {
       if ((g.shape[i] & 0xFF) >= shape_family_count) {
         bad.add(s->offset + std::uint64_t{i} * 8,
-                "Object " + std::to_string(i) + " has shape family " +
-                    std::to_string(g.shape[i] & 0xFF) +
+                "Object " + std::to_string(i) + " has shape family " + std::to_string(g.shape[i] & 0xFF) +
                     ", which this Bytewise does not know. A newer probe wrote this: update Bytewise.");
       }
     }
@@ -492,26 +474,22 @@ void reader::read_edges(snapshot& snap) {
   object_graph& g = snap.graph;
   const std::uint32_t n = node_count_;
   const std::uint32_t e = edge_count_;
-  if (const section* s = column(detail::tag_edge_offsets, std::uint64_t{n} + 1, 4,
-                                "edge offsets")) {
+  if (const section* s = column(detail::tag_edge_offsets, std::uint64_t{n} + 1, 4, "edge offsets")) {
     g.edge_offsets = copy_column<std::uint32_t>(*s, std::uint64_t{n} + 1);
     column_errors bad(*this, "snapshot.bad_edge_offsets", "EOFF");
     if (g.edge_offsets.front() != 0) {
-      bad.add(s->offset, "The first edge offset is " + std::to_string(g.edge_offsets.front()) +
-                             "; it must be 0.");
+      bad.add(s->offset, "The first edge offset is " + std::to_string(g.edge_offsets.front()) + "; it must be 0.");
     }
     for (std::uint32_t i = 0; i < n; ++i) {
       if (g.edge_offsets[i + 1] < g.edge_offsets[i]) {
-        bad.add(s->offset + (std::uint64_t{i} + 1) * 4,
-                "Edge offsets go backwards at object " + std::to_string(i) + " (" +
-                    std::to_string(g.edge_offsets[i]) + " then " +
-                    std::to_string(g.edge_offsets[i + 1]) + ").");
+        bad.add(s->offset + (std::uint64_t{i} + 1) * 4, "Edge offsets go backwards at object " + std::to_string(i) +
+                                                            " (" + std::to_string(g.edge_offsets[i]) + " then " +
+                                                            std::to_string(g.edge_offsets[i + 1]) + ").");
       }
     }
     if (g.edge_offsets.back() != e) {
-      bad.add(s->offset + std::uint64_t{n} * 4,
-              "The last edge offset is " + std::to_string(g.edge_offsets.back()) +
-                  " but META counts " + std::to_string(e) + " edges.");
+      bad.add(s->offset + std::uint64_t{n} * 4, "The last edge offset is " + std::to_string(g.edge_offsets.back()) +
+                                                    " but META counts " + std::to_string(e) + " edges.");
     }
   }
   if (const section* s = column(detail::tag_edge_target, e, 4, "edge targets")) {
@@ -519,10 +497,9 @@ void reader::read_edges(snapshot& snap) {
     column_errors bad(*this, "snapshot.bad_edge_target", "ETGT");
     for (std::uint32_t i = 0; i < e; ++i) {
       if (g.edge_target[i] >= n) {
-        bad.add(s->offset + std::uint64_t{i} * 4,
-                "Edge " + std::to_string(i) + " points to object " +
-                    std::to_string(g.edge_target[i]) + ", but there are only " +
-                    std::to_string(n) + " objects.");
+        bad.add(s->offset + std::uint64_t{i} * 4, "Edge " + std::to_string(i) + " points to object " +
+                                                      std::to_string(g.edge_target[i]) + ", but there are only " +
+                                                      std::to_string(n) + " objects.");
       }
     }
   }
@@ -533,8 +510,7 @@ void reader::read_edges(snapshot& snap) {
     g.edge_kinds.resize(e);
     for (std::uint32_t i = 0; i < e; ++i) {
       if (raw[i] >= edge_kind_count) {
-        bad.add(kinds->offset + i, "Edge " + std::to_string(i) + " has unknown kind " +
-                                       std::to_string(raw[i]) +
+        bad.add(kinds->offset + i, "Edge " + std::to_string(i) + " has unknown kind " + std::to_string(raw[i]) +
                                        ". A newer probe wrote this: update Bytewise.");
       }
       g.edge_kinds[i] = static_cast<edge_kind>(raw[i]);
@@ -548,9 +524,9 @@ void reader::read_edges(snapshot& snap) {
       for (std::uint32_t i = 0; i < e; ++i) {
         std::uint32_t l = g.edge_label[i];
         if (g.edge_kinds[i] == edge_kind::index || l == no_string || l < strings) continue;
-        bad.add(s->offset + std::uint64_t{i} * 4,
-                "Edge " + std::to_string(i) + " is labelled with string " + std::to_string(l) +
-                    ", but the string table has " + std::to_string(strings) + " strings.");
+        bad.add(s->offset + std::uint64_t{i} * 4, "Edge " + std::to_string(i) + " is labelled with string " +
+                                                      std::to_string(l) + ", but the string table has " +
+                                                      std::to_string(strings) + " strings.");
       }
     }
   }
@@ -565,14 +541,12 @@ void reader::read_roots(snapshot& snap) {
     const std::uint8_t* p = bytes_.data() + s->offset + std::uint64_t{i} * 8;
     root r{load<std::uint32_t>(p), load<std::uint32_t>(p + 4)};
     if (r.name >= snap.strings.size()) {
-      bad.add(s->offset + std::uint64_t{i} * 8,
-              "Root " + std::to_string(i) + " is named by string " + std::to_string(r.name) +
-                  ", which does not exist.");
+      bad.add(s->offset + std::uint64_t{i} * 8, "Root " + std::to_string(i) + " is named by string " +
+                                                    std::to_string(r.name) + ", which does not exist.");
     } else if (r.node >= node_count_) {
       bad.add(s->offset + std::uint64_t{i} * 8 + 4,
-              "Root '" + std::string(snap.strings.at(r.name)) + "' refers to object " +
-                  std::to_string(r.node) + ", but there are only " +
-                  std::to_string(node_count_) + " objects.");
+              "Root '" + std::string(snap.strings.at(r.name)) + "' refers to object " + std::to_string(r.node) +
+                  ", but there are only " + std::to_string(node_count_) + " objects.");
     }
     snap.roots.push_back(r);
   }
@@ -589,8 +563,8 @@ void reader::read_diagnostics(snapshot& snap) {
   auto count = load<std::uint32_t>(bytes_.data() + s->offset);
   if (4 + std::uint64_t{count} * 12 != s->size) {
     error("snapshot.bad_diagnostics", s->offset,
-          "Section DIAG lists " + std::to_string(count) + " diagnostics but is " +
-              std::to_string(s->size) + " bytes long; each takes 12 bytes after the count.");
+          "Section DIAG lists " + std::to_string(count) + " diagnostics but is " + std::to_string(s->size) +
+              " bytes long; each takes 12 bytes after the count.");
     return;
   }
   column_errors bad(*this, "snapshot.bad_diagnostics", "DIAG");
@@ -604,8 +578,8 @@ void reader::read_diagnostics(snapshot& snap) {
       bad.add(at, "Diagnostic " + std::to_string(i) + " concerns object " + std::to_string(d.node) +
                       ", but there are only " + std::to_string(node_count_) + " objects.");
     } else if (d.code >= strings || d.message >= strings) {
-      bad.add(at + 4, "Diagnostic " + std::to_string(i) + " refers to a string beyond the " +
-                          std::to_string(strings) + " in the table.");
+      bad.add(at + 4, "Diagnostic " + std::to_string(i) + " refers to a string beyond the " + std::to_string(strings) +
+                          " in the table.");
     } else {
       snap.diagnostics.push_back(d);
     }
@@ -625,8 +599,8 @@ result<snapshot> reader::run() {
     if (index == no_string) return;
     if (index >= strings) {
       error("snapshot.bad_meta_string", find(detail::tag_meta)->offset + field,
-            std::string("The ") + what + " refers to string " + std::to_string(index) +
-                ", but the string table has " + std::to_string(strings) + " strings.");
+            std::string("The ") + what + " refers to string " + std::to_string(index) + ", but the string table has " +
+                std::to_string(strings) + " strings.");
       return;
     }
     out = std::string(snap.strings.at(index));
@@ -645,8 +619,6 @@ result<snapshot> reader::run() {
 
 }  // namespace
 
-result<snapshot> read_snapshot(std::span<const std::uint8_t> bytes) {
-  return reader(bytes).run();
-}
+result<snapshot> read_snapshot(std::span<const std::uint8_t> bytes) { return reader(bytes).run(); }
 
 }  // namespace bytewise

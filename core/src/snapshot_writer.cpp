@@ -16,9 +16,7 @@ class byte_writer {
     std::vector<std::uint8_t> bytes;
   };
 
-  void add(detail::section_tag tag, std::vector<std::uint8_t> bytes) {
-    sections_.push_back({tag, std::move(bytes)});
-  }
+  void add(detail::section_tag tag, std::vector<std::uint8_t> bytes) { sections_.push_back({tag, std::move(bytes)}); }
 
   template <typename T>
   void add_column(detail::section_tag tag, const std::vector<T>& values) {
@@ -29,11 +27,9 @@ class byte_writer {
 
   std::vector<std::uint8_t> finish() const {
     auto align = [](std::uint64_t v) {
-      return (v + detail::section_alignment - 1) / detail::section_alignment *
-             detail::section_alignment;
+      return (v + detail::section_alignment - 1) / detail::section_alignment * detail::section_alignment;
     };
-    std::uint64_t offset =
-        align(detail::header_size + sections_.size() * detail::directory_entry_size);
+    std::uint64_t offset = align(detail::header_size + sections_.size() * detail::directory_entry_size);
     // Sections start 8-aligned; the last one ends the snapshot (no trailing padding, so
     // any cut lands inside a section and is detected).
     std::vector<std::uint64_t> offsets;
@@ -53,8 +49,7 @@ class byte_writer {
       std::uint8_t* entry = out.data() + detail::header_size + i * detail::directory_entry_size;
       std::memcpy(entry, sections_[i].tag.chars.data(), 4);
       detail::store<std::uint32_t>(entry + 4, static_cast<std::uint32_t>(offsets[i]));
-      detail::store<std::uint32_t>(entry + 8,
-                                   static_cast<std::uint32_t>(sections_[i].bytes.size()));
+      detail::store<std::uint32_t>(entry + 8, static_cast<std::uint32_t>(sections_[i].bytes.size()));
       if (!sections_[i].bytes.empty()) {
         std::memcpy(out.data() + offsets[i], sections_[i].bytes.data(), sections_[i].bytes.size());
       }
@@ -102,8 +97,7 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
   detail::store<std::int32_t>(m + mf::small_int_max, snap.capture.small_int_max);
   detail::store<std::uint32_t>(m + mf::object_cap, snap.capture.object_cap);
   detail::store<std::uint32_t>(m + mf::policy, snap.capture.policy);
-  detail::store<std::uint32_t>(m + mf::implementation,
-                               meta_string(snap.platform.implementation));
+  detail::store<std::uint32_t>(m + mf::implementation, meta_string(snap.platform.implementation));
   detail::store<std::uint32_t>(m + mf::python_version, meta_string(snap.platform.python_version));
   detail::store<std::uint32_t>(m + mf::runtime, meta_string(snap.platform.runtime));
   detail::store<std::uint32_t>(m + mf::machine, meta_string(snap.platform.machine));
@@ -112,8 +106,7 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
   detail::store<std::uint32_t>(table.data(), strings.size());
   if (strings.size() != 0) std::memcpy(table.data() + 4, strings.ends().data(), strings.size() * 4);
   if (!strings.data().empty()) {
-    std::memcpy(table.data() + 4 + strings.size() * 4, strings.data().data(),
-                strings.data().size());
+    std::memcpy(table.data() + 4 + strings.size() * 4, strings.data().data(), strings.data().size());
   }
 
   std::vector<std::uint8_t> kinds(g.edge_count());

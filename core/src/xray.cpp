@@ -24,15 +24,13 @@ namespace {
 // No block is copied past this many bytes: a 100 MB bytes object shows its start.
 constexpr std::uint64_t max_block = 4096;
 constexpr std::uint32_t static_immortal_refcnt = 7u << 28;  // _Py_STATIC_IMMORTAL_INITIAL_REFCNT
-constexpr std::uint32_t immortal_floor = 1u << 30;           // 3.14 wasm32: immortal counts start above
+constexpr std::uint32_t immortal_floor = 1u << 30;          // 3.14 wasm32: immortal counts start above
 
 class memory {
  public:
   explicit memory(const std::vector<memory_region>& regions) : regions_(regions) {}
 
-  bool has(std::uint64_t address, std::uint64_t length) const {
-    return find(address, length) != nullptr;
-  }
+  bool has(std::uint64_t address, std::uint64_t length) const { return find(address, length) != nullptr; }
 
   // Asks for the range if it is not there yet; returns whether it is.
   bool need(std::uint64_t address, std::uint64_t length) {
@@ -158,15 +156,23 @@ std::uint64_t chunk_for(std::uint64_t request) {
 
 bool gc_family(shape_family f) {
   switch (f) {
-    case shape_family::list: case shape_family::tuple: case shape_family::dict:
-    case shape_family::set: case shape_family::frozenset: case shape_family::instance:
-    case shape_family::function: case shape_family::builtin_function: case shape_family::method:
-    case shape_family::cell: case shape_family::array: case shape_family::memoryview:
-    case shape_family::generator: case shape_family::coroutine: case shape_family::async_generator:
-    case shape_family::slice:
-      return true;
-    default:
-      return false;
+    case shape_family::list:
+    case shape_family::tuple:
+    case shape_family::dict:
+    case shape_family::set:
+    case shape_family::frozenset:
+    case shape_family::instance:
+    case shape_family::function:
+    case shape_family::builtin_function:
+    case shape_family::method:
+    case shape_family::cell:
+    case shape_family::array:
+    case shape_family::memoryview:
+    case shape_family::generator:
+    case shape_family::coroutine:
+    case shape_family::async_generator:
+    case shape_family::slice: return true;
+    default: return false;
   }
 }
 
@@ -181,8 +187,8 @@ class decoder {
     out_.problems.push_back({std::move(code), std::nullopt, std::move(message)});
   }
 
-  xray_field& field(xray_block& b, std::uint64_t address, std::uint32_t size, std::string name,
-                    std::string value, std::string note = {}, std::uint64_t points_to = 0) {
+  xray_field& field(xray_block& b, std::uint64_t address, std::uint32_t size, std::string name, std::string value,
+                    std::string note = {}, std::uint64_t points_to = 0) {
     b.fields.push_back({address, size, std::move(name), std::move(value), points_to, std::move(note)});
     return b.fields.back();
   }
@@ -236,11 +242,14 @@ class decoder {
   std::uint64_t object_request(shape_family family) {
     switch (family) {
       case shape_family::list: return s_.getsizeof - std::uint64_t{u32(a_ + 16).value_or(0)} * 4;
-      case shape_family::dict: return 8 + 32;        // GC header + PyDictObject
-      case shape_family::set: case shape_family::frozenset: return 8 + 100;  // GC + PySetObject
+      case shape_family::dict: return 8 + 32;  // GC header + PyDictObject
+      case shape_family::set:
+      case shape_family::frozenset: return 8 + 100;  // GC + PySetObject
       case shape_family::bytearray: return 28;
       case shape_family::array: return 8 + 32;
-      case shape_family::int_: case shape_family::instance: case shape_family::unknown: return 0;
+      case shape_family::int_:
+      case shape_family::instance:
+      case shape_family::unknown: return 0;
       default: return s_.getsizeof;
     }
   }
@@ -318,11 +327,12 @@ void decoder::decode_int(xray_block& b) {
   for (std::uint32_t i = 0; i < std::max<std::uint32_t>(ndigits, 1) && 12 + std::uint64_t{i} * 4 < max_block; ++i) {
     digits.push_back(u32(a_ + 12 + std::uint64_t{i} * 4).value_or(0));
   }
-  std::vector<std::uint32_t> value_digits(digits.begin(), digits.begin() + std::min<std::size_t>(ndigits, digits.size()));
+  std::vector<std::uint32_t> value_digits(digits.begin(),
+                                          digits.begin() + std::min<std::size_t>(ndigits, digits.size()));
   const std::string value = sign == 1 ? "0" : digits_to_decimal(value_digits, sign == 2);
   field(b, a_ + 8, 4, "lv_tag", hex(tag),
-        dec(ndigits) + (ndigits == 1 ? " digit, " : " digits, ") + signs[sign] +
-            ((tag & 4) ? ", immortal" : "") + ": value " + value);
+        dec(ndigits) + (ndigits == 1 ? " digit, " : " digits, ") + signs[sign] + ((tag & 4) ? ", immortal" : "") +
+            ": value " + value);
   for (std::size_t i = 0; i < digits.size(); ++i) {
     field(b, a_ + 12 + i * 4, 4, "ob_digit[" + dec(i) + "]", dec(digits[i]),
           i < ndigits ? "x 2**" + dec(30 * i) : "present but unused (zero)");
@@ -333,14 +343,15 @@ void decoder::decode_str(xray_block& b) {
   const std::uint32_t length = u32(a_ + 8).value_or(0);
   field(b, a_ + 8, 4, "length", dec(length), "len(str)");
   const std::uint32_t hash = u32(a_ + 12).value_or(0);
-  field(b, a_ + 12, 4, "hash", hash == 0xFFFFFFFFu ? "-1" : hex(hash), hash == 0xFFFFFFFFu ? "not computed yet" : "cached hash");
+  field(b, a_ + 12, 4, "hash", hash == 0xFFFFFFFFu ? "-1" : hex(hash),
+        hash == 0xFFFFFFFFu ? "not computed yet" : "cached hash");
   const std::uint32_t state = u32(a_ + 16).value_or(0);
   const unsigned interned = state & 3, kind = (state >> 2) & 7, compact = (state >> 5) & 1, ascii = (state >> 6) & 1,
                  statically = (state >> 7) & 1;
   static constexpr const char* interning[] = {"not interned", "interned", "interned, immortal", "interned, static"};
   field(b, a_ + 16, 4, "state", hex(state),
-        std::string(interning[interned]) + ", kind " + dec(kind) + (compact ? ", compact" : "") + (ascii ? ", ASCII" : "") +
-            (statically ? ", statically allocated" : ""));
+        std::string(interning[interned]) + ", kind " + dec(kind) + (compact ? ", compact" : "") +
+            (ascii ? ", ASCII" : "") + (statically ? ", statically allocated" : ""));
   if (!compact || (kind != 1 && kind != 2 && kind != 4)) {
     problem("xray.str_layout", "This str is not compact (a subclass?): its data lives elsewhere and is not decoded.");
     return;
@@ -349,7 +360,8 @@ void decoder::decode_str(xray_block& b) {
   if (!ascii) {
     const std::uint32_t utf8_length = u32(a_ + 20).value_or(0);
     field(b, a_ + 20, 4, "utf8_length", dec(utf8_length));
-    pointer(b, a_ + 24, "utf8", u32(a_ + 24).value_or(0) ? "a cached UTF-8 copy (not inside this block)" : "no UTF-8 copy cached");
+    pointer(b, a_ + 24, "utf8",
+            u32(a_ + 24).value_or(0) ? "a cached UTF-8 copy (not inside this block)" : "no UTF-8 copy cached");
     data = a_ + 28;
   }
   const std::uint64_t bytes = (std::uint64_t{length} + 1) * kind;
@@ -361,8 +373,8 @@ void decoder::decode_str(xray_block& b) {
     if (kind == 4) cp = m_.read<std::uint32_t>(data + i * 4).value_or(0);
     append_utf8(text, cp);
   }
-  field(b, data, static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, max_block)), "data",
-        quoted(text), dec(length) + " characters of " + dec(kind) + (kind == 1 ? " byte" : " bytes") + " and a NUL");
+  field(b, data, static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, max_block)), "data", quoted(text),
+        dec(length) + " characters of " + dec(kind) + (kind == 1 ? " byte" : " bytes") + " and a NUL");
 }
 
 void decoder::decode_bytes(xray_block& b) {
@@ -371,9 +383,10 @@ void decoder::decode_bytes(xray_block& b) {
   const std::uint32_t hash = u32(a_ + 12).value_or(0);
   field(b, a_ + 12, 4, "ob_shash", hash == 0xFFFFFFFFu ? "-1" : hex(hash), "cached hash (deprecated, still there)");
   std::string text;
-  for (std::uint32_t i = 0; i < size && 16 + i < max_block; ++i) text += static_cast<char>(m_.read<std::uint8_t>(a_ + 16 + i).value_or(0));
-  field(b, a_ + 16, static_cast<std::uint32_t>(std::min<std::uint64_t>(size + 1, max_block)), "ob_sval", "b" + quoted(text),
-        dec(size) + " bytes and a NUL");
+  for (std::uint32_t i = 0; i < size && 16 + i < max_block; ++i)
+    text += static_cast<char>(m_.read<std::uint8_t>(a_ + 16 + i).value_or(0));
+  field(b, a_ + 16, static_cast<std::uint32_t>(std::min<std::uint64_t>(size + 1, max_block)), "ob_sval",
+        "b" + quoted(text), dec(size) + " bytes and a NUL");
 }
 
 void decoder::decode_dict(xray_block& b) {
@@ -402,15 +415,19 @@ void decoder::decode_dict(xray_block& b) {
   const bool shared = refcnt >= static_immortal_refcnt || !chunk_size(keys);
   xray_block* t = block(shared ? "dict keys (shared)" : "dict keys", keys - 4, 4 + size);
   if (!t) return;
-  if (!shared) describe_chunk(*t, keys, size);
-  else t->allocation = "a shared or static table (the empty dict's, or a class's)";
+  if (!shared)
+    describe_chunk(*t, keys, size);
+  else
+    t->allocation = "a shared or static table (the empty dict's, or a class's)";
   static constexpr const char* kinds[] = {"general (hash, key, value)", "str keys (key, value)", "split (keys only)"};
   field(*t, keys, 4, "dk_refcnt", dec(refcnt), refcnt >= static_immortal_refcnt ? "immortal" : "");
   field(*t, keys + 4, 1, "dk_log2_size", dec(log2_size), dec(std::uint64_t{1} << log2_size) + " slots");
-  field(*t, keys + 5, 1, "dk_log2_index_bytes", dec(log2_index), dec(std::uint64_t{1} << log2_index) + " bytes of indices");
+  field(*t, keys + 5, 1, "dk_log2_index_bytes", dec(log2_index),
+        dec(std::uint64_t{1} << log2_index) + " bytes of indices");
   field(*t, keys + 6, 1, "dk_kind", dec(kind), kind < 3 ? kinds[kind] : "unknown");
   field(*t, keys + 8, 4, "dk_version", hex(u32(keys + 8).value_or(0)));
-  field(*t, keys + 12, 4, "dk_usable", dec(u32(keys + 12).value_or(0)), "entries that can still be added before a resize");
+  field(*t, keys + 12, 4, "dk_usable", dec(u32(keys + 12).value_or(0)),
+        "entries that can still be added before a resize");
   field(*t, keys + 16, 4, "dk_nentries", dec(nentries), "entries used, deleted ones included");
   field(*t, keys + 20, static_cast<std::uint32_t>(std::uint64_t{1} << log2_index), "dk_indices", "",
         "the hash table proper: index into the entries, -1 empty, -2 deleted");
@@ -444,7 +461,8 @@ void decoder::decode_instance(xray_block& b) {
   for (std::uint8_t i = 0; i < capacity && (at + 4 + i * 4u) - a_ < max_block; ++i) {
     const std::uint64_t where = at + 4 + std::uint64_t{i} * 4;
     if (!m_.has(where, 4)) break;
-    if (u32(where).value_or(0)) pointer(b, where, "values[" + dec(i) + "]", "an attribute value (sys.getsizeof leaves these out)");
+    if (u32(where).value_or(0))
+      pointer(b, where, "values[" + dec(i) + "]", "an attribute value (sys.getsizeof leaves these out)");
   }
 }
 
@@ -470,7 +488,8 @@ void decoder::run() {
   xray_block* b = block(s_.type_name + " object", start, shown);
   if (!b || type.empty()) return;
   if (type != s_.type_name &&
-      !(s_.type_name.size() > type.size() && s_.type_name.compare(s_.type_name.size() - type.size() - 1, std::string::npos, "." + type) == 0)) {
+      !(s_.type_name.size() > type.size() &&
+        s_.type_name.compare(s_.type_name.size() - type.size() - 1, std::string::npos, "." + type) == 0)) {
     problem("xray.stale", "The memory at id " + hex(a_) + " now holds a " + type + ", not the " + s_.type_name +
                               " that was captured: the object was freed since. Run the program again.");
     out_.blocks.pop_back();
@@ -479,7 +498,8 @@ void decoder::run() {
   if (chunk) {
     describe_chunk(*b, user, object_request(family));
   } else {
-    b->allocation = static_object ? "statically allocated by the interpreter (no heap block)" : "not a heap block of its own";
+    b->allocation =
+        static_object ? "statically allocated by the interpreter (no heap block)" : "not a heap block of its own";
   }
   if (preheader) {
     pointer(*b, a_ - 16, "weakref list", "pre-header (3.12+): managed weak references");
@@ -490,9 +510,12 @@ void decoder::run() {
     field(*b, a_ - 4, 4, "_gc_prev", hex(u32(a_ - 4).value_or(0)), "GC header (low bits are flags)");
   }
   std::string rc_note;
-  if (static_object) rc_note = "immortal, static (7 << 28)";
-  else if (refcnt >= immortal_floor) rc_note = "immortal";
-  else rc_note = "references to it";
+  if (static_object)
+    rc_note = "immortal, static (7 << 28)";
+  else if (refcnt >= immortal_floor)
+    rc_note = "immortal";
+  else
+    rc_note = "references to it";
   field(*b, a_, 4, "ob_refcnt", dec(refcnt), rc_note);
   pointer(*b, a_ + 4, "ob_type", "type " + type);
   switch (family) {
@@ -521,14 +544,15 @@ xray_result xray(const xray_subject& subject, const std::vector<memory_region>& 
   const platform_info& p = subject.platform;
   if (p.implementation != "CPython" || p.python_major != 3 || p.python_minor != 14 || p.pointer_size != 4) {
     out.problems.push_back({"xray.platform", std::nullopt,
-                            "The X-ray decodes CPython 3.14 on 32-bit wasm (this page's Pyodide); this capture is from " +
+                            "The X-ray decodes CPython 3.14 on 32-bit wasm (this page's Pyodide); "
+                            "this capture is from " +
                                 p.implementation + " 3." + std::to_string(p.python_minor) + ", " +
                                 std::to_string(p.pointer_size * 8) + "-bit."});
     return out;
   }
   if (subject.address < 64 || subject.address > 0xFFFFFFFFull) {
-    out.problems.push_back({"xray.address", std::nullopt, "id " + std::to_string(subject.address) +
-                                                              " is not an address in Pyodide's memory."});
+    out.problems.push_back({"xray.address", std::nullopt,
+                            "id " + std::to_string(subject.address) + " is not an address in Pyodide's memory."});
     return out;
   }
   memory m(regions);

@@ -15,8 +15,7 @@ using namespace bytewise;
 const snapshot& heap() {
   static const snapshot s = [] {
     const char* which = std::getenv("BYTEWISE_BENCH_GRAPH");
-    return which && std::string_view(which) == "random" ? bench::random_heap()
-                                                        : bench::python_like_heap();
+    return which && std::string_view(which) == "random" ? bench::random_heap() : bench::python_like_heap();
   }();  // built once, outside timing
   return s;
 }
@@ -27,8 +26,8 @@ const std::vector<std::uint8_t>& heap_bytes() {
 }
 
 void objects_per_second(benchmark::State& state) {
-  state.counters["objects/s"] = benchmark::Counter(static_cast<double>(heap().graph.node_count()),
-                                                   benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["objects/s"] =
+      benchmark::Counter(static_cast<double>(heap().graph.node_count()), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // Only builds the heap (once) and its bytes: callgrind subtracts this from each step.

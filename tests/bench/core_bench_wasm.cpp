@@ -23,7 +23,8 @@ void time_step(const char* graph, const char* name, std::uint32_t objects, int r
   }
   std::sort(ms.begin(), ms.end());
   std::printf(
-      "{\"graph\": \"%s\", \"step\": \"%s\", \"ms\": %.2f, \"median_ms\": %.2f, \"objects_per_s\": %.0f}\n",
+      "{\"graph\": \"%s\", \"step\": \"%s\", \"ms\": %.2f, \"median_ms\": %.2f, \"objects_per_s\": "
+      "%.0f}\n",
       graph, name, ms.front(), ms[ms.size() / 2], objects / (ms.front() / 1000.0));
   std::fflush(stdout);
 }

@@ -68,7 +68,7 @@ inline snapshot python_like_heap(workload_size size = {}) {
   };
   const std::uint64_t str_shape = shape_of(shape_family::str);
   const std::uint64_t float_shape = shape_of(shape_family::float_);
-  const std::uint64_t dict_shape = shape_of(shape_family::dict, 1);            // all keys str
+  const std::uint64_t dict_shape = shape_of(shape_family::dict, 1);               // all keys str
   const std::uint64_t record_shape = shape_of(shape_family::instance, 1u << 16);  // has __dict__
   auto edge = [&](std::uint32_t from, std::uint32_t to, edge_kind kind, std::uint32_t label) {
     b.add_edge(from, to, kind, label);

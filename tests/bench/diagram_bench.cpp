@@ -1,6 +1,7 @@
 // The diagram layout benchmark (tools/bench.mjs canvas runs it, natively and in wasm under
 // Node). Prints one JSON line per (heap size, mode, step):
-// {"nodes": ..., "mode": ..., "step": ..., "ms": best of runs, "median_ms": ..., "boxes": ..., "arrows": ...}
+// {"nodes": ..., "mode": ..., "step": ..., "ms": best of runs, "median_ms": ..., "boxes": ...,
+// "arrows": ...}
 //
 // The heap is what a larger student program leaves: ten variables holding records
 // (instances with a name, a score, a cached small int, a list of shared tag strings, and for
@@ -146,7 +147,8 @@ void time_step(std::uint32_t nodes, const char* mode, const char* step, int runs
   }
   std::sort(ms.begin(), ms.end());
   std::printf(
-      "{\"nodes\": %u, \"mode\": \"%s\", \"step\": \"%s\", \"ms\": %.3f, \"median_ms\": %.3f, \"boxes\": %zu, "
+      "{\"nodes\": %u, \"mode\": \"%s\", \"step\": \"%s\", \"ms\": %.3f, \"median_ms\": %.3f, "
+      "\"boxes\": %zu, "
       "\"arrows\": %zu}\n",
       nodes, mode, step, ms.front(), ms[ms.size() / 2], boxes, arrows);
   std::fflush(stdout);

@@ -28,7 +28,7 @@ async function run(code) {
   await page.waitForFunction((n) => globalThis.bytewise.reportsShown() > n, shown);
   const report = await page.evaluate(() => globalThis.bytewise.lastReport());
   assert.equal(report.error, null, report.error?.traceback);
-  await action("fit");  // the whole diagram in view: every box is drawn
+  await action("fit"); // the whole diagram in view: every box is drawn
   await settle();
   return report;
 }
@@ -57,12 +57,14 @@ function root(report, name) {
 }
 
 test("a cache of 100 objects holding big strings: a small list, a big deep size", async () => {
-  const report = await run([
-    "class Item:",
-    "    def __init__(self, data):",
-    "        self.data = data",
-    'cache = [Item("x" * 100_000 + str(i)) for i in range(100)]',
-  ].join("\n"));
+  const report = await run(
+    [
+      "class Item:",
+      "    def __init__(self, data):",
+      "        self.data = data",
+      'cache = [Item("x" * 100_000 + str(i)) for i in range(100)]',
+    ].join("\n"),
+  );
   const drawn = await boxes();
   const cache = root(report, "cache");
   const list = drawn.find((b) => b.kind === "object" && b.title === "list");
@@ -85,9 +87,15 @@ test("[10**100] * 3 against [1, 2, 3]: one big int three times, three cached sma
   assert.equal(bigInt[0].shared, true);
   const small = drawn.filter((b) => /^int [123]$/.test(b.title));
   assert.equal(small.length, 3);
-  assert.ok(small.every((b) => b.interpreter), "small ints are the interpreter's");
+  assert.ok(
+    small.every((b) => b.interpreter),
+    "small ints are the interpreter's",
+  );
   const lists = drawn.filter((b) => b.kind === "object" && b.title === "list");
-  assert.deepEqual(lists.map((b) => b.number).sort(), [root(report, "big"), root(report, "small")].map((r) => `${r.shallow} B shallow`).sort());
+  assert.deepEqual(
+    lists.map((b) => b.number).sort(),
+    [root(report, "big"), root(report, "small")].map((r) => `${r.shallow} B shallow`).sort(),
+  );
   assert.ok((await stats()).arrows >= 2 + 3 + 3, "a variable arrow each and an arrow per slot");
   await shot("ints");
 });
@@ -187,7 +195,8 @@ test("the keyboard moves between boxes; wheel zooms; drag pans; Fit brings it ba
   assert.ok(Math.abs(moved.x - before.x - 100) < 3, `dragging pans by 100 px (${before.x} -> ${moved.x})`);
   await action("fit");
   await settle();
-  for (const b of await boxes()) assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= canvas.width + 1 && b.y + b.h <= canvas.height + 1);
+  for (const b of await boxes())
+    assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= canvas.width + 1 && b.y + b.h <= canvas.height + 1);
 });
 
 test("a long list shows ten rows and a row that expands into all of them", async () => {

@@ -66,8 +66,10 @@ export async function openApp({ ready } = {}) {
   };
   if (ready) {
     await page.goto(server.url);
-    await page.evaluate((canvas) => Promise.all([globalThis.bytewise.pythonReady, canvas ? globalThis.bytewise.canvasReady : null]),
-      ready === "canvas");
+    await page.evaluate(
+      (canvas) => Promise.all([globalThis.bytewise.pythonReady, canvas ? globalThis.bytewise.canvasReady : null]),
+      ready === "canvas",
+    );
   }
   return { server, browser, page, problems, close };
 }

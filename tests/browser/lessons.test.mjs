@@ -24,10 +24,14 @@ async function predict(n, answer) {
   else await ex.locator(".bw-exercise-answer").fill(answer);
   const before = await ex.locator(".bw-exercise-result").textContent();
   await ex.locator(".bw-exercise-commit").click();
-  await page.waitForFunction(([i, b]) => {
-    const r = document.querySelectorAll(".bw-exercise")[i].querySelector(".bw-exercise-result").textContent;
-    return r !== b && !r.startsWith("Running");
-  }, [n, before], { timeout: 30_000 });
+  await page.waitForFunction(
+    ([i, b]) => {
+      const r = document.querySelectorAll(".bw-exercise")[i].querySelector(".bw-exercise-result").textContent;
+      return r !== b && !r.startsWith("Running");
+    },
+    [n, before],
+    { timeout: 30_000 },
+  );
   return ex.locator(".bw-exercise-result").textContent();
 }
 
@@ -38,7 +42,10 @@ test("a newcomer goes from the lesson list to a revealed answer with live number
   const list = await page.locator(".bw-lesson-link").allTextContents();
   assert.equal(list.length, 17);
   assert.equal(list[0], "sys.getsizeof is shallow");
-  assert.match(await page.locator("#bw-lessons").textContent(), /^Lessons: 0 of 17 done.*Deep sizes that survive deep nesting0\/2advanced$/s);
+  assert.match(
+    await page.locator("#bw-lessons").textContent(),
+    /^Lessons: 0 of 17 done.*Deep sizes that survive deep nesting0\/2advanced$/s,
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, "lessons-list.png") });
   await page.click("text=256 is 256, but 257 is not 257");
   // The first exercise: 256 is cached. A wrong prediction gets the hint, not the answer.
@@ -57,13 +64,19 @@ test("two wrong predictions reveal the answer and the explanation", async () => 
   const result = await predict(1, "True");
   assert.match(result, /^Not quite/);
   const revealed = await predict(1, "True");
-  assert.equal(revealed, "The answer: False.It prints False. Two equal values, two objects. Use == to compare numbers.");
-  assert.deepEqual(Object.values((await hook("lessons")).progress["04-small-int-cache"]).sort(), ["correct", "revealed"]);
+  assert.equal(
+    revealed,
+    "The answer: False.It prints False. Two equal values, two objects. Use == to compare numbers.",
+  );
+  assert.deepEqual(Object.values((await hook("lessons")).progress["04-small-int-cache"]).sort(), [
+    "correct",
+    "revealed",
+  ]);
 });
 
 test("a bytes answer is computed for the platform the reader chose", async () => {
   await hook("openLesson", "05-list-vs-tuple");
-  await page.selectOption("#bw-compare", "");  // this browser's Python
+  await page.selectOption("#bw-compare", ""); // this browser's Python
   await hook("openLesson", "05-list-vs-tuple");
   assert.match(await exercise(1).textContent(), /Sizes for: this browser's Python/);
   assert.equal(await predict(1, "~30 bytes"), "Not quite. Too few.Hint: A tuple's header, then one pointer per item.");
@@ -117,7 +130,8 @@ test("embed mode shows the editor, Run and the canvas only, and runs", async () 
   for (const hidden of [".bw-header", "#bw-lessons", ".bw-table-scroll", ".bw-compare"]) {
     assert.equal(await embed.locator(hidden).isVisible(), false, hidden);
   }
-  for (const shown of ["#bw-run", "#bw-editor", "#bw-canvas"]) assert.equal(await embed.locator(shown).isVisible(), true, shown);
+  for (const shown of ["#bw-run", "#bw-editor", "#bw-canvas"])
+    assert.equal(await embed.locator(shown).isVisible(), true, shown);
   await embed.evaluate(() => globalThis.bytewise.setCode("xs = [1, 2, 3]\n"));
   await embed.click("#bw-run");
   await embed.waitForFunction(() => globalThis.bytewise.drawnBoxes().length > 0);
@@ -140,14 +154,21 @@ test("after one visit the app works offline: the page, Python, the lessons and a
   const offlineProblems = collectProblems(offline);
   await offline.goto(server.url);
   await offline.evaluate(() => globalThis.bytewise.pythonReady);
-  assert.equal(await offline.evaluate(() => globalThis.crossOriginIsolated), true, "still isolated, so Stop can interrupt");
+  assert.equal(
+    await offline.evaluate(() => globalThis.crossOriginIsolated),
+    true,
+    "still isolated, so Stop can interrupt",
+  );
   await offline.evaluate(() => globalThis.bytewise.setCode("print(sum(range(10)))\n"));
   await offline.click("#bw-run");
   await offline.waitForFunction(() => globalThis.bytewise.reportsShown() > 0);
   assert.equal(await offline.locator("#bw-output").textContent(), "45\n");
   await offline.click("#bw-lessons-toggle");
   assert.equal(await offline.locator(".bw-lesson-link").count(), 17);
-  assert.deepEqual(offlineProblems.filter((p) => !p.startsWith("request failed")), []);
+  assert.deepEqual(
+    offlineProblems.filter((p) => !p.startsWith("request failed")),
+    [],
+  );
   await context.close();
 });
 

@@ -11,10 +11,10 @@ import { CONTENT_SECURITY_POLICY } from "../../vite.config.js";
 
 const CANVAS_BACKGROUND = [247, 248, 251];
 
-let app, server, browser, page, problems;
+let app, server, page, problems;
 const timings = {};
 
-before(async () => ({ server, browser, page, problems } = app = await openApp()));
+before(async () => ({ server, page, problems } = app = await openApp()));
 
 after(async () => {
   await app?.close();
@@ -96,7 +96,12 @@ test("typing a program (Backspace included) and running it fills the table", asy
   const [xShallow, xDeep] = printed[0].split(" ").map(Number);
   const [pairShallow, pairDeep] = printed[1].split(" ").map(Number);
   const cellOf = async (name, field) =>
-    Number((await page.locator(`#bw-sizes tbody tr[data-name="${name}"] td[data-field="${field}"]`).textContent()).replace(/,/g, ""));
+    Number(
+      (await page.locator(`#bw-sizes tbody tr[data-name="${name}"] td[data-field="${field}"]`).textContent()).replace(
+        /,/g,
+        "",
+      ),
+    );
   assert.equal(await cellOf("x", "shallow"), xShallow);
   assert.equal(xShallow, 44, "an empty-ish list of 3 on 32-bit CPython 3.14");
   assert.equal(await cellOf("x", "deep"), xDeep);
@@ -107,18 +112,25 @@ test("typing a program (Backspace included) and running it fills the table", asy
   // [1, 2, 3] in dlmalloc: the list object 28 -> 32 and its 4 slots 16 -> 24; the small
   // ints are static. On 64-bit 3.12 with pymalloc: 56 -> 64 and 32 -> 32.
   assert.equal(await cellOf("x", "allocated"), 56);
-  const allocatedTitle = await page.locator('#bw-sizes tbody tr[data-name="x"] td[data-field="allocated"]').getAttribute("title");
+  const allocatedTitle = await page
+    .locator('#bw-sizes tbody tr[data-name="x"] td[data-field="allocated"]')
+    .getAttribute("title");
   assert.match(allocatedTitle, /x itself: object 28 → 32, item array 16 → 24 \(dlmalloc \(Emscripten\)\)/);
   assert.match(allocatedTitle, /on cpython-3\.12-64 \(pymalloc \+ glibc malloc\): 96/);
   const names = await page.locator("#bw-sizes tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.name));
   assert.deepEqual(names, ["x", "s", "pair"]);
-  assert.match(await page.locator("#bw-platform").textContent(), /CPython 3\.14\.\d+, 32-bit wasm \(Pyodide 314\.0\.7\)/);
+  assert.match(
+    await page.locator("#bw-platform").textContent(),
+    /CPython 3\.14\.\d+, 32-bit wasm \(Pyodide 314\.0\.7\)/,
+  );
   assert.equal(await page.locator("#bw-trace").isVisible(), false, "no tracemalloc section unless asked");
 });
 
 test("the table and the canvas show predicted sizes for another platform, and switch without a rerun", async () => {
   const predicted = async (name, field) =>
-    (await page.locator(`#bw-sizes tbody tr[data-name="${name}"] td[data-field="predicted-${field}"]`).textContent()).trim();
+    (
+      await page.locator(`#bw-sizes tbody tr[data-name="${name}"] td[data-field="predicted-${field}"]`).textContent()
+    ).trim();
   assert.equal(await page.locator("#bw-compare").inputValue(), "cpython-3.12-64");
   assert.equal(await predicted("s", "shallow"), "46", "'hello' on 64-bit 3.12: 41 + 5");
   assert.equal(await predicted("x", "deep"), "172", "88 + three 28-byte ints");
@@ -126,15 +138,29 @@ test("the table and the canvas show predicted sizes for another platform, and sw
   assert.equal(boxes.find((b) => b.title === "str 'hello'").compared, "46 B on 64-bit 3.12");
   const output = await page.locator("#bw-output").textContent();
   await page.selectOption("#bw-compare", "cpython-3.8-64");
-  await page.waitForFunction(() => document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent === "54");
-  assert.match(await page.locator("#bw-sizes thead th[data-compare=shallow]").textContent(), /on\u00a064\u2011bit 3\.8/);
-  assert.match(await page.locator("#bw-sizes thead th[data-compare=shallow]").getAttribute("title"), /64-bit CPython 3\.8/);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent ===
+      "54",
+  );
+  assert.match(
+    await page.locator("#bw-sizes thead th[data-compare=shallow]").textContent(),
+    /on\u00a064\u2011bit 3\.8/,
+  );
+  assert.match(
+    await page.locator("#bw-sizes thead th[data-compare=shallow]").getAttribute("title"),
+    /64-bit CPython 3\.8/,
+  );
   assert.equal(await page.locator("#bw-output").textContent(), output, "the program did not run again");
   const after = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
   await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().some((b) => b.compared === "54 B on 64-bit 3.8"));
   assert.ok(after.length > 0);
   await page.selectOption("#bw-compare", "cpython-3.12-64");
-  await page.waitForFunction(() => document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent === "46");
+  await page.waitForFunction(
+    () =>
+      document.querySelector('#bw-sizes tbody tr[data-name="s"] td[data-field="predicted-shallow"]').textContent ===
+      "46",
+  );
 });
 
 test("the canvas draws a box per object with its bytes, matching the report", async () => {
@@ -142,7 +168,10 @@ test("the canvas draws a box per object with its bytes, matching the report", as
   const boxes = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
   const report = await page.evaluate(() => globalThis.bytewise.lastReport());
   for (const r of report.roots) {
-    assert.ok(boxes.some((b) => b.kind === "variable" && b.title === r.name), `variable box ${r.name}`);
+    assert.ok(
+      boxes.some((b) => b.kind === "variable" && b.title === r.name),
+      `variable box ${r.name}`,
+    );
   }
   const list = boxes.find((b) => b.kind === "object" && b.title === "list" && b.subtitle === "3 items");
   assert.ok(list, "a box for x");
@@ -150,12 +179,17 @@ test("the canvas draws a box per object with its bytes, matching the report", as
   assert.equal(list.number, `${x.shallow} B shallow`);
   assert.equal(list.rows, 3, "a row per slot");
   assert.equal(boxes.find((b) => b.kind === "variable" && b.title === "x").number, `${x.deep} B deep`);
-  assert.ok(boxes.some((b) => b.title === "str 'hello'"), "a box for the shared string");
+  assert.ok(
+    boxes.some((b) => b.title === "str 'hello'"),
+    "a box for the shared string",
+  );
   assert.equal(boxes.filter((b) => b.title === "str 'hello'").length, 1, "the shared string drawn once");
   const canvasBox = await page.locator("#bw-canvas").boundingBox();
   for (const b of boxes) {
-    assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= canvasBox.width + 1 && b.y + b.h <= canvasBox.height + 1,
-      `box "${b.title}" lies inside the canvas after fitting`);
+    assert.ok(
+      b.x >= 0 && b.y >= 0 && b.x + b.w <= canvasBox.width + 1 && b.y + b.h <= canvasBox.height + 1,
+      `box "${b.title}" lies inside the canvas after fitting`,
+    );
   }
 });
 
@@ -169,7 +203,8 @@ test("the canvas screenshot is not blank", async () => {
   for (let i = 0; i < png.data.length; i += 4) {
     const [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
     colours.add((r << 16) | (g << 8) | b);
-    const d = Math.abs(r - CANVAS_BACKGROUND[0]) + Math.abs(g - CANVAS_BACKGROUND[1]) + Math.abs(b - CANVAS_BACKGROUND[2]);
+    const d =
+      Math.abs(r - CANVAS_BACKGROUND[0]) + Math.abs(g - CANVAS_BACKGROUND[1]) + Math.abs(b - CANVAS_BACKGROUND[2]);
     if (d > 24) differing += 1;
   }
   const fraction = differing / (png.width * png.height);
@@ -193,7 +228,12 @@ test("the worker answers the small-int explorer's request, and refuses a bad one
   const data = await page.evaluate(() => globalThis.bytewise.smallInts({ low: -10, high: 300 }));
   assert.deepEqual(data.cached_range, [-5, 256]);
   assert.equal(data.values.filter((v) => v.cached).length, 262);
-  const refused = await page.evaluate(() => globalThis.bytewise.smallInts({ low: 3, high: 1 }).then(() => "", (e) => e.message));
+  const refused = await page.evaluate(() =>
+    globalThis.bytewise.smallInts({ low: 3, high: 1 }).then(
+      () => "",
+      (e) => e.message,
+    ),
+  );
   assert.match(refused, /low and high must be whole numbers/);
 });
 

@@ -118,7 +118,10 @@ test("a crash (recursion through __repr__) restarts Python by itself, with a mes
   const outcome = await run(code);
   assert.equal(outcome.kind, "crashed");
   const text = await output();
-  assert.match(text, /^Python crashed \(Maximum call stack size exceeded\)\. It is restarting by itself; your code is kept\./);
+  assert.match(
+    text,
+    /^Python crashed \(Maximum call stack size exceeded\)\. It is restarting by itself; your code is kept\./,
+  );
   assert.doesNotMatch(text, /Stack \(most recent call first\)/, "the dying interpreter's stack dump is left out");
   assert.equal(await hook("code"), code);
   await assertRunsAgain(t);
@@ -146,7 +149,10 @@ test("a heap grown past the limit is given back: Python restarts after showing t
   const outcome = await run("block = bytearray(600 * 2**20)\n", 60_000);
   assert.equal(outcome.kind, "result");
   assert.match(await output(), /heap had grown to \d+ MB, and a WebAssembly heap never shrinks/);
-  assert.ok((await hook("lastReport")).roots.some((r) => r.name === "block"), "the results stay");
+  assert.ok(
+    (await hook("lastReport")).roots.some((r) => r.name === "block"),
+    "the results stay",
+  );
   await assertRunsAgain(t);
   const { heapBytes, recycleBytes } = await hook("sandbox");
   assert.ok(heapBytes < recycleBytes / 4, `heap after the restart: ${heapBytes}`);
@@ -169,7 +175,9 @@ test("a partial line appears; text from the program is shown as text, never as H
   await run("print('<img src=x onerror=\"document.title=1\">', end='')\n");
   assert.equal(await output(), '<img src=x onerror="document.title=1">');
   assert.equal(await page.locator("#bw-output img").count(), 0);
-  await run("class Loud:\n    def __repr__(self):\n        raise RuntimeError('no')\n'<b>bold</b>'\nitems = [Loud(), '<b>x</b>']\n");
+  await run(
+    "class Loud:\n    def __repr__(self):\n        raise RuntimeError('no')\n'<b>bold</b>'\nitems = [Loud(), '<b>x</b>']\n",
+  );
   assert.equal(await page.locator("#bw-sizes b, #bw-output b").count(), 0);
   assert.ok((await hook("lastReport")).roots.some((r) => r.name === "items"));
 });
@@ -193,7 +201,10 @@ test("Share puts the program in a link that opens in a fresh page, keeping that 
   await fresh.goto(link);
   await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), code);
-  assert.match(await fresh.locator("#bw-output").textContent(), /Opened a shared program\. Your own code is kept:Restore my code/);
+  assert.match(
+    await fresh.locator("#bw-output").textContent(),
+    /Opened a shared program\. Your own code is kept:Restore my code/,
+  );
   await fresh.click("text=Restore my code");
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "mine = 1\n");
   await fresh.evaluate((c) => globalThis.bytewise.setCode(c), code);
@@ -214,8 +225,10 @@ test("a share link with a 1 MB payload gets a clear error, and the page's own co
   await fresh.evaluate(() => globalThis.bytewise.setCode("mine = 2\n"));
   await fresh.goto(`${server.url}#share=1.${"A".repeat(1_048_576)}`);
   await fresh.waitForFunction(() => globalThis.bytewise.share().error !== null);
-  assert.match(await fresh.locator("#bw-output").textContent(),
-    /^This share link cannot be opened: it is 1,048,585 characters long, and a link may have 16,384\. Your own code is unchanged/);
+  assert.match(
+    await fresh.locator("#bw-output").textContent(),
+    /^This share link cannot be opened: it is 1,048,585 characters long, and a link may have 16,384\. Your own code is unchanged/,
+  );
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "mine = 2\n");
   await fresh.close();
 });
@@ -223,6 +236,10 @@ test("a share link with a 1 MB payload gets a clear error, and the page's own co
 test("nothing went wrong on the page but the crash the test caused", async () => {
   await page.screenshot({ path: path.join(ARTIFACTS, "sandbox.png") });
   // Pyodide reports its fatal error on the worker's console (three messages).
-  const expected = /^console error: (Pyodide has suffered a fatal error|The cause of the fatal error was:|RangeError: Maximum call stack size exceeded)/;
-  assert.deepEqual(problems.filter((p) => !expected.test(p)), []);
+  const expected =
+    /^console error: (Pyodide has suffered a fatal error|The cause of the fatal error was:|RangeError: Maximum call stack size exceeded)/;
+  assert.deepEqual(
+    problems.filter((p) => !expected.test(p)),
+    [],
+  );
 });

@@ -53,9 +53,7 @@ allocation_fixture load_allocation(const std::string& name) {
 
 // 3.11 sizes generator frames differently from the 3.14 source (see layout_model_test);
 // before 3.11 a generator's frame is a separate object the snapshot does not hold.
-bool expected_not_modelled(const std::string& key, cpython_target t) {
-  return key == "new generator" && t.minor <= 11;
-}
+bool expected_not_modelled(const std::string& key, cpython_target t) { return key == "new generator" && t.minor <= 11; }
 
 class allocation_fixture_test : public ::testing::TestWithParam<cpython_target> {};
 
@@ -98,8 +96,9 @@ TEST_P(allocation_fixture_test, splits_every_fresh_object_into_the_blocks_it_req
       wrong << ", model " << show() << "\n";
     }
   }
-  EXPECT_EQ(mismatches, 0) << mismatches << " of " << measured.blocks.size() << " wrong on "
-                           << target_name(target) << ":\n" << wrong.str();
+  EXPECT_EQ(mismatches, 0) << mismatches << " of " << measured.blocks.size() << " wrong on " << target_name(target)
+                           << ":\n"
+                           << wrong.str();
   EXPECT_GE(modelled, 45);
 }
 
@@ -143,8 +142,8 @@ TEST_P(allocation_fixture_test, reserves_what_the_allocator_reserved) {
     }
     if (!ok) {
       ++mismatches;
-      wrong << "  " << row.request << " bytes: measured " << row.fewest << ".." << row.most << ", model "
-            << r.bytes << " (" << r.how << ")\n";
+      wrong << "  " << row.request << " bytes: measured " << row.fewest << ".." << row.most << ", model " << r.bytes
+            << " (" << r.how << ")\n";
     }
   }
   EXPECT_EQ(mismatches, 0) << wrong.str();
@@ -176,7 +175,9 @@ TEST(allocation, rounds_like_each_allocator) {
 
 TEST(allocation, splits_containers_into_object_and_side_blocks) {
   const auto roots = roots_by_name();
-  auto blocks = [&](const char* key, cpython_target t) { return predict_allocation(source(), roots.at(key), t, hints_for(key)); };
+  auto blocks = [&](const char* key, cpython_target t) {
+    return predict_allocation(source(), roots.at(key), t, hints_for(key));
+  };
   // 64-bit CPython 3.14 (derived): the list object 56 + 10 slots; set object 216 + table.
   allocation list = blocks("new list [None]*10", {14, 8});
   ASSERT_EQ(list.count, 2);
@@ -220,7 +221,7 @@ TEST(allocation, analysis_sums_reserved_bytes_per_root_on_both_platforms) {
   ASSERT_TRUE(a.allocated.has_value());
   EXPECT_EQ(a.allocated->target, (cpython_target{14, 4}));
   EXPECT_EQ(a.allocated->per_node[list], 32u + 24);  // dlmalloc: 28 -> 32, 16 -> 24
-  EXPECT_EQ(a.allocated->per_node[big], 24u);       // 20 -> 24
+  EXPECT_EQ(a.allocated->per_node[big], 24u);        // 20 -> 24
   EXPECT_EQ(a.allocated->sizes.roots[0].deep, 32u + 24 + 24);
   EXPECT_EQ(a.allocated->status[big], prediction_status::assumed);  // ints may own a spare digit
   EXPECT_EQ(a.allocated->assumed[0], 1u);

@@ -215,7 +215,7 @@ TEST(diagram, shows_the_compared_and_allocated_sizes_when_the_analysis_has_them)
   EXPECT_EQ(*list.numbers.predicted, 56u);
   EXPECT_EQ(list.numbers.predicted_status, prediction_status::exact);
   ASSERT_TRUE(list.numbers.allocated.has_value());
-  EXPECT_EQ(*list.numbers.allocated, 32u);  // dlmalloc: 28 -> 32
+  EXPECT_EQ(*list.numbers.allocated, 32u);        // dlmalloc: 28 -> 32
   EXPECT_EQ(*d.boxes[0].numbers.predicted, 56u);  // the variable: its deep size there
 }
 
@@ -234,8 +234,8 @@ TEST(diagram, labels_dict_rows_with_their_keys_and_draws_no_key_boxes) {
   b.add_root("prices", d);
   snapshot snap = std::move(b).build();
   diagram out = layout_diagram(snap, analyze(snap));
-  EXPECT_EQ(rows_of(out), (std::vector<std::string>{"prices:  -> dict", "dict: 'a' -> float 1.5",
-                                                     "dict: 'b' -> float 2.5"}));
+  EXPECT_EQ(rows_of(out),
+            (std::vector<std::string>{"prices:  -> dict", "dict: 'a' -> float 1.5", "dict: 'b' -> float 2.5"}));
 }
 
 TEST(diagram, draws_shared_small_values_inline_when_asked) {
@@ -511,15 +511,15 @@ TEST(diagram, draws_the_seed_programs) {
   diagram d = layout_diagram(cache, analyze(cache));
   EXPECT_EQ(d.boxes[1].title, "list");
   EXPECT_EQ(d.boxes[1].subtitle, "100 items");
-  EXPECT_EQ(d.boxes[1].numbers.shallow, 428u);  // under 1 KB ...
+  EXPECT_EQ(d.boxes[1].numbers.shallow, 428u);                      // under 1 KB ...
   EXPECT_EQ(d.boxes[0].numbers.deep, 428u + 100 * (24u + 100021));  // ... holding 10 MB
   EXPECT_EQ(d.boxes[1].rows.back().label, "\xE2\x80\xA6 90 more");
   EXPECT_EQ(d.boxes[d.boxes[1].rows.back().box].title, "90 \xC3\x97 Item");
 
   snapshot ints = cached_and_uncached_ints();
   diagram i = layout_diagram(ints, analyze(ints));
-  EXPECT_EQ(rows_of(i), (std::vector<std::string>{"a:  -> int 256", "b:  -> int 256", "c:  -> int 257",
-                                                  "d:  -> int 257"}));
+  EXPECT_EQ(rows_of(i),
+            (std::vector<std::string>{"a:  -> int 256", "b:  -> int 256", "c:  -> int 257", "d:  -> int 257"}));
   EXPECT_EQ(i.boxes[0].rows[0].box, i.boxes[2].rows[0].box);  // one cached 256
   EXPECT_NE(i.boxes[3].rows[0].box, i.boxes[5].rows[0].box);  // two 257s
 }

@@ -9,9 +9,9 @@ namespace {
 TEST(diff, sorts_objects_into_appeared_freed_grew_and_shrank) {
   snapshot_builder before;
   auto l = before.add_node("list", 60, 0x100);
-  before.add_node("dict", 200, 0x200);   // shrinks
-  before.add_node("float", 16, 0x300);   // freed
-  before.add_node("str", 30, 0x400);     // unchanged
+  before.add_node("dict", 200, 0x200);  // shrinks
+  before.add_node("float", 16, 0x300);  // freed
+  before.add_node("str", 30, 0x400);    // unchanged
   before.add_root("l", l);
   snapshot_builder after;
   auto l2 = after.add_node("list", 92, 0x100);  // grew by 32

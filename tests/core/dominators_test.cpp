@@ -92,8 +92,7 @@ TEST(retained, equals_deleting_and_counting_on_random_graphs) {
         if (h != v) starts.push_back(h);
       }
       auto without = testing::reachable(a.graph, starts, v);
-      ASSERT_EQ(a.dom.retained[v], all_bytes - testing::bytes_of(snap, without))
-          << "seed " << seed << ", object " << v;
+      ASSERT_EQ(a.dom.retained[v], all_bytes - testing::bytes_of(snap, without)) << "seed " << seed << ", object " << v;
     }
     for (std::size_t r = 0; r < roots.size(); ++r) {
       std::vector<std::uint32_t> others = roots;

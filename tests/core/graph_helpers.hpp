@@ -73,8 +73,7 @@ inline snapshot random_snapshot(std::uint64_t seed, std::uint32_t max_nodes = 30
   const std::uint32_t n = 1 + r.below(max_nodes);
   for (std::uint32_t v = 0; v < n; ++v) {
     std::uint32_t flags = r.below(8) == 0 ? node_flag::immortal : 0;
-    b.add_node(r.below(3) == 0 ? "list" : r.below(2) ? "dict" : "str", 1 + r.below(100),
-               0x1000 + v * 16, flags);
+    b.add_node(r.below(3) == 0 ? "list" : r.below(2) ? "dict" : "str", 1 + r.below(100), 0x1000 + v * 16, flags);
   }
   const std::uint32_t edges = r.below(2 * n + 1);
   for (std::uint32_t i = 0; i < edges; ++i) {

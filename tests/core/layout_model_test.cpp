@@ -177,7 +177,7 @@ TEST(comparison, predicts_deep_sizes_from_every_object_s_prediction) {
   EXPECT_EQ(c.per_node[list].status, prediction_status::exact);  // 4 slots however it was built
   EXPECT_EQ(c.sizes.roots[0].shallow, 88u);
   EXPECT_EQ(c.sizes.roots[0].deep, 88u + 3 * 28);  // the odd object counts as 0 ...
-  EXPECT_EQ(c.unmodelled[0], 1u);                   // ... and is named as not modelled
+  EXPECT_EQ(c.unmodelled[0], 1u);                  // ... and is named as not modelled
   EXPECT_EQ(c.assumed[0], 0u);
   EXPECT_EQ(c.total_unmodelled, 1u);
 }

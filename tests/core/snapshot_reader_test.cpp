@@ -102,7 +102,8 @@ const reader_case cases[] = {
     {"65 sections", [](auto& b) { put_u32(b, 12, 65); }, "snapshot.too_many_sections", "12",
      "The header lists 65 sections; at most 64 are allowed. The header is corrupt."},
     {"directory cut off", [](auto& b) { b.resize(100); }, "snapshot.truncated_directory", "16",
-     "The section directory needs {directory} bytes but the snapshot has 100. The data was cut off: "
+     "The section directory needs {directory} bytes but the snapshot has 100. The data was cut "
+     "off: "
      "capture again."},
     {"reserved field set", set_entry("META", 12, 1), "snapshot.bad_directory", "entry:META+12",
      "Section META has a non-zero reserved field. The directory is corrupt."},
@@ -114,9 +115,8 @@ const reader_case cases[] = {
      "directory inside the {size}-byte snapshot. The data is corrupt or cut off."},
     {"a tag twice", rename("STRS", "META"), "snapshot.duplicate_section", "entry:STRS",
      "Section META appears twice. The directory is corrupt."},
-    {"sections overlap",
-     [](auto& b) { put_u32(b, directory_entry(b, "NTYP") + 4, section_offset(b, "NADR") + 8); }, "snapshot.overlapping_sections", "entry:NTYP",
-     "Sections NADR and NTYP overlap. The directory is corrupt."},
+    {"sections overlap", [](auto& b) { put_u32(b, directory_entry(b, "NTYP") + 4, section_offset(b, "NADR") + 8); },
+     "snapshot.overlapping_sections", "entry:NTYP", "Sections NADR and NTYP overlap. The directory is corrupt."},
     {"ROOT missing", rename("ROOT", "RXXT"), "snapshot.missing_section", "",
      "The required section ROOT is missing. The snapshot is incomplete: capture again."},
     {"META too short", set_entry("META", 8, 40), "snapshot.short_meta", "META",
@@ -180,8 +180,7 @@ const reader_case cases[] = {
        b[section_offset(b, "EKND") + 2] = static_cast<std::uint8_t>(edge_kind::attribute);
        put_u32(b, section_offset(b, "ELBL") + 8, 77);
      },
-     "snapshot.bad_edge_label", "ELBL+8",
-     "Edge 2 is labelled with string 77, but the string table has 10 strings."},
+     "snapshot.bad_edge_label", "ELBL+8", "Edge 2 is labelled with string 77, but the string table has 10 strings."},
     {"root name out of range", set_u32("ROOT", 0, 10), "snapshot.bad_root", "ROOT",
      "Root 0 is named by string 10, which does not exist."},
     {"root object out of range", set_u32("ROOT", 4, 3), "snapshot.bad_root", "ROOT+4",
@@ -252,7 +251,7 @@ TEST(snapshot_reader, names_a_diagnostic_about_a_missing_object) {
 
 TEST(snapshot_reader, accepts_a_format_1_0_snapshot_without_diagnostics) {
   auto bytes = write_snapshot(testing::small_snapshot());
-  bytes[10] = 0;  // minor version 0
+  bytes[10] = 0;                                                          // minor version 0
   std::memcpy(bytes.data() + directory_entry(bytes, "DIAG"), "XTRA", 4);  // an unknown section
   auto read = read_snapshot(bytes);
   ASSERT_TRUE(read.ok()) << testing::all_errors(read);

@@ -12,7 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, "corpus", "snapshot");
 const PROGRAMS = {
   "pyodide-basics": 'import sys\nx = [1, 2, 3]\ns = "hello"\nd = {"a": s, "b": [s, s]}\nt = (1.5, 2**100, None, True)',
-  "pyodide-instances": "class P:\n    def __init__(self, x):\n        self.x = x\n        self.me = self\nps = [P(i) for i in range(20)]",
+  "pyodide-instances":
+    "class P:\n    def __init__(self, x):\n        self.x = x\n        self.me = self\nps = [P(i) for i in range(20)]",
   "pyodide-sets-and-bytes": "s = {1, 'a', (2, 3)}\nf = frozenset(s)\nb = b'abc' * 10\nba = bytearray(50)",
   "pyodide-functions": "def f(a, b=[1]):\n    return a\nclass C:\n    pass\nitems = [f, C, len, 'é', '日本', '😀']",
 };

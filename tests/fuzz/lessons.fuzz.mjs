@@ -27,12 +27,32 @@ function check(text) {
   }
   if (lesson) {
     const lines = lesson.blocks.map((b) => b.line);
-    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+    );
   }
 }
 
-const YAMLISH = fc.constantFrom("kind: bytes", "kind: choice", "choices: [a, a]", "answer: 3", "code: |", "  print(1)",
-  "prompt: x", "hint: &a [*a]", "explanation: {{x}}", "---", "```", "```exercise", "```python", "- [", "title: 'a", "\t", "");
+const YAMLISH = fc.constantFrom(
+  "kind: bytes",
+  "kind: choice",
+  "choices: [a, a]",
+  "answer: 3",
+  "code: |",
+  "  print(1)",
+  "prompt: x",
+  "hint: &a [*a]",
+  "explanation: {{x}}",
+  "---",
+  "```",
+  "```exercise",
+  "```python",
+  "- [",
+  "title: 'a",
+  "\t",
+  "",
+);
 const mutation = fc.oneof(
   fc.record({ op: fc.constant("delete"), at: fc.nat() }),
   fc.record({ op: fc.constant("duplicate"), at: fc.nat() }),
@@ -56,11 +76,25 @@ function mutate(lines, m) {
 
 const properties = [
   ["any text", fc.property(fc.string({ maxLength: 2000 }), check), RUNS],
-  ["any text after front matter", fc.property(fc.string({ maxLength: 2000 }), (s) =>
-    check(`---\ntitle: T\norder: 1\nconcepts: [x]\nlevel: beginner\n---\n${s}`)), RUNS],
-  ["lines of YAML and fences in any order", fc.property(fc.array(YAMLISH, { maxLength: 60 }), (ls) => check(ls.join("\n"))), RUNS],
-  ["a valid lesson, mutated", fc.property(fc.array(mutation, { minLength: 1, maxLength: 8 }), (ms) =>
-    check(ms.reduce(mutate, VALID_LINES).join("\n"))), RUNS],
+  [
+    "any text after front matter",
+    fc.property(fc.string({ maxLength: 2000 }), (s) =>
+      check(`---\ntitle: T\norder: 1\nconcepts: [x]\nlevel: beginner\n---\n${s}`),
+    ),
+    RUNS,
+  ],
+  [
+    "lines of YAML and fences in any order",
+    fc.property(fc.array(YAMLISH, { maxLength: 60 }), (ls) => check(ls.join("\n"))),
+    RUNS,
+  ],
+  [
+    "a valid lesson, mutated",
+    fc.property(fc.array(mutation, { minLength: 1, maxLength: 8 }), (ms) =>
+      check(ms.reduce(mutate, VALID_LINES).join("\n")),
+    ),
+    RUNS,
+  ],
 ];
 
 const started = performance.now();

@@ -49,8 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     subject.platform.python_major = 3;
     subject.platform.python_minor = 14;
     subject.platform.pointer_size = 4;
-    std::vector<bytewise::memory_region> memory{{subject.address > 64 ? subject.address - 64 : 0,
-                                                 std::vector<std::uint8_t>(data, data + size)}};
+    std::vector<bytewise::memory_region> memory{
+        {subject.address > 64 ? subject.address - 64 : 0, std::vector<std::uint8_t>(data, data + size)}};
     for (int round = 0; round < 4; ++round) {
       bytewise::xray_result x = bytewise::xray(subject, memory);
       if (x.complete()) break;

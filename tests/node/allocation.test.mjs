@@ -69,13 +69,19 @@ describe("allocated bytes agree with the chunks on the heap", () => {
         ++checked;
         continue;
       }
-      assert.equal(mine.shallow, mine.blocks.reduce((sum, b) => sum + b.reserved, 0), root.name);
+      assert.equal(
+        mine.shallow,
+        mine.blocks.reduce((sum, b) => sum + b.reserved, 0),
+        root.name,
+      );
       mine.blocks.forEach((block, i) => {
         const seen = heap.blocks[i];
-        if (!seen || (i > 0 && !/item array|dict keys$/.test(seen.name))) return;  // the X-ray does not decode it
+        if (!seen || (i > 0 && !/item array|dict keys$/.test(seen.name))) return; // the X-ray does not decode it
         // A chunk reused from a free list may be 8 bytes larger than a fresh one.
-        assert.ok(seen.allocated === block.reserved || seen.allocated === block.reserved + 8,
-          `${root.name} ${block.role}: heap chunk ${seen.allocated}, model ${block.reserved}`);
+        assert.ok(
+          seen.allocated === block.reserved || seen.allocated === block.reserved + 8,
+          `${root.name} ${block.role}: heap chunk ${seen.allocated}, model ${block.reserved}`,
+        );
         if (seen.requested > 0) assert.equal(seen.requested, block.requested, `${root.name} ${block.role} requested`);
         ++checked;
       });

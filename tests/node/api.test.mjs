@@ -49,13 +49,21 @@ describe("measure()", () => {
     assert.equal(report.ok, false);
     assert.equal(report.error.type, "IndexError");
     assert.match(report.error.traceback, /File "main\.py", line 2, in <module>/);
-    assert.deepEqual(report.roots.map((r) => r.name), ["items"]);
+    assert.deepEqual(
+      report.roots.map((r) => r.name),
+      ["items"],
+    );
   });
 
   test("named root expressions replace the globals", () => {
-    const report = bytewise.measure("class C:\n    def __init__(self):\n        self.cache = [1.5] * 10\nc = C()", { roots: ["c.cache", "len(c.cache)", "nope"] });
+    const report = bytewise.measure("class C:\n    def __init__(self):\n        self.cache = [1.5] * 10\nc = C()", {
+      roots: ["c.cache", "len(c.cache)", "nope"],
+    });
     assertValid(report);
-    assert.deepEqual(report.roots.map((r) => r.name), ["c.cache", "len(c.cache)"]);
+    assert.deepEqual(
+      report.roots.map((r) => r.name),
+      ["c.cache", "len(c.cache)"],
+    );
     assert.equal(report.diagnostics[0].code, "probe.root_failed");
     assert.match(report.diagnostics[0].message, /'nope' raised NameError/);
   });
@@ -73,19 +81,23 @@ describe("measure()", () => {
     assert.equal(refcount.a, inProgramA, "sys.getrefcount(a) less its own argument");
     assert.equal(refcount.c, inProgramC);
     const immortal = bytewise.measure("n = None\nk = 7");
-    assert.deepEqual(immortal.roots.map((r) => r.refcount), [undefined, undefined], "immortal objects have no count");
+    assert.deepEqual(
+      immortal.roots.map((r) => r.refcount),
+      [undefined, undefined],
+      "immortal objects have no count",
+    );
   });
 
   test("tracemalloc attributes memory to the user's own lines and regions", () => {
     const code = [
-      "import bytewise",                         // 1
-      "keep = []",                               // 2
-      "def grow(n):",                            // 3
+      "import bytewise", // 1
+      "keep = []", // 2
+      "def grow(n):", // 3
       "    return [float(i) for i in range(n)]", // 4
-      "with bytewise.region('build'):",          // 5
-      "    keep.append(grow(5000))",             // 6
-      "    temp = bytes(100_000)",               // 7
-      "    del temp",                            // 8
+      "with bytewise.region('build'):", // 5
+      "    keep.append(grow(5000))", // 6
+      "    temp = bytes(100_000)", // 7
+      "    del temp", // 8
     ].join("\n");
     const report = bytewise.measure(code, { tracemalloc: true });
     assertValid(report);
@@ -115,7 +127,9 @@ describe("measure()", () => {
   // monitoring (sys.settrace), which later costs a few hundred traced bytes per code object
   // run for the first time (see _call_within in bytewise_probe.py).
   test("a failing __sizeof__ is reported for its object, and the capture goes on", () => {
-    const report = bytewise.measure("class Bad:\n    def __sizeof__(self):\n        raise RuntimeError('no size')\nb = [Bad(), 1.5]");
+    const report = bytewise.measure(
+      "class Bad:\n    def __sizeof__(self):\n        raise RuntimeError('no size')\nb = [Bad(), 1.5]",
+    );
     assertValid(report);
     const d = report.diagnostics.find((x) => x.code === "probe.sizeof_failed");
     assert.ok(d, JSON.stringify(report.diagnostics));
@@ -133,12 +147,12 @@ describe("measure()", () => {
     assert.equal(byName.x.predicted.shallow, 88);
     assert.equal(byName.x.predicted.status, "exact");
     assert.equal(byName.x.predicted.deep, 88 + 3 * 28);
-    assert.equal(byName.s.predicted.shallow, 46);  // 41 + 5 ASCII characters
+    assert.equal(byName.s.predicted.shallow, 46); // 41 + 5 ASCII characters
     assert.equal(byName.s.predicted.status, "exact");
     assert.equal(byName.t.predicted.deep, 56 + 2 * 24);
     assert.equal(report.total.predicted_deep, 88 + 3 * 28 + 46 + 56 + 2 * 24);
     const old = bytewise.measure("s = 'hello'", { comparePlatform: "cpython-3.8-64" });
-    assert.equal(old.roots[0].predicted.shallow, 54);  // 3.8 strs carry wstr: 49 + 5
+    assert.equal(old.roots[0].predicted.shallow, 54); // 3.8 strs carry wstr: 49 + 5
     const none = bytewise.measure("s = 'hello'", { comparePlatform: null });
     assertValid(none);
     assert.equal(none.compared_with, null);
@@ -159,7 +173,10 @@ describe("measure()", () => {
     const report = bytewise.measure("x = 1", { comparePlatform: "cpython-2.7-64" });
     assertValid(report);
     assert.equal(report.ok, false);
-    assert.match(report.diagnostics[0].message, /comparePlatform must be null or one of: cpython-3\.8-64, .*cpython-3\.14-wasm32\./);
+    assert.match(
+      report.diagnostics[0].message,
+      /comparePlatform must be null or one of: cpython-3\.8-64, .*cpython-3\.14-wasm32\./,
+    );
   });
 
   test("bad options are refused with a message that names them", () => {
@@ -170,7 +187,10 @@ describe("measure()", () => {
       [{ colour: "red" }, /Unknown option colour; known options: /],
     ];
     for (const [options, message] of cases) {
-      assert.throws(() => bytewise.measure("x = 1", options), (err) => err instanceof BytewiseError && message.test(err.message));
+      assert.throws(
+        () => bytewise.measure("x = 1", options),
+        (err) => err instanceof BytewiseError && message.test(err.message),
+      );
     }
     assert.throws(() => bytewise.measure(42), /must be a string, not number/);
   });
@@ -188,7 +208,9 @@ describe("sizeOf()", () => {
     assert.equal(sizes["cpython-3.12-64"].allocated, 64 + 32);
     assert.equal(sizes["cpython-3.14-wasm32"].allocated, 32 + 24);
     assert.equal(sizes["cpython-3.14-wasm32"].allocatedStatus, "exact");
-    const appended = Object.fromEntries(bytewise.sizeOf("[i for i in range(17)]").sizes.map((s) => [s.platform, s.size]));
+    const appended = Object.fromEntries(
+      bytewise.sizeOf("[i for i in range(17)]").sizes.map((s) => [s.platform, s.size]),
+    );
     assert.equal(appended["cpython-3.8-64"], 56 + 25 * 8);
     assert.throws(() => bytewise.sizeOf(""), /non-empty string/);
   });
@@ -199,13 +221,32 @@ describe("footprints()", () => {
     const result = bytewise.footprints({ sizes: [10, 1000, 20000] });
     assert.match(result.platform, /^CPython 3\.14/);
     const byName = Object.fromEntries(result.structures.map((s) => [s.name, s.points]));
-    assert.deepEqual(Object.keys(byName), ["list(range(N))", "[i for i in range(N)]", "append loop", "[0] * N",
-      "tuple(range(N))", "array('i')", "array('d')", "generator expression", "range(N)"]);
-    for (const points of Object.values(byName)) assert.deepEqual(points.map((p) => p.n), [10, 1000, 20000]);
+    assert.deepEqual(Object.keys(byName), [
+      "list(range(N))",
+      "[i for i in range(N)]",
+      "append loop",
+      "[0] * N",
+      "tuple(range(N))",
+      "array('i')",
+      "array('d')",
+      "generator expression",
+      "range(N)",
+    ]);
+    for (const points of Object.values(byName))
+      assert.deepEqual(
+        points.map((p) => p.n),
+        [10, 1000, 20000],
+      );
     // [0] * n allocates exactly n slots: 28 bytes of list (GC header included) + 4 per pointer on wasm32.
-    assert.deepEqual(byName["[0] * N"].map((p) => p.shallow), [28 + 40, 28 + 4000, 28 + 80000]);
+    assert.deepEqual(
+      byName["[0] * N"].map((p) => p.shallow),
+      [28 + 40, 28 + 4000, 28 + 80000],
+    );
     // One shared 0: deep is the list plus one int.
-    assert.deepEqual(byName["[0] * N"].map((p) => p.deep - p.shallow), [16, 16, 16]);
+    assert.deepEqual(
+      byName["[0] * N"].map((p) => p.deep - p.shallow),
+      [16, 16, 16],
+    );
     // A generator and a range stay the same size whatever N is.
     for (const name of ["generator expression", "range(N)"]) {
       assert.equal(new Set(byName[name].map((p) => p.shallow)).size, 1, name);
@@ -217,8 +258,10 @@ describe("footprints()", () => {
     const exact = byName["list(range(N))"].at(-1);
     assert.ok(appended.shallow > exact.shallow);
     const peaks = Object.fromEntries(result.peaks.map((s) => [s.name, s.points]));
-    assert.ok(peaks["sum([...])"].at(-1).peak > 10 * peaks["sum(...)"].at(-1).peak,
-      "building the list costs far more than streaming");
+    assert.ok(
+      peaks["sum([...])"].at(-1).peak > 10 * peaks["sum(...)"].at(-1).peak,
+      "building the list costs far more than streaming",
+    );
   });
 
   test("bad sizes are refused", () => {
@@ -238,12 +281,39 @@ describe("npx bytewise", () => {
   };
 
   test("lessons check reports each problem as file:line and exits 1", () => {
-    const lesson = file("bad.md", [
-      "---", "title: Bad", "order: 7", "concepts: [x]", "level: beginner", "---", "",
-      "```python", "1 / 0", "```", "",
-      "```exercise", "kind: identity", "prompt: P?", "code: print(3)", "hint: H", "explanation: E", "```", "",
-      "```exercise", "kind: number", "prompt: P?", "code: print(1)", "hint: H", "explanation: E", "answer: 1", "```", "",
-    ].join("\n"));
+    const lesson = file(
+      "bad.md",
+      [
+        "---",
+        "title: Bad",
+        "order: 7",
+        "concepts: [x]",
+        "level: beginner",
+        "---",
+        "",
+        "```python",
+        "1 / 0",
+        "```",
+        "",
+        "```exercise",
+        "kind: identity",
+        "prompt: P?",
+        "code: print(3)",
+        "hint: H",
+        "explanation: E",
+        "```",
+        "",
+        "```exercise",
+        "kind: number",
+        "prompt: P?",
+        "code: print(1)",
+        "hint: H",
+        "explanation: E",
+        "answer: 1",
+        "```",
+        "",
+      ].join("\n"),
+    );
     const result = run("lessons", "check", lesson);
     assert.equal(result.status, 1, result.stderr);
     assert.deepEqual(result.stdout.trim().split("\n"), [
@@ -258,14 +328,37 @@ describe("npx bytewise", () => {
       `${fixed}:12: exercise: the last line its code prints is not True or False`,
       "1 lesson, 2 exercises: 2 problems",
     ]);
-    const crash = file("crash.md", [
-      "---", "title: Crash", "order: 8", "concepts: [x]", "level: beginner", "---", "",
-      "```python", "class R:", "    def __repr__(self):", "        return repr(self)", "repr(R())", "```", "",
-      "```python", "print('after the crash')", "```", "",
-    ].join("\n"));
+    const crash = file(
+      "crash.md",
+      [
+        "---",
+        "title: Crash",
+        "order: 8",
+        "concepts: [x]",
+        "level: beginner",
+        "---",
+        "",
+        "```python",
+        "class R:",
+        "    def __repr__(self):",
+        "        return repr(self)",
+        "repr(R())",
+        "```",
+        "",
+        "```python",
+        "print('after the crash')",
+        "```",
+        "",
+      ].join("\n"),
+    );
     const crashed = run("lessons", "check", crash);
     assert.equal(crashed.status, 1);
-    assert.match(crashed.stdout, new RegExp(`^${crash.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:8: the code block crashed Python \\(Maximum call stack size exceeded\\); a reader's page would restart\n1 lesson, 0 exercises: 1 problem\n$`));
+    assert.match(
+      crashed.stdout,
+      new RegExp(
+        `^${crash.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:8: the code block crashed Python \\(Maximum call stack size exceeded\\); a reader's page would restart\n1 lesson, 0 exercises: 1 problem\n$`,
+      ),
+    );
     const good = run("lessons", "check");
     assert.equal(good.status, 0, good.stdout);
     assert.match(good.stdout, /^\d+ lessons, \d+ exercises: all answers computed\n$/);
@@ -322,8 +415,14 @@ describe("npx bytewise", () => {
   test("explain names the Pythons that print a number", () => {
     const r = run("explain", "'hello'", "54");
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split("\n").slice(1).map((l) => l.trim().split(" (")[0]),
-      ["64-bit CPython 3.8", "64-bit CPython 3.9", "64-bit CPython 3.10", "64-bit CPython 3.11"]);
+    assert.deepEqual(
+      r.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.trim().split(" (")[0]),
+      ["64-bit CPython 3.8", "64-bit CPython 3.9", "64-bit CPython 3.10", "64-bit CPython 3.11"],
+    );
     const none = run("explain", "[]", "99");
     assert.equal(none.status, 1);
     assert.match(none.stdout, /No modelled Python prints 99 for sys\.getsizeof\(\[\]\); they print 28, 56\./);

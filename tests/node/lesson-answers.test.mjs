@@ -11,7 +11,10 @@ import { parseLesson } from "../../web/lessons.js";
 import { openBytewise } from "../../web/node-api.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const fixture = parseLesson(fs.readFileSync(path.join(here, "..", "fixtures", "lessons", "valid.md"), "utf8"), "valid.md").lesson;
+const fixture = parseLesson(
+  fs.readFileSync(path.join(here, "..", "fixtures", "lessons", "valid.md"), "utf8"),
+  "valid.md",
+).lesson;
 const [bytesExercise, identityExercise] = fixture.blocks.filter((b) => b.type === "exercise");
 
 let measure;
@@ -22,8 +25,15 @@ before(async () => {
 
 describe("parseQuantity", () => {
   for (const [text, value, approximate] of [
-    ["904", 904, false], ["904 bytes", 904, false], ["1,024", 1024, false], [" 56 B ", 56, false],
-    ["~10 MB", 10_000_000, true], ["about 2 KiB", 2048, true], ["2.5 kb", 2500, true], ["≈ 88", 88, true], ["1e3", 1000, false],
+    ["904", 904, false],
+    ["904 bytes", 904, false],
+    ["1,024", 1024, false],
+    [" 56 B ", 56, false],
+    ["~10 MB", 10_000_000, true],
+    ["about 2 KiB", 2048, true],
+    ["2.5 kb", 2500, true],
+    ["≈ 88", 88, true],
+    ["1e3", 1000, false],
   ]) {
     test(`"${text}" is ${value}`, () => assert.deepEqual(parseQuantity(text), { value, approximate }));
   }
@@ -38,10 +48,19 @@ describe("computeAnswer", () => {
     assert.equal(here.ok, true, here.error);
     // 100 pointers in a list built by a comprehension: 28 + 4 * 104 slots on wasm32 3.14.
     assert.equal(here.answer, here.values.here);
-    assert.equal(Number(here.answer), measure("cache = [None] * 0\nfor _ in range(100): cache.append(0)\nimport sys\nprint(sys.getsizeof(cache))", {}).stdout.trim() * 1);
+    assert.equal(
+      Number(here.answer),
+      measure(
+        "cache = [None] * 0\nfor _ in range(100): cache.append(0)\nimport sys\nprint(sys.getsizeof(cache))",
+        {},
+      ).stdout.trim() * 1,
+    );
     const wide = await computeAnswer(bytesExercise, measure, { platform: "cpython-3.12-64" });
     assert.equal(wide.answer, here.values.predicted);
-    assert.equal(explain(bytesExercise, here), `${here.answer} bytes here; ${here.values.predicted} on 64-bit CPython 3.12.`);
+    assert.equal(
+      explain(bytesExercise, here),
+      `${here.answer} bytes here; ${here.values.predicted} on 64-bit CPython 3.12.`,
+    );
   });
 
   test("an identity exercise is what the code prints", async () => {
@@ -51,10 +70,24 @@ describe("computeAnswer", () => {
   });
 
   test("code that raises, or prints the wrong thing for its kind, is an error that says so", async () => {
-    assert.equal((await computeAnswer({ ...identityExercise, code: "1/0" }, measure)).error, "its code raised ZeroDivisionError: division by zero");
-    assert.equal((await computeAnswer({ ...identityExercise, code: "print(3)" }, measure)).error, "the last line its code prints is not True or False");
-    assert.equal((await computeAnswer({ kind: "bigger", choices: ["a", "b"], code: "print(1, 1)", explanation: "" }, measure)).error, "both numbers are 1: neither is bigger");
-    assert.equal((await computeAnswer({ kind: "choice", choices: ["x", "y"], code: "print('z')", explanation: "" }, measure)).error, 'its code prints "z", which is none of the choices');
+    assert.equal(
+      (await computeAnswer({ ...identityExercise, code: "1/0" }, measure)).error,
+      "its code raised ZeroDivisionError: division by zero",
+    );
+    assert.equal(
+      (await computeAnswer({ ...identityExercise, code: "print(3)" }, measure)).error,
+      "the last line its code prints is not True or False",
+    );
+    assert.equal(
+      (await computeAnswer({ kind: "bigger", choices: ["a", "b"], code: "print(1, 1)", explanation: "" }, measure))
+        .error,
+      "both numbers are 1: neither is bigger",
+    );
+    assert.equal(
+      (await computeAnswer({ kind: "choice", choices: ["x", "y"], code: "print('z')", explanation: "" }, measure))
+        .error,
+      'its code prints "z", which is none of the choices',
+    );
   });
 });
 
@@ -70,10 +103,16 @@ describe("checkAnswer", () => {
   });
   test("True/False, choices and output", () => {
     assert.deepEqual(checkAnswer({ kind: "identity" }, "true", { answer: "True" }), { correct: true });
-    assert.deepEqual(checkAnswer({ kind: "identity" }, "False", { answer: "True" }), { correct: false, why: "Not this time." });
+    assert.deepEqual(checkAnswer({ kind: "identity" }, "False", { answer: "True" }), {
+      correct: false,
+      why: "Not this time.",
+    });
     assert.deepEqual(checkAnswer({ kind: "choice" }, "tuple", { answer: "tuple" }), { correct: true });
     assert.deepEqual(checkAnswer({ kind: "output" }, "44\r\n 88  ", { answer: "44\n 88" }), { correct: true });
     assert.deepEqual(checkAnswer({ kind: "number", tolerance: 0.5 }, "3", { answer: "3.4" }), { correct: true });
-    assert.deepEqual(checkAnswer({ kind: "number" }, "", { answer: "3" }), { correct: false, why: "Type an answer first." });
+    assert.deepEqual(checkAnswer({ kind: "number" }, "", { answer: "3" }), {
+      correct: false,
+      why: "Type an answer first.",
+    });
   });
 });

@@ -20,14 +20,28 @@ describe("parseLesson", () => {
   test("reads a valid lesson into its metadata and blocks, with their lines", () => {
     const { lesson, errors } = parseLesson(VALID, "lessons/valid.md");
     assert.deepEqual(errors, []);
-    assert.deepEqual(lesson.meta, { title: "What getsizeof counts", order: 1, concepts: ["getsizeof", "deep-size"], level: "beginner" });
-    assert.deepEqual(lesson.blocks.map((b) => [b.type, b.line]), [
-      ["markdown", 8], ["code", 10], ["exercise", 16], ["markdown", 28], ["exercise", 30],
-    ]);
+    assert.deepEqual(lesson.meta, {
+      title: "What getsizeof counts",
+      order: 1,
+      concepts: ["getsizeof", "deep-size"],
+      level: "beginner",
+    });
+    assert.deepEqual(
+      lesson.blocks.map((b) => [b.type, b.line]),
+      [
+        ["markdown", 8],
+        ["code", 10],
+        ["exercise", 16],
+        ["markdown", 28],
+        ["exercise", 30],
+      ],
+    );
     const [, code, bytes, , identity] = lesson.blocks;
     assert.equal(code.code, 'import sys\ncache = ["x" * 100_000 for _ in range(100)]\nprint(sys.getsizeof(cache))\n');
-    assert.deepEqual({ kind: bytes.kind, measure: bytes.measure, size: bytes.size, margin: bytes.margin },
-      { kind: "bytes", measure: "cache", size: "shallow", margin: "10%" });
+    assert.deepEqual(
+      { kind: bytes.kind, measure: bytes.measure, size: bytes.size, margin: bytes.margin },
+      { kind: "bytes", measure: "cache", size: "shallow", margin: "10%" },
+    );
     assert.equal(identity.code, 'a = int("257")\nb = int("257")\nprint(a is b)\n');
   });
 
@@ -36,9 +50,7 @@ describe("parseLesson", () => {
       "l.md:1: a lesson starts with front matter: a line '---', fields (title, order, concepts, level), and '---'",
     ]);
     assert.deepEqual(messages("---\ntitle: T\n"), ["l.md:1: the front matter has no closing '---' line"]);
-    assert.deepEqual(messages("---\ntitle: [unclosed\n---\n"), [
-      messages("---\ntitle: [unclosed\n---\n")[0],
-    ]);
+    assert.deepEqual(messages("---\ntitle: [unclosed\n---\n"), [messages("---\ntitle: [unclosed\n---\n")[0]]);
     assert.match(messages("---\ntitle: [unclosed\n---\n")[0], /^l\.md:\d+: front matter: /);
     assert.deepEqual(messages("---\ntitle: ''\norder: 0\nconcepts: []\nlevel: expert\ncolour: red\n---\n"), [
       "l.md:1: front matter: unknown field 'colour' (fields: title, order, concepts, level)",
@@ -56,7 +68,9 @@ describe("parseLesson", () => {
   });
 
   test("exercise mistakes are reported at the exercise's line", () => {
-    assert.deepEqual(exercise("kind: essay"), ["l.md:10: exercise: 'kind' must be one of output, number, choice, bytes, identity, bigger"]);
+    assert.deepEqual(exercise("kind: essay"), [
+      "l.md:10: exercise: 'kind' must be one of output, number, choice, bytes, identity, bigger",
+    ]);
     assert.deepEqual(exercise("kind: number\nprompt: P"), [
       "l.md:10: exercise: 'hint' is missing",
       "l.md:10: exercise: 'explanation' is missing",
@@ -65,14 +79,18 @@ describe("parseLesson", () => {
     assert.deepEqual(exercise(`${BASE}\ncolour: red`), [
       "l.md:10: exercise: unknown field 'colour' for kind identity (fields: kind, prompt, code, hint, explanation)",
     ]);
-    assert.deepEqual(exercise(BASE.replace("identity", "choice")), ["l.md:10: exercise: 'choices' must be 2 to 6 different lines of text"]);
+    assert.deepEqual(exercise(BASE.replace("identity", "choice")), [
+      "l.md:10: exercise: 'choices' must be 2 to 6 different lines of text",
+    ]);
     assert.deepEqual(exercise(`${BASE.replace("identity", "bigger")}\nchoices: [a, b, c]`), [
       "l.md:10: exercise: 'choices' must name the two things compared, such as [list, tuple]",
     ]);
     assert.deepEqual(exercise(`${BASE.replace("identity", "number")}\ntolerance: lots`), [
       "l.md:10: exercise: 'tolerance' must be a number or a percentage such as 5%",
     ]);
-    assert.deepEqual(exercise(`${BASE.replace("identity", "bytes")}\nsize: deep`), ["l.md:10: exercise: 'size' (shallow, deep or allocated) goes with 'measure'"]);
+    assert.deepEqual(exercise(`${BASE.replace("identity", "bytes")}\nsize: deep`), [
+      "l.md:10: exercise: 'size' (shallow, deep or allocated) goes with 'measure'",
+    ]);
     assert.deepEqual(exercise(BASE.replace("explanation: E", "explanation: It is {{secret}}.")), [
       "l.md:10: exercise: the explanation uses {{secret}}; known values: answer, output, here, platform, predicted",
     ]);
@@ -86,7 +104,10 @@ describe("parseLesson", () => {
 
   test("YAML errors inside an exercise point at their own line", () => {
     const [message] = exercise("kind: number\nprompt: [unclosed\nhint: H");
-    assert.match(message, /^l\.md:1[23]: exercise: Flow sequence in block collection must be sufficiently indented and end with a \]$/);
+    assert.match(
+      message,
+      /^l\.md:1[23]: exercise: Flow sequence in block collection must be sufficiently indented and end with a \]$/,
+    );
   });
 
   test("a lesson that is too long, or not text, is refused at once", () => {

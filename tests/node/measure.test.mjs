@@ -42,7 +42,10 @@ _measure`);
 
 function assertMatchesReference({ report, reference }) {
   const names = report.roots.map((r) => r.name);
-  assert.deepEqual(names, Object.keys(reference).filter((k) => k !== "__total__"));
+  assert.deepEqual(
+    names,
+    Object.keys(reference).filter((k) => k !== "__total__"),
+  );
   for (const root of report.roots) {
     const [shallow, deep, objects, naive] = reference[root.name];
     assert.equal(root.shallow, shallow, `shallow size of ${root.name}`);
@@ -75,11 +78,13 @@ const PROGRAMS = {
   // Freeing this later recurses 100,000 deep in C; the runner takes it apart first.
   "a list nested 100,000 deep": "l = []\nfor i in range(100_000):\n    l = [l]",
   "a dict nested 20,000 deep": "d = {}\nfor i in range(20_000):\n    d = {'next': d}",
-  "bytes, bytearray and array": "import array\nb = b'abc'\nba = bytearray(100)\narr = array.array('i', range(100))\nds = array.array('d', [1.5] * 10)",
+  "bytes, bytearray and array":
+    "import array\nb = b'abc'\nba = bytearray(100)\narr = array.array('i', range(100))\nds = array.array('d', [1.5] * 10)",
   "one object shared by two roots": "shared = [1.5]\nx = {'a': shared}\ny = (shared,)",
   "functions, classes and builtins": "def f(a, b=[1, 2]):\n    return a\nclass C:\n    pass\nitems = [f, C, len]",
   "tuples and the empty tuple": "t = ()\nu = (1,)\nv = (t, u, (t, u))",
-  "instances with __slots__": "class S:\n    __slots__ = ('a', 'b')\n    def __init__(self):\n        self.a = [1.5]\nitems = [S() for _ in range(3)]",
+  "instances with __slots__":
+    "class S:\n    __slots__ = ('a', 'b')\n    def __init__(self):\n        self.a = [1.5]\nitems = [S() for _ in range(3)]",
   "slots next to a __dict__": "class M:\n    __slots__ = ('a', '__dict__')\nm = M()\nm.a = 'slot'\nm.b = 'dict'",
   "a list subclass with attributes": "class Tagged(list):\n    pass\nt = Tagged([1.5, 2.5])\nt.tag = 'x'",
   "a dict subclass with attributes": "class Conf(dict):\n    pass\nc = Conf(a=1, b=[2])\nc.source = 'file'",
@@ -113,23 +118,30 @@ const PROGRAMS = {
     "next(g); next(g)",
   ].join("\n"),
   "a generator expression half consumed": "ge = (i * 2.5 for i in range(100))\nfirst = [next(ge) for _ in range(10)]",
-  "strings of each internal kind": "ascii = 'hello'\nlatin1 = 'caf\\xe9'\nucs2 = '\\u65e5\\u672c'\nucs4 = '\\U0001f600 ok'\nall_kinds = [ascii, latin1, ucs2, ucs4]",
+  "strings of each internal kind":
+    "ascii = 'hello'\nlatin1 = 'caf\\xe9'\nucs2 = '\\u65e5\\u672c'\nucs4 = '\\U0001f600 ok'\nall_kinds = [ascii, latin1, ucs2, ucs4]",
   "dict views": "d = {'a': [1.5], 'b': [2.5]}\nk = d.keys()\nv = d.values()\ni = d.items()",
   "iterators part-way through": "xs = [1.5, 2.5, 3.5]\nit = iter(xs)\nnext(it)\nrit = reversed(xs)",
-  "a class with its own __sizeof__": "class Sized:\n    def __init__(self):\n        self.data = [0.5] * 8\n    def __sizeof__(self):\n        return object.__sizeof__(self) + 1000\ns = Sized()",
-  "bound methods": "class K:\n    def __init__(self):\n        self.v = [1.5]\n    def get(self):\n        return self.v\nk = K()\nm = k.get\nappend = [2.5].append",
+  "a class with its own __sizeof__":
+    "class Sized:\n    def __init__(self):\n        self.data = [0.5] * 8\n    def __sizeof__(self):\n        return object.__sizeof__(self) + 1000\ns = Sized()",
+  "bound methods":
+    "class K:\n    def __init__(self):\n        self.v = [1.5]\n    def get(self):\n        return self.v\nk = K()\nm = k.get\nappend = [2.5].append",
   "a deque": "import collections\nq = collections.deque([1.5, 2.5], maxlen=10)",
   "named tuples": "import collections\nP = collections.namedtuple('P', 'x y')\npts = [P(1.5, 2.5), P(3.5, [4])]",
-  "dataclass instances": "import dataclasses\n@dataclasses.dataclass\nclass D:\n    a: float\n    b: list\nds = [D(1.5, [1]), D(2.5, [])]",
+  "dataclass instances":
+    "import dataclasses\n@dataclasses.dataclass\nclass D:\n    a: float\n    b: list\nds = [D(1.5, [1]), D(2.5, [])]",
   "functools.partial": "import functools\np = functools.partial(max, 1.5, key=abs)",
   "an exception with its traceback": "try:\n    {}['missing']\nexcept KeyError as e:\n    err = e",
   "a weak reference": "import weakref\nclass T:\n    pass\nt = T()\nr = weakref.ref(t)",
   "property and staticmethod objects": "p = property(lambda self: 1)\ns = staticmethod(len)",
-  "memoryview, range and slice": "data = bytearray(b'abcdef')\nmv = memoryview(data)[1:4]\nr = range(0, 100, 3)\nsl = slice(1, 10, 2)",
+  "memoryview, range and slice":
+    "data = bytearray(b'abcdef')\nmv = memoryview(data)[1:4]\nr = range(0, 100, 3)\nsl = slice(1, 10, 2)",
   "None, True and False in containers": "flags = [None, True, False, None, True]\nmapping = {None: True, False: None}",
-  "interned keys and built strings": "k1 = 'attribute_name'\nk2 = ''.join(['attribute', '_name'])\nd = {k1: 1, k2: 2, 'other': 3}",
+  "interned keys and built strings":
+    "k1 = 'attribute_name'\nk2 = ''.join(['attribute', '_name'])\nd = {k1: 1, k2: 2, 'other': 3}",
   "a list of records": "rows = [{'id': i, 'name': 'user%d' % i, 'tags': ['a', 'b']} for i in range(50)]",
-  "objects that point at each other": "class Node:\n    def __init__(self):\n        self.peer = None\na = Node()\nb = Node()\na.peer = b\nb.peer = a",
+  "objects that point at each other":
+    "class Node:\n    def __init__(self):\n        self.peer = None\na = Node()\nb = Node()\na.peer = b\nb.peer = a",
   "a tree with parent pointers": [
     "class T:",
     "    def __init__(self, parent=None):",
@@ -184,7 +196,10 @@ describe("running user code", () => {
     assert.match(result.error.traceback, /ZeroDivisionError: division by zero/);
     assert.doesNotMatch(result.error.traceback, /bytewise_runner/);
     const report = analyzeSnapshot(session.core, result.snapshot);
-    assert.deepEqual(report.roots.map((r) => r.name), ["x"]);
+    assert.deepEqual(
+      report.roots.map((r) => r.name),
+      ["x"],
+    );
   });
 
   test("a syntax error names the line", () => {
@@ -196,7 +211,10 @@ describe("running user code", () => {
   test("imported modules and dunder names are not variables", () => {
     const result = runAndCapture(session.pyodide, "import sys, os\nfrom math import pi\nvalue = pi\n");
     const report = analyzeSnapshot(session.core, result.snapshot);
-    assert.deepEqual(report.roots.map((r) => r.name), ["pi", "value"]);
+    assert.deepEqual(
+      report.roots.map((r) => r.name),
+      ["pi", "value"],
+    );
   });
 
   test("the object cap truncates visibly", () => {

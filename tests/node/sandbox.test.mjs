@@ -28,7 +28,8 @@ describe("recursion", () => {
     "a method": "class A:\n    def f(self, n):\n        return self.f(n + 1)\nA().f(0)",
     "a comprehension in each frame": "def g(n):\n    return [g(n + 1) for _ in range(1)]\ng(0)",
     "try/finally in each frame": "def h(n):\n    try:\n        return h(n + 1)\n    finally:\n        pass\nh(0)",
-    "an exception handler in each frame": "def k(n):\n    try:\n        return k(n + 1)\n    except ZeroDivisionError:\n        pass\nk(0)",
+    "an exception handler in each frame":
+      "def k(n):\n    try:\n        return k(n + 1)\n    except ZeroDivisionError:\n        pass\nk(0)",
   };
   for (const [name, code] of Object.entries(RECURSIONS)) {
     test(`${name}: RecursionError at the capped limit, and Python lives on`, () => {
@@ -42,7 +43,9 @@ describe("recursion", () => {
   }
 
   test("recursion 2,900 deep returns its result; 10,000 deep is a RecursionError", () => {
-    const report = bytewise.measure("import sys\nsys.setrecursionlimit(10**6)\ndef depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\nprint(depth(2_900))\nprint(depth(10_000))");
+    const report = bytewise.measure(
+      "import sys\nsys.setrecursionlimit(10**6)\ndef depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\nprint(depth(2_900))\nprint(depth(10_000))",
+    );
     assert.equal(report.stdout, "2900\n");
     assert.equal(report.error?.type, "RecursionError");
     assertAlive();
@@ -58,7 +61,7 @@ describe("recursion", () => {
     const report = bytewise.measure("x = []\nfor _ in range(100_000):\n    x = [x]");
     assert.equal(report.error, null);
     assert.equal(report.roots[0].objects, 100_001);
-    bytewise.measure("x = 1");  // releases the previous run's namespace
+    bytewise.measure("x = 1"); // releases the previous run's namespace
     assertAlive();
   });
 });
@@ -91,8 +94,15 @@ describe("output", () => {
     assert.equal(report.error, null);
     const lines = report.stdout.split("\n");
     assert.equal(lines[OUTPUT_LIMIT_LINES - 1], String(OUTPUT_LIMIT_LINES - 1));
-    assert.match(lines[OUTPUT_LIMIT_LINES], /^\[output truncated: more than 5,000 lines; the program went on running\]$/);
-    assert.deepEqual(report.roots.map((r) => r.name), ["i", "done"], "the program ran to its end");
+    assert.match(
+      lines[OUTPUT_LIMIT_LINES],
+      /^\[output truncated: more than 5,000 lines; the program went on running\]$/,
+    );
+    assert.deepEqual(
+      report.roots.map((r) => r.name),
+      ["i", "done"],
+      "the program ran to its end",
+    );
     t.diagnostic(`1,000,000 prints in ${ms.toFixed(0)} ms`);
   });
 
@@ -116,7 +126,13 @@ describe("output", () => {
     assert.equal(report.stdout, "Your name? ");
     const stdin = bytewise.measure("import sys\ndata = sys.stdin.read()\nline = sys.stdin.readline()");
     assert.equal(stdin.error, null, "sys.stdin is at its end, not waiting");
-    assert.deepEqual(stdin.roots.map((r) => [r.name, r.shallow]), [["data", 21], ["line", 21]]);
+    assert.deepEqual(
+      stdin.roots.map((r) => [r.name, r.shallow]),
+      [
+        ["data", 21],
+        ["line", 21],
+      ],
+    );
     assertAlive();
   });
 });
@@ -133,7 +149,11 @@ describe("hostile objects", () => {
     // the probe would stop it at 2**48, the most a snapshot carries).
     ["returns 2**60", "return 2**60", /raised OverflowError/],
     ["loops forever", "while True:\n            pass", /did not return within 0\.05 s/],
-    ["loops, catching every Exception", "while True:\n            try:\n                pass\n            except Exception:\n                pass", /did not return within/],
+    [
+      "loops, catching every Exception",
+      "while True:\n            try:\n                pass\n            except Exception:\n                pass",
+      /did not return within/,
+    ],
   ]) {
     test(`a __sizeof__ that ${name} is reported for its object; the capture goes on`, () => {
       const started = performance.now();
@@ -150,7 +170,9 @@ describe("hostile objects", () => {
 
   test("many looping __sizeof__ methods cost at most a second in all", () => {
     const started = performance.now();
-    const report = bytewise.measure("class Slow:\n    def __sizeof__(self):\n        while True:\n            pass\nslow = [Slow() for _ in range(100)]");
+    const report = bytewise.measure(
+      "class Slow:\n    def __sizeof__(self):\n        while True:\n            pass\nslow = [Slow() for _ in range(100)]",
+    );
     const ms = performance.now() - started;
     assert.ok(ms < 4000, `${ms.toFixed(0)} ms`);
     assert.ok(diagnostic(report, "probe.sizeof_skipped"), JSON.stringify(report.diagnostics.slice(0, 3)));
@@ -174,11 +196,13 @@ describe("hostile objects", () => {
     assert.ok(performance.now() - started < 3000);
     assert.equal(report.ok, true, JSON.stringify(report.error));
     assert.deepEqual(report.diagnostics, []);
-    assert.equal(report.roots.find((r) => r.name === "holder").objects, 4 + 1);  // dict, 2 keys, list, n
+    assert.equal(report.roots.find((r) => r.name === "holder").objects, 4 + 1); // dict, 2 keys, list, n
   });
 
   test("an exception whose __str__ loops is reported by type, without calling it", () => {
-    const report = bytewise.measure("class Odd(Exception):\n    def __str__(self):\n        while True: pass\nraise Odd('x')");
+    const report = bytewise.measure(
+      "class Odd(Exception):\n    def __str__(self):\n        while True: pass\nraise Odd('x')",
+    );
     assert.equal(report.error.type, "Odd");
     assert.match(report.error.traceback, /line 4, in <module>\n.*\nOdd: x\n$/s);
     assertAlive();
@@ -187,9 +211,13 @@ describe("hostile objects", () => {
   test("an exception holding an object whose __repr__ loops names the object by type", () => {
     const report = bytewise.measure(
       "class Key:\n    def __repr__(self):\n        while True: pass\n    __str__ = __repr__\n" +
-        "try:\n    {}[Key()]\nexcept KeyError as e:\n    raise ValueError('lookup failed') from e");
+        "try:\n    {}[Key()]\nexcept KeyError as e:\n    raise ValueError('lookup failed') from e",
+    );
     assert.equal(report.error.type, "ValueError");
-    assert.match(report.error.traceback, /KeyError: <Key object>\n\nThe above exception was the direct cause of the following exception:\n\nTraceback/);
+    assert.match(
+      report.error.traceback,
+      /KeyError: <Key object>\n\nThe above exception was the direct cause of the following exception:\n\nTraceback/,
+    );
     assert.match(report.error.traceback, /ValueError: lookup failed\n$/);
   });
 

@@ -13,7 +13,10 @@ describe("small-int explorer data", () => {
   test("-10..300: the cached range repeats its ids, the rest do not", () => {
     const data = bytewise.smallInts();
     assert.equal(data.values.length, 311);
-    assert.deepEqual(data.values.map((v) => v.value), Array.from({ length: 311 }, (_, i) => i - 10));
+    assert.deepEqual(
+      data.values.map((v) => v.value),
+      Array.from({ length: 311 }, (_, i) => i - 10),
+    );
     assert.deepEqual(data.cached_range, [-5, 256], "probed live, as CPython 3.14 caches");
     for (const v of data.values) {
       assert.equal(v.cached, v.value >= -5 && v.value <= 256, `${v.value}`);

@@ -59,7 +59,12 @@ describe("the X-ray decodes what Python sees", () => {
   });
 
   test("strings of every kind: length, state and text", () => {
-    for (const [code, kind] of [["'hello world'", 1], ["'caf\\xe9'", 1], ["'\\u65e5\\u672c\\u8a9e'", 2], ["'ok \\U0001f600'", 4]]) {
+    for (const [code, kind] of [
+      ["'hello world'", 1],
+      ["'caf\\xe9'", 1],
+      ["'\\u65e5\\u672c\\u8a9e'", 2],
+      ["'ok \\U0001f600'", 4],
+    ]) {
       const { fields, py } = xray(`s = ${code} + ''.join(['x'])`, "s");
       assert.equal(Number(fields.length.value), py("len(s)"));
       assert.match(fields.state.note, new RegExp(`kind ${kind}`));
@@ -95,7 +100,10 @@ describe("the X-ray decodes what Python sees", () => {
   });
 
   test("an instance's inline attribute values, which getsizeof leaves out", () => {
-    const { result, fields, py } = xray("class P:\n    def __init__(self):\n        self.a = [1]\n        self.b = 'x'\np = P()", "p");
+    const { result, fields, py } = xray(
+      "class P:\n    def __init__(self):\n        self.a = [1]\n        self.b = 'x'\np = P()",
+      "p",
+    );
     assert.equal(Number(fields["values.size"].value), 2);
     assert.equal(fields["values[0]"].pointsTo, py("id(p.a)"));
     assert.equal(fields["values[1]"].pointsTo, py("id(p.b)"));
@@ -106,7 +114,15 @@ describe("the X-ray decodes what Python sees", () => {
 describe("the X-ray refuses what it cannot decode", () => {
   test("memory that no longer holds the captured object", () => {
     const result = bytewise.xray("x = [1]\nf = 2.5", "x");
-    const subject = { address: bytewise.pyodide.runPython('id(__import__("bytewise_runner")._previous[-1]["f"])'), typeName: "list", shape: 9, getsizeof: 32, length: 1, flags: 0, platform: { implementation: "CPython", major: 3, minor: 14, micro: 2, pointerSize: 4 } };
+    const subject = {
+      address: bytewise.pyodide.runPython('id(__import__("bytewise_runner")._previous[-1]["f"])'),
+      typeName: "list",
+      shape: 9,
+      getsizeof: 32,
+      length: 1,
+      flags: 0,
+      platform: { implementation: "CPython", major: 3, minor: 14, micro: 2, pointerSize: 4 },
+    };
     assert.equal(result.ok, true);
     const stale = xrayObject(bytewise.pyodide, bytewise.core, subject);
     assert.equal(stale.problems[0].code, "xray.stale");
@@ -114,13 +130,32 @@ describe("the X-ray refuses what it cannot decode", () => {
   });
 
   test("another platform's capture", () => {
-    const r = bytewise.core.xray({ address: 4096, typeName: "list", shape: 9, getsizeof: 56, length: 0, flags: 0, platform: { implementation: "CPython", major: 3, minor: 12, micro: 1, pointerSize: 8 } }, []);
+    const r = bytewise.core.xray(
+      {
+        address: 4096,
+        typeName: "list",
+        shape: 9,
+        getsizeof: 56,
+        length: 0,
+        flags: 0,
+        platform: { implementation: "CPython", major: 3, minor: 12, micro: 1, pointerSize: 8 },
+      },
+      [],
+    );
     assert.equal(r.problems[0].code, "xray.platform");
     assert.match(r.problems[0].message, /decodes CPython 3\.14 on 32-bit wasm/);
   });
 
   test("an address outside Pyodide's memory", () => {
-    const r = xrayObject(bytewise.pyodide, bytewise.core, { address: 2 ** 33, typeName: "list", shape: 9, getsizeof: 28, length: 0, flags: 0, platform: { implementation: "CPython", major: 3, minor: 14, micro: 2, pointerSize: 4 } });
+    const r = xrayObject(bytewise.pyodide, bytewise.core, {
+      address: 2 ** 33,
+      typeName: "list",
+      shape: 9,
+      getsizeof: 28,
+      length: 0,
+      flags: 0,
+      platform: { implementation: "CPython", major: 3, minor: 14, micro: 2, pointerSize: 4 },
+    });
     assert.equal(r.problems[0].code, "xray.address");
   });
 });

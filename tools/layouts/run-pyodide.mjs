@@ -49,13 +49,17 @@ if (snapshotFile) {
   for (const name of ["bytewise_edges", "bytewise_shapes", "bytewise_probe"]) {
     pyodide.FS.writeFile(`/layouts/${name}.py`, fs.readFileSync(path.join(root, "web", "py", `${name}.py`), "utf8"));
   }
-  const bytes = pyodide.runPython(`
+  const bytes = pyodide
+    .runPython(
+      `
 import bytewise_probe
 bytewise_probe.set_heap_base(${heapBase})
 values = corpus.values()
 snapshot = bytewise_probe.capture(values, object_cap=1_000_000)
 corpus._close(values)
-snapshot`).toJs();
+snapshot`,
+    )
+    .toJs();
   fs.writeFileSync(snapshotFile, bytes);
 }
 process.stdout.write(out);

@@ -63,9 +63,7 @@ std::string approximately(prediction_status status) {
 
 const canvas_colors& colors(const canvas_state& state) { return state.presenter ? contrast_colors : normal_colors; }
 
-ImVec4 canvas_background(const canvas_state& state) {
-  return ImGui::ColorConvertU32ToFloat4(colors(state).background);
-}
+ImVec4 canvas_background(const canvas_state& state) { return ImGui::ColorConvertU32ToFloat4(colors(state).background); }
 
 std::string short_target(cpython_target t) {
   return (t.pointer_size == 8 ? "64-bit 3." : "wasm32 3.") + std::to_string(t.minor);
@@ -95,7 +93,8 @@ std::string number_text(const canvas_state& s, const diagram_box& box, measure m
     case measure::shallow:
       return value + (variable ? " deep" : box.kind == box_kind::aggregate ? " in all" : " shallow");
     case measure::deep: return value + " deep";
-    case measure::retained: return value.empty() ? "retained: not computed" : value + (variable ? " freed by del" : " retained");
+    case measure::retained:
+      return value.empty() ? "retained: not computed" : value + (variable ? " freed by del" : " retained");
     case measure::allocated: return value.empty() ? "allocated: not modelled" : value + " allocated";
     case measure::predicted: {
       if (!s.result.compared) return {};
@@ -156,8 +155,9 @@ void select_box(canvas_state& s, std::uint32_t box) {
   s.show_xray = true;
   s.xray = {};
   s.xray.node = node;
-  s.xray.title = b.kind == box_kind::variable ? b.title + " \xE2\x86\x92 " + s.layout.boxes[b.rows[0].box != no_box ? b.rows[0].box : box].title
-                                              : b.title;
+  s.xray.title = b.kind == box_kind::variable
+                     ? b.title + " \xE2\x86\x92 " + s.layout.boxes[b.rows[0].box != no_box ? b.rows[0].box : box].title
+                     : b.title;
   s.xray.loading = true;
   s.requests.push_back("xray");
 }
@@ -296,21 +296,26 @@ void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t inde
   const diagram_box& box = s.layout.boxes[index];
   const ImVec2 p0 = v.at(box.x, box.y), p1 = v.at(box.x + box.w, box.y + box.h);
   const bool variable = box.kind == box_kind::variable;
-  ImU32 fill = variable ? c.variable
-               : box.kind == box_kind::aggregate       ? c.aggregate
-               : (box.flags & box_flag::interpreter)    ? c.interpreter
-                                                        : c.object;
+  ImU32 fill = variable                              ? c.variable
+               : box.kind == box_kind::aggregate     ? c.aggregate
+               : (box.flags & box_flag::interpreter) ? c.interpreter
+                                                     : c.object;
   ImU32 border = c.border;
   float line = (s.presenter ? 1.6f : 1.0f) * v.k;
-  if (box.flags & box_flag::cycle) border = c.cycle, line *= 2;
-  else if ((box.flags & box_flag::shared) && !variable) border = c.shared, line *= 2;
-  if (index == s.selected) border = c.selected, line = 3 * v.k;
-  else if (index == s.hovered) border = c.hover, line = std::max(line, 2 * v.k);
+  if (box.flags & box_flag::cycle)
+    border = c.cycle, line *= 2;
+  else if ((box.flags & box_flag::shared) && !variable)
+    border = c.shared, line *= 2;
+  if (index == s.selected)
+    border = c.selected, line = 3 * v.k;
+  else if (index == s.hovered)
+    border = c.hover, line = std::max(line, 2 * v.k);
   const float round = 4 * v.k;
   dl->AddRectFilled(p0, p1, fill, round);
   if (box.kind == box_kind::aggregate) {
     // A stack: two offset outlines behind.
-    dl->AddRect(ImVec2(p0.x + 4 * v.k, p0.y - 4 * v.k), ImVec2(p1.x + 4 * v.k, p1.y - 4 * v.k), c.border, round, 0, v.k);
+    dl->AddRect(ImVec2(p0.x + 4 * v.k, p0.y - 4 * v.k), ImVec2(p1.x + 4 * v.k, p1.y - 4 * v.k), c.border, round, 0,
+                v.k);
   }
   dl->AddRect(p0, p1, border, round, 0, line);
 
@@ -355,8 +360,8 @@ void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t inde
   dl->AddText(bold, text_px, ImVec2(p0.x + pad, y + baseline), c.text, box.title.c_str());
   if (!box.subtitle.empty()) {
     const float tw = bold->CalcTextSizeA(text_px, FLT_MAX, 0, box.title.c_str()).x;
-    text_at(dl, regular, text_px, ImVec2(p0.x + pad + tw + dm::char_width * v.k, y + baseline), c.muted,
-            box.subtitle, p1.x);
+    text_at(dl, regular, text_px, ImVec2(p0.x + pad + tw + dm::char_width * v.k, y + baseline), c.muted, box.subtitle,
+            p1.x);
   }
   y += lh;
   text_at(dl, regular, text_px, ImVec2(p0.x + pad, y + baseline), c.text, shown.number, p1.x);
@@ -415,9 +420,12 @@ void numbers_tooltip(const canvas_state& s, const diagram_box& box) {
   }
   ImGui::Text("deep       %s%s bytes, %s objects", n.deep_exact ? "" : "at least ", format_count(n.deep).c_str(),
               format_count(n.objects).c_str());
-  if (n.retained) ImGui::Text("retained   %s bytes%s", format_count(*n.retained).c_str(), box.kind == box_kind::variable ? " (what del frees)" : "");
+  if (n.retained)
+    ImGui::Text("retained   %s bytes%s", format_count(*n.retained).c_str(),
+                box.kind == box_kind::variable ? " (what del frees)" : "");
   if (n.allocated) {
-    ImGui::Text("allocated  %s%s bytes (%s)", approximately(n.allocated_status).c_str(), format_count(*n.allocated).c_str(),
+    ImGui::Text("allocated  %s%s bytes (%s)", approximately(n.allocated_status).c_str(),
+                format_count(*n.allocated).c_str(),
                 s.result.allocated ? std::string(allocator_of(s.result.allocated->target).name).c_str() : "");
   } else if (s.result.allocated) {
     ImGui::TextUnformatted("allocated  not modelled for this object");
@@ -440,11 +448,12 @@ void numbers_tooltip(const canvas_state& s, const diagram_box& box) {
       ImGui::Text("shared     %s referrers point here", format_count(s.result.sizes.referrers[box.node]).c_str());
     }
     if (box.flags & box_flag::cycle) ImGui::TextUnformatted("cycle      part of a reference cycle");
-    if (box.flags & box_flag::interpreter) ImGui::TextUnformatted("interpreter  shared with the interpreter (cached or immortal)");
+    if (box.flags & box_flag::interpreter)
+      ImGui::TextUnformatted("interpreter  shared with the interpreter (cached or immortal)");
     if (box.flags & box_flag::truncated) ImGui::TextUnformatted("capture    not all its references were recorded");
   }
   ImGui::TextDisabled(box.kind == box_kind::aggregate ? "Click the \xE2\x80\xA6 row to show them one by one."
-                                                       : "Click to X-ray its bytes.");
+                                                      : "Click to X-ray its bytes.");
   ImGui::EndTooltip();
 }
 
@@ -453,8 +462,10 @@ void slot_tooltip(const canvas_state& s, const diagram_row& row) {
   if (row.hidden) {
     ImGui::Text("%s more references: click to show them", format_count(row.hidden).c_str());
   } else if (row.target != no_node) {
-    ImGui::Text("This slot holds an address: 0x%llx", static_cast<unsigned long long>(s.snap->graph.address[row.target]));
-    ImGui::TextDisabled("(the id() of the object it refers to; %u bytes on this platform)", s.snap->platform.pointer_size);
+    ImGui::Text("This slot holds an address: 0x%llx",
+                static_cast<unsigned long long>(s.snap->graph.address[row.target]));
+    ImGui::TextDisabled("(the id() of the object it refers to; %u bytes on this platform)",
+                        s.snap->platform.pointer_size);
   }
   ImGui::EndTooltip();
 }
@@ -533,10 +544,14 @@ void reveal(canvas_state& s, std::uint32_t b, ImVec2 size) {
   const float margin = 24 * s.ui_scale;
   const float x0 = s.pan.x + box.x * k, x1 = s.pan.x + (box.x + box.w) * k;
   const float y0 = s.pan.y + box.y * k, y1 = s.pan.y + (box.y + box.h) * k;
-  if (x0 < margin) s.pan.x += margin - x0;
-  else if (x1 > size.x - margin) s.pan.x -= x1 - (size.x - margin);
-  if (y0 < margin) s.pan.y += margin - y0;
-  else if (y1 > size.y - margin) s.pan.y -= y1 - (size.y - margin);
+  if (x0 < margin)
+    s.pan.x += margin - x0;
+  else if (x1 > size.x - margin)
+    s.pan.x -= x1 - (size.x - margin);
+  if (y0 < margin)
+    s.pan.y += margin - y0;
+  else if (y1 > size.y - margin)
+    s.pan.y -= y1 - (size.y - margin);
 }
 
 void zoom_at(canvas_state& s, float factor, ImVec2 around) {
@@ -686,7 +701,8 @@ void ShowCanvas(canvas_state* state) {
   // movement before ImGui saw the press nor the drag threshold is lost.
   if (ImGui::IsItemActivated()) s.drag_start_pan = s.pan;
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f * s.ui_scale)) {
-    s.pan = ImVec2(s.drag_start_pan.x + io.MousePos.x - s.press_pos.x, s.drag_start_pan.y + io.MousePos.y - s.press_pos.y);
+    s.pan =
+        ImVec2(s.drag_start_pan.x + io.MousePos.x - s.press_pos.x, s.drag_start_pan.y + io.MousePos.y - s.press_pos.y);
   }
   if (hovered && io.MouseWheel != 0) {
     const float steps = std::clamp(io.MouseWheel, -4.0f, 4.0f);  // a fast trackpad flick stays a few steps

@@ -72,15 +72,15 @@ struct xray_view {
   std::uint32_t node = no_node;  // the object it shows
   std::string title;
   bool loading = false;
-  std::string error;             // why there is nothing to show
+  std::string error;  // why there is nothing to show
   std::vector<xray_block_view> blocks;
   std::vector<std::string> problems;
 };
 
 // Palette: normal and presenter (high contrast) colours.
 struct canvas_colors {
-  ImU32 background, object, variable, aggregate, interpreter, border, text, muted, arrow, label,
-      accent, compared, shared, cycle, hover, selected, frame;
+  ImU32 background, object, variable, aggregate, interpreter, border, text, muted, arrow, label, accent, compared,
+      shared, cycle, hover, selected, frame;
 };
 
 // A box as the last frame drew it, for tests: screen rectangle in CSS pixels relative to
@@ -96,8 +96,8 @@ struct drawn_box {
 
 struct canvas_state {
   // Settings
-  float ui_scale = 1.0f;     // device pixels per CSS pixel
-  bool presenter = false;    // large type, high contrast
+  float ui_scale = 1.0f;   // device pixels per CSS pixel
+  bool presenter = false;  // large type, high contrast
   measure shown = measure::shallow;
   diagram_options layout_options;
   ImFont* fonts[2][3] = {};  // [regular, bold][small, medium, large]: chosen by zoom
@@ -109,7 +109,7 @@ struct canvas_state {
   std::vector<drawn_box> drawn;
   std::size_t arrows_drawn = 0;
   int frames_rendered = 0;
-  bool changed = true;       // the next frame must be rendered
+  bool changed = true;  // the next frame must be rendered
 
   // Requests for main.cpp to pass to JavaScript: "xray", "footprints", "smallInts",
   // "exportPng"; taken (cleared) by main.cpp every frame.
@@ -121,23 +121,23 @@ struct canvas_state {
   std::vector<int> pressed_keys;
 
   // Windows
-  bool show_legend = true, show_sizes = false, show_footprints = false, show_growth = false,
-       show_small_ints = false, show_xray = false;
+  bool show_legend = true, show_sizes = false, show_footprints = false, show_growth = false, show_small_ints = false,
+       show_xray = false;
   std::optional<footprints_data> footprints;
   std::optional<small_ints_data> small_ints;
   xray_view xray;
   bool footprints_log = true;
-  int footprint_metric = 1;   // 0 shallow, 1 deep, 2 peak
-  int growth_platform = -1;   // index into modelled_targets(); -1: the compared one or 3.12
+  int footprint_metric = 1;  // 0 shallow, 1 deep, 2 peak
+  int growth_platform = -1;  // index into modelled_targets(); -1: the compared one or 3.12
   int sizes_sort_column = 3, sizes_sort_direction = -1;
 
   // Internal
-  ImVec2 pan{0, 0};          // device pixels
+  ImVec2 pan{0, 0};  // device pixels
   float zoom = 1.0f;
   bool fit_pending = true;
   bool fit_readable = true;  // the next fit keeps text readable (after a run), not all in view
   std::uint32_t hovered = no_box, selected = no_box;
-  bool exporting = false;    // this frame draws the whole diagram for a PNG
+  bool exporting = false;  // this frame draws the whole diagram for a PNG
   ImVec2 saved_pan{0, 0};
   ImVec2 drag_start_pan{0, 0};  // pan when the left button went down on the canvas
   // Where the pointer was when the left button went down, recorded by the GLFW callback:

@@ -9,8 +9,14 @@
 // once the context exists.
 Module["shadowGlState"] = function (gl) {
   const SCISSOR_BOX = gl.SCISSOR_BOX;
-  const BLEND = [gl.BLEND_SRC_RGB, gl.BLEND_DST_RGB, gl.BLEND_SRC_ALPHA, gl.BLEND_DST_ALPHA,
-    gl.BLEND_EQUATION_RGB, gl.BLEND_EQUATION_ALPHA];
+  const BLEND = [
+    gl.BLEND_SRC_RGB,
+    gl.BLEND_DST_RGB,
+    gl.BLEND_SRC_ALPHA,
+    gl.BLEND_DST_ALPHA,
+    gl.BLEND_EQUATION_RGB,
+    gl.BLEND_EQUATION_ALPHA,
+  ];
   const getParameter = gl.getParameter.bind(gl);
   const state = new Map([[SCISSOR_BOX, getParameter(SCISSOR_BOX)], ...BLEND.map((e) => [e, getParameter(e)])]);
 
@@ -40,10 +46,23 @@ Module["shadowGlState"] = function (gl) {
     state.set(gl.BLEND_SRC_ALPHA, srcAlpha);
     state.set(gl.BLEND_DST_ALPHA, dstAlpha);
   };
-  const BLEND_FACTORS = new Set([gl.ZERO, gl.ONE, gl.SRC_COLOR, gl.ONE_MINUS_SRC_COLOR, gl.DST_COLOR,
-    gl.ONE_MINUS_DST_COLOR, gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.DST_ALPHA, gl.ONE_MINUS_DST_ALPHA,
-    gl.CONSTANT_COLOR, gl.ONE_MINUS_CONSTANT_COLOR, gl.CONSTANT_ALPHA, gl.ONE_MINUS_CONSTANT_ALPHA,
-    gl.SRC_ALPHA_SATURATE]);
+  const BLEND_FACTORS = new Set([
+    gl.ZERO,
+    gl.ONE,
+    gl.SRC_COLOR,
+    gl.ONE_MINUS_SRC_COLOR,
+    gl.DST_COLOR,
+    gl.ONE_MINUS_DST_COLOR,
+    gl.SRC_ALPHA,
+    gl.ONE_MINUS_SRC_ALPHA,
+    gl.DST_ALPHA,
+    gl.ONE_MINUS_DST_ALPHA,
+    gl.CONSTANT_COLOR,
+    gl.ONE_MINUS_CONSTANT_COLOR,
+    gl.CONSTANT_ALPHA,
+    gl.ONE_MINUS_CONSTANT_ALPHA,
+    gl.SRC_ALPHA_SATURATE,
+  ]);
   // WebGL refuses a constant color factor beside a constant alpha one.
   const CONSTANT_COLOR = new Set([gl.CONSTANT_COLOR, gl.ONE_MINUS_CONSTANT_COLOR]);
   const CONSTANT_ALPHA = new Set([gl.CONSTANT_ALPHA, gl.ONE_MINUS_CONSTANT_ALPHA]);

@@ -260,7 +260,7 @@ void show_xray(val result) {
   if (!result["ok"].as<bool>()) {
     val errors = result["errors"];
     x.error = errors.isArray() && errors["length"].as<unsigned>() > 0 ? string_or(errors[0]["message"])
-                                                                       : "The object could not be read.";
+                                                                      : "The object could not be read.";
     the_app->canvas.changed = true;
     return;
   }
@@ -302,8 +302,8 @@ void set_footprints(val data) {
       val points = list[i]["points"];
       for (unsigned j = 0; j < points["length"].as<unsigned>(); ++j) {
         val p = points[j];
-        series.points.push_back({number_or(p["n"], 0), number_or(p["shallow"], 0), number_or(p["deep"], 0),
-                                 number_or(p["peak"], 0)});
+        series.points.push_back(
+            {number_or(p["n"], 0), number_or(p["shallow"], 0), number_or(p["deep"], 0), number_or(p["peak"], 0)});
       }
       into.push_back(std::move(series));
     }
@@ -318,9 +318,12 @@ void set_footprints(val data) {
 void set_small_ints(val data) {
   if (!the_app) return;
   bytewise::app::small_ints_data out;
-  out.platform = data["platform"].isNull() || data["platform"].isUndefined() ? "" : string_or(data["platform"]["description"]);
+  out.platform =
+      data["platform"].isNull() || data["platform"].isUndefined() ? "" : string_or(data["platform"]["description"]);
   val range = data["cached_range"];
-  if (range.isArray()) out.cached_range = {static_cast<std::int64_t>(range[0].as<double>()), static_cast<std::int64_t>(range[1].as<double>())};
+  if (range.isArray())
+    out.cached_range = {static_cast<std::int64_t>(range[0].as<double>()),
+                        static_cast<std::int64_t>(range[1].as<double>())};
   if (data["stride"].isNumber()) out.stride = data["stride"].as<double>();
   val values = data["values"];
   for (unsigned i = 0; values.isArray() && i < values["length"].as<unsigned>(); ++i) {

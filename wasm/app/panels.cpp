@@ -34,18 +34,17 @@ void place_window(float x, float y, float w, float h) {
   ImGui::SetNextWindowSize(ImVec2(v->Size.x * w, v->Size.y * h), ImGuiCond_Appearing);
 }
 
-constexpr ImU32 series_colors[] = {IM_COL32(36, 87, 197, 255),  IM_COL32(214, 110, 0, 255),
-                                   IM_COL32(46, 139, 87, 255),  IM_COL32(176, 38, 120, 255),
-                                   IM_COL32(120, 90, 40, 255),  IM_COL32(0, 140, 160, 255),
-                                   IM_COL32(200, 40, 40, 255),  IM_COL32(90, 90, 90, 255),
-                                   IM_COL32(130, 60, 200, 255), IM_COL32(170, 150, 0, 255)};
+constexpr ImU32 series_colors[] = {IM_COL32(36, 87, 197, 255),  IM_COL32(214, 110, 0, 255), IM_COL32(46, 139, 87, 255),
+                                   IM_COL32(176, 38, 120, 255), IM_COL32(120, 90, 40, 255), IM_COL32(0, 140, 160, 255),
+                                   IM_COL32(200, 40, 40, 255),  IM_COL32(90, 90, 90, 255),  IM_COL32(130, 60, 200, 255),
+                                   IM_COL32(170, 150, 0, 255)};
 
 struct axis {
   double lo = 0, hi = 1;
   bool log = false;
   double map(double v, float a, float b) const {
-    const double t = log ? (std::log10(std::max(v, lo)) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
-                         : (v - lo) / (hi - lo);
+    const double t =
+        log ? (std::log10(std::max(v, lo)) - std::log10(lo)) / (std::log10(hi) - std::log10(lo)) : (v - lo) / (hi - lo);
     return a + (b - a) * std::clamp(t, -0.05, 1.05);
   }
 };
@@ -84,8 +83,8 @@ struct chart_series {
 
 // A line chart over the window's width, `height` tall, with a hover read-out and a legend
 // that wraps. `bytes`: the y axis counts bytes (else plain numbers).
-void draw_chart(const char* id, const std::vector<chart_series>& series, bool log_x, bool log_y,
-                const char* x_label, const char* y_label, float height, bool bytes = true) {
+void draw_chart(const char* id, const std::vector<chart_series>& series, bool log_x, bool log_y, const char* x_label,
+                const char* y_label, float height, bool bytes = true) {
   double x0 = DBL_MAX, x1 = -DBL_MAX, y0 = DBL_MAX, y1 = -DBL_MAX;
   for (const chart_series& s : series) {
     for (const auto& [x, y] : s.points) {
@@ -137,7 +136,8 @@ void draw_chart(const char* id, const std::vector<chart_series>& series, bool lo
     const ImU32 color = series_colors[i % std::size(series_colors)];
     const auto& pts = series[i].points;
     for (std::size_t j = 0; j < pts.size(); ++j) {
-      const ImVec2 a(static_cast<float>(ax.map(pts[j].first, left, right)), static_cast<float>(ay.map(pts[j].second, bottom, top)));
+      const ImVec2 a(static_cast<float>(ax.map(pts[j].first, left, right)),
+                     static_cast<float>(ay.map(pts[j].second, bottom, top)));
       if (j + 1 < pts.size()) {
         const ImVec2 b(static_cast<float>(ax.map(pts[j + 1].first, left, right)),
                        static_cast<float>(ay.map(pts[j + 1].second, bottom, top)));
@@ -217,11 +217,19 @@ void ShowSizesWindow(canvas_state* state) {
   for (std::size_t i = 0; i < snap.roots.size(); ++i) {
     const root& r = snap.roots[i];
     const root_size& z = a.sizes.roots[i];
-    row out{std::string(snap.strings.get(r.name)), std::string(snap.strings.get(snap.graph.type[r.node], "?")),
-            static_cast<double>(z.shallow), static_cast<double>(z.deep), -1, -1, -1, static_cast<double>(z.objects)};
+    row out{std::string(snap.strings.get(r.name)),
+            std::string(snap.strings.get(snap.graph.type[r.node], "?")),
+            static_cast<double>(z.shallow),
+            static_cast<double>(z.deep),
+            -1,
+            -1,
+            -1,
+            static_cast<double>(z.objects)};
     if (!a.dom.root_retained.empty()) out.retained = static_cast<double>(a.dom.root_retained[i]);
-    if (a.allocated && a.allocated->unmodelled[i] == 0) out.allocated = static_cast<double>(a.allocated->sizes.roots[i].deep);
-    if (a.compared && a.compared->unmodelled[i] == 0) out.predicted = static_cast<double>(a.compared->sizes.roots[i].deep);
+    if (a.allocated && a.allocated->unmodelled[i] == 0)
+      out.allocated = static_cast<double>(a.allocated->sizes.roots[i].deep);
+    if (a.compared && a.compared->unmodelled[i] == 0)
+      out.predicted = static_cast<double>(a.compared->sizes.roots[i].deep);
     rows.push_back(std::move(out));
   }
   const std::string there = a.compared ? "deep on " + short_target(a.compared->target) : "compared";
@@ -231,7 +239,8 @@ void ShowSizesWindow(canvas_state* state) {
   if (ImGui::BeginTable("sizes", 8, flags)) {
     ImGui::TableSetupScrollFreeze(0, 1);
     for (int i = 0; i < 8; ++i) {
-      ImGuiTableColumnFlags f = i == 3 ? ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending : 0;
+      ImGuiTableColumnFlags f =
+          i == 3 ? ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending : 0;
       if (i >= 2) f |= ImGuiTableColumnFlags_PreferSortDescending;
       ImGui::TableSetupColumn(headers[i], f);
     }
@@ -299,9 +308,10 @@ void ShowFootprintsWindow(canvas_state* state) {
     return;
   }
   const footprints_data& f = *s.footprints;
-  ImGui::TextWrapped("Holding N values in different ways, measured in %s. A generator holds no values at all; "
-                     "array.array keeps raw numbers instead of pointers to int objects.",
-                     f.platform.c_str());
+  ImGui::TextWrapped(
+      "Holding N values in different ways, measured in %s. A generator holds no values at all; "
+      "array.array keeps raw numbers instead of pointers to int objects.",
+      f.platform.c_str());
   static constexpr const char* metrics[] = {"shallow (getsizeof)", "deep (everything reachable)",
                                             "tracemalloc peak while building"};
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
@@ -356,10 +366,11 @@ void ShowGrowthWindow(canvas_state* state) {
     }
     ImGui::EndCombo();
   }
-  ImGui::TextWrapped("Slots a list has for n items: appending one at a time over-allocates in steps "
-                     "(this version's growth rule), [x] * n and list(iterable) allocate about exactly. "
-                     "sys.getsizeof(list) = %u + %u x slots.",
-                     static_cast<unsigned>(list_getsizeof(t, 0)), static_cast<unsigned>(t.pointer_size));
+  ImGui::TextWrapped(
+      "Slots a list has for n items: appending one at a time over-allocates in steps "
+      "(this version's growth rule), [x] * n and list(iterable) allocate about exactly. "
+      "sys.getsizeof(list) = %u + %u x slots.",
+      static_cast<unsigned>(list_getsizeof(t, 0)), static_cast<unsigned>(t.pointer_size));
   std::vector<chart_series> series;
   const std::pair<list_construction, const char*> ways[] = {
       {list_construction::appends, "append() n times"},
@@ -368,11 +379,13 @@ void ShowGrowthWindow(canvas_state* state) {
   };
   for (const auto& [way, name] : ways) {
     chart_series cs{name, {}, true};
-    for (std::uint64_t n = 0; n <= 64; ++n) cs.points.push_back({static_cast<double>(n), static_cast<double>(list_capacity(t, way, n))});
+    for (std::uint64_t n = 0; n <= 64; ++n)
+      cs.points.push_back({static_cast<double>(n), static_cast<double>(list_capacity(t, way, n))});
     series.push_back(std::move(cs));
   }
   draw_chart("growth", series, false, false, "n items", "slots",
-             std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFontSize() * 2.5f, ImGui::GetFontSize() * 10), false);
+             std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFontSize() * 2.5f, ImGui::GetFontSize() * 10),
+             false);
   ImGui::End();
 }
 
@@ -394,14 +407,19 @@ void ShowSmallIntsWindow(canvas_state* state) {
   }
   const small_ints_data& d = *s.small_ints;
   if (d.cached_range) {
-    ImGui::TextWrapped("Each value was made twice from its text, int(str(n)). From %lld to %lld both came back as the "
-                       "same object (same id): CPython keeps one of each, made at start-up. Outside that range every "
-                       "int is a new object, so `is` tells them apart while == does not.",
-                       static_cast<long long>(d.cached_range->first), static_cast<long long>(d.cached_range->second));
+    ImGui::TextWrapped(
+        "Each value was made twice from its text, int(str(n)). From %lld to %lld both came back as "
+        "the "
+        "same object (same id): CPython keeps one of each, made at start-up. Outside that range "
+        "every "
+        "int is a new object, so `is` tells them apart while == does not.",
+        static_cast<long long>(d.cached_range->first), static_cast<long long>(d.cached_range->second));
   }
   if (d.stride) {
-    ImGui::TextWrapped("The cached ints sit side by side in one array: their ids step by %.0f bytes, the size of one int object here.",
-                       *d.stride);
+    ImGui::TextWrapped(
+        "The cached ints sit side by side in one array: their ids step by %.0f bytes, the size of "
+        "one int object here.",
+        *d.stride);
   }
   const canvas_colors& c = colors(s);
   const float cell = ImGui::GetFontSize() * 3.2f;
@@ -427,7 +445,8 @@ void ShowSmallIntsWindow(canvas_state* state) {
     }
     ++i;
   }
-  ImGui::TextDisabled("green: the same object both times (cached); red: two objects. Measured in %s.", d.platform.c_str());
+  ImGui::TextDisabled("green: the same object both times (cached); red: two objects. Measured in %s.",
+                      d.platform.c_str());
   ImGui::End();
 }
 
@@ -439,7 +458,8 @@ void ShowXrayWindow(canvas_state* state) {
   canvas_state& s = *state;
   place_window(0.45f, 0.12f, 0.52f, 0.8f);
   const std::string title = "X-ray: " + s.xray.title + "###xray";
-  if (!ImGui::Begin(title.c_str(), &s.show_xray, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing)) {
+  if (!ImGui::Begin(title.c_str(), &s.show_xray,
+                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing)) {
     ImGui::End();
     return;
   }
@@ -508,7 +528,8 @@ void ShowXrayWindow(canvas_state* state) {
         if (!fv.note.empty()) ImGui::TextDisabled("%s", fv.note.c_str());
         ImGui::EndTooltip();
       }
-      if (ImGui::BeginTable("fields", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable)) {
+      if (ImGui::BeginTable("fields", 4,
+                            ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable)) {
         ImGui::TableSetupColumn("offset");
         ImGui::TableSetupColumn("field");
         ImGui::TableSetupColumn("value");

@@ -15,8 +15,8 @@ emscripten::val analyze(std::uintptr_t address, std::size_t size, emscripten::va
   return bytewise::wasm::analyze_bytes(address, size, options);
 }
 
-emscripten::val diff(std::uintptr_t before, std::size_t before_size, std::uintptr_t after,
-                     std::size_t after_size, emscripten::val options) {
+emscripten::val diff(std::uintptr_t before, std::size_t before_size, std::uintptr_t after, std::size_t after_size,
+                     emscripten::val options) {
   return bytewise::wasm::diff_bytes(before, before_size, after, after_size, options);
 }
 

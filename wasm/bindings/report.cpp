@@ -42,8 +42,8 @@ val ranked_to_js(const snapshot& snap, const std::vector<ranked_object>& list) {
 val platform_to_js(const platform_info& p) {
   val platform = val::object();
   platform.set("implementation", p.implementation);
-  platform.set("version", std::to_string(p.python_major) + "." + std::to_string(p.python_minor) +
-                              "." + std::to_string(p.python_micro));
+  platform.set("version", std::to_string(p.python_major) + "." + std::to_string(p.python_minor) + "." +
+                              std::to_string(p.python_micro));
   platform.set("pythonVersion", p.python_version);
   platform.set("pointerSize", p.pointer_size);
   platform.set("runtime", p.runtime);
@@ -77,8 +77,7 @@ val policy_to_js(const traversal_policy& p) {
 
 // The bytes the allocator reserved for root `index`: its own blocks (the root object's
 // allocation, block by block) and its deep total over the same objects as deep.
-val allocated_to_js(const snapshot& snap, const allocated_sizes& sizes, std::size_t index,
-                    const root_size& counted) {
+val allocated_to_js(const snapshot& snap, const allocated_sizes& sizes, std::size_t index, const root_size& counted) {
   const std::uint32_t node = snap.roots[index].node;
   const allocation own = predict_allocation(snap, node, sizes.target);
   const bool sized = own.status != prediction_status::not_modelled && counted.node != no_node;
@@ -139,8 +138,8 @@ analysis_options options_from_js(const val& options, std::vector<diagnostic>& er
   analysis_options out;
   if (options.isUndefined() || options.isNull()) return out;
   if (options.typeOf().as<std::string>() != "object") {
-    errors.push_back({"api.bad_options", std::nullopt,
-                      "Analysis options must be an object such as { followTypes: true }."});
+    errors.push_back(
+        {"api.bad_options", std::nullopt, "Analysis options must be an object such as { followTypes: true }."});
     return out;
   }
   struct flag {
@@ -166,8 +165,7 @@ analysis_options options_from_js(const val& options, std::vector<diagnostic>& er
       if (key != f.name) continue;
       known = true;
       if (value.typeOf().as<std::string>() != "boolean") {
-        errors.push_back({"api.bad_option", std::nullopt,
-                          "Option " + key + " must be true or false."});
+        errors.push_back({"api.bad_option", std::nullopt, "Option " + key + " must be true or false."});
       } else {
         *f.target = value.as<bool>();
       }
@@ -182,8 +180,8 @@ analysis_options options_from_js(const val& options, std::vector<diagnostic>& er
         if (!t) {
           std::string names;
           for (const cpython_target& m : modelled_targets()) names += (names.empty() ? "" : ", ") + target_name(m);
-          errors.push_back({"api.bad_option", std::nullopt,
-                            "Option comparePlatform must be null or one of: " + names + "."});
+          errors.push_back(
+              {"api.bad_option", std::nullopt, "Option comparePlatform must be null or one of: " + names + "."});
         } else {
           out.compare_with = t;
         }
@@ -193,8 +191,7 @@ analysis_options options_from_js(const val& options, std::vector<diagnostic>& er
       known = true;
       double n = value.typeOf().as<std::string>() == "number" ? value.as<double>() : -1;
       if (!(n >= 0 && n <= 10000 && n == static_cast<double>(static_cast<std::uint32_t>(n)))) {
-        errors.push_back({"api.bad_option", std::nullopt,
-                          "Option topN must be a whole number from 0 to 10000."});
+        errors.push_back({"api.bad_option", std::nullopt, "Option topN must be a whole number from 0 to 10000."});
       } else {
         out.top_n = static_cast<std::uint32_t>(n);
       }
@@ -412,12 +409,12 @@ std::uint64_t js_u64(const val& v) {
   return d >= 0 && d < 18446744073709551616.0 ? static_cast<std::uint64_t>(d) : 0;
 }
 
-
 val xray_subject_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root_index) {
   auto snap = read_snapshot({reinterpret_cast<const std::uint8_t*>(address), size});
   if (!snap) return failure_to_js(snap.errors());
   if (root_index >= snap->roots.size()) {
-    return failure_to_js({{"api.bad_argument", std::nullopt, "The snapshot has no root " + std::to_string(root_index) + "."}});
+    return failure_to_js(
+        {{"api.bad_argument", std::nullopt, "The snapshot has no root " + std::to_string(root_index) + "."}});
   }
   return xray_subject_to_js(xray_subject_of(snap.value(), snap->roots[root_index].node));
 }
@@ -504,8 +501,8 @@ val platforms_to_js() {
   return out;
 }
 
-val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after,
-               std::size_t after_size, const val& options) {
+val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after, std::size_t after_size,
+               const val& options) {
   std::vector<diagnostic> errors;
   analysis_options opts = options_from_js(options, errors);
   if (!errors.empty()) return failure_to_js(errors);

@@ -38,8 +38,8 @@ emscripten::val analyze_bytes(std::uintptr_t address, std::size_t size, const em
 // Compares two snapshots (bytes at two addresses): { ok: true, appeared, freed, grew,
 // shrank, unchanged: { objects, bytes }, netBytes, largest: [{ kind, type, address,
 // beforeBytes, afterBytes }] }, or a failure naming which snapshot ("before"/"after").
-emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after,
-                           std::size_t after_size, const emscripten::val& options);
+emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::uintptr_t after, std::size_t after_size,
+                           const emscripten::val& options);
 
 // getsizeof of root `root` predicted on every modelled platform: [{ platform,
 // description, status, size (null if not modelled), rule, allocated (bytes the allocator

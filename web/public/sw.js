@@ -15,20 +15,22 @@ self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim(
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
-    try {
-      const response = await fetch(request);
-      if (response.ok && response.status === 200 && !request.headers.has("range")) {
-        await cache.put(request, response.clone());
+  event.respondWith(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const response = await fetch(request);
+        if (response.ok && response.status === 200 && !request.headers.has("range")) {
+          await cache.put(request, response.clone());
+        }
+        return response;
+      } catch (err) {
+        // ignoreVary: the server varies on Origin, which module scripts send and the page's
+        // own cache filling does not.
+        const cached = await cache.match(request, { ignoreSearch: request.mode === "navigate", ignoreVary: true });
+        if (cached) return cached;
+        throw err;
       }
-      return response;
-    } catch (err) {
-      // ignoreVary: the server varies on Origin, which module scripts send and the page's
-      // own cache filling does not.
-      const cached = await cache.match(request, { ignoreSearch: request.mode === "navigate", ignoreVary: true });
-      if (cached) return cached;
-      throw err;
-    }
-  })());
+    })(),
+  );
 });

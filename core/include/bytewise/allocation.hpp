@@ -29,16 +29,16 @@
 namespace bytewise {
 
 struct allocator_facts {
-  std::string_view name;             // "pymalloc + glibc malloc", "dlmalloc (Emscripten)"
-  std::uint32_t small_threshold;     // pymalloc serves 1..this many bytes; 0: no pymalloc
-  std::uint32_t small_alignment;     // spacing of pymalloc's size classes
-  std::uint32_t pool_size;           // pymalloc pool (0: no pymalloc)
-  std::uint32_t arena_size;          // pymalloc arena (0: no pymalloc)
-  std::uint32_t chunk_header;        // bytes malloc keeps before each block
-  std::uint32_t chunk_alignment;     // malloc chunk sizes are multiples of this
-  std::uint32_t min_chunk;           // the smallest chunk malloc hands out
-  std::uint32_t reuse_slack;         // how much larger a reused chunk may be
-  std::uint64_t mmap_threshold;      // chunks this large may get their own pages (0: never)
+  std::string_view name;          // "pymalloc + glibc malloc", "dlmalloc (Emscripten)"
+  std::uint32_t small_threshold;  // pymalloc serves 1..this many bytes; 0: no pymalloc
+  std::uint32_t small_alignment;  // spacing of pymalloc's size classes
+  std::uint32_t pool_size;        // pymalloc pool (0: no pymalloc)
+  std::uint32_t arena_size;       // pymalloc arena (0: no pymalloc)
+  std::uint32_t chunk_header;     // bytes malloc keeps before each block
+  std::uint32_t chunk_alignment;  // malloc chunk sizes are multiples of this
+  std::uint32_t min_chunk;        // the smallest chunk malloc hands out
+  std::uint32_t reuse_slack;      // how much larger a reused chunk may be
+  std::uint64_t mmap_threshold;   // chunks this large may get their own pages (0: never)
   std::uint32_t page_size;
 };
 allocator_facts allocator_of(cpython_target t);
@@ -46,7 +46,7 @@ allocator_facts allocator_of(cpython_target t);
 struct reservation {
   std::uint64_t bytes = 0;  // reserved for one fresh request, the allocator's header included
   prediction_status status = prediction_status::exact;  // assumed for glibc's mapped chunks
-  std::string_view how;     // "pymalloc size class", "glibc chunk", ...
+  std::string_view how;                                 // "pymalloc size class", "glibc chunk", ...
 };
 // What the allocator on `t` reserves for a request of `request` bytes
 // (PyObject_Malloc / PyMem_Malloc).
@@ -70,9 +70,9 @@ struct memory_block {
 
 struct allocation {
   prediction_status status = prediction_status::not_modelled;
-  std::string_view rule;       // why not modelled, or what was assumed
-  bool is_static = false;      // the interpreter's static data: no block at all
-  std::uint8_t count = 0;      // blocks used below
+  std::string_view rule;   // why not modelled, or what was assumed
+  bool is_static = false;  // the interpreter's static data: no block at all
+  std::uint8_t count = 0;  // blocks used below
   std::array<memory_block, 2> blocks{};
   std::uint64_t requested() const;
   std::uint64_t reserved() const;

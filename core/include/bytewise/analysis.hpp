@@ -24,8 +24,8 @@ namespace bytewise {
 
 struct analysis_options {
   traversal_policy policy;
-  std::uint32_t top_n = 20;   // length of the top lists and of sizes.repeated
-  bool retained = true;       // compute dominators (the most expensive step)
+  std::uint32_t top_n = 20;  // length of the top lists and of sizes.repeated
+  bool retained = true;      // compute dominators (the most expensive step)
   // Also predict every size on this platform (the layout model).
   std::optional<cpython_target> compare_with;
   // Also give the bytes the allocator reserved per object and per root (allocation.hpp), on
@@ -37,9 +37,9 @@ struct analysis_options {
 // 0 for the interpreter's static objects), and per root over the same objects as deep.
 struct allocated_sizes {
   cpython_target target;
-  std::vector<std::uint64_t> per_node;       // 0 where not modelled
-  std::vector<prediction_status> status;     // per object
-  root_sizes sizes;                          // deep = the root's objects' reserved bytes
+  std::vector<std::uint64_t> per_node;    // 0 where not modelled
+  std::vector<prediction_status> status;  // per object
+  root_sizes sizes;                       // deep = the root's objects' reserved bytes
   // Per root: objects of its deep size the model could not size, or sized on an assumption.
   std::vector<std::uint64_t> unmodelled, assumed;
   std::uint64_t total_unmodelled = 0, total_assumed = 0;

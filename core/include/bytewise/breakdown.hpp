@@ -30,20 +30,17 @@ struct ranked_object {
 };
 
 // The `n` reachable objects with the largest shallow size (ties: lower node first).
-std::vector<ranked_object> largest_by_shallow(const snapshot& snap, const components& comps,
-                                              std::uint32_t n);
+std::vector<ranked_object> largest_by_shallow(const snapshot& snap, const components& comps, std::uint32_t n);
 
 // The `n` reachable objects with the largest retained size.
-std::vector<ranked_object> largest_by_retained(const dominator_tree& dom, const components& comps,
-                                               std::uint32_t n);
+std::vector<ranked_object> largest_by_retained(const dominator_tree& dom, const components& comps, std::uint32_t n);
 
 // The `n` reachable objects with the largest deep size. Deep sizes of all objects would
 // cost O(nodes x edges); instead an upper bound per component (its size plus its
 // successors' bounds) orders the candidates and exact walks run until no remaining bound
 // can beat the n-th result. `work_limit` caps the walks' total steps (0: 16 x (nodes +
 // edges)); past it, remaining entries carry bounds and exact = false.
-std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_graph& g,
-                                           const components& comps, std::uint32_t n,
-                                           std::uint64_t work_limit = 0);
+std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_graph& g, const components& comps,
+                                           std::uint32_t n, std::uint64_t work_limit = 0);
 
 }  // namespace bytewise

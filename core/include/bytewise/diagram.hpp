@@ -44,7 +44,7 @@ inline constexpr float box_gap = 14;
 inline constexpr float band_gap = 22;
 inline constexpr float min_box_width = 168;
 inline constexpr float max_box_width = 344;
-inline constexpr float pointer_width = 18;  // the slot of a row that holds an address
+inline constexpr float pointer_width = 18;   // the slot of a row that holds an address
 inline constexpr std::size_t max_text = 30;  // characters of a label before "..."
 }  // namespace diagram_metrics
 
@@ -66,39 +66,39 @@ inline constexpr std::uint8_t truncated = 1u << 4;    // the capture did not rec
 // shows them all. For a variable, they are the variable's: deep, retained, allocated
 // and predicted totals of what it names.
 struct box_numbers {
-  std::uint64_t shallow = 0;        // sys.getsizeof (aggregates: all their objects)
+  std::uint64_t shallow = 0;  // sys.getsizeof (aggregates: all their objects)
   std::uint64_t deep = 0;
-  bool deep_exact = true;           // false: the walk hit its work limit; deep is a lower bound
+  bool deep_exact = true;                  // false: the walk hit its work limit; deep is a lower bound
   std::optional<std::uint64_t> retained;   // when the analysis has dominators
   std::optional<std::uint64_t> allocated;  // when it has allocated sizes, and they are modelled
   prediction_status allocated_status = prediction_status::not_modelled;
   std::optional<std::uint64_t> predicted;  // shallow (deep for variables) on the compared platform
   prediction_status predicted_status = prediction_status::not_modelled;
-  std::uint64_t objects = 0;        // aggregates: how many objects; variables: in the deep size
+  std::uint64_t objects = 0;  // aggregates: how many objects; variables: in the deep size
 };
 
 // What one row of a box holds.
 struct diagram_row {
-  std::string label;              // "[0]", "'name'", "name", "..." (more rows)
-  std::uint32_t target = no_node; // the object the row refers to (no_node: none)
-  std::uint32_t box = no_box;     // the box an arrow goes to; no_box when inline or not drawn
-  std::string value;              // inline value ("1", "None") or why nothing is drawn
+  std::string label;                  // "[0]", "'name'", "name", "..." (more rows)
+  std::uint32_t target = no_node;     // the object the row refers to (no_node: none)
+  std::uint32_t box = no_box;         // the box an arrow goes to; no_box when inline or not drawn
+  std::string value;                  // inline value ("1", "None") or why nothing is drawn
   std::uint32_t edge = 0xFFFF'FFFFu;  // the snapshot edge, for the address on hover
-  std::uint64_t hidden = 0;       // a "... N more" row: how many rows it stands for
+  std::uint64_t hidden = 0;           // a "... N more" row: how many rows it stands for
 };
 
 struct diagram_box {
   box_kind kind = box_kind::object;
-  std::uint32_t node = no_node;   // the object (variables: the object they name)
-  std::uint32_t root = 0;         // variables: the root's index
+  std::uint32_t node = no_node;  // the object (variables: the object they name)
+  std::uint32_t root = 0;        // variables: the root's index
   std::uint32_t column = 0, band = 0;
   float x = 0, y = 0, w = 0, h = 0;
-  std::string title;     // "x" for variables, "list" / "int 256" / "996 x float" otherwise
-  std::string subtitle;  // "3 items", "16 B each"; may be empty
+  std::string title;       // "x" for variables, "list" / "int 256" / "996 x float" otherwise
+  std::string subtitle;    // "3 items", "16 B each"; may be empty
   std::uint8_t flags = 0;  // box_flag bits
   box_numbers numbers;
   std::vector<diagram_row> rows;
-  float rows_y = 0;        // offset of the first row from the box's top
+  float rows_y = 0;  // offset of the first row from the box's top
 };
 
 struct diagram_point {
@@ -106,10 +106,10 @@ struct diagram_point {
 };
 
 struct diagram_arrow {
-  std::uint32_t from = 0;     // box index
-  std::uint32_t row = 0;      // row of `from` the reference sits in
-  std::uint32_t to = 0;       // box index
-  bool back = false;          // goes to an earlier or the same column (cycles, sharing)
+  std::uint32_t from = 0;           // box index
+  std::uint32_t row = 0;            // row of `from` the reference sits in
+  std::uint32_t to = 0;             // box index
+  bool back = false;                // goes to an earlier or the same column (cycles, sharing)
   std::vector<diagram_point> path;  // first point on the row's slot, last on `to`
 };
 
@@ -121,13 +121,13 @@ struct diagram {
 };
 
 struct diagram_options {
-  bool inline_shared = false;  // draw small ints, None, True... as values inside the row
-  std::uint32_t max_rows = 10;           // rows per container before "... N more"
-  std::uint32_t expanded_rows = 1000;    // rows of an expanded container
-  std::vector<std::uint32_t> expanded;   // nodes whose rows are all drawn (up to expanded_rows)
-  std::uint32_t max_boxes = 1000;        // boxes in all; past it, rows show the address only
-  std::uint32_t max_depth = 30;          // columns of objects
-  std::uint64_t deep_work = 0;  // steps of the per-box deep walks in all (0: 8 x (nodes + edges))
+  bool inline_shared = false;           // draw small ints, None, True... as values inside the row
+  std::uint32_t max_rows = 10;          // rows per container before "... N more"
+  std::uint32_t expanded_rows = 1000;   // rows of an expanded container
+  std::vector<std::uint32_t> expanded;  // nodes whose rows are all drawn (up to expanded_rows)
+  std::uint32_t max_boxes = 1000;       // boxes in all; past it, rows show the address only
+  std::uint32_t max_depth = 30;         // columns of objects
+  std::uint64_t deep_work = 0;          // steps of the per-box deep walks in all (0: 8 x (nodes + edges))
 };
 
 // Precondition: `a` was computed from `snap`.

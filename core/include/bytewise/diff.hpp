@@ -29,11 +29,11 @@ struct change_total {
 
 struct snapshot_diff {
   change_total appeared, freed, grew, shrank, unchanged;
-  std::int64_t net_bytes = 0;  // after minus before, over counted objects
+  std::int64_t net_bytes = 0;          // after minus before, over counted objects
   std::vector<object_change> largest;  // the top_n changes by bytes changed
 };
 
-snapshot_diff diff_snapshots(const snapshot& before, const snapshot& after,
-                             const traversal_policy& policy = {}, std::uint32_t top_n = 20);
+snapshot_diff diff_snapshots(const snapshot& before, const snapshot& after, const traversal_policy& policy = {},
+                             std::uint32_t top_n = 20);
 
 }  // namespace bytewise

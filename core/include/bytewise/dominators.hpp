@@ -8,8 +8,8 @@
 // gets one virtual node per root variable (so `a = b = x` makes neither variable retain x)
 // and one virtual super-root above them, which also points at every object the
 // interpreter holds for good (immortal objects, cached small ints): deleting a variable
-// never frees those, so no variable or object retains them. Retained(A) is the sum of shallow sizes in A's
-// dominator subtree. Computed with the semi-NCA algorithm (Georgiadis, Tarjan), iterative.
+// never frees those, so no variable or object retains them. Retained(A) is the sum of shallow sizes
+// in A's dominator subtree. Computed with the semi-NCA algorithm (Georgiadis, Tarjan), iterative.
 // Cost: O((nodes + edges) log nodes) worst case, near-linear in practice.
 #pragma once
 

@@ -28,8 +28,8 @@
 namespace bytewise {
 
 struct cpython_target {
-  std::uint8_t minor = 12;         // CPython 3.minor
-  std::uint8_t pointer_size = 8;   // 8: 64-bit; 4: 32-bit wasm (Pyodide)
+  std::uint8_t minor = 12;        // CPython 3.minor
+  std::uint8_t pointer_size = 8;  // 8: 64-bit; 4: 32-bit wasm (Pyodide)
   friend bool operator==(const cpython_target&, const cpython_target&) = default;
 };
 
@@ -51,8 +51,8 @@ std::string_view to_string(prediction_status s);
 
 struct prediction {
   prediction_status status = prediction_status::not_modelled;
-  std::uint64_t size = 0;   // bytes; meaningless when not_modelled
-  std::string_view rule;    // a short reason: "capacity kept", "as if built by appends"...
+  std::uint64_t size = 0;  // bytes; meaningless when not_modelled
+  std::string_view rule;   // a short reason: "capacity kept", "as if built by appends"...
 };
 
 // How a list was built, when the caller knows better than the capacity shows.

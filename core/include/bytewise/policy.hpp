@@ -19,7 +19,7 @@ namespace bytewise {
 
 struct traversal_policy {
   bool include_interpreter_shared = true;  // immortal, cached small ints, interned str
-  bool follow_types = false;  // into type objects, object -> type and definition edges
+  bool follow_types = false;               // into type objects, object -> type and definition edges
   bool follow_modules = false;             // into module objects
   bool follow_globals = false;             // function -> globals edges
   bool follow_code = false;                // into code objects (and function -> code edges)
@@ -42,10 +42,10 @@ inline constexpr std::uint32_t no_node = 0xFFFF'FFFFu;
 // edge columns instead of copying them: keep the snapshot alive, and do not modify it,
 // while this graph is in use (moving the snapshot is fine; its buffers stay put).
 struct followed_graph {
-  std::vector<std::uint8_t> counted;     // per node: 1 if the policy counts it
+  std::vector<std::uint8_t> counted;       // per node: 1 if the policy counts it
   std::span<const std::uint32_t> offsets;  // node_count + 1, CSR over `targets`
   std::span<const std::uint32_t> targets;  // followed edges' targets
-  std::vector<std::uint32_t> root_nodes;  // per snapshot root: its node, or no_node if left out
+  std::vector<std::uint32_t> root_nodes;   // per snapshot root: its node, or no_node if left out
 
   std::vector<std::uint32_t> owned_offsets, owned_targets;  // storage when filtered
 

@@ -34,9 +34,9 @@ std::string to_string(const diagnostic& d);
 template <typename T>
 class result {
  public:
-  result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  result(T value) : state_(std::move(value)) {}                            // NOLINT: implicit by design
   result(diagnostic d) : state_(std::vector<diagnostic>{std::move(d)}) {}  // NOLINT
-  result(std::vector<diagnostic> ds) : state_(std::move(ds)) {  // NOLINT
+  result(std::vector<diagnostic> ds) : state_(std::move(ds)) {             // NOLINT
     if (std::get<1>(state_).empty()) {
       std::get<1>(state_).push_back(
           {"internal.empty_failure", std::nullopt, "An operation failed without saying why."});

@@ -26,11 +26,11 @@
 namespace bytewise {
 
 struct root_size {
-  std::uint32_t node = no_node;  // no_node if the policy leaves the root's object out
-  std::uint64_t shallow = 0;     // bytes
-  std::uint64_t deep = 0;        // bytes
-  std::uint64_t objects = 0;     // distinct objects in the deep size, the root included
-  std::uint64_t naive = 0;       // bytes, double counting (see above)
+  std::uint32_t node = no_node;      // no_node if the policy leaves the root's object out
+  std::uint64_t shallow = 0;         // bytes
+  std::uint64_t deep = 0;            // bytes
+  std::uint64_t objects = 0;         // distinct objects in the deep size, the root included
+  std::uint64_t naive = 0;           // bytes, double counting (see above)
   std::uint64_t shared_bytes = 0;    // part of `deep` that other roots reach too
   std::uint64_t shared_objects = 0;  // objects of `objects` that other roots reach too
 };
@@ -43,13 +43,13 @@ struct repeated_object {
 
 struct root_sizes {
   std::vector<root_size> roots;  // parallel to snapshot::roots
-  std::uint64_t total_deep = 0;     // all roots together, each object once
+  std::uint64_t total_deep = 0;  // all roots together, each object once
   std::uint64_t total_objects = 0;
-  std::uint64_t total_naive = 0;    // every root's object plus every reference
+  std::uint64_t total_naive = 0;  // every root's object plus every reference
 
   // Per node, over the objects any root reaches (0 elsewhere):
-  std::vector<std::uint32_t> references;  // times counted by the naive sum
-  std::vector<std::uint32_t> referrers;   // distinct referring objects plus naming roots
+  std::vector<std::uint32_t> references;    // times counted by the naive sum
+  std::vector<std::uint32_t> referrers;     // distinct referring objects plus naming roots
   std::vector<std::uint8_t> several_roots;  // 1 if two or more roots reach it
 
   // Objects counted more than once by the naive sum, most extra bytes first.

@@ -63,13 +63,13 @@ inline constexpr std::uint8_t node_category_count = 6;
 // Bits of a node's flags word. Bits 8..15 hold the node_category; other bits are reserved
 // and must be zero.
 namespace node_flag {
-inline constexpr std::uint32_t gc_tracked = 1u << 0;  // gc.is_tracked(o) was true
-inline constexpr std::uint32_t immortal = 1u << 1;    // refcount marks it immortal (3.12+)
-inline constexpr std::uint32_t interned = 1u << 2;    // an interned str
-inline constexpr std::uint32_t small_int = 1u << 3;   // an int from the small-int cache
-inline constexpr std::uint32_t truncated = 1u << 4;   // not all its referents were captured
-inline constexpr std::uint32_t has_length = 1u << 5;  // the length column is meaningful
-inline constexpr std::uint32_t not_followed = 1u << 6;  // leaf by capture policy
+inline constexpr std::uint32_t gc_tracked = 1u << 0;     // gc.is_tracked(o) was true
+inline constexpr std::uint32_t immortal = 1u << 1;       // refcount marks it immortal (3.12+)
+inline constexpr std::uint32_t interned = 1u << 2;       // an interned str
+inline constexpr std::uint32_t small_int = 1u << 3;      // an int from the small-int cache
+inline constexpr std::uint32_t truncated = 1u << 4;      // not all its referents were captured
+inline constexpr std::uint32_t has_length = 1u << 5;     // the length column is meaningful
+inline constexpr std::uint32_t not_followed = 1u << 6;   // leaf by capture policy
 inline constexpr std::uint32_t static_object = 1u << 7;  // in static data, not a heap block (1.3)
 inline constexpr std::uint32_t category_shift = 8;
 inline constexpr std::uint32_t category_mask = 0xFFu << category_shift;
@@ -80,16 +80,16 @@ inline constexpr std::uint32_t known_bits = 0xFFu | category_mask;
 // bits are the family's facts, see docs/snapshot-format.md, "Shapes").
 enum class shape_family : std::uint8_t {
   unknown = 0,
-  int_ = 1,       // bits 8-39 bit length, bit 40 negative
-  bool_ = 2,      // bit 8 value
+  int_ = 1,   // bits 8-39 bit length, bit 40 negative
+  bool_ = 2,  // bit 8 value
   float_ = 3,
   complex_ = 4,
-  str = 5,        // bits 8-9 kind: 0 ASCII, 1 Latin-1, 2 UCS-2, 3 UCS-4
+  str = 5,  // bits 8-9 kind: 0 ASCII, 1 Latin-1, 2 UCS-2, 3 UCS-4
   bytes = 6,
   bytearray = 7,
   tuple = 8,
   list = 9,
-  dict = 10,      // bit 8 all keys are exact str
+  dict = 10,  // bit 8 all keys are exact str
   set = 11,
   frozenset = 12,
   range = 13,
@@ -101,7 +101,7 @@ enum class shape_family : std::uint8_t {
   builtin_function = 19,
   method = 20,
   cell = 21,
-  array = 22,      // bits 8-15 item size, bits 16-23 typecode
+  array = 22,       // bits 8-15 item size, bits 16-23 typecode
   memoryview = 23,  // bits 8-15 ndim
   generator = 24,
   coroutine = 25,
@@ -197,8 +197,7 @@ struct object_graph {
   std::uint32_t first_edge(std::uint32_t node) const { return edge_offsets[node]; }
   std::uint32_t end_edge(std::uint32_t node) const { return edge_offsets[node + 1]; }
   node_category category(std::uint32_t node) const {
-    return static_cast<node_category>((flags[node] & node_flag::category_mask) >>
-                                      node_flag::category_shift);
+    return static_cast<node_category>((flags[node] & node_flag::category_mask) >> node_flag::category_shift);
   }
 };
 
@@ -248,18 +247,15 @@ struct string_hash {
 class snapshot_builder {
  public:
   explicit snapshot_builder(platform_info p = {});
-  std::uint32_t add_node(std::string_view type, std::uint64_t shallow, std::uint64_t address,
-                         std::uint32_t flags = 0);
+  std::uint32_t add_node(std::string_view type, std::uint64_t shallow, std::uint64_t address, std::uint32_t flags = 0);
   void set_length(std::uint32_t node, std::uint64_t length);
   void set_shape(std::uint32_t node, std::uint64_t shape);
   void set_label(std::uint32_t node, std::string_view label);
   // Gives the snapshot a refcount column (every other node: refcount_unknown).
   void set_refcount(std::uint32_t node, std::uint32_t refcount);
   // Precondition: source and target were returned by add_node.
-  void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
-                std::uint32_t label = no_string);
-  void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind,
-                std::string_view label);
+  void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind, std::uint32_t label = no_string);
+  void add_edge(std::uint32_t source, std::uint32_t target, edge_kind kind, std::string_view label);
   void add_root(std::string_view name, std::uint32_t node);
   std::uint32_t node_count_so_far() const { return snap_.graph.node_count(); }
   capture_info& capture() { return snap_.capture; }

@@ -41,28 +41,28 @@ struct xray_subject {
   std::string type_name;      // type(obj).__qualname__, to check the memory still holds it
   std::uint64_t shape = 0;    // the snapshot's shape word (family and facts)
   std::uint64_t getsizeof = 0;
-  std::uint64_t length = 0;   // len(obj) where it has one
-  std::uint32_t flags = 0;    // node_flag bits (immortal, ...)
+  std::uint64_t length = 0;  // len(obj) where it has one
+  std::uint32_t flags = 0;   // node_flag bits (immortal, ...)
   platform_info platform;
 };
 
 struct xray_field {
   std::uint64_t address = 0;
-  std::uint32_t size = 0;  // bytes
-  std::string name;        // "ob_refcnt", "ob_item[2]", "digit[0]"
-  std::string value;       // decoded, for people: "3", "0x01754990", "'hello'"
+  std::uint32_t size = 0;       // bytes
+  std::string name;             // "ob_refcnt", "ob_item[2]", "digit[0]"
+  std::string value;            // decoded, for people: "3", "0x01754990", "'hello'"
   std::uint64_t points_to = 0;  // for pointers: the address (0: none or not a pointer)
-  std::string note;        // "immortal (static)", "type list", "id of item 2"...
+  std::string note;             // "immortal (static)", "type list", "id of item 2"...
 };
 
 // One contiguous block: the object's allocation, or a block it owns (a list's items).
 struct xray_block {
-  std::string name;               // "list object", "item array", "dict keys", "type name"
-  std::uint64_t address = 0;      // where the bytes start (the malloc chunk's user data)
+  std::string name;           // "list object", "item array", "dict keys", "type name"
+  std::uint64_t address = 0;  // where the bytes start (the malloc chunk's user data)
   std::vector<std::uint8_t> bytes;
-  std::uint64_t allocated = 0;    // dlmalloc chunk size; 0 when not a heap block
-  std::uint64_t requested = 0;    // bytes CPython asked for, where known; 0 otherwise
-  std::string allocation;         // how the block was allocated, in words
+  std::uint64_t allocated = 0;  // dlmalloc chunk size; 0 when not a heap block
+  std::uint64_t requested = 0;  // bytes CPython asked for, where known; 0 otherwise
+  std::string allocation;       // how the block was allocated, in words
   std::vector<xray_field> fields;
 };
 
