@@ -1,0 +1,2 @@
+# a list of three small ints
+x = [1, 2, 3]

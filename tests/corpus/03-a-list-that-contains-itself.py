@@ -1,0 +1,3 @@
+# a list that contains itself
+a = []
+a.append(a)

@@ -1,0 +1,4 @@
+# two dicts in a cycle
+a = {}
+b = {"a": a}
+a["b"] = b

@@ -1,0 +1,4 @@
+# tuples and the empty tuple
+t = ()
+u = (1,)
+v = (t, u, (t, u))

@@ -1,0 +1,3 @@
+# functools.partial
+import functools
+p = functools.partial(max, 1.5, key=abs)

@@ -1,0 +1,5 @@
+# an exception with its traceback
+try:
+    {}['missing']
+except KeyError as e:
+    err = e

@@ -1,0 +1,6 @@
+# a weak reference
+import weakref
+class T:
+    pass
+t = T()
+r = weakref.ref(t)

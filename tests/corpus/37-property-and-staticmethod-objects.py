@@ -1,0 +1,3 @@
+# property and staticmethod objects
+p = property(lambda self: 1)
+s = staticmethod(len)
