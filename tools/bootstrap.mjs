@@ -6,8 +6,9 @@
 // Idempotent and fast when all is present: it only reads package status and a few
 // stamp files. What it installs, in order:
 //   1. Debian packages: emscripten, googletest, libbenchmark-dev, chromium, ninja-build,
-//      clang's libFuzzer for the fuzz targets, clang-format for the lint layer, and the
-//      canvas's font (DejaVu Sans Mono, subset at build time with fonttools' pyftsubset).
+//      clang's libFuzzer for the fuzz targets, clang-format for the lint layer, nlohmann/json
+//      (the core reads options and writes reports with it), and the canvas's font (DejaVu
+//      Sans Mono, subset at build time with fonttools' pyftsubset).
 //   2. Dear ImGui's full source from Debian's source package (a deb-src entry is added
 //      if missing), unpacked into third_party/imgui (git-ignored).
 //   3. npm dependencies from the committed lockfile (npm ci), re-run when the lockfile changes.
@@ -32,6 +33,7 @@ const DEBIAN_PACKAGES = [
   "fonts-dejavu-core",
   "fonttools",
   "clang-format-14",
+  "nlohmann-json3-dev",
 ];
 
 const IMGUI_DIR = path.join(root, "third_party", "imgui");

@@ -23,11 +23,14 @@ std::string describe_target(cpython_target t) {
   return "32-bit wasm CPython 3." + std::to_string(t.minor) + " (Pyodide)";
 }
 
+std::string short_target_name(cpython_target t) {
+  return (t.pointer_size == 8 ? "64-bit 3." : "wasm32 3.") + std::to_string(t.minor);
+}
+
 const std::vector<cpython_target>& modelled_targets() {
   static const std::vector<cpython_target> all = [] {
     std::vector<cpython_target> out;
-    for (std::uint8_t minor = 8; minor <= 14; ++minor) out.push_back({minor, 8});
-    for (std::uint8_t minor = 11; minor <= 14; ++minor) out.push_back({minor, 4});
+    for (const layout_params& row : detail::all_params()) out.push_back(row.target);
     return out;
   }();
   return all;

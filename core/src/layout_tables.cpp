@@ -61,17 +61,13 @@ constexpr std::array<layout_params, 11> rows{{
 
 }  // namespace
 
+std::span<const layout_params> all_params() { return rows; }
+
 const layout_params* find_params(cpython_target t) {
-  // Rows are 64-bit 3.8..3.14, then wasm32 3.11..3.14: index directly.
-  std::size_t index;
-  if (t.pointer_size == 8 && t.minor >= 8 && t.minor <= 14) {
-    index = t.minor - 8u;
-  } else if (t.pointer_size == 4 && t.minor >= 11 && t.minor <= 14) {
-    index = 7u + (t.minor - 11u);
-  } else {
-    return nullptr;
+  for (const layout_params& row : rows) {
+    if (row.target == t) return &row;
   }
-  return rows[index].target == t ? &rows[index] : nullptr;
+  return nullptr;
 }
 
 }  // namespace bytewise::detail

@@ -5,6 +5,7 @@
 #include <bytewise/layout_model.hpp>
 
 #include <cstdint>
+#include <span>
 
 namespace bytewise::detail {
 
@@ -49,6 +50,9 @@ struct layout_params {
   instance_layout instances;
 };
 
+// Every row: the platforms the model covers, in the order modelled_targets() lists them
+// (64-bit oldest first, then wasm32). A new platform is a new row.
+std::span<const layout_params> all_params();
 // The row for a modelled target; nullptr otherwise.
 const layout_params* find_params(cpython_target t);
 

@@ -33,26 +33,44 @@ struct analysis_options {
   bool allocated = false;
 };
 
+// Sizes from a model (the layout model's getsizeof on another platform, or the allocator's
+// reserved bytes), summed per root like deep sizes, with how many objects the model could
+// not size or sized on an assumption. The accessors hold the one rule for showing them:
+// a root's (or the total's) modelled deep size exists only when the policy counts the root
+// and every object in it is modelled; otherwise there is no number, only the counts.
+struct model_totals {
+  root_sizes sizes;  // deep = the modelled sizes of each root's objects (0 where not modelled)
+  std::vector<std::uint64_t> unmodelled, assumed;  // per root: objects not sized, sized on an assumption
+  std::uint64_t total_unmodelled = 0, total_assumed = 0;
+
+  // Precondition: root < sizes.roots.size().
+  std::optional<std::uint64_t> root_deep(std::size_t root) const {
+    if (sizes.roots[root].node == no_node || unmodelled[root] != 0) return std::nullopt;
+    return sizes.roots[root].deep;
+  }
+  std::optional<std::uint64_t> total_deep() const {
+    if (total_unmodelled != 0) return std::nullopt;
+    return sizes.total_deep;
+  }
+  // exact or assumed for a root_deep that exists; not_modelled otherwise.
+  prediction_status root_status(std::size_t root) const {
+    if (!root_deep(root)) return prediction_status::not_modelled;
+    return assumed[root] != 0 ? prediction_status::assumed : prediction_status::exact;
+  }
+};
+
 // Bytes the allocator reserved for each object (its blocks, rounded by the allocator;
 // 0 for the interpreter's static objects), and per root over the same objects as deep.
-struct allocated_sizes {
+struct allocated_sizes : model_totals {
   cpython_target target;
   std::vector<std::uint64_t> per_node;    // 0 where not modelled
   std::vector<prediction_status> status;  // per object
-  root_sizes sizes;                       // deep = the root's objects' reserved bytes
-  // Per root: objects of its deep size the model could not size, or sized on an assumption.
-  std::vector<std::uint64_t> unmodelled, assumed;
-  std::uint64_t total_unmodelled = 0, total_assumed = 0;
 };
 
 // The snapshot's sizes as they would be on another platform.
-struct comparison {
+struct comparison : model_totals {
   cpython_target target;
-  std::vector<prediction> per_node;  // sys.getsizeof there, per object
-  root_sizes sizes;                  // deep sizes etc. from those predictions (0 if not modelled)
-  // Per root: objects of its deep size the model could not size, or sized on an assumption.
-  std::vector<std::uint64_t> unmodelled, assumed;
-  std::uint64_t total_unmodelled = 0, total_assumed = 0;
+  std::vector<prediction> per_node;          // sys.getsizeof there, per object
   std::optional<allocated_sizes> allocated;  // when options.allocated
 };
 

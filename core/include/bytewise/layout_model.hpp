@@ -37,6 +37,8 @@ struct cpython_target {
 std::string target_name(cpython_target t);
 // "64-bit CPython 3.12", "32-bit wasm CPython 3.14 (Pyodide)"
 std::string describe_target(cpython_target t);
+// "64-bit 3.12", "wasm32 3.14": short enough for a column heading or a box's line.
+std::string short_target_name(cpython_target t);
 // Accepts the names target_name() gives; nullopt otherwise.
 std::optional<cpython_target> parse_target(std::string_view name);
 // Every platform the model covers, oldest first, 64-bit before wasm32.

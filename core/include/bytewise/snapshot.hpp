@@ -25,6 +25,9 @@ namespace bytewise {
 
 // A string-table index meaning "no string" (also: no label on a node or edge).
 inline constexpr std::uint32_t no_string = 0xFFFF'FFFFu;
+// A node index meaning "no object" (a diagnostic about no single object, a root the policy
+// leaves out, an object no root reaches).
+inline constexpr std::uint32_t no_node = 0xFFFF'FFFFu;
 // A refcount the capture could not give: the object is immortal (CPython 3.12+).
 inline constexpr std::uint32_t refcount_unknown = 0xFFFF'FFFFu;
 
@@ -208,7 +211,7 @@ struct root {
 
 // Something the probe could not measure faithfully, with the object it concerns.
 struct capture_diagnostic {
-  std::uint32_t node;     // no_string (0xFFFFFFFF) when it concerns no single object
+  std::uint32_t node;     // no_node when it concerns no single object
   std::uint32_t code;     // string-table index, e.g. "probe.sizeof_failed"
   std::uint32_t message;  // string-table index
 };

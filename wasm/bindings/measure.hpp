@@ -1,0 +1,30 @@
+// The measurement functions both wasm modules export (bytewise-core for Node, bytewise-app
+// for the page): the option and platform tables, the option parser and the public report,
+// all as JSON text that web/analyser.js parses. The report is written by
+// core/include/bytewise/report.hpp; this file only moves bytes across the boundary.
+#pragma once
+
+#include <bytewise/analysis.hpp>
+#include <bytewise/snapshot.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bytewise::wasm {
+
+// What a report call leaves behind for the canvas, when asked to.
+struct measured {
+  snapshot snap;
+  analysis result;
+};
+
+// Reads the snapshot at `address` (size bytes of this module's memory, written there by
+// web/analyser.js), analyses it under `options_json` and writes the public report with
+// the run's facts (`run_json`, see report.hpp read_run_facts). Bad options, bad facts or a
+// snapshot that cannot be read give a report with ok false and the diagnostics. When
+// `kept` is not null and the snapshot was read, the snapshot and its analysis move there.
+std::string report_bytes(std::uintptr_t address, std::size_t size, const std::string& options_json,
+                         const std::string& run_json, std::optional<measured>* kept = nullptr);
+
+}  // namespace bytewise::wasm
