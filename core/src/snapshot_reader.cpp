@@ -574,7 +574,7 @@ void reader::read_diagnostics(snapshot& snap) {
     const std::uint64_t at = s->offset + 4 + std::uint64_t{i} * 12;
     const std::uint8_t* p = bytes_.data() + at;
     capture_diagnostic d{load<std::uint32_t>(p), load<std::uint32_t>(p + 4), load<std::uint32_t>(p + 8)};
-    if (d.node != no_string && d.node >= node_count_) {
+    if (d.node != no_node && d.node >= node_count_) {
       bad.add(at, "Diagnostic " + std::to_string(i) + " concerns object " + std::to_string(d.node) +
                       ", but there are only " + std::to_string(node_count_) + " objects.");
     } else if (d.code >= strings || d.message >= strings) {
