@@ -6,8 +6,9 @@
 //   node tools/test.mjs native browser  only these
 //
 // Layers:
-//   lint     layout and lint, first because it takes seconds: clang-format (C++), Prettier
-//            and ESLint (JS); the tree must pass them unchanged
+//   lint     layout and lint, first because it takes seconds: every public header has its
+//            test file; clang-format (C++), Prettier and ESLint (JS); the tree must pass
+//            them unchanged
 //   native   GoogleTest suite of the core, built natively (ctest)
 //   wasm     the same suite compiled to wasm, run by Node (ctest)
 //   node     real Pyodide + the core wasm: sizes against the interpreter's own answers;
@@ -35,8 +36,42 @@ function run(command, args, label = `${command} ${args.join(" ")}`) {
   if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status})`);
 }
 
+/**
+ * Public headers whose test file is still to come: the check below lets them have none
+ * (but a test file they have must be built). xray.hpp: the X-ray decoder is being
+ * rewritten (issue 12) and tests/core/xray_test.cpp comes with the rewrite; remove it
+ * from here then.
+ */
+const HEADERS_AWAITING_TESTS = new Set(["xray"]);
+
+/**
+ * One test file per public header (STYLE.md): core/include/bytewise/<name>.hpp needs
+ * tests/core/<name>_test.cpp, listed in core_tests (tests/CMakeLists.txt) so it is built
+ * and run. Throws naming every header that has none.
+ */
+function checkTestPerHeader() {
+  const cmake = fs.readFileSync(path.join(ROOT, "tests", "CMakeLists.txt"), "utf8");
+  const problems = [];
+  for (const file of fs.readdirSync(path.join(ROOT, "core", "include", "bytewise")).sort()) {
+    const name = file.match(/^(\w+)\.hpp$/)?.[1];
+    if (!name) continue;
+    const test = `core/${name}_test.cpp`;
+    if (!fs.existsSync(path.join(ROOT, "tests", test))) {
+      if (HEADERS_AWAITING_TESTS.has(name)) continue;
+      problems.push(`core/include/bytewise/${file} has no tests/${test}: write one`);
+    } else if (!new RegExp(`^\\s*${test.replace(".", "\\.")}\\s*$`, "m").test(cmake)) {
+      problems.push(`tests/${test} is not built: list it in core_tests in tests/CMakeLists.txt`);
+    }
+  }
+  if (problems.length) {
+    process.stderr.write(`One test file per public header:\n${problems.map((p) => `  ${p}\n`).join("")}`);
+    throw new Error(`${problems.length} public header(s) without a test file`);
+  }
+}
+
 const LAYERS = {
   lint: async () => {
+    checkTestPerHeader();
     run(
       "clang-format-14",
       ["--dry-run", "--Werror", ...cxxFiles()],

@@ -97,7 +97,7 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
         if (predicted === null || predicted === undefined) {
           return fail(`the layout model cannot predict ${exercise.measure} on ${compare}`);
         }
-        if (predicted !== null && predicted !== undefined) values.predicted = String(predicted);
+        values.predicted = String(predicted);
         answer = platform ? values.predicted : values.here;
       } else {
         const value = Number(lastLine(output));

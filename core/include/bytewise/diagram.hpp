@@ -31,6 +31,8 @@
 namespace bytewise {
 
 inline constexpr std::uint32_t no_box = 0xFFFF'FFFFu;
+// A diagram_row::edge meaning the row stands for no single snapshot edge.
+inline constexpr std::uint32_t no_edge = 0xFFFF'FFFFu;
 
 // Text and spacing. The canvas draws text in a monospace font whose advance at font_size
 // is at most char_width, so text measured here fits what is drawn.
@@ -79,12 +81,12 @@ struct box_numbers {
 
 // What one row of a box holds.
 struct diagram_row {
-  std::string label;                  // "[0]", "'name'", "name", "..." (more rows)
-  std::uint32_t target = no_node;     // the object the row refers to (no_node: none)
-  std::uint32_t box = no_box;         // the box an arrow goes to; no_box when inline or not drawn
-  std::string value;                  // inline value ("1", "None") or why nothing is drawn
-  std::uint32_t edge = 0xFFFF'FFFFu;  // the snapshot edge, for the address on hover
-  std::uint64_t hidden = 0;           // a "... N more" row: how many rows it stands for
+  std::string label;               // "[0]", "'name'", "name", "..." (more rows)
+  std::uint32_t target = no_node;  // the object the row refers to (no_node: none)
+  std::uint32_t box = no_box;      // the box an arrow goes to; no_box when inline or not drawn
+  std::string value;               // inline value ("1", "None") or why nothing is drawn
+  std::uint32_t edge = no_edge;    // the snapshot edge, for the address on hover (no_edge: none)
+  std::uint64_t hidden = 0;        // a "... N more" row: how many rows it stands for
 };
 
 struct diagram_box {

@@ -8,7 +8,9 @@
 // Typical use:
 //   auto snap = bytewise::read_snapshot(bytes);
 //   if (!snap) { for (auto& d : snap.errors()) show(to_string(d)); return; }
-//   for (auto e : snap->graph.out_edges(node)) ...
+//   const bytewise::object_graph& g = snap->graph;
+//   for (std::uint32_t e = g.first_edge(node); e < g.end_edge(node); ++e)
+//     use(g.edge_target[e], g.edge_kinds[e], g.edge_label[e]);  // node's references, in order
 #pragma once
 
 #include <bytewise/result.hpp>
@@ -25,8 +27,8 @@ namespace bytewise {
 
 // A string-table index meaning "no string" (also: no label on a node or edge).
 inline constexpr std::uint32_t no_string = 0xFFFF'FFFFu;
-// A node index meaning "no object" (a diagnostic about no single object, a root the policy
-// leaves out, an object no root reaches).
+// A node index meaning "no object": a capture diagnostic about no single object, a root
+// an analysis policy leaves out (policy.hpp).
 inline constexpr std::uint32_t no_node = 0xFFFF'FFFFu;
 // A refcount the capture could not give: the object is immortal (CPython 3.12+).
 inline constexpr std::uint32_t refcount_unknown = 0xFFFF'FFFFu;
