@@ -260,6 +260,18 @@ std::string option_table_json() {
   return out.dump();
 }
 
+std::string experiment_table_json() {
+  ordered_json out;
+  out["smallInts"] = {{"low", experiments.small_int_low},
+                      {"high", experiments.small_int_high},
+                      {"bound", experiments.small_int_bound},
+                      {"span", experiments.small_int_span}};
+  out["footprints"] = {{"sizes", experiments.footprint_sizes},
+                       {"maxSizes", experiments.footprint_max_sizes},
+                       {"maxN", experiments.footprint_max_n}};
+  return out.dump();
+}
+
 std::string platform_table_json() {
   ordered_json out = ordered_json::array();
   for (const cpython_target& t : modelled_targets()) {

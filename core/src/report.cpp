@@ -317,6 +317,45 @@ std::optional<std::string> pyodide_version(const platform_info& p) {
   return p.runtime.substr(prefix.size());
 }
 
+result<std::string> small_int_report_json(const snapshot& snap, std::string_view ids_json) {
+  const json given = json::parse(ids_json, nullptr, false);
+  const diagnostic bad{"run.bad_small_ints", std::nullopt,
+                       "The small-int ids must be a list of [value, id, id_again] whole numbers."};
+  if (given.is_discarded() || !given.is_array()) return bad;
+  ordered values = ordered::array();
+  std::optional<std::uint64_t> zero, one;
+  for (const json& row : given) {
+    if (!row.is_array() || row.size() != 3 || !row[0].is_number_integer() || !row[1].is_number_unsigned() ||
+        !row[2].is_number_unsigned()) {
+      return bad;
+    }
+    const std::int64_t value = row[0].get<std::int64_t>();
+    const std::uint64_t id = row[1].get<std::uint64_t>(), again = row[2].get<std::uint64_t>();
+    const bool cached = id == again;
+    if (cached && value == 0) zero = id;
+    if (cached && value == 1) one = id;
+    values.push_back({{"value", value}, {"id", id}, {"id_again", again}, {"cached", cached}});
+  }
+  ordered out;
+  out["platform"] = platform_json(snap);
+  out["cached_range"] = out["platform"]["small_int_range"];
+  // Cached ints sit in one static array: neighbours' ids differ by one object's size.
+  out["stride"] = zero && one && *one > *zero ? ordered(*one - *zero) : ordered(nullptr);
+  out["values"] = std::move(values);
+  return dump(out);
+}
+
+std::string failure_json(std::span<const diagnostic> errors) {
+  ordered list = ordered::array();
+  for (const diagnostic& d : errors) {
+    list.push_back({{"code", d.code}, {"offset", or_null(d.offset)}, {"message", d.message}});
+  }
+  ordered out;
+  out["ok"] = false;
+  out["errors"] = std::move(list);
+  return dump(out);
+}
+
 std::string failed_report_json(std::span<const diagnostic> errors, const run_facts& run, double analyze_ms) {
   ordered out = run_part(run, analyze_ms);
   out["ok"] = false;

@@ -154,5 +154,14 @@ TEST(options, the_exported_platforms_follow_the_layout_model_with_one_default) {
   EXPECT_EQ(platforms.back()["short"], "wasm32 3.14");
 }
 
+TEST(options, the_experiments_defaults_are_exported_with_their_bounds) {
+  const json table = json::parse(experiment_table_json());
+  EXPECT_EQ(table["smallInts"]["low"], -10);
+  EXPECT_EQ(table["smallInts"]["high"], 300);
+  EXPECT_EQ(table["smallInts"]["span"], 10000);
+  EXPECT_EQ(table["footprints"]["sizes"], json::array({10, 100, 1000, 10000, 100000}));
+  EXPECT_EQ(table["footprints"]["maxN"], 1000000);
+}
+
 }  // namespace
 }  // namespace bytewise

@@ -157,6 +157,33 @@ TEST(run_facts, text_that_is_not_json_is_one_error) {
   EXPECT_FALSE(read_run_facts("[]").ok());
 }
 
+TEST(small_int_report, marks_values_made_twice_as_one_object_and_measures_the_stride) {
+  const auto r = small_int_report_json(testing::small_snapshot(),
+                                       "[[-6, 900, 932], [0, 5000, 5000], [1, 5016, 5016], [257, 9000, 9040]]");
+  ASSERT_TRUE(r.ok());
+  const json j = json::parse(r.value());
+  EXPECT_EQ(j["cached_range"], json::array({-5, 256}));  // as the capture probed it
+  EXPECT_EQ(j["stride"], 16);
+  EXPECT_EQ(j["values"][0]["cached"], false);
+  EXPECT_EQ(j["values"][1]["cached"], true);
+  EXPECT_EQ(j["values"][3]["id_again"], 9040);
+  EXPECT_EQ(j["platform"]["description"], "CPython 3.14.2, 32-bit wasm (Pyodide 314.0.7)");
+}
+
+TEST(small_int_report, without_both_zero_and_one_cached_there_is_no_stride) {
+  const auto r = small_int_report_json(testing::small_snapshot(), "[[0, 5000, 5000], [1, 6000, 6100]]");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(json::parse(r.value())["stride"], nullptr);
+}
+
+TEST(small_int_report, refuses_ids_of_another_shape) {
+  for (const char* bad : {"{}", "[[1, 2]]", "[[1, -2, 3]]", "[[\"1\", 2, 3]]", "nope"}) {
+    const auto r = small_int_report_json(testing::small_snapshot(), bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.errors()[0].code, "run.bad_small_ints");
+  }
+}
+
 TEST(report, names_the_pyodide_version_only_for_pyodide) {
   platform_info p;
   p.runtime = "Pyodide 314.0.7";

@@ -32,4 +32,12 @@ std::string report_bytes(std::uintptr_t address, std::size_t size, const std::st
   return report;
 }
 
+std::string small_ints_bytes(std::uintptr_t address, std::size_t size, const std::string& ids_json) {
+  const result<snapshot> snap = read_snapshot({reinterpret_cast<const std::uint8_t*>(address), size});
+  if (!snap) return failure_json(snap.errors());
+  result<std::string> table = small_int_report_json(snap.value(), ids_json);
+  if (!table) return failure_json(table.errors());
+  return std::move(table.value());
+}
+
 }  // namespace bytewise::wasm

@@ -27,4 +27,8 @@ struct measured {
 std::string report_bytes(std::uintptr_t address, std::size_t size, const std::string& options_json,
                          const std::string& run_json, std::optional<measured>* kept = nullptr);
 
+// The small-int explorer's table (report.hpp small_int_report_json) for the capture at
+// `address` and the probe's ids, or failure_json.
+std::string small_ints_bytes(std::uintptr_t address, std::size_t size, const std::string& ids_json);
+
 }  // namespace bytewise::wasm

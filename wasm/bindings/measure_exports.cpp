@@ -1,5 +1,5 @@
 // Exports of both wasm modules (compiled into each): the option and platform tables, the
-// option checker and the public report, all as JSON text (web/analyser.js reads them).
+// option checker, the public report and the small-int explorer's table, all as JSON text (web/analyser.js reads them).
 #include "measure.hpp"
 
 #include <bytewise/options.hpp>
@@ -15,11 +15,17 @@ std::string report(std::uintptr_t address, std::size_t size, const std::string& 
   return bytewise::wasm::report_bytes(address, size, options_json, run_json);
 }
 
+std::string small_ints(std::uintptr_t address, std::size_t size, const std::string& ids_json) {
+  return bytewise::wasm::small_ints_bytes(address, size, ids_json);
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(bytewise_measure) {
   emscripten::function("optionTable", &bytewise::option_table_json);
   emscripten::function("platformTable", &bytewise::platform_table_json);
   emscripten::function("checkOptions", &check_options);
+  emscripten::function("experimentTable", &bytewise::experiment_table_json);
   emscripten::function("report", &report);
+  emscripten::function("smallInts", &small_ints);
 }

@@ -18,6 +18,7 @@
 #include <bytewise/analysis.hpp>
 #include <bytewise/result.hpp>
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -83,6 +84,20 @@ std::string checked_options_json(std::string_view json);
 // The probe's part as the Python runner takes it: {"object_cap": ..., "edge_cap": ...,
 // "roots": [...] or null, "follow_types": ..., ..., "tracemalloc": ...}.
 std::string probe_options_json(const probe_options& options);
+
+// The parameters of the experiments beside measure(): the small-int explorer (which ints
+// come back as one cached object) and footprints over N (every way of holding N values).
+struct experiment_limits {
+  std::int64_t small_int_low = -10, small_int_high = 300;                         // the explorer's range by default
+  std::int64_t small_int_bound = 1'000'000;                                       // |low| and |high| at most this
+  std::int64_t small_int_span = 10'000;                                           // high - low at most this
+  std::array<std::uint32_t, 5> footprint_sizes{10, 100, 1'000, 10'000, 100'000};  // N by default
+  std::uint32_t footprint_max_sizes = 8;                                          // values of N at most
+  std::uint32_t footprint_max_n = 1'000'000;
+};
+inline constexpr experiment_limits experiments{};
+// As JSON: { smallInts: { low, high, bound, span }, footprints: { sizes, maxSizes, maxN } }.
+std::string experiment_table_json();
 
 // The table as JSON, for JavaScript: [{ name, owners: ["probe", ...], kind, low, high,
 // default, flag, flagInverts, help }], and the platforms the model covers:

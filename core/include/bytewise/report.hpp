@@ -77,6 +77,18 @@ std::string report_json(const snapshot& snap, const analysis& a, const run_facts
 // The report of a run whose snapshot could not be read: ok false, `errors` as diagnostics.
 std::string failed_report_json(std::span<const diagnostic> errors, const run_facts& run, double analyze_ms);
 
+// The small-int explorer's answer. `ids_json` holds what the probe saw for each value,
+// [[value, id, id_again], ...] (two ints made from the value's text, one after the other);
+// `snap` is any capture from the same interpreter (its platform and probed cache range).
+// JSON: { platform: { description, ... }, cached_range: [low, high] | null, stride: bytes
+// between neighbouring cached ints | null, values: [{ value, id, id_again, cached }] },
+// or a diagnostic "run.bad_small_ints" when `ids_json` is not that shape.
+result<std::string> small_int_report_json(const snapshot& snap, std::string_view ids_json);
+
+// {"ok": false, "errors": [{"code", "offset" (null when none), "message"}]}: how the
+// wasm modules answer a call that failed.
+std::string failure_json(std::span<const diagnostic> errors);
+
 // "314.0.7" for a snapshot taken in Pyodide 314.0.7 (platform_info::runtime), else nullopt.
 std::optional<std::string> pyodide_version(const platform_info& p);
 

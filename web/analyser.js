@@ -1,0 +1,132 @@
+// The analyser: the core's side of a measurement, wherever a core wasm module runs (the
+// page's app module, Node's core module). It checks options against the core's option
+// table and turns a run (the snapshot bytes and the runner's facts) into the public
+// report, docs/measure-report.schema.json, which the core writes (core/include/bytewise/
+// report.hpp). Nothing here computes a number: it moves bytes and JSON.
+//
+//   const analyser = createAnalyser(coreModule);
+//   const probe = analyser.check({ objectCap: 10_000 });  // throws BytewiseError
+//   const run = runner.run(code, probe);                  // web/python-runner.js
+//   const report = analyser.report(run, { objectCap: 10_000 });
+
+/** A misuse of the API (bad option, bad argument): the message names it and the fix. */
+export class BytewiseError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "BytewiseError";
+    this.code = code;
+  }
+}
+
+/**
+ * The facts of a run that produced no output, error or trace (experiments' captures).
+ * @type {RunFacts}
+ */
+export const QUIET_RUN = Object.freeze({
+  error: null,
+  stdout: "",
+  stderr: "",
+  tracemalloc: null,
+  run_ms: 0,
+  capture_ms: 0,
+});
+
+/**
+ * @typedef {{ error: object | null, stdout: string, stderr: string, tracemalloc: object | null,
+ *             run_ms: number, capture_ms: number }} RunFacts
+ * @typedef {{ snapshot: Uint8Array, facts: RunFacts }} Run
+ */
+
+function describe(value) {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  return value.constructor?.name ?? "an object";
+}
+
+/**
+ * Copies `bytes` into the module's heap for the duration of `use(ptr, length)`.
+ * @template T
+ * @param {object} module an instantiated bytewise-core or bytewise-app module
+ * @param {Uint8Array} bytes
+ * @param {(ptr: number, length: number) => T} use
+ * @returns {T}
+ */
+export function withBytes(module, bytes, use) {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new BytewiseError("api.bad_argument", `Expected the snapshot as a Uint8Array, got ${describe(bytes)}.`);
+  }
+  const ptr = module._malloc(Math.max(bytes.length, 1));
+  if (!ptr) {
+    throw new BytewiseError(
+      "api.out_of_memory",
+      `The core could not reserve ${bytes.length.toLocaleString("en")} bytes for the snapshot.`,
+    );
+  }
+  try {
+    module.HEAPU8.set(bytes, ptr);
+    return use(ptr, bytes.length);
+  } finally {
+    module._free(ptr);
+  }
+}
+
+function optionsText(options) {
+  if (options === undefined) return "{}";
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new BytewiseError("api.bad_options", "Options must be an object, such as { objectCap: 10000 }.");
+  }
+  try {
+    return JSON.stringify(options);
+  } catch (err) {
+    throw new BytewiseError("api.bad_options", `Options must be plain JSON values: ${err.message}.`);
+  }
+}
+
+/**
+ * @param {object} module an instantiated bytewise-core or bytewise-app module
+ */
+export function createAnalyser(module) {
+  /** The core's option table: [{ name, owners, kind, low, high, default, flag, flagInverts, help }]. */
+  const options = Object.freeze(JSON.parse(module.optionTable()));
+  /** The platforms the layout model covers: [{ name, short, description, default }]. */
+  const platforms = Object.freeze(JSON.parse(module.platformTable()));
+  return {
+    module,
+    options,
+    platforms,
+    /** The platform measure() compares with unless told otherwise. */
+    defaultPlatform: platforms.find((p) => p.default).name,
+
+    /**
+     * Checks measure() options against the table and returns the probe's part (the
+     * Python runner's names). Throws BytewiseError naming every bad option.
+     * @param {object} [given]
+     * @returns {object}
+     */
+    check(given) {
+      const checked = JSON.parse(module.checkOptions(optionsText(given)));
+      if (!checked.ok) {
+        throw new BytewiseError(checked.errors[0].code, checked.errors.map((e) => e.message).join(" "));
+      }
+      return checked.probe;
+    },
+
+    /**
+     * The public report of a run. `show` (the app module only) also hands the analysis to
+     * the canvas, keeping its view when `keepView`.
+     * @param {Run} run
+     * @param {object} [given] measure() options, as passed to check()
+     * @param {{ show?: boolean, keepView?: boolean }} [how]
+     * @returns {object} the report (docs/measure-report.schema.json)
+     */
+    report(run, given = {}, { show = false, keepView = false } = {}) {
+      const text = optionsText(given);
+      const facts = JSON.stringify(run.facts);
+      return JSON.parse(
+        withBytes(module, run.snapshot, (ptr, length) =>
+          show ? module.showReport(ptr, length, text, facts, keepView) : module.report(ptr, length, text, facts),
+        ),
+      );
+    },
+  };
+}
