@@ -33,8 +33,6 @@ bool shared_with_interpreter(const object_graph& g, std::uint32_t node);
 bool follows_kind(const traversal_policy& p, edge_kind kind);
 bool enters_category(const traversal_policy& p, node_category category);
 
-inline constexpr std::uint32_t no_node = 0xFFFF'FFFFu;
-
 // The snapshot as a policy sees it. Node indices are the snapshot's; nodes the policy
 // leaves out have `counted[n] == 0` and no edges in or out.
 //
