@@ -164,21 +164,22 @@ async function benchCapture() {
   buildWasm();
   const { openBytewise } = await import("../web/node-api.js");
   const { analyzeSnapshot } = await import("../web/core-bridge.js");
+  const { installModules } = await import("../web/python-runner.js");
   const fs = await import("node:fs");
   const bytewise = await openBytewise();
   const py = bytewise.pyodide;
-  py.FS.writeFile(
-    "/bytewise/reference_sizes.py",
-    fs.readFileSync(path.join(ROOT, "tests", "node", "reference_sizes.py"), "utf8"),
-  );
+  installModules(py, {
+    "reference_sizes.py": fs.readFileSync(path.join(ROOT, "tests", "node", "reference_sizes.py"), "utf8"),
+  });
   const timed = py.runPython(`
-import time, bytewise_probe, reference_sizes
+import time, reference_sizes
+from _bytewise import probe
 def timed(setup):
     namespace = {}
     exec(setup, namespace)
     data = namespace["data"]
     t = time.perf_counter()
-    snapshot = bytewise_probe.capture({"data": data}, object_cap=5_000_000)
+    snapshot = probe.capture({"data": data}, object_cap=5_000_000)
     captured = time.perf_counter()
     reference_sizes.deep(data)
     walked = time.perf_counter()

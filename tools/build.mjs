@@ -13,12 +13,12 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { PYODIDE_FILES } from "../web/pyodide-files.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = path.join(ROOT, "build");
 export const SITE_DIR = path.join(BUILD, "site");
 const PUBLIC_DIR = path.join(BUILD, "public");
-const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
 const APP_FILES = ["bytewise-app.js", "bytewise-app.wasm", "bytewise-core-es.mjs", "bytewise-core-es.wasm"];
 
 function log(message) {

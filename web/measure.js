@@ -316,7 +316,7 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       const stderr = new OutputCollector("stderr", onOutput);
       pyodide.setStdout({ write: (b) => stdout.write(b) });
       pyodide.setStderr({ write: (b) => stderr.write(b) });
-      // No keyboard: sys.stdin is at its end (input() says so itself, bytewise_runner).
+      // No keyboard: sys.stdin is at its end (input() says so itself, _bytewise.runner).
       pyodide.setStdin({ stdin: () => null });
       const run = runAndCapture(pyodide, code, python, hooks.onCapture);
       const started = performance.now();
@@ -347,7 +347,7 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       }
       // The expression says how a list in it was built ([1, 2, 3] is a display of
       // constants, which each version compiles differently); the model uses that.
-      const runner = pyodide.pyimport("bytewise_runner");
+      const runner = pyodide.pyimport("_bytewise.runner");
       const hint = runner.list_construction(expression);
       runner.destroy();
       const ptr = core._malloc(snapshot.length);
@@ -414,7 +414,7 @@ export function createMeasurer({ pyodide, core, onOutput }) {
         allocated: false,
         retained: false,
       });
-      const probe = pyodide.pyimport("bytewise_probe");
+      const probe = pyodide.pyimport("_bytewise.probe");
       let rows;
       try {
         const proxy = probe.small_int_ids(low, high);
@@ -459,7 +459,7 @@ export function createMeasurer({ pyodide, core, onOutput }) {
       ) {
         throw new BytewiseError("api.bad_option", "sizes must list 1 to 8 whole numbers from 0 to 1,000,000.");
       }
-      const experiments = pyodide.pyimport("bytewise_experiments");
+      const experiments = pyodide.pyimport("_bytewise.experiments");
       const pySizes = pyodide.toPy(sizes);
       let result;
       try {

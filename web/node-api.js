@@ -10,13 +10,28 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCore } from "./core-node.js";
 import { createMeasurer } from "./measure.js";
-import { installModules, PYTHON_MODULES } from "./python-runner.js";
+import { installModules } from "./python-runner.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Python sources of the Bytewise modules, read from web/py. */
+/**
+ * Every Python file under web/py, by its path there ("_bytewise/probe.py"), as installModules
+ * takes them: the same files the page's worker bundles.
+ * @returns {Record<string, string>}
+ */
 export function pythonModuleSources() {
-  return Object.fromEntries(PYTHON_MODULES.map((m) => [m, fs.readFileSync(path.join(here, "py", `${m}.py`), "utf8")]));
+  const root = path.join(here, "py");
+  const files = {};
+  const walk = (folder) => {
+    const entries = fs.readdirSync(path.join(root, folder), { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const file = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith(".py")) files[file] = fs.readFileSync(path.join(root, file), "utf8");
+    }
+  };
+  walk("");
+  return files;
 }
 
 /**

@@ -1,19 +1,27 @@
 // Runs user code in a Pyodide instance and captures a snapshot of its variables.
 // Shared by the page's worker (web/worker.js) and the Node tests, so both exercise the
-// same path. The Python side lives in web/py/*.py.
+// same path. The Python side lives in web/py: the public module bytewise.py (what user
+// programs import) and the private package _bytewise/.
 
-/** Folder in Pyodide's file system that holds the Bytewise Python modules. */
+/** Folder in Pyodide's file system that holds the Bytewise Python files (web/py's tree). */
 export const MODULE_DIR = "/bytewise";
 
 /**
- * Writes the Bytewise Python modules into Pyodide's file system and puts them on sys.path.
+ * Writes the Bytewise Python files into Pyodide's file system, folders included, and puts
+ * their folder on sys.path.
  * @param {import("pyodide").PyodideInterface} pyodide
- * @param {Record<string, string>} modules module name -> Python source
+ * @param {Record<string, string>} files path under web/py ("bytewise.py", "_bytewise/probe.py")
+ *   -> Python source
  */
-export function installModules(pyodide, modules) {
+export function installModules(pyodide, files) {
   pyodide.FS.mkdirTree(MODULE_DIR);
-  for (const [name, source] of Object.entries(modules)) {
-    pyodide.FS.writeFile(`${MODULE_DIR}/${name}.py`, source);
+  for (const [file, source] of Object.entries(files)) {
+    const parts = file.split("/");
+    if (!file.endsWith(".py") || parts.some((part) => part === "" || part === "." || part === "..")) {
+      throw new Error(`"${file}" is not the path of a .py file inside ${MODULE_DIR}: give it as "folder/name.py".`);
+    }
+    if (parts.length > 1) pyodide.FS.mkdirTree(`${MODULE_DIR}/${parts.slice(0, -1).join("/")}`);
+    pyodide.FS.writeFile(`${MODULE_DIR}/${file}`, source);
   }
   pyodide.runPython(
     `import sys, importlib\n` +
@@ -23,8 +31,8 @@ export function installModules(pyodide, modules) {
   // The probe marks objects below the wasm heap as the interpreter's static data.
   const base = pyodide._module?.___heap_base;
   const heapBase = typeof base === "object" && base !== null ? Number(base.value) : base;
-  if ("bytewise_probe" in modules && Number.isSafeInteger(heapBase) && heapBase > 0) {
-    pyodide.runPython(`import bytewise_probe\nbytewise_probe.set_heap_base(${heapBase})`);
+  if ("_bytewise/probe.py" in files && Number.isSafeInteger(heapBase) && heapBase > 0) {
+    pyodide.runPython(`import _bytewise.probe\n_bytewise.probe.set_heap_base(${heapBase})`);
   }
 }
 
@@ -38,17 +46,6 @@ function nullify(value) {
   return value;
 }
 
-/** Python modules the worker and the tests install, by module name -> file in web/py. */
-export const PYTHON_MODULES = [
-  "bytewise_edges",
-  "bytewise_shapes",
-  "bytewise_probe",
-  "bytewise_tracing",
-  "bytewise",
-  "bytewise_runner",
-  "bytewise_experiments",
-];
-
 /**
  * @typedef {{ type: string, message: string, traceback: string }} PythonError
  * @typedef {{ snapshot: Uint8Array, error: PythonError | null, tracemalloc: object | null,
@@ -60,12 +57,12 @@ export const PYTHON_MODULES = [
  * @param {import("pyodide").PyodideInterface} pyodide
  * @param {string} code
  * @param {object} [options] object_cap, edge_cap, roots, follow_types, follow_modules,
- *   follow_globals, follow_code, tracemalloc (Python names; see bytewise_runner.py)
+ *   follow_globals, follow_code, tracemalloc (Python names; see web/py/_bytewise/runner.py)
  * @param {() => void} [onCapture] called between the program's end and the capture
  * @returns {RunResult}
  */
 export function runAndCapture(pyodide, code, options = {}, onCapture = undefined) {
-  const runner = pyodide.pyimport("bytewise_runner");
+  const runner = pyodide.pyimport("_bytewise.runner");
   const pyOptions = pyodide.toPy(options);
   let result;
   try {

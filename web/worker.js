@@ -11,26 +11,16 @@
 //               { type: "result", id, report, snapshot, heapBytes }
 //               { type: <request type>, id, result }      { type: "failed", id, message }
 //               { type: "fatal", id, message }            (the interpreter is dead: replace the worker)
-import userSource from "./py/bytewise.py?raw";
-import edgesSource from "./py/bytewise_edges.py?raw";
-import experimentsSource from "./py/bytewise_experiments.py?raw";
-import probeSource from "./py/bytewise_probe.py?raw";
-import runnerSource from "./py/bytewise_runner.py?raw";
-import shapesSource from "./py/bytewise_shapes.py?raw";
-import tracingSource from "./py/bytewise_tracing.py?raw";
 import { createMeasurer } from "./measure.js";
 import { installModules } from "./python-runner.js";
 import { xrayObject } from "./xray.js";
 
-const MODULES = {
-  bytewise: userSource,
-  bytewise_edges: edgesSource,
-  bytewise_experiments: experimentsSource,
-  bytewise_probe: probeSource,
-  bytewise_runner: runnerSource,
-  bytewise_shapes: shapesSource,
-  bytewise_tracing: tracingSource,
-};
+// Every Python file under web/py, bundled by Vite, by its path there ("_bytewise/probe.py").
+const PYTHON_FILES = Object.fromEntries(
+  Object.entries(import.meta.glob("./py/**/*.py", { query: "?raw", import: "default", eager: true })).map(
+    ([file, source]) => [file.slice("./py/".length), source],
+  ),
+);
 
 let measurer = null;
 let loaded = null; // { pyodide, core } once loaded
@@ -79,13 +69,13 @@ async function init({ pyodideUrl, wasmUrl, interruptBuffer }) {
   post({ type: "progress", stage: "Starting CPython", fraction: 0.4 });
   const pyodide = await loadPyodide({ indexURL: pyodideUrl });
   post({ type: "progress", stage: "Loading the probe", fraction: 0.9 });
-  installModules(pyodide, MODULES);
+  installModules(pyodide, PYTHON_FILES);
   if (interruptBuffer) {
     interrupts = interruptBuffer;
     pyodide.setInterruptBuffer(interruptBuffer);
   }
   // The first capture would otherwise pay for importing platform and sysconfig.
-  pyodide.runPython("import bytewise_probe; bytewise_probe.platform_facts()");
+  pyodide.runPython("import _bytewise.probe; _bytewise.probe.platform_facts()");
   const core = await corePromise;
   measurer = createMeasurer({ pyodide, core, onOutput });
   loaded = { pyodide, core };

@@ -144,9 +144,9 @@ std::optional<static_answer> static_reason(const snapshot& snap, std::uint32_t n
     case shape_family::bool_: return yes("the interpreter's static object: no allocator block");
     case shape_family::int_: {
       // A snapshot without the live probe still knows 0..255 are cached.
-      const bool negative = (shape >> 40) & 1;
+      const bool negative = shape_facts::int_negative.of(shape);
       const bool cached = (g.flags[node] & node_flag::small_int) ||
-                          (!snap.capture.small_ints_probed && !negative && ((shape >> 8) & 0xFFFFFFFFu) <= 8);
+                          (!snap.capture.small_ints_probed && !negative && shape_facts::int_bit_length.of(shape) <= 8);
       if (singletons_static && cached) {
         return yes("a cached small int, static in the interpreter: no allocator block");
       }
@@ -162,8 +162,9 @@ std::optional<static_answer> static_reason(const snapshot& snap, std::uint32_t n
       }
       break;
     case shape_family::str: {
-      const unsigned kind = (shape >> 8) & 3;
-      if (singletons_static && has_length && (g.length[node] == 0 || (g.length[node] == 1 && kind <= 1))) {
+      const std::uint64_t kind = shape_facts::str_kind.of(shape);
+      const bool one_byte = kind == shape_str_kind::ascii || kind == shape_str_kind::latin1;
+      if (singletons_static && has_length && (g.length[node] == 0 || (g.length[node] == 1 && one_byte))) {
         return yes("a static one-character or empty string: no allocator block");
       }
       break;
@@ -220,10 +221,10 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
       s.out.rule = "digits as the value needs (parsing or arithmetic can leave one more)";
       break;
     case shape_family::str: {
-      static constexpr std::uint64_t char_size[] = {1, 1, 2, 4};
-      const unsigned kind = (shape >> 8) & 3;
-      const std::uint64_t base =
-          (kind == 0 ? dst->ascii_base : dst->compact_base) + (g.length[node] + 1) * char_size[kind];
+      static constexpr std::uint64_t char_size[] = {1, 1, 2, 4};  // by shape_str_kind
+      const std::uint64_t kind = shape_facts::str_kind.of(shape);
+      const std::uint64_t base = (kind == shape_str_kind::ascii ? dst->ascii_base : dst->compact_base) +
+                                 (g.length[node] + 1) * char_size[kind];
       s.split(G, std::min(G, base), block_role::utf8);
       if ((g.flags[node] & node_flag::interned) && target.minor >= 11 && !placed) {
         s.out.status = worse(s.out.status, prediction_status::assumed);
@@ -252,7 +253,7 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
       break;
     }
     case shape_family::instance:
-      if ((shape >> 24) & 1) {
+      if (shape_facts::instance_has_dict.of(shape)) {
         return refuse(target.minor <= 10 ? "its __dict__ is a separate dict here, which this snapshot does not hold"
                                          : "its attribute values live in storage sized by the class's history");
       }

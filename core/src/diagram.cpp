@@ -55,8 +55,8 @@ std::string describe_platform(const platform_info& p) {
   std::string out = p.implementation.empty() ? "Python" : p.implementation;
   out += " " + std::to_string(p.python_major) + "." + std::to_string(p.python_minor) + "." +
          std::to_string(p.python_micro);
-  if (p.release_level != 0xF) {
-    out += p.release_level == 0xA ? "a" : p.release_level == 0xB ? "b" : "rc";
+  if (p.release_level != release_level::final) {
+    out += p.release_level == release_level::alpha ? "a" : p.release_level == release_level::beta ? "b" : "rc";
     out += std::to_string(p.release_serial);
   }
   bool wasm = p.machine.find("wasm") != std::string::npos;

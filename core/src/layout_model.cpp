@@ -107,8 +107,8 @@ std::uint64_t array_itemsize(const layout_params& p, char typecode, std::uint64_
 
 std::uint64_t instance_size(const layout_params& p, std::uint64_t shape) {
   const std::uint64_t P = p.target.pointer_size;
-  const std::uint64_t slots = (shape >> 8) & 0xFFFF;
-  const bool dict = (shape >> 24) & 1, weak = (shape >> 25) & 1;
+  const std::uint64_t slots = shape_facts::instance_slots.of(shape);
+  const bool dict = shape_facts::instance_has_dict.of(shape), weak = shape_facts::instance_has_weakref.of(shape);
   std::uint64_t size = 2 * P + slots * P + gc(p);
   switch (p.instances) {
     case detail::instance_layout::inline_pointers: return size + (dict ? P : 0) + (weak ? P : 0);
@@ -143,7 +143,7 @@ prediction fixed(const facts& f, const layout_params& src, const layout_params& 
 }
 
 prediction predict_int(const facts& f, const layout_params& src, const layout_params& dst) {
-  const std::uint64_t bits = (f.shape >> 8) & 0xFFFFFFFFu;
+  const std::uint64_t bits = shape_facts::int_bit_length.of(f.shape);
   const std::uint64_t digits = (bits + 29) / 30;
   return fixed(f, src, dst, [&](const layout_params& p) {
     return 3 * std::uint64_t{p.target.pointer_size} + 4 * std::max<std::uint64_t>(p.int_min_digits, digits);
@@ -151,15 +151,15 @@ prediction predict_int(const facts& f, const layout_params& src, const layout_pa
 }
 
 prediction predict_str(const facts& f, const layout_params& src, const layout_params& dst) {
-  static constexpr std::uint64_t char_size[] = {1, 1, 2, 4};
-  const unsigned kind = (f.shape >> 8) & 3;
+  static constexpr std::uint64_t char_size[] = {1, 1, 2, 4};  // by shape_str_kind
+  const std::uint64_t kind = shape_facts::str_kind.of(f.shape);
   const std::uint64_t n = f.length();
   auto base = [&](const layout_params& p) {
-    return (kind == 0 ? p.ascii_base : p.compact_base) + (n + 1) * char_size[kind];
+    return (kind == shape_str_kind::ascii ? p.ascii_base : p.compact_base) + (n + 1) * char_size[kind];
   };
   if (f.measured < base(src)) return not_modelled(mismatch);
   const std::uint64_t extra = f.measured - base(src);
-  if (kind == 1 && n == 1) {
+  if (kind == shape_str_kind::latin1 && n == 1) {
     // chr(128)..chr(255) are interpreter singletons; 3.12+ give them their UTF-8 form (2
     // bytes and a NUL) from the start.
     if (extra != (src.latin1_singletons_utf8 ? 3u : 0u)) return not_modelled(mismatch);
@@ -210,7 +210,7 @@ prediction predict_dict(const facts& f, const layout_params& src, const layout_p
   const std::uint64_t empty_src = src.dict_base + gc(src);
   const std::uint64_t empty_dst = dst.dict_base + gc(dst);
   if (f.measured == empty_src) return exact(empty_dst, "no table of its own (empty)");
-  const bool flagged = (f.shape >> 8) & 1;
+  const bool flagged = shape_facts::dict_str_keys.of(f.shape);
   // The key kind the probe saw first; a table that once held other keys keeps the
   // general entries, so the other kind is tried when the size says so.
   for (bool unicode : {flagged, !flagged}) {
@@ -304,15 +304,15 @@ prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_t
     case shape_family::method: return constant([](const layout_params& p) { return 8u * p.target.pointer_size; });
     case shape_family::cell: return constant([](const layout_params& p) { return 5u * p.target.pointer_size; });
     case shape_family::memoryview: {
-      const std::uint64_t ndim = (f.shape >> 8) & 0xFF;
+      const std::uint64_t ndim = shape_facts::memoryview_ndim.of(f.shape);
       return constant([&](const layout_params& p) {
         const std::uint64_t Pp = p.target.pointer_size;
         return memoryview_base(Pp) + 3 * ndim * Pp + 2 * Pp;
       });
     }
     case shape_family::array: {
-      const std::uint64_t itemsize = (f.shape >> 8) & 0xFF;
-      const char typecode = static_cast<char>((f.shape >> 16) & 0xFF);
+      const std::uint64_t itemsize = shape_facts::array_item_size.of(f.shape);
+      const char typecode = static_cast<char>(shape_facts::array_typecode.of(f.shape));
       auto base = [](const layout_params& p) { return p.array_base + (p.array_gc ? gc(p) : 0); };
       const std::uint64_t src_item = array_itemsize(*src, typecode, itemsize);
       if (src_item == 0 || f.measured < base(*src) || (f.measured - base(*src)) % src_item != 0) {

@@ -1,5 +1,7 @@
 // Byte-level constants of the snapshot format shared by the reader and the writer.
-// The normative description is docs/snapshot-format.md; keep the two in step.
+// The normative description is docs/snapshot-format.md; keep the two in step. Each one is
+// also in the named table of format_constants.cpp, which the probe's constants are tested
+// against.
 #pragma once
 
 #include <array>
@@ -19,6 +21,10 @@ inline constexpr std::uint32_t directory_entry_size = 16;
 inline constexpr std::uint32_t max_sections = 64;
 inline constexpr std::uint32_t section_alignment = 8;
 inline constexpr std::uint32_t meta_size_v1_0 = 56;
+// Bounds on NSIZ: they keep every sum of distinct objects exact in 64 bits and in a
+// JavaScript number (2^53).
+inline constexpr std::uint64_t max_object_size = std::uint64_t{1} << 48;
+inline constexpr std::uint64_t max_total_size = std::uint64_t{1} << 52;
 
 // Section tags, as the four ASCII characters appear in the file.
 struct section_tag {

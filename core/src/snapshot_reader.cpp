@@ -23,8 +23,8 @@ using detail::section_tag;
 // Per-column value errors beyond this many are summarised in one line.
 constexpr int max_errors_per_column = 8;
 constexpr std::size_t max_errors = 100;
-constexpr std::uint64_t max_object_size = std::uint64_t{1} << 48;
-constexpr std::uint64_t max_total_size = std::uint64_t{1} << 52;
+using detail::max_object_size;
+using detail::max_total_size;
 
 struct section {
   section_tag tag;
@@ -285,7 +285,8 @@ bool reader::read_meta(snapshot& snap) {
               " bytes; CPython builds have 4 (wasm32) or 8 (64-bit).");
     ok = false;
   }
-  if (p.release_level != 0xA && p.release_level != 0xB && p.release_level != 0xC && p.release_level != 0xF) {
+  if (p.release_level != release_level::alpha && p.release_level != release_level::beta &&
+      p.release_level != release_level::candidate && p.release_level != release_level::final) {
     error("snapshot.bad_release_level", s.offset + mf::release_level,
           "The Python release level byte is " + std::to_string(p.release_level) +
               "; it must be 0xA, 0xB, 0xC or 0xF (as in sys.hexversion).");
@@ -406,8 +407,6 @@ void reader::read_nodes(snapshot& snap) {
   }
   if (const section* s = column(detail::tag_node_size, n, 8, "shallow sizes")) {
     g.shallow = copy_column<std::uint64_t>(*s, n);
-    // Bounding the sizes keeps every sum of distinct objects exact in 64 bits and in a
-    // JavaScript number (2^53).
     column_errors bad(*this, "snapshot.bad_size", "NSIZ");
     std::uint64_t total = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -452,9 +451,9 @@ void reader::read_nodes(snapshot& snap) {
     g.shape = copy_column<std::uint64_t>(*s, n);
     column_errors bad(*this, "snapshot.bad_shape", "NSHP");
     for (std::uint32_t i = 0; i < n; ++i) {
-      if ((g.shape[i] & 0xFF) >= shape_family_count) {
+      if ((g.shape[i] & shape_family_mask) >= shape_family_count) {
         bad.add(s->offset + std::uint64_t{i} * 8,
-                "Object " + std::to_string(i) + " has shape family " + std::to_string(g.shape[i] & 0xFF) +
+                "Object " + std::to_string(i) + " has shape family " + std::to_string(g.shape[i] & shape_family_mask) +
                     ", which this Bytewise does not know. A newer probe wrote this: update Bytewise.");
       }
     }

@@ -125,7 +125,7 @@ describe("measure()", () => {
 
   // After the tracemalloc tests: guarding a class's own __sizeof__ turns on CPython's
   // monitoring (sys.settrace), which later costs a few hundred traced bytes per code object
-  // run for the first time (see _call_within in bytewise_probe.py).
+  // run for the first time (see _call_within in web/py/_bytewise/probe.py).
   test("a failing __sizeof__ is reported for its object, and the capture goes on", () => {
     const report = bytewise.measure(
       "class Bad:\n    def __sizeof__(self):\n        raise RuntimeError('no size')\nb = [Bad(), 1.5]",

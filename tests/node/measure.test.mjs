@@ -23,11 +23,12 @@ after(() => {
 function measure(code) {
   const { pyodide, core } = session;
   const fn = pyodide.runPython(`
-import json, bytewise_runner, bytewise_probe, reference_sizes
+import json, reference_sizes
+from _bytewise import probe, runner
 def _measure(code):
-    namespace, error = bytewise_runner.run_program(code)  # a program that raises keeps what it made
-    roots = bytewise_probe.user_names(namespace)
-    return bytewise_probe.capture(roots), json.dumps(reference_sizes.measure(roots))
+    namespace, error = runner.run_program(code)  # a program that raises keeps what it made
+    roots = probe.user_names(namespace)
+    return probe.capture(roots), json.dumps(reference_sizes.measure(roots))
 _measure`);
   const result = fn(code);
   fn.destroy();
@@ -103,7 +104,7 @@ describe("running user code", () => {
     const result = runAndCapture(session.pyodide, "x = [1, 2]\ny = 1 / 0\n");
     assert.match(result.error.traceback, /File "main\.py", line 2, in <module>/);
     assert.match(result.error.traceback, /ZeroDivisionError: division by zero/);
-    assert.doesNotMatch(result.error.traceback, /bytewise_runner/);
+    assert.doesNotMatch(result.error.traceback, /_bytewise|runner\.py/);
     const report = analyzeSnapshot(session.core, result.snapshot);
     assert.deepEqual(
       report.roots.map((r) => r.name),
@@ -128,7 +129,7 @@ describe("running user code", () => {
 
   test("the object cap truncates visibly", () => {
     const fn = session.pyodide.runPython(
-      "import bytewise_probe\nlambda: bytewise_probe.capture({'xs': [float(i) for i in range(1000)]}, object_cap=100)",
+      "from _bytewise import probe\nlambda: probe.capture({'xs': [float(i) for i in range(1000)]}, object_cap=100)",
     );
     const bytes = fn().toJs();
     fn.destroy();
@@ -206,12 +207,12 @@ describe("diff of two captures of one program", () => {
   test("names what appeared, grew and was freed between them", () => {
     const { pyodide, core } = session;
     const fn = pyodide.runPython(`
-import bytewise_runner, bytewise_probe
+from _bytewise import probe, runner
 def _two_captures():
-    ns, error = bytewise_runner.run_program("xs = [0.5]\\ngone = {'k': 1.5}\\n")
-    before = bytewise_probe.capture_namespace(ns)
+    ns, error = runner.run_program("xs = [0.5]\\ngone = {'k': 1.5}\\n")
+    before = probe.capture_namespace(ns)
     exec("xs.extend(float(k) for k in range(20))\\ndel gone\\n", ns)
-    after = bytewise_probe.capture_namespace(ns)
+    after = probe.capture_namespace(ns)
     return before, after
 _two_captures`);
     const result = fn();

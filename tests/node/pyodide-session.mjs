@@ -5,7 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPyodide } from "pyodide";
 import { loadCore } from "../../web/core-node.js";
-import { installModules, PYTHON_MODULES } from "../../web/python-runner.js";
+import { pythonModuleSources } from "../../web/node-api.js";
+import { installModules } from "../../web/python-runner.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const read = (p) => fs.readFileSync(path.join(root, p), "utf8");
@@ -14,9 +15,7 @@ export async function openSession() {
   const started = performance.now();
   const pyodide = await loadPyodide();
   const loadMs = performance.now() - started;
-  const modules = Object.fromEntries(PYTHON_MODULES.map((m) => [m, read(`web/py/${m}.py`)]));
-  modules.reference_sizes = read("tests/node/reference_sizes.py");
-  installModules(pyodide, modules);
+  installModules(pyodide, { ...pythonModuleSources(), "reference_sizes.py": read("tests/node/reference_sizes.py") });
   const core = await loadCore();
   return { pyodide, core, loadMs };
 }

@@ -1,6 +1,6 @@
 """An independent deep-size computation, for checking the probe + core pipeline.
 
-Written separately from web/py/bytewise_edges.py and bytewise_probe.py on purpose: it
+Written separately from web/py/_bytewise (edges.py, probe.py) on purpose: it
 walks objects directly (no snapshot, no columns, no core), so a bug in either path shows
 up as a mismatch. The ownership policy it implements, per docs:
   * list/tuple items, dict keys and values, set members: owned;

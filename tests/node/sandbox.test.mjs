@@ -11,7 +11,7 @@ let bytewise;
 let cap;
 before(async () => {
   bytewise = await openBytewise();
-  cap = bytewise.pyodide.runPython("import bytewise_runner; bytewise_runner.RECURSION_LIMIT");
+  cap = bytewise.pyodide.runPython("import _bytewise.runner; _bytewise.runner.RECURSION_LIMIT");
 });
 
 /** The interpreter still works: a fresh program runs and prints. */

@@ -19,7 +19,10 @@ function xray(code, expression) {
   assert.equal(result.complete, true);
   assert.deepEqual(result.problems, []);
   const py = (expr) => {
-    bytewise.pyodide.globals.set("__ns", bytewise.pyodide.runPython('__import__("bytewise_runner")._previous[-1]'));
+    bytewise.pyodide.globals.set(
+      "__ns",
+      bytewise.pyodide.runPython('__import__("_bytewise.runner").runner._previous[-1]'),
+    );
     return bytewise.pyodide.runPython(`eval(${JSON.stringify(expr)}, __ns)`);
   };
   const fields = {};
@@ -115,7 +118,7 @@ describe("the X-ray refuses what it cannot decode", () => {
   test("memory that no longer holds the captured object", () => {
     const result = bytewise.xray("x = [1]\nf = 2.5", "x");
     const subject = {
-      address: bytewise.pyodide.runPython('id(__import__("bytewise_runner")._previous[-1]["f"])'),
+      address: bytewise.pyodide.runPython('id(__import__("_bytewise.runner").runner._previous[-1]["f"])'),
       typeName: "list",
       shape: 9,
       getsizeof: 32,

@@ -10,9 +10,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
+import { pythonModuleSources } from "../../web/node-api.js";
+import { installModules } from "../../web/python-runner.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "..", "..");
 const [dir, snapshotFile] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(path.join(dir, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({ indexURL: `${dir}/` });
@@ -46,16 +47,14 @@ out += "## allocation\n";
 pyodide.globals.set("reserved", pyodide.toPy(reserved));
 pyodide.runPython(`corpus.print_allocation({int(k): tuple(v) for k, v in reserved.items()}, ${heapBase})`);
 if (snapshotFile) {
-  for (const name of ["bytewise_edges", "bytewise_shapes", "bytewise_probe"]) {
-    pyodide.FS.writeFile(`/layouts/${name}.py`, fs.readFileSync(path.join(root, "web", "py", `${name}.py`), "utf8"));
-  }
+  installModules(pyodide, pythonModuleSources());
   const bytes = pyodide
     .runPython(
       `
-import bytewise_probe
-bytewise_probe.set_heap_base(${heapBase})
+from _bytewise import probe
+probe.set_heap_base(${heapBase})
 values = corpus.values()
-snapshot = bytewise_probe.capture(values, object_cap=1_000_000)
+snapshot = probe.capture(values, object_cap=1_000_000)
 corpus._close(values)
 snapshot`,
     )

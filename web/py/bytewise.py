@@ -11,7 +11,7 @@ its peak, measured with tracemalloc.
 
 import sys
 
-import bytewise_tracing
+from _bytewise import tracing as _tracing
 
 __all__ = ["region"]
 
@@ -19,4 +19,4 @@ __all__ = ["region"]
 def region(label):
     """Measures the memory a ``with`` block allocates; see the module docstring."""
     caller = sys._getframe(1)
-    return bytewise_tracing.Region(label, caller.f_code.co_filename, caller.f_lineno)
+    return _tracing.Region(label, caller.f_code.co_filename, caller.f_lineno)

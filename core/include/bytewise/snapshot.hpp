@@ -1,9 +1,11 @@
 // bytewise/snapshot.hpp: the object graph a capture produced, and its binary format.
 //
-// A snapshot is what the probe (web/py/bytewise_probe.py) saw in a running CPython:
+// A snapshot is what the probe (web/py/_bytewise/probe.py) saw in a running CPython:
 // objects (nodes) with their shallow sizes, labelled references between them (edges, in
 // compressed sparse row form), named roots, and the platform it ran on. The byte format
-// is specified in docs/snapshot-format.md; read_snapshot() trusts nothing in it.
+// is specified in docs/snapshot-format.md; read_snapshot() trusts nothing in it. Every
+// constant of the format is also listed by name in format_constants.hpp, which the probe's
+// own constants (web/py/_bytewise/format.py) are tested against.
 //
 // Typical use:
 //   auto snap = bytewise::read_snapshot(bytes);
@@ -82,39 +84,72 @@ inline constexpr std::uint32_t known_bits = 0xFFu | category_mask;
 }  // namespace node_flag
 
 // The family of an object for the layout model (low byte of its shape word; the other
-// bits are the family's facts, see docs/snapshot-format.md, "Shapes").
+// bits are the family's facts, shape_facts below and docs/snapshot-format.md, "Shapes").
 enum class shape_family : std::uint8_t {
   unknown = 0,
-  int_ = 1,   // bits 8-39 bit length, bit 40 negative
-  bool_ = 2,  // bit 8 value
+  int_ = 1,   // facts: shape_facts::int_bit_length, int_negative
+  bool_ = 2,  // facts: shape_facts::bool_value
   float_ = 3,
   complex_ = 4,
-  str = 5,  // bits 8-9 kind: 0 ASCII, 1 Latin-1, 2 UCS-2, 3 UCS-4
+  str = 5,  // facts: shape_facts::str_kind
   bytes = 6,
   bytearray = 7,
   tuple = 8,
   list = 9,
-  dict = 10,  // bit 8 all keys are exact str
+  dict = 10,  // facts: shape_facts::dict_str_keys
   set = 11,
   frozenset = 12,
   range = 13,
   slice = 14,
   singleton = 15,  // None, Ellipsis, NotImplemented
   object = 16,     // object()
-  instance = 17,   // bits 8-23 slots, bit 24 __dict__, bit 25 __weakref__, bit 26 __slots__ declared
+  instance = 17,   // facts: shape_facts::instance_*
   function = 18,
   builtin_function = 19,
   method = 20,
   cell = 21,
-  array = 22,       // bits 8-15 item size, bits 16-23 typecode
-  memoryview = 23,  // bits 8-15 ndim
+  array = 22,       // facts: shape_facts::array_item_size, array_typecode
+  memoryview = 23,  // facts: shape_facts::memoryview_ndim
   generator = 24,
   coroutine = 25,
   async_generator = 26,
 };
 inline constexpr std::uint8_t shape_family_count = 27;
+inline constexpr std::uint64_t shape_family_mask = 0xFF;
 
-inline shape_family family_of(std::uint64_t shape) { return static_cast<shape_family>(shape & 0xFF); }
+inline shape_family family_of(std::uint64_t shape) { return static_cast<shape_family>(shape & shape_family_mask); }
+
+// One fact of a shape word: (shape >> shift) & mask. A fact too large for its mask (an
+// int's bit length, an instance's slot count) is stored as the mask.
+struct shape_field {
+  std::uint32_t shift;
+  std::uint64_t mask;  // applied after the shift
+  constexpr std::uint64_t of(std::uint64_t shape) const { return (shape >> shift) & mask; }
+};
+
+// The facts of each family that has some, named <family>_<fact>.
+namespace shape_facts {
+inline constexpr shape_field int_bit_length{8, 0xFFFF'FFFFu};
+inline constexpr shape_field int_negative{40, 1};
+inline constexpr shape_field bool_value{8, 1};
+inline constexpr shape_field str_kind{8, 3};       // a shape_str_kind
+inline constexpr shape_field dict_str_keys{8, 1};  // every key is an exact str
+inline constexpr shape_field instance_slots{8, 0xFFFF};
+inline constexpr shape_field instance_has_dict{24, 1};
+inline constexpr shape_field instance_has_weakref{25, 1};
+inline constexpr shape_field instance_slots_declared{26, 1};  // some class of the MRO declares __slots__
+inline constexpr shape_field array_item_size{8, 0xFF};
+inline constexpr shape_field array_typecode{16, 0xFF};  // the typecode's ASCII character
+inline constexpr shape_field memoryview_ndim{8, 0xFF};
+}  // namespace shape_facts
+
+// A str's character width (PEP 393), the value of shape_facts::str_kind.
+namespace shape_str_kind {
+inline constexpr std::uint64_t ascii = 0;   // 1 byte, compact ASCII layout
+inline constexpr std::uint64_t latin1 = 1;  // 1 byte
+inline constexpr std::uint64_t ucs2 = 2;    // 2 bytes
+inline constexpr std::uint64_t ucs4 = 3;    // 4 bytes
+}  // namespace shape_str_kind
 
 // Interned UTF-8 strings addressed by index: one buffer plus end offsets, so a million
 // labels cost two allocations.
@@ -137,13 +172,21 @@ class string_table {
   std::vector<std::uint32_t> ends_;
 };
 
+// sys.version_info.releaselevel as META stores it (the nibble of sys.hexversion).
+namespace release_level {
+inline constexpr std::uint8_t alpha = 0xA;
+inline constexpr std::uint8_t beta = 0xB;
+inline constexpr std::uint8_t candidate = 0xC;
+inline constexpr std::uint8_t final = 0xF;
+}  // namespace release_level
+
 // The CPython a snapshot was taken in.
 struct platform_info {
   std::uint8_t pointer_size = 0;  // 4 on wasm32 (Pyodide), 8 on 64-bit CPython
   std::uint8_t python_major = 0;
   std::uint8_t python_minor = 0;
   std::uint8_t python_micro = 0;
-  std::uint8_t release_level = 0xF;  // 0xA alpha, 0xB beta, 0xC candidate, 0xF final
+  std::uint8_t release_level = release_level::final;  // a release_level value
   std::uint8_t release_serial = 0;
   bool free_threaded = false;
   std::string implementation;  // "CPython"

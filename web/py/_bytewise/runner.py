@@ -2,8 +2,8 @@
 
 Use::
 
-    import bytewise_runner
-    result = bytewise_runner.run_and_capture("x = [1, 2, 3]", {"object_cap": 1000})
+    from _bytewise import runner
+    result = runner.run_and_capture("x = [1, 2, 3]", {"object_cap": 1000})
     result["snapshot"], result["error"], result["tracemalloc"]
 
 Errors in the user's program come back as text shaped like CPython's own traceback, with
@@ -24,11 +24,13 @@ import sys
 import time
 import traceback
 
-import bytewise_probe
-import bytewise_tracing
+from . import probe
+from . import tracing
 
 FILENAME = "main.py"
-_OWN_FILES = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the Bytewise modules' folder
+# The folder that holds the bytewise module and this package: frames of files in it are
+# Bytewise's own, not the user's.
+_OWN_FILES = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # Objects deeper than this in a released namespace are emptied bottom-up first.
 _DISMANTLE_DEPTH = 200
 _DISMANTLE_LIMIT = 2_000_000
@@ -84,7 +86,7 @@ def _register_source(source, filename):
 
 def _user_traceback(exc, filename):
     """The traceback as CPython prints it, from the user's first frame on. No user code
-    runs: an exception's text comes from bytewise_probe._exception_text, which calls no
+    runs: an exception's text comes from probe._exception_text, which calls no
     __str__ or __repr__ of the user's (those may raise or loop)."""
     def own_frames(tb):
         # The user's program starts at the first frame whose code comes from their file.
@@ -115,7 +117,7 @@ def _user_traceback(exc, filename):
         if frames:
             lines.append("Traceback (most recent call last):\n")
             lines.extend(traceback.StackSummary.from_list(frames).format())
-        lines.append(bytewise_probe._exception_text(item) + "\n")
+        lines.append(probe._exception_text(item) + "\n")
     return "".join(lines)
 
 
@@ -160,7 +162,7 @@ def _hint(exc):
     if issubclass(t, MemoryError):
         return ("The program asked for more memory than this browser's Python can get (%s). "
                 "Python is still usable; try a smaller size." % heap)
-    if issubclass(t, OverflowError) and "index-sized" in bytewise_probe._exception_text(exc):
+    if issubclass(t, OverflowError) and "index-sized" in probe._exception_text(exc):
         return ("This Python is 32-bit: a size or index must stay below 2**31, and the "
                 "whole heap is at most 4 GiB. On a 64-bit laptop the same line would "
                 "fail with MemoryError instead, unless the machine had the memory. Try a "
@@ -185,7 +187,7 @@ def release():
 def run_program(source, filename=FILENAME, trace=None):
     """Executes ``source``; returns (namespace, error or None), where error is a dict with
     ``type``, ``message`` and ``traceback``. ``trace`` is an optional
-    bytewise_tracing.Session that observes the run."""
+    _bytewise.tracing.Session that observes the run."""
     release()
     sandbox()
     namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": filename}
@@ -206,7 +208,7 @@ def run_program(source, filename=FILENAME, trace=None):
                                "traceback": "SystemExit: %s\n" % (exc.code,)}
     except BaseException as exc:  # noqa: BLE001 - every failure is reported to the user
         error = {"type": type(exc).__qualname__,
-                 "message": bytewise_probe._exception_text(exc),
+                 "message": probe._exception_text(exc),
                  "traceback": _user_traceback(exc, filename)}
         hint = _hint(exc)
         if hint:
@@ -228,7 +230,7 @@ def _roots(namespace, expressions):
             roots[text] = eval(compile(text, "<root>", "eval"), namespace)  # noqa: S307
         except BaseException as exc:  # noqa: BLE001
             problems.append(("probe.root_failed", "The root expression %r raised %s; it is left "
-                             "out." % (text, bytewise_probe._exception_text(exc))))
+                             "out." % (text, probe._exception_text(exc))))
     return roots, problems
 
 
@@ -264,24 +266,24 @@ def run_and_capture(source, options=None, on_capture=None):
     run_ms, capture_ms.
     """
     options = dict(options or {})
-    trace = bytewise_tracing.Session(FILENAME, enabled=bool(options.get("tracemalloc")))
+    trace = tracing.Session(FILENAME, enabled=bool(options.get("tracemalloc")))
     started = time.perf_counter()
     namespace, error = run_program(source, FILENAME, trace)
     ran = time.perf_counter()
     if on_capture is not None:
         on_capture()
-    policy = bytewise_probe.make_policy(
+    policy = probe.make_policy(
         options.get("follow_types", False), options.get("follow_modules", False),
         options.get("follow_globals", False), options.get("follow_code", False))
     expressions = options.get("roots")
     if expressions:
         roots, problems = _roots(namespace, expressions)
     else:
-        roots, problems = bytewise_probe.user_names(namespace), []
+        roots, problems = probe.user_names(namespace), []
     def capture():
-        return bytewise_probe.capture(
-            roots, options.get("object_cap", bytewise_probe.DEFAULT_OBJECT_CAP), policy,
-            options.get("edge_cap", bytewise_probe.DEFAULT_EDGE_CAP), list(problems))
+        return probe.capture(
+            roots, options.get("object_cap", probe.DEFAULT_OBJECT_CAP), policy,
+            options.get("edge_cap", probe.DEFAULT_EDGE_CAP), list(problems))
     try:
         snapshot = capture()
     except KeyboardInterrupt:

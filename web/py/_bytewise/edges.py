@@ -1,10 +1,10 @@
 """Which references an object owns: the rules of the Bytewise probe's walk.
 
 ``references(obj, policy)`` returns the labelled references of one object, as triples
-``(target, kind, label)``: kind is an edge kind of docs/snapshot-format.md, label is an
-int (a position, for ``EDGE_INDEX``) or a str or None. The walk itself (ids, columns,
-the object cap) is in bytewise_probe.py; this module only answers "what does this object
-point to, and why".
+``(target, kind, label)``: kind is an ``EDGE_KIND_`` of format.py, label is an int (a
+position, for ``EDGE_KIND_INDEX``) or a str or None. The walk itself (ids, columns, the
+object cap) is in probe.py; this module only answers "what does this object point to, and
+why".
 
 Ground rules, all of them about not changing what is measured and not running user code:
   * Contents of lists, tuples, dicts and sets are read through the builtin types' own
@@ -28,19 +28,17 @@ import types
 from itertools import islice
 from operator import attrgetter, is_
 
-EDGE_INDEX = 0
-EDGE_DICT_KEY = 1
-EDGE_DICT_VALUE = 2
-EDGE_ATTRIBUTE = 3
-EDGE_SLOT = 4
-EDGE_CLOSURE_CELL = 5
-EDGE_FRAME_LOCAL = 6
-EDGE_SET_MEMBER = 7
-EDGE_OTHER = 8
-EDGE_TYPE = 9
-EDGE_GLOBALS = 10
-EDGE_CODE = 11
-EDGE_DEFINITION = 12
+from .format import (
+    CAPTURE_POLICY_FOLLOW_CODE, CAPTURE_POLICY_FOLLOW_GLOBALS, CAPTURE_POLICY_FOLLOW_MODULES,
+    CAPTURE_POLICY_FOLLOW_TYPES, EDGE_KIND_ATTRIBUTE, EDGE_KIND_CLOSURE_CELL, EDGE_KIND_CODE,
+    EDGE_KIND_DEFINITION, EDGE_KIND_DICT_KEY, EDGE_KIND_DICT_VALUE, EDGE_KIND_FRAME_LOCAL,
+    EDGE_KIND_GLOBALS, EDGE_KIND_INDEX, EDGE_KIND_OTHER, EDGE_KIND_SET_MEMBER, EDGE_KIND_SLOT,
+    EDGE_KIND_TYPE,
+)
+
+# CPython's own tp_flags bit (Include/object.h) for classes made at run time, such as by a
+# class statement; not a snapshot constant.
+_Py_TPFLAGS_HEAPTYPE = 1 << 9
 
 # Objects with no references worth walking: exact types only (a subclass may add some).
 ATOMIC_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None), bytearray, range,
@@ -69,8 +67,10 @@ class Policy:
         self.follow_code = bool(follow_code)
 
     def bits(self):
-        return (self.follow_types | self.follow_modules << 1 | self.follow_globals << 2
-                | self.follow_code << 3)
+        return ((CAPTURE_POLICY_FOLLOW_TYPES if self.follow_types else 0)
+                | (CAPTURE_POLICY_FOLLOW_MODULES if self.follow_modules else 0)
+                | (CAPTURE_POLICY_FOLLOW_GLOBALS if self.follow_globals else 0)
+                | (CAPTURE_POLICY_FOLLOW_CODE if self.follow_code else 0))
 
 
 DEFAULT_POLICY = Policy()
@@ -155,7 +155,7 @@ def _label_attributes(obj, cls, pending):
         except AttributeError:  # an empty slot
             continue
         if _take(pending, value):
-            edges.append((value, EDGE_SLOT, name))
+            edges.append((value, EDGE_KIND_SLOT, name))
     if pending and getattr(cls, "__dictoffset__", 0):
         for name in _plain_instance_names(cls):
             try:
@@ -163,7 +163,7 @@ def _label_attributes(obj, cls, pending):
             except AttributeError:
                 continue
             if _take(pending, value):
-                edges.append((value, EDGE_ATTRIBUTE, name))
+                edges.append((value, EDGE_KIND_ATTRIBUTE, name))
     return edges
 
 
@@ -190,34 +190,34 @@ def _container_edges(obj, limit):
     """Contents of list/tuple/dict/set-based objects, read through the builtin type; at
     most `limit` of them (the caller asks for one more than it keeps, to see overflow)."""
     if issubclass(type(obj), list):
-        return [(item, EDGE_INDEX, i) for i, item in enumerate(islice(list.__iter__(obj), limit))]
+        return [(item, EDGE_KIND_INDEX, i) for i, item in enumerate(islice(list.__iter__(obj), limit))]
     if issubclass(type(obj), tuple):
-        return [(item, EDGE_INDEX, i) for i, item in enumerate(islice(tuple.__iter__(obj), limit))]
+        return [(item, EDGE_KIND_INDEX, i) for i, item in enumerate(islice(tuple.__iter__(obj), limit))]
     if issubclass(type(obj), dict):
         edges = []
         for key, value in islice(dict.items(obj), (limit + 1) // 2):
-            edges.append((key, EDGE_DICT_KEY, key))
-            edges.append((value, EDGE_DICT_VALUE, key))
+            edges.append((key, EDGE_KIND_DICT_KEY, key))
+            edges.append((value, EDGE_KIND_DICT_VALUE, key))
         return edges
     if issubclass(type(obj), set):
-        return [(m, EDGE_SET_MEMBER, None) for m in islice(set.__iter__(obj), limit)]
+        return [(m, EDGE_KIND_SET_MEMBER, None) for m in islice(set.__iter__(obj), limit)]
     if issubclass(type(obj), frozenset):
-        return [(m, EDGE_SET_MEMBER, None) for m in islice(frozenset.__iter__(obj), limit)]
+        return [(m, EDGE_KIND_SET_MEMBER, None) for m in islice(frozenset.__iter__(obj), limit)]
     return []
 
 
 def _function_edges(fn, hints):
     known = [
-        (fn.__code__, EDGE_CODE, "__code__"),
-        (fn.__globals__, EDGE_GLOBALS, "__globals__"),
-        (getattr(fn, "__builtins__", None), EDGE_GLOBALS, "__builtins__"),
-        (fn.__closure__, EDGE_OTHER, "__closure__"),
-        (fn.__defaults__, EDGE_OTHER, "__defaults__"),
-        (fn.__kwdefaults__, EDGE_OTHER, "__kwdefaults__"),
-        (fn.__name__, EDGE_OTHER, "__name__"),
-        (fn.__qualname__, EDGE_OTHER, "__qualname__"),
-        (fn.__module__, EDGE_OTHER, "__module__"),
-        (fn.__doc__, EDGE_OTHER, "__doc__"),
+        (fn.__code__, EDGE_KIND_CODE, "__code__"),
+        (fn.__globals__, EDGE_KIND_GLOBALS, "__globals__"),
+        (getattr(fn, "__builtins__", None), EDGE_KIND_GLOBALS, "__builtins__"),
+        (fn.__closure__, EDGE_KIND_OTHER, "__closure__"),
+        (fn.__defaults__, EDGE_KIND_OTHER, "__defaults__"),
+        (fn.__kwdefaults__, EDGE_KIND_OTHER, "__kwdefaults__"),
+        (fn.__name__, EDGE_KIND_OTHER, "__name__"),
+        (fn.__qualname__, EDGE_KIND_OTHER, "__qualname__"),
+        (fn.__module__, EDGE_KIND_OTHER, "__module__"),
+        (fn.__doc__, EDGE_KIND_OTHER, "__doc__"),
     ]
     if fn.__closure__ is not None:
         # When the walk reaches the closure tuple, its cells get the free variables' names.
@@ -239,13 +239,13 @@ def _generator_edges(gen):
     edges = []
     for i, r in enumerate(referents):
         if r is code:
-            edges.append((r, EDGE_CODE, "code"))
+            edges.append((r, EDGE_KIND_CODE, "code"))
         elif issubclass(type(r), types.FunctionType) and r.__code__ is code:
-            edges.append((r, EDGE_DEFINITION, "function"))
+            edges.append((r, EDGE_KIND_DEFINITION, "function"))
         elif i > last_code >= 0:
-            edges.append((r, EDGE_FRAME_LOCAL, None))
+            edges.append((r, EDGE_KIND_FRAME_LOCAL, None))
         else:
-            edges.append((r, EDGE_OTHER, None))
+            edges.append((r, EDGE_KIND_OTHER, None))
     return edges
 
 
@@ -254,27 +254,26 @@ def _frame_edges(frame):
     its own; its locals and the frame that called it are. f_locals is never read: it
     creates a dict (or a proxy) that was not there."""
     known = [
-        (frame.f_globals, EDGE_GLOBALS, "f_globals"),
-        (frame.f_builtins, EDGE_GLOBALS, "f_builtins"),
-        (frame.f_code, EDGE_CODE, "f_code"),
-        (frame.f_back, EDGE_OTHER, "f_back"),
+        (frame.f_globals, EDGE_KIND_GLOBALS, "f_globals"),
+        (frame.f_builtins, EDGE_KIND_GLOBALS, "f_builtins"),
+        (frame.f_code, EDGE_KIND_CODE, "f_code"),
+        (frame.f_back, EDGE_KIND_OTHER, "f_back"),
     ]
     pending = _pending(gc.get_referents(frame))
     edges = []
     for target, kind, label in known:
         if target is not None and _take(pending, target):
             edges.append((target, kind, label))
-    edges.extend((r, EDGE_FRAME_LOCAL, None) for found in pending.values() for r in found)
+    edges.extend((r, EDGE_KIND_FRAME_LOCAL, None) for found in pending.values() for r in found)
     return edges
 
 
 def _rest(pending):
-    return [(r, EDGE_OTHER, None) for found in pending.values() for r in found]
+    return [(r, EDGE_KIND_OTHER, None) for found in pending.values() for r in found]
 
 
 # -- A fast path for plain instances ---------------------------------------------------
 
-_HEAPTYPE = 1 << 9
 _layouts = {}  # class -> (attribute names in CPython's value order, their getter) or None
 
 
@@ -282,7 +281,7 @@ def _plain_class(cls):
     """Classes whose attribute reads run no Python code and whose instances hold only
     attribute values: the generic __getattribute__, no __getattr__, no __slots__, and no
     builtin base other than object."""
-    if not cls.__flags__ & _HEAPTYPE or cls.__getattribute__ is not object.__getattribute__:
+    if not cls.__flags__ & _Py_TPFLAGS_HEAPTYPE or cls.__getattribute__ is not object.__getattribute__:
         return False
     if cls.__base__ is not object and not _plain_class(cls.__base__):
         return False
@@ -329,8 +328,8 @@ def plain_instance_edges(obj):
     values = plain_instance_values(obj, layout)
     if values is None:
         return None
-    edges = [(value, EDGE_ATTRIBUTE, name) for value, name in zip(values, layout[0])]
-    edges.append((type(obj), EDGE_TYPE, None))
+    edges = [(value, EDGE_KIND_ATTRIBUTE, name) for value, name in zip(values, layout[0])]
+    edges.append((type(obj), EDGE_KIND_TYPE, None))
     return edges
 
 
@@ -364,20 +363,20 @@ def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
     if t is list or t is tuple or t is dict or t is set or t is frozenset:
         names = hints.pop(id(obj), None) if hints is not None and t is tuple else None
         if names is not None:  # a function's __closure__: cells named by free variable
-            return [(cell, EDGE_CLOSURE_CELL, name) for cell, name in zip(obj, names)]
+            return [(cell, EDGE_KIND_CLOSURE_CELL, name) for cell, name in zip(obj, names)]
         return _container_edges(obj, limit)
     if t is types.FunctionType:
         return _function_edges(obj, hints if hints is not None else {})
     if issubclass(type(obj), type) or issubclass(type(obj), types.ModuleType) or issubclass(type(obj), types.CodeType):
         if not expands(obj, policy):
             return []
-        return [(r, EDGE_OTHER, None) for r in gc.get_referents(obj)]
+        return [(r, EDGE_KIND_OTHER, None) for r in gc.get_referents(obj)]
     if t is types.MethodType:
-        return [(obj.__self__, EDGE_OTHER, "__self__"), (obj.__func__, EDGE_DEFINITION, "__func__")]
+        return [(obj.__self__, EDGE_KIND_OTHER, "__self__"), (obj.__func__, EDGE_KIND_DEFINITION, "__func__")]
     if issubclass(type(obj), _GENERATOR_TYPES):
         return _generator_edges(obj)
     if t is types.CellType:
-        return [(r, EDGE_OTHER, "cell_contents") for r in gc.get_referents(obj)]
+        return [(r, EDGE_KIND_OTHER, "cell_contents") for r in gc.get_referents(obj)]
     if t is types.FrameType:
         return _frame_edges(obj)
 
@@ -392,8 +391,8 @@ def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
     for target, _, _ in edges:
         _take(pending, target)
     if _take(pending, t):
-        edges.append((t, EDGE_TYPE, None))
-    if t.__flags__ & (1 << 9):  # Py_TPFLAGS_HEAPTYPE: a class statement made it
+        edges.append((t, EDGE_KIND_TYPE, None))
+    if t.__flags__ & _Py_TPFLAGS_HEAPTYPE:  # a class statement made it
         edges.extend(_label_attributes(obj, t, pending))
     edges.extend(_rest(pending))
     return edges

@@ -11,6 +11,7 @@ allocator's own rounding (that is the "allocated" size the layout model gives).
 """
 
 import linecache
+import os
 import tracemalloc
 
 TOP_LINES = 10
@@ -20,7 +21,10 @@ _active = None  # the Session of the current run, if tracing was asked for
 regions = []    # region results of the current run, in the order they ended
 
 
-_OWN_FILES = ("bytewise_tracing.py", "bytewise.py")
+# This module and the public bytewise module (one folder up): their frames are a region's
+# own bookkeeping.
+_OWN_FILES = (os.path.abspath(__file__),
+              os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bytewise.py"))
 
 
 def _user_line(traceback, filename):

@@ -2,15 +2,16 @@
 
 The probe only observes. For every object reachable from the roots it is given, it
 records what CPython itself reports (``id``, type, ``sys.getsizeof``, length, a short
-label) and the labelled references between objects (bytewise_edges.py decides which
-references an object owns), then writes them as columns in the binary snapshot format of
-docs/snapshot-format.md. All analysis happens in the C++ core.
+label) and the labelled references between objects (edges.py decides which references
+an object owns, shapes.py what the layout model needs), then writes them as columns in the
+binary snapshot format of docs/snapshot-format.md, whose constants are in format.py. All
+analysis happens in the C++ core.
 
 Use::
 
-    import bytewise_probe
-    data = bytewise_probe.capture({"x": [1, 2, 3]})      # bytes, a format-1.x snapshot
-    data = bytewise_probe.capture_namespace(globals())   # user-defined globals as roots
+    from _bytewise import probe
+    data = probe.capture({"x": [1, 2, 3]})      # bytes, a format-1.x snapshot
+    data = probe.capture_namespace(globals())   # user-defined globals as roots
 
 Rules it follows:
   * No recursion: a breadth-first walk with an explicit queue, so a list nested 100,000
@@ -30,42 +31,36 @@ import time
 import types
 from bisect import bisect_left
 from itertools import chain, islice, repeat
-from operator import lshift, or_
+from operator import mul, or_
 
-import bytewise_edges as edges_mod
-import bytewise_shapes as shapes_mod
-from bytewise_edges import DEFAULT_POLICY, EDGE_DICT_KEY, EDGE_DICT_VALUE, EDGE_INDEX, Policy
+from . import edges as edges_mod
+from . import shapes as shapes_mod
+from .edges import DEFAULT_POLICY, Policy
+from .format import (
+    EDGE_KIND_ATTRIBUTE, EDGE_KIND_DICT_KEY, EDGE_KIND_DICT_VALUE, EDGE_KIND_INDEX, EDGE_KIND_TYPE,
+    META_FLAG_FREE_THREADED, META_FLAG_INTERNED_KNOWN, META_FLAG_SMALL_INTS_PROBED,
+    META_FLAG_STATIC_KNOWN, META_FLAG_TRUNCATED, META_OFFSET_CAPTURE_FLAGS, META_OFFSET_EDGE_COUNT,
+    META_OFFSET_IMPLEMENTATION, META_OFFSET_MACHINE, META_OFFSET_NODE_COUNT, META_OFFSET_OBJECT_CAP,
+    META_OFFSET_POINTER_SIZE, META_OFFSET_POLICY, META_OFFSET_PYTHON_MAJOR, META_OFFSET_PYTHON_MICRO,
+    META_OFFSET_PYTHON_MINOR, META_OFFSET_PYTHON_VERSION, META_OFFSET_RELEASE_LEVEL,
+    META_OFFSET_RELEASE_SERIAL, META_OFFSET_RESERVED, META_OFFSET_ROOT_COUNT, META_OFFSET_RUNTIME,
+    META_OFFSET_SMALL_INT_MAX, META_OFFSET_SMALL_INT_MIN, META_SIZE, NO_NODE, NO_STRING,
+    NODE_CATEGORY_CODE, NODE_CATEGORY_FRAME, NODE_CATEGORY_FUNCTION, NODE_CATEGORY_MODULE,
+    NODE_CATEGORY_ORDINARY, NODE_CATEGORY_TYPE_OBJECT, NODE_FLAG_CATEGORY_MASK,
+    NODE_FLAG_CATEGORY_SHIFT, NODE_FLAG_GC_TRACKED, NODE_FLAG_HAS_LENGTH, NODE_FLAG_IMMORTAL,
+    NODE_FLAG_INTERNED, NODE_FLAG_NOT_FOLLOWED, NODE_FLAG_SMALL_INT, NODE_FLAG_STATIC_OBJECT,
+    NODE_FLAG_TRUNCATED, RELEASE_LEVEL_ALPHA, RELEASE_LEVEL_BETA, RELEASE_LEVEL_CANDIDATE,
+    RELEASE_LEVEL_FINAL, REFCOUNT_UNKNOWN, SECTION_DIAGNOSTICS, SECTION_EDGE_KIND,
+    SECTION_EDGE_LABEL, SECTION_EDGE_OFFSETS, SECTION_EDGE_TARGET, SECTION_META,
+    SECTION_NODE_ADDRESS, SECTION_NODE_FLAGS, SECTION_NODE_LABEL, SECTION_NODE_LENGTH,
+    SECTION_NODE_REFCOUNT, SECTION_NODE_SHAPE, SECTION_NODE_SIZE, SECTION_NODE_TYPE, SECTION_ROOTS,
+    SECTION_STRINGS, SNAPSHOT_DIRECTORY_ENTRY_SIZE, SNAPSHOT_HEADER_SIZE, SNAPSHOT_MAGIC,
+    SNAPSHOT_MAJOR_VERSION, SNAPSHOT_MAX_NODE_SIZE, SNAPSHOT_MAX_SECTIONS, SNAPSHOT_MAX_TOTAL_SIZE,
+    SNAPSHOT_MINOR_VERSION, SNAPSHOT_SECTION_ALIGNMENT,
+)
 
-FORMAT_MAJOR = 1
-FORMAT_MINOR = 4
-MAGIC = b"BYTEWISE"
-NO_STRING = 0xFFFFFFFF
-NO_NODE = 0xFFFFFFFF
 DEFAULT_OBJECT_CAP = 200_000
 DEFAULT_EDGE_CAP = 1_000_000
-
-# Node flags and categories (docs/snapshot-format.md, "Node flags").
-FLAG_GC_TRACKED = 1 << 0
-FLAG_IMMORTAL = 1 << 1
-FLAG_INTERNED = 1 << 2
-FLAG_SMALL_INT = 1 << 3
-FLAG_TRUNCATED = 1 << 4
-FLAG_HAS_LENGTH = 1 << 5
-FLAG_NOT_FOLLOWED = 1 << 6
-FLAG_STATIC = 1 << 7
-CATEGORY_SHIFT = 8
-CATEGORY_TYPE = 1
-CATEGORY_MODULE = 2
-CATEGORY_FUNCTION = 3
-CATEGORY_CODE = 4
-CATEGORY_FRAME = 5
-REFCOUNT_UNKNOWN = 0xFFFFFFFF
-
-META_TRUNCATED = 1 << 0
-META_SMALL_INTS_PROBED = 1 << 1
-META_FREE_THREADED = 1 << 2
-META_INTERNED_KNOWN = 1 << 3
-META_STATIC_KNOWN = 1 << 4
 
 # Where the heap starts, when the host can tell (Pyodide: the wasm module's __heap_base,
 # set by web/python-runner.js). Objects below it are the interpreter's static data (None,
@@ -88,8 +83,9 @@ _LENGTH_TYPES = frozenset({list, tuple, dict, set, frozenset, str, bytes, bytear
                            range})
 _LABEL_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None)})
 _BATCH = 65_536  # nodes expanded together (bounds the batch lists' memory)
-_INDEX_KIND = bytes((EDGE_INDEX,))
-_DICT_KINDS = bytes((EDGE_DICT_KEY, EDGE_DICT_VALUE))
+_INDEX_KIND = bytes((EDGE_KIND_INDEX,))
+_DICT_KINDS = bytes((EDGE_KIND_DICT_KEY, EDGE_KIND_DICT_VALUE))
+_U64_MAX = (1 << 64) - 1
 
 
 def _u32_array():
@@ -170,7 +166,8 @@ def platform_facts():
 
 def _read_platform_facts():
     info = sys.version_info
-    levels = {"alpha": 0xA, "beta": 0xB, "candidate": 0xC, "final": 0xF}
+    levels = {"alpha": RELEASE_LEVEL_ALPHA, "beta": RELEASE_LEVEL_BETA,
+              "candidate": RELEASE_LEVEL_CANDIDATE, "final": RELEASE_LEVEL_FINAL}
     runtime = "native"
     if sys.platform == "emscripten":
         try:
@@ -195,7 +192,7 @@ def _read_platform_facts():
         pass
     return {
         "pointer_size": struct.calcsize("P"),
-        "version": (info.major, info.minor, info.micro, levels.get(info.releaselevel, 0xF),
+        "version": (info.major, info.minor, info.micro, levels.get(info.releaselevel, RELEASE_LEVEL_FINAL),
                     info.serial),
         "implementation": "CPython" if sys.implementation.name == "cpython"
         else sys.implementation.name,
@@ -276,9 +273,11 @@ _BUILTIN_METHODS = (types.MethodDescriptorType, types.WrapperDescriptorType,
 SIZEOF_CALL_SECONDS = 0.05
 SIZEOF_TOTAL_SECONDS = 1.0
 # The largest size a __sizeof__ may claim: the address space (4 GiB on wasm32), and within
-# what a snapshot may carry (2^48 per object, 2^52 in all: docs/snapshot-format.md).
-MAX_OBJECT_SIZE = min(1 << 48, (sys.maxsize + 1) * 2)
-MAX_CLAIMED_TOTAL = 1 << 50
+# what a snapshot may carry (SNAPSHOT_MAX_NODE_SIZE). All of a capture's classes' own
+# __sizeof__ methods may claim a quarter of SNAPSHOT_MAX_TOTAL_SIZE together, so the sizes
+# CPython reports itself always fit beside them.
+MAX_OBJECT_SIZE = min(SNAPSHOT_MAX_NODE_SIZE, (sys.maxsize + 1) * 2)
+MAX_CLAIMED_TOTAL = SNAPSHOT_MAX_TOTAL_SIZE // 4
 
 
 class _Overtime(BaseException):
@@ -292,7 +291,7 @@ def _call_within(function, argument, seconds):
 
     The cost: a trace function turns on CPython's monitoring (PEP 669) for good, so each
     code object that first runs afterwards allocates a few hundred bytes of bookkeeping,
-    which tracemalloc sees (bytewise_tracing drops it from the per-line figures). Only
+    which tracemalloc sees (tracing.py drops it from the per-line figures). Only
     classes with their own __sizeof__ pay this."""
     deadline = time.perf_counter() + seconds
 
@@ -334,21 +333,21 @@ def _range_length(r):
     except OverflowError:
         step = r.step
         n = (r.stop - r.start + step - (1 if step > 0 else -1)) // step
-        return min(max(n, 0), (1 << 64) - 1)
+        return min(max(n, 0), _U64_MAX)
 
 
 def _category_of_type(t):
     if issubclass(t, type):
-        return CATEGORY_TYPE
+        return NODE_CATEGORY_TYPE_OBJECT
     if issubclass(t, types.ModuleType):
-        return CATEGORY_MODULE
+        return NODE_CATEGORY_MODULE
     if issubclass(t, (types.FunctionType, types.BuiltinFunctionType)):
-        return CATEGORY_FUNCTION
+        return NODE_CATEGORY_FUNCTION
     if issubclass(t, types.CodeType):
-        return CATEGORY_CODE
+        return NODE_CATEGORY_CODE
     if issubclass(t, types.FrameType):
-        return CATEGORY_FRAME
-    return 0
+        return NODE_CATEGORY_FRAME
+    return NODE_CATEGORY_ORDINARY
 
 
 class _TypeInfo:
@@ -360,17 +359,17 @@ class _TypeInfo:
     def __init__(self, t, strings, policy):
         self.name = strings.add(t.__qualname__)
         category = _category_of_type(t)
-        self.flags = category << CATEGORY_SHIFT
-        if (category == CATEGORY_TYPE and not policy.follow_types) or \
-                (category == CATEGORY_MODULE and not policy.follow_modules) or \
-                (category == CATEGORY_CODE and not policy.follow_code):
-            self.flags |= FLAG_NOT_FOLLOWED
+        self.flags = category << NODE_FLAG_CATEGORY_SHIFT
+        if (category == NODE_CATEGORY_TYPE_OBJECT and not policy.follow_types) or \
+                (category == NODE_CATEGORY_MODULE and not policy.follow_modules) or \
+                (category == NODE_CATEGORY_CODE and not policy.follow_code):
+            self.flags |= NODE_FLAG_NOT_FOLLOWED
         # A class's own __sizeof__ is user code: it is called one object at a time,
         # guarded. CPython's (C) ones are called in bulk.
         self.builtin_sizeof = issubclass(type(getattr(t, "__sizeof__", None)), _BUILTIN_METHODS)
         self.has_length = t in _LENGTH_TYPES
         if self.has_length:
-            self.flags |= FLAG_HAS_LENGTH
+            self.flags |= NODE_FLAG_HAS_LENGTH
         self.labelled = t in _LABEL_TYPES
         self.expandable = t not in edges_mod.ATOMIC_TYPES
         self.shape = shapes_mod.family(t)  # None: per-object facts (shapes_mod.shape)
@@ -488,18 +487,19 @@ class _Capture:
             sizes = [sys.getsizeof(o) if info.builtin_sizeof else self._guarded_sizeof(o, start + i)
                      for i, (o, info) in enumerate(zip(objs, infos))]
         flags = [info.flags for info in infos]
-        flags = list(map(or_, flags, map(int, map(gc.is_tracked, objs))))  # FLAG_GC_TRACKED = 1
+        # A bool times a flag is the flag or 0; map() keeps the loops in C.
+        flags = list(map(or_, flags, map(mul, map(gc.is_tracked, objs), repeat(NODE_FLAG_GC_TRACKED))))
         if self.is_immortal is not None:
-            flags = list(map(or_, flags, map(lshift, map(int, map(self.is_immortal, objs)), repeat(1))))
+            flags = list(map(or_, flags, map(mul, map(self.is_immortal, objs), repeat(NODE_FLAG_IMMORTAL))))
         if _heap_base is not None:
             heap_base = _heap_base
-            flags = [f | FLAG_STATIC if i < heap_base else f for f, i in zip(flags, ids)]
+            flags = [f | NODE_FLAG_STATIC_OBJECT if i < heap_base else f for f, i in zip(flags, ids)]
         small = list(map(self.small_ids.__contains__, ids))
         if any(small):
-            flags = [f | FLAG_SMALL_INT if s else f for f, s in zip(flags, small)]
+            flags = [f | NODE_FLAG_SMALL_INT if s else f for f, s in zip(flags, small)]
         if self.is_interned is not None and str in distinct_types:
             is_interned = self.is_interned
-            flags = [f | FLAG_INTERNED if t is str and is_interned(o) else f
+            flags = [f | NODE_FLAG_INTERNED if t is str and is_interned(o) else f
                      for f, t, o in zip(flags, obj_types, objs)]
         lengths = [(len(o) if type(o) is not range else _range_length(o)) if info.has_length else 0
                    for o, info in zip(objs, infos)]
@@ -520,7 +520,7 @@ class _Capture:
         self.flags.extend(flags)
         self.label.extend(labels)
         for i, info in enumerate(infos):
-            if info.expandable and not flags[i] & FLAG_NOT_FOLLOWED:
+            if info.expandable and not flags[i] & NODE_FLAG_NOT_FOLLOWED:
                 self.expandable.append(start + i)
         return len(objs)
 
@@ -529,7 +529,7 @@ class _Capture:
     def _capped(self, index, obj, count):
         """True (and noted) when an object has more references than the edge cap."""
         if count > self.edge_cap:
-            self.flags[index] |= FLAG_TRUNCATED
+            self.flags[index] |= NODE_FLAG_TRUNCATED
             self.diagnose(index, "probe.edge_cap",
                           "Only the first %s references of this %s were read (edge cap)." % (
                               format(self.edge_cap, ","), type(obj).__qualname__))
@@ -542,7 +542,7 @@ class _Capture:
         if layout is None:
             return None
         names = layout[0]
-        kinds = bytes([edges_mod.EDGE_ATTRIBUTE] * len(names) + [edges_mod.EDGE_TYPE])
+        kinds = bytes([EDGE_KIND_ATTRIBUTE] * len(names) + [EDGE_KIND_TYPE])
         labels = _u32_array()
         labels.extend([self.strings.add(name) for name in names] + [NO_STRING])
         return layout, kinds, labels
@@ -573,7 +573,7 @@ class _Capture:
         try:
             found = edges_mod.references(obj, self.policy, self.hints, self.edge_cap + 1)
         except Exception as exc:  # noqa: BLE001 - no object may stop the capture
-            self.flags[index] |= FLAG_TRUNCATED
+            self.flags[index] |= NODE_FLAG_TRUNCATED
             self.diagnose(index, "probe.references_failed",
                           "Reading the references of a %s failed (%s); its size is known, what "
                           "it points to is not." % (t.__qualname__, _exception_text(exc)))
@@ -584,9 +584,9 @@ class _Capture:
         for target, kind, label in found:
             targets.append(target)
             kinds.append(kind)
-            if kind == EDGE_INDEX:
+            if kind == EDGE_KIND_INDEX:
                 labels.append(label)
-            elif kind == EDGE_DICT_KEY or kind == EDGE_DICT_VALUE:
+            elif kind == EDGE_KIND_DICT_KEY or kind == EDGE_KIND_DICT_VALUE:
                 labels.append(add(key_label(label)))
             else:
                 labels.append(NO_STRING if label is None else add(label))
@@ -698,7 +698,7 @@ class _Capture:
                     kept += 1
                 edge += 1
             if kept < count:
-                self.flags[start + offset] |= FLAG_TRUNCATED
+                self.flags[start + offset] |= NODE_FLAG_TRUNCATED
             kept_counts.append(kept)
         return kept_found, kept_kinds, kept_labels, kept_counts
 
@@ -740,9 +740,10 @@ class _Capture:
         held = {}
         for obj in list(roots.keys()) + list(roots.values()):
             held[id(obj)] = held.get(id(obj), 0) + 1
-        unknown_categories = (CATEGORY_TYPE, CATEGORY_CODE)
+        unknown = (NODE_CATEGORY_TYPE_OBJECT << NODE_FLAG_CATEGORY_SHIFT,
+                   NODE_CATEGORY_CODE << NODE_FLAG_CATEGORY_SHIFT)
         out = _u32_array()
-        out.extend([REFCOUNT_UNKNOWN if f & FLAG_IMMORTAL or (f >> CATEGORY_SHIFT) & 0xFF in unknown_categories
+        out.extend([REFCOUNT_UNKNOWN if f & NODE_FLAG_IMMORTAL or (f & NODE_FLAG_CATEGORY_MASK) in unknown
                     else n - own for n, f in zip(counts, self.flags)])
         index_of = self.index_of
         for key, extra in held.items():
@@ -768,23 +769,38 @@ def _sections(c, root_pairs, facts):
         return s.add(text) if text else NO_STRING
 
     major, minor, micro, level, serial = facts["version"]
-    flags = META_SMALL_INTS_PROBED
+    flags = META_FLAG_SMALL_INTS_PROBED
     if c.truncated:
-        flags |= META_TRUNCATED
+        flags |= META_FLAG_TRUNCATED
     if facts["free_threaded"]:
-        flags |= META_FREE_THREADED
+        flags |= META_FLAG_FREE_THREADED
     if c.is_interned is not None:
-        flags |= META_INTERNED_KNOWN
+        flags |= META_FLAG_INTERNED_KNOWN
     if _heap_base is not None:
-        flags |= META_STATIC_KNOWN
-    meta = struct.pack(
-        "<IIIBBBBBBHiiIIIIIII",
-        len(c.keep), len(c.edge_target), len(root_pairs),
-        facts["pointer_size"], major, minor, micro, level, serial, flags,
-        c.small_low, c.small_high, c.object_cap, c.policy.bits(),
-        meta_string(facts["implementation"]), meta_string(facts["python_version"]),
-        meta_string(facts["runtime"]), meta_string(facts["machine"]), 0,
-    )
+        flags |= META_FLAG_STATIC_KNOWN
+    meta = bytearray(META_SIZE)
+    for offset, code, value in (
+        (META_OFFSET_NODE_COUNT, "I", len(c.keep)),
+        (META_OFFSET_EDGE_COUNT, "I", len(c.edge_target)),
+        (META_OFFSET_ROOT_COUNT, "I", len(root_pairs)),
+        (META_OFFSET_POINTER_SIZE, "B", facts["pointer_size"]),
+        (META_OFFSET_PYTHON_MAJOR, "B", major),
+        (META_OFFSET_PYTHON_MINOR, "B", minor),
+        (META_OFFSET_PYTHON_MICRO, "B", micro),
+        (META_OFFSET_RELEASE_LEVEL, "B", level),
+        (META_OFFSET_RELEASE_SERIAL, "B", serial),
+        (META_OFFSET_CAPTURE_FLAGS, "H", flags),
+        (META_OFFSET_SMALL_INT_MIN, "i", c.small_low),
+        (META_OFFSET_SMALL_INT_MAX, "i", c.small_high),
+        (META_OFFSET_OBJECT_CAP, "I", c.object_cap),
+        (META_OFFSET_POLICY, "I", c.policy.bits()),
+        (META_OFFSET_IMPLEMENTATION, "I", meta_string(facts["implementation"])),
+        (META_OFFSET_PYTHON_VERSION, "I", meta_string(facts["python_version"])),
+        (META_OFFSET_RUNTIME, "I", meta_string(facts["runtime"])),
+        (META_OFFSET_MACHINE, "I", meta_string(facts["machine"])),
+        (META_OFFSET_RESERVED, "I", 0),
+    ):
+        struct.pack_into("<" + code, meta, offset, value)
     roots = _u32_array()
     for name, node in root_pairs:
         roots.append(name)
@@ -796,40 +812,43 @@ def _sections(c, root_pairs, facts):
         diagnostics.append(s.add(message))
     strings = struct.pack("<I", len(s.ends)) + _le(s.ends) + bytes(s.data)
     return [
-        (b"META", meta),
-        (b"STRS", strings),
-        (b"NADR", _le(c.address)),
-        (b"NTYP", _le(c.type)),
-        (b"NSIZ", _le(c.size)),
-        (b"NLEN", _le(c.length)),
-        (b"NSHP", _le(c.shape)),
-        (b"NREF", _le(c.refcount)),
-        (b"NFLG", _le(c.flags)),
-        (b"NLBL", _le(c.label)),
-        (b"EOFF", _le(c.edge_offsets)),
-        (b"ETGT", _le(c.edge_target)),
-        (b"EKND", bytes(c.edge_kind)),
-        (b"ELBL", _le(c.edge_label)),
-        (b"ROOT", _le(roots)),
-        (b"DIAG", struct.pack("<I", len(c.diagnostics)) + _le(diagnostics)),
+        (SECTION_META, bytes(meta)),
+        (SECTION_STRINGS, strings),
+        (SECTION_NODE_ADDRESS, _le(c.address)),
+        (SECTION_NODE_TYPE, _le(c.type)),
+        (SECTION_NODE_SIZE, _le(c.size)),
+        (SECTION_NODE_LENGTH, _le(c.length)),
+        (SECTION_NODE_SHAPE, _le(c.shape)),
+        (SECTION_NODE_REFCOUNT, _le(c.refcount)),
+        (SECTION_NODE_FLAGS, _le(c.flags)),
+        (SECTION_NODE_LABEL, _le(c.label)),
+        (SECTION_EDGE_OFFSETS, _le(c.edge_offsets)),
+        (SECTION_EDGE_TARGET, _le(c.edge_target)),
+        (SECTION_EDGE_KIND, bytes(c.edge_kind)),
+        (SECTION_EDGE_LABEL, _le(c.edge_label)),
+        (SECTION_ROOTS, _le(roots)),
+        (SECTION_DIAGNOSTICS, struct.pack("<I", len(c.diagnostics)) + _le(diagnostics)),
     ]
 
 
 def _assemble(sections):
     def align(n):
-        return (n + 7) & ~7
+        return -(-n // SNAPSHOT_SECTION_ALIGNMENT) * SNAPSHOT_SECTION_ALIGNMENT
 
-    # Sections start 8-aligned; the last one ends the snapshot (no trailing padding).
-    offset = align(16 + 16 * len(sections))
+    if len(sections) > SNAPSHOT_MAX_SECTIONS:  # pragma: no cover - the probe writes 16
+        raise ValueError("a snapshot holds at most %d sections" % SNAPSHOT_MAX_SECTIONS)
+    # Sections start aligned; the last one ends the snapshot (no trailing padding).
+    directory_end = SNAPSHOT_HEADER_SIZE + SNAPSHOT_DIRECTORY_ENTRY_SIZE * len(sections)
+    offset = align(directory_end)
     directory = bytearray()
     body = bytearray()
     for i, (tag, data) in enumerate(sections):
-        directory += tag + struct.pack("<III", offset, len(data), 0)
+        directory += tag + struct.pack("<III", offset, len(data), 0)  # reserved: 0
         last = i == len(sections) - 1
         body += data + (b"" if last else b"\0" * (align(len(data)) - len(data)))
         offset = align(offset + len(data))
-    header = MAGIC + struct.pack("<HHI", FORMAT_MAJOR, FORMAT_MINOR, len(sections))
-    padding = b"\0" * (align(16 + len(directory)) - 16 - len(directory))
+    header = SNAPSHOT_MAGIC + struct.pack("<HHI", SNAPSHOT_MAJOR_VERSION, SNAPSHOT_MINOR_VERSION, len(sections))
+    padding = b"\0" * (align(directory_end) - directory_end)
     return bytes(header + directory + padding + body)
 
 

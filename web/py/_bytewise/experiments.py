@@ -9,7 +9,7 @@ CPython, deep sizes from the core, peaks from tracemalloc.
 import array
 import tracemalloc
 
-import bytewise_probe
+from . import probe
 
 
 def _append_loop(n):
@@ -76,14 +76,14 @@ def _traced(work, n):
     return result, max(peak - base, 0), max(current - base, 0)
 
 
-def footprints(sizes, object_cap=bytewise_probe.DEFAULT_OBJECT_CAP):
+def footprints(sizes, object_cap=probe.DEFAULT_OBJECT_CAP):
     """Returns {"structures": [(name, n, snapshot bytes, peak, current)...],
     "peaks": [(name, n, peak)...]} for every N in ``sizes``."""
     structures = []
     for name, build in STRUCTURES:
         for n in sizes:
             value, peak, current = _traced(build, n)
-            snapshot = bytewise_probe.capture({name: value}, object_cap)
+            snapshot = probe.capture({name: value}, object_cap)
             structures.append((name, n, snapshot, peak, current))
             del value
     peaks = []
