@@ -1,6 +1,7 @@
 // Loads the app module (core + ImGui canvas) and connects it to the page's <canvas>:
-// snapshots in, the canvas's requests (X-ray, footprints, small ints, PNG) out to
-// `onRequest`, and pinch gestures in as zoom (Emscripten's GLFW knows no touch zoom).
+// snapshots in, the canvas's requests (memory for the X-ray, footprints, small ints, a
+// finished PNG) out to `onRequest`, and pinch gestures in as zoom (Emscripten's GLFW knows
+// no touch zoom). A finished PNG is also downloaded here.
 import { analyzeSnapshot } from "./core-bridge.js";
 
 function loadScript(src) {
@@ -44,10 +45,21 @@ function pinchToZoom(canvas, module) {
   canvas.addEventListener("pointercancel", end);
 }
 
+/** Saves a PNG (a data URL) as the browser's download of bytewise-diagram.png. */
+function download(dataUrl) {
+  const link = document.createElement("a");
+  link.download = "bytewise-diagram.png";
+  link.href = dataUrl;
+  link.click();
+}
+
 /**
  * @param {HTMLCanvasElement} canvas
  * @param {{ onRequest?: (name: string, detail: object) => void }} [hooks]
- *   name: "xray" (detail: the X-ray subject), "footprints", "smallInts", "pngReady" (a data URL)
+ *   name (wasm/app/js_interface.cpp, request_name): "xrayMemory" (detail: { request, ranges:
+ *   [{ address, length }] }: answer with module.xrayMemory(request, [{ address, bytes }]) or
+ *   module.xrayMemoryFailed(request, message)), "footprints", "smallInts", "pngReady"
+ *   (detail: the PNG as a data URL, already downloaded)
  * @returns {Promise<{ show: (bytes: Uint8Array, options?: object, view?: { keepView?: boolean })
  *                     => import("./core-bridge.js").Report, module: object }>}
  */
@@ -59,7 +71,10 @@ export async function loadCanvas(canvas, { onRequest } = {}) {
     locateFile: (file) => new URL(file, base).href,
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
-    onCanvasRequest: (name, detail) => onRequest?.(name, detail),
+    onCanvasRequest: (name, detail) => {
+      if (name === "pngReady") download(detail);
+      onRequest?.(name, detail);
+    },
   });
   pinchToZoom(canvas, module);
   return {

@@ -116,28 +116,24 @@ const editor = createEditor($("bw-editor"), {
   onChange: saveCode,
 });
 
-// What the canvas asks of the page: data only the worker's Python has, and the PNG.
+// What the canvas asks of the page: data only the worker's Python has, and the PNG. The
+// X-ray decodes in the app module; the page only carries memory from the worker to it.
 function onCanvasRequest(name, detail) {
   const module = state.canvas?.module;
   if (!module) return;
-  const failed = (err) => ({
-    ok: false,
-    errors: [{ code: "page.request", offset: null, message: String(err?.message ?? err) }],
-  });
-  if (name === "xray") {
+  if (name === "xrayMemory") {
     if (state.snapshotGeneration !== sandbox.generation) {
       // The objects lived in a worker that has been replaced since: their addresses now
       // hold something else.
-      module.showXray(
-        failed(
-          new Error("Python restarted since this run, so its objects are gone. Run the code again to X-ray them."),
-        ),
+      module.xrayMemoryFailed(
+        detail.request,
+        "Python restarted since this run, so its objects are gone. Run the code again to X-ray them.",
       );
       return;
     }
-    request("xray", detail).then(
-      (result) => module.showXray(result),
-      (err) => module.showXray(failed(err)),
+    request("memory", { ranges: detail.ranges }).then(
+      (regions) => module.xrayMemory(detail.request, regions),
+      (err) => module.xrayMemoryFailed(detail.request, String(err?.message ?? err)),
     );
   } else if (name === "footprints") {
     request("footprints", {}).then(
@@ -151,6 +147,7 @@ function onCanvasRequest(name, detail) {
     );
   } else if (name === "pngReady") {
     state.lastPng = detail;
+    state.pngs = (state.pngs ?? 0) + 1;
   }
 }
 
@@ -597,6 +594,8 @@ globalThis.bytewise = {
     state.canvas?.module.exportPng();
   },
   lastPng: () => state.lastPng ?? null,
+  pngsMade: () => state.pngs ?? 0,
+  xrayFields: () => state.canvas?.module.xrayFields() ?? [],
   presenter: () => presenterOn(),
   code: () => editor.getCode(),
   setCode: (text) => editor.setCode(text),

@@ -5,15 +5,17 @@
 //
 // Messages in:  { type: "init", pyodideUrl, wasmUrl, interruptBuffer }   { type: "run", id, code, options }
 //               { type: "smallInts" | "footprints", id, options }   (the canvas's windows)
-//               { type: "xray", id, options: subject }               (an object's bytes)
+//               { type: "memory", id, options: { ranges: [{ address, length }] } }
+//                   (bytes of Pyodide's heap for the X-ray, which the page's app module decodes)
 // Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide, platforms, heapBytes }
 //               { type: "output", stream, text }          { type: "phase", id, phase: "capture" }
 //               { type: "result", id, report, snapshot, heapBytes }
 //               { type: <request type>, id, result }      { type: "failed", id, message }
+//                   (memory's result: [{ address, bytes }], the bytes' buffers transferred)
 //               { type: "fatal", id, message }            (the interpreter is dead: replace the worker)
 import { createMeasurer } from "./measure.js";
 import { installModules } from "./python-runner.js";
-import { xrayObject } from "./xray.js";
+import { readRanges } from "./xray.js";
 
 // Every Python file under web/py, bundled by Vite, by its path there ("_bytewise/probe.py").
 const PYTHON_FILES = Object.fromEntries(
@@ -83,13 +85,18 @@ async function init({ pyodideUrl, wasmUrl, interruptBuffer }) {
   post({ type: "ready", python, pyodide: pyodide.version, platforms: core.platforms(), heapBytes: heapBytes() });
 }
 
-// Requests answered with { type, id, result }: the canvas's windows and its X-ray.
+// Requests answered with { type, id, result }: the canvas's windows and its X-ray's memory.
 const REQUESTS = {
   smallInts: (options) => measurer.smallInts(options),
   footprints: (options) => measurer.footprints(options),
-  // The object must still be alive: the last run's namespace keeps it until the next run.
-  xray: (subject) => xrayObject(loaded.pyodide, loaded.core, subject),
+  // The last run's namespace keeps its objects alive until the next run.
+  memory: ({ ranges }) => readRanges(loaded.pyodide, ranges),
 };
+
+/** What a request's answer can hand over instead of copying: memory's byte buffers. */
+function transferable(type, result) {
+  return type === "memory" ? result.map((region) => region.bytes.buffer) : [];
+}
 
 function run({ id, code, options }) {
   // The user's code is over once the probe starts: a Stop that comes now must not spoil
@@ -118,8 +125,10 @@ self.onmessage = async (event) => {
     }
     await starting;
     if (message.type === "run") run(message);
-    else if (message.type in REQUESTS)
-      post({ type: message.type, id: message.id, result: REQUESTS[message.type](message.options ?? {}) });
+    else if (message.type in REQUESTS) {
+      const result = REQUESTS[message.type](message.options ?? {});
+      post({ type: message.type, id: message.id, result }, transferable(message.type, result));
+    }
   } catch (err) {
     const text = String(err?.message ?? err);
     if (isFatal(err)) {

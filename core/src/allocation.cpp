@@ -24,10 +24,12 @@ constexpr std::uint64_t round_up(std::uint64_t n, std::uint64_t to) { return (n 
 // (system/lib/dlmalloc.c: MALLOC_ALIGNMENT 8, one 4-byte size word, 16-byte minimum chunk,
 // no mmap). The reuse slack is the largest remainder that is not split off: less than
 // MINSIZE (glibc) or MIN_CHUNK_SIZE (dlmalloc), in steps of the alignment.
+// Both keep three flag bits in the size word (glibc: PREV_INUSE, IS_MMAPPED, NON_MAIN_ARENA;
+// dlmalloc: PINUSE_BIT, CINUSE_BIT 2, FLAG4_BIT).
 constexpr allocator_facts glibc_pymalloc(std::uint32_t pool, std::uint32_t arena) {
-  return {"pymalloc + glibc malloc", 512, 16, pool, arena, 8, 16, 32, 16, 128 * 1024, 4096};
+  return {"pymalloc + glibc malloc", 512, 16, pool, arena, 8, 16, 32, 16, 128 * 1024, 4096, 7, 0};
 }
-constexpr allocator_facts emscripten_dlmalloc{"dlmalloc (Emscripten)", 0, 0, 0, 0, 4, 8, 16, 8, 0, 65536};
+constexpr allocator_facts emscripten_dlmalloc{"dlmalloc (Emscripten)", 0, 0, 0, 0, 4, 8, 16, 8, 0, 65536, 7, 2};
 
 }  // namespace
 
@@ -174,6 +176,52 @@ std::optional<static_answer> static_reason(const snapshot& snap, std::uint32_t n
   return std::nullopt;
 }
 
+// The object's own block and what the rest of getsizeof is, for the families whose object
+// block follows from the snapshot's facts alone (the rest, when any, is one side block).
+struct object_split {
+  std::uint64_t object;
+  block_role side;
+};
+
+std::optional<object_split> split_of(const layout_params& p, std::uint64_t shape, std::uint64_t length,
+                                     std::uint64_t G) {
+  const std::uint64_t P = p.target.pointer_size;
+  switch (family_of(shape)) {
+    case shape_family::str: {
+      static constexpr std::uint64_t char_size[] = {1, 1, 2, 4};  // by shape_str_kind
+      const std::uint64_t kind = shape_facts::str_kind.of(shape);
+      const std::uint64_t base =
+          (kind == shape_str_kind::ascii ? p.ascii_base : p.compact_base) + (length + 1) * char_size[kind];
+      return object_split{std::min(G, base), block_role::utf8};
+    }
+    case shape_family::bytearray: return object_split{7 * P, block_role::buffer};
+    case shape_family::list: return object_split{7 * P, block_role::items};
+    case shape_family::set:
+    case shape_family::frozenset: return object_split{27 * P, block_role::table};
+    case shape_family::array: return object_split{p.array_base + (p.array_gc ? detail::gc(p) : 0), block_role::buffer};
+    case shape_family::dict: return object_split{p.dict_base + detail::gc(p), block_role::keys};
+    case shape_family::instance:
+      if (shape_facts::instance_has_dict.of(shape)) return std::nullopt;  // the values' storage depends on the class
+      return object_split{G, block_role::object};
+    case shape_family::generator:
+    case shape_family::coroutine:
+      if (!p.frame_in_generator) return std::nullopt;
+      return object_split{G, block_role::object};
+    case shape_family::float_:
+    case shape_family::complex_:
+    case shape_family::bytes:
+    case shape_family::tuple:
+    case shape_family::range:
+    case shape_family::slice:
+    case shape_family::object:
+    case shape_family::function:
+    case shape_family::builtin_function:
+    case shape_family::method:
+    case shape_family::cell: return object_split{G, block_role::object};
+    default: return std::nullopt;  // int: a spare digit is common; memoryview; unknown types
+  }
+}
+
 struct splitter {
   const layout_params& p;
   allocation out;
@@ -196,6 +244,15 @@ struct splitter {
 
 }  // namespace
 
+std::optional<std::uint64_t> object_request(cpython_target t, std::uint64_t shape, std::uint64_t length,
+                                            std::uint64_t getsizeof) {
+  const layout_params* p = find_params(t);
+  if (!p) return std::nullopt;
+  const std::optional<object_split> split = split_of(*p, shape, length, getsizeof);
+  if (!split) return std::nullopt;
+  return split->object;
+}
+
 allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
   const layout_params* dst = find_params(target);
   if (!dst) return refuse("the target platform is not modelled");
@@ -206,7 +263,6 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
 
   const object_graph& g = snap.graph;
   const std::uint64_t shape = g.shape[node];
-  const std::uint64_t P = target.pointer_size;
   const std::uint64_t G = size.size;
   splitter s{*dst, {}};
   s.out.status = size.status == prediction_status::measured ? prediction_status::exact : size.status;
@@ -219,26 +275,7 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
       // it, and never shrink it: one digit more than getsizeof counts is common.
       s.out.status = worse(s.out.status, prediction_status::assumed);
       s.out.rule = "digits as the value needs (parsing or arithmetic can leave one more)";
-      break;
-    case shape_family::str: {
-      static constexpr std::uint64_t char_size[] = {1, 1, 2, 4};  // by shape_str_kind
-      const std::uint64_t kind = shape_facts::str_kind.of(shape);
-      const std::uint64_t base = (kind == shape_str_kind::ascii ? dst->ascii_base : dst->compact_base) +
-                                 (g.length[node] + 1) * char_size[kind];
-      s.split(G, std::min(G, base), block_role::utf8);
-      if ((g.flags[node] & node_flag::interned) && target.minor >= 11 && !placed) {
-        s.out.status = worse(s.out.status, prediction_status::assumed);
-        s.out.rule = "an interned string may be the interpreter's own static copy";
-      }
-      break;
-    }
-    case shape_family::bytearray: s.split(G, 7 * P, block_role::buffer); break;
-    case shape_family::list: s.split(G, 7 * P, block_role::items); break;
-    case shape_family::set:
-    case shape_family::frozenset: s.split(G, 27 * P, block_role::table); break;
-    case shape_family::array:
-      s.split(G, dst->array_base + (dst->array_gc ? detail::gc(*dst) : 0), block_role::buffer);
-      break;
+      return s.out;
     case shape_family::dict: {
       const std::uint64_t object = dst->dict_base + detail::gc(*dst);
       bool own_keys = G == object;  // empty: the shared static empty keys
@@ -249,7 +286,6 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
         if (a > G && b > G) break;
       }
       if (!own_keys) return refuse("a key-sharing instance dict: its values array depends on the class");
-      s.split(G, object, block_role::keys);
       break;
     }
     case shape_family::instance:
@@ -257,26 +293,20 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
         return refuse(target.minor <= 10 ? "its __dict__ is a separate dict here, which this snapshot does not hold"
                                          : "its attribute values live in storage sized by the class's history");
       }
-      s.add(block_role::object, G);
       break;
     case shape_family::generator:
     case shape_family::coroutine:
       if (!dst->frame_in_generator) return refuse("its frame is a separate object here");
-      s.add(block_role::object, G);
       break;
     case shape_family::memoryview: return refuse("it shares a managed buffer object the snapshot does not show");
-    case shape_family::float_:
-    case shape_family::complex_:
-    case shape_family::bytes:
-    case shape_family::tuple:
-    case shape_family::range:
-    case shape_family::slice:
-    case shape_family::object:
-    case shape_family::function:
-    case shape_family::builtin_function:
-    case shape_family::method:
-    case shape_family::cell: s.add(block_role::object, G); break;
-    default: return refuse("no allocation rule for this type");
+    default: break;
+  }
+  const std::optional<object_split> split = split_of(*dst, shape, g.length[node], G);
+  if (!split) return refuse("no allocation rule for this type");
+  s.split(G, split->object, split->side);
+  if (family_of(shape) == shape_family::str && (g.flags[node] & node_flag::interned) && target.minor >= 11 && !placed) {
+    s.out.status = worse(s.out.status, prediction_status::assumed);
+    s.out.rule = "an interned string may be the interpreter's own static copy";
   }
   return s.out;
 }

@@ -1,8 +1,9 @@
 // The canvas in Chromium: the seed-style programs draw with the report's byte counts (read
 // through the page's test hook), every interaction works (hover, click and X-ray, keys,
-// wheel and drag, expanding, windows, PNG export, presenter mode), the editor keeps its
-// keys, and it stays crisp at a device pixel ratio of 2. Screenshots go to
-// test-artifacts/canvas-*.png: look at them.
+// wheel and drag, expanding, windows, PNG export, presenter mode), events queued during a
+// frame are applied after it, the X-ray panel draws its hex rows clipped and names the
+// field under the mouse, the editor keeps its keys, and it stays crisp at a device pixel
+// ratio of 2. Screenshots go to test-artifacts/canvas-*.png: look at them.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -55,6 +56,24 @@ async function centre(box) {
 function root(report, name) {
   return report.roots.find((r) => r.name === name);
 }
+
+/** Waits until the X-ray of the box titled `title` has finished (or failed). */
+const xrayDone = (title) =>
+  page.waitForFunction((t) => {
+    const x = globalThis.bytewise.canvasStats().xray;
+    return x.title === t && ["done", "failed"].includes(x.status);
+  }, title);
+
+// First, while nothing has run yet.
+test("a PNG asked for before the first run is not made later, unasked", async () => {
+  await page.evaluate(() => globalThis.bytewise.exportPng());
+  await settle();
+  await run("x = [1, 2]\n");
+  await settle();
+  await settle();
+  assert.equal(await page.evaluate(() => globalThis.bytewise.pngsMade()), 0);
+  assert.equal(await page.evaluate(() => globalThis.bytewise.lastPng()), null);
+});
 
 test("a cache of 100 objects holding big strings: a small list, a big deep size", async () => {
   const report = await run(
@@ -212,6 +231,126 @@ test("a long list shows ten rows and a row that expands into all of them", async
   await settle();
   assert.equal((await boxes()).filter((b) => b.title.startsWith("float")).length, 50);
   assert.equal((await boxes()).filter((b) => b.kind === "aggregate").length, 0);
+});
+
+test("the X-ray panel draws only the hex rows in view and names the field under the mouse", async () => {
+  await run("big = list(range(2000))\n");
+  const list = (await boxes()).find((b) => b.kind === "object" && b.title === "list");
+  await action("select", list.index);
+  await xrayDone("list");
+  await settle();
+  const x = (await stats()).xray;
+  assert.equal(x.status, "done");
+  assert.equal(x.columns, 16);
+  // The list object's 36 bytes and 4,096 bytes of its 8,000-byte item array.
+  assert.equal(x.rows, 3 + 256);
+  assert.ok(x.rowsDrawn > 3 && x.rowsDrawn < 80, `the clipper drew ${x.rowsDrawn} of ${x.rows} rows`);
+  // Row one of the object's block: the chunk's size word, the GC header, the refcount.
+  const row = x.firstRows.find((r) => r.block === 0);
+  assert.equal(row.byteX.length, 16);
+  const canvas = await page.locator("#bw-canvas").boundingBox();
+  for (const [byte, field] of [
+    [0, "chunk size word"],
+    [5, "_gc_next"],
+    [9, "_gc_prev"],
+    [13, "ob_refcnt"],
+  ]) {
+    await page.mouse.move(canvas.x + row.byteX[byte], canvas.y + row.y);
+    await settle();
+    assert.equal((await stats()).xray.hovered?.name, field, `byte ${byte}`);
+  }
+  await shot("xray-hex");
+  const fields = await page.evaluate(() => globalThis.bytewise.xrayFields());
+  assert.equal(fields.filter((f) => /^ob_item\[/.test(f.name)).length, 1023, "the slots inside the shown block");
+  await action("closeWindows");
+});
+
+test("the X-ray writes bytes that are not UTF-8 as escapes", async () => {
+  await run("b = bytes([0xff, 0xfe, 0x41, 0x80])\ns = '\\u65e5' * 200\n");
+  for (const [title, field, want] of [
+    [/^bytes/, "ob_sval", "b'\\xff\\xfeA\\x80'"],
+    [/^str/, "data", `'${"\u65e5".repeat(120)}'...`],
+  ]) {
+    const box = (await boxes()).find((b) => b.kind === "object" && title.test(b.title));
+    await action("select", box.index);
+    await xrayDone(box.title);
+    const fields = await page.evaluate(() => globalThis.bytewise.xrayFields());
+    assert.equal(fields.find((f) => f.name === field).value, want);
+  }
+  await settle();
+  await shot("xray-bytes");
+  await action("closeWindows");
+});
+
+test("Enter folds an expanded list while the mouse rests on a box past the folded list's end", async () => {
+  await run("xs = [float(i) for i in range(1500)]\n");
+  const list = (await boxes()).find((b) => b.kind === "object" && b.title === "list");
+  await page.locator("#bw-canvas").focus();
+  await action("select", list.index);
+  await settle();
+  await action("closeWindows"); // the X-ray window would cover the floats
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => globalThis.bytewise.canvasStats().boxes > 500);
+  assert.equal((await stats()).selected, list.index, "the selection follows its list");
+  await action("zoom", 0.2);
+  await settle();
+  const canvas = await page.locator("#bw-canvas").boundingBox();
+  const later = (await boxes()).find(
+    (b) => b.index >= 20 && b.title.startsWith("float") && b.y > 40 && b.y + b.h < canvas.height - 40,
+  );
+  assert.ok(later, "a float box far down the expanded list is in view");
+  await page.mouse.move(canvas.x + later.x + later.w / 2, canvas.y + later.y + later.h / 2);
+  await settle();
+  assert.equal((await stats()).hovered, later.index);
+  // The fold happens after the frame that saw the key: the frame's tooltip still reads the
+  // layout it hit-tested, and the next frame hit-tests the folded one. Every frame's end
+  // state is sampled (one animation frame each), so a frame that hovered a box index past
+  // the folded list's end would be seen.
+  await page.evaluate(() => {
+    const watch = { on: true, bad: [] };
+    const sample = () => {
+      const { hovered, boxes } = globalThis.bytewise.canvasStats();
+      if (hovered !== null && hovered >= boxes) watch.bad.push([hovered, boxes]);
+      if (watch.on) requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+    globalThis.hoverWatch = watch;
+  });
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => globalThis.bytewise.canvasStats().boxes < 100);
+  await settle();
+  const bad = await page.evaluate(() => {
+    globalThis.hoverWatch.on = false;
+    return globalThis.hoverWatch.bad;
+  });
+  assert.deepEqual(bad, [], "frames that hovered [box, of boxes] past the end of the box list");
+  const s = await stats();
+  assert.ok(s.hovered === null || s.hovered < s.boxes, `hovered ${s.hovered} of ${s.boxes} boxes`);
+  assert.equal(s.selected, list.index);
+  assert.deepEqual(problems, []);
+  await shot("folded");
+});
+
+test("an X-ray of a run whose Python has been replaced since says so", async () => {
+  await run("x = [1, 2, 3]\n");
+  const list = (await boxes()).find((b) => b.kind === "object" && b.title === "list");
+  const restarts = await page.evaluate(() => globalThis.bytewise.sandbox().restarts);
+  await page.evaluate(() => globalThis.bytewise.setCode("import time\ntime.sleep(30)\n"));
+  await page.click("#bw-run");
+  await page.waitForFunction(() => globalThis.bytewise.running());
+  await page.waitForTimeout(300);
+  await page.click("#bw-stop");
+  await page.waitForFunction(
+    (n) => globalThis.bytewise.sandbox().restarts > n && globalThis.bytewise.sandbox().ready,
+    restarts,
+    { timeout: 30_000 },
+  );
+  await action("select", list.index); // the diagram of the earlier run is still shown
+  await xrayDone("list");
+  const s = await stats();
+  assert.equal(s.xray.status, "failed");
+  assert.match(s.xrayError, /Python restarted since this run/);
+  await action("closeWindows");
 });
 
 test("the windows: sizes table, footprints over N, list growth, small ints", async () => {

@@ -1,10 +1,11 @@
 // The X-ray (core/include/bytewise/xray.hpp, web/xray.js) against Python's own view of
 // the same objects in the same interpreter: lengths, ids of items, int values, string
-// text, refcounts, and the allocator's chunk sizes.
+// text (as repr() writes it, escapes included), refcounts, and the allocator's chunk
+// sizes; and the memory reads the page's worker serves the decoder with.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { openBytewise } from "../../web/node-api.js";
-import { xrayObject } from "../../web/xray.js";
+import { MAX_REQUEST_BYTES, readRanges, xrayObject } from "../../web/xray.js";
 
 let bytewise;
 before(async () => {
@@ -102,6 +103,31 @@ describe("the X-ray decodes what Python sees", () => {
     assert.equal(Number(b.fields.ob_size.value), 5);
   });
 
+  test("bytes that are not UTF-8 come out as Python's repr writes them", () => {
+    for (const code of ["b'\\xff\\xfe\\x00A'", "bytes(range(256))[100:160]", `b"it's"`, "b'\\x80' * 200"]) {
+      const { fields, py } = xray(`b = ${code}`, "b");
+      const shown = py("len(b)") > 120 ? `${py("repr(b[:120])")}...` : py("repr(b)");
+      assert.equal(fields.ob_sval.value, shown, code);
+      assert.ok(!fields.ob_sval.value.includes("\uFFFD"), code);
+    }
+  });
+
+  test("a long str is cut between characters, and a lone surrogate is escaped", () => {
+    for (const [code, kind] of [
+      ["'\\xe9' * 300", 1],
+      ["'\\u65e5' * 300", 2],
+      ["'\\U0001f600' * 300", 4],
+    ]) {
+      const { fields, py } = xray(`s = ${code}`, "s");
+      assert.match(fields.state.note, new RegExp(`kind ${kind}`));
+      assert.equal(fields.data.value, `'${py("s[:120]")}'...`, code);
+      assert.ok(!fields.data.value.includes("\uFFFD"), code);
+    }
+    const { fields, py } = xray("s = '\\ud800' + ''.join(['x'])", "s");
+    assert.equal(fields.data.value, py("repr(s)"));
+    assert.equal(fields.data.value, "'\\ud800x'");
+  });
+
   test("an instance's inline attribute values, which getsizeof leaves out", () => {
     const { result, fields, py } = xray(
       "class P:\n    def __init__(self):\n        self.a = [1]\n        self.b = 'x'\np = P()",
@@ -160,5 +186,48 @@ describe("the X-ray refuses what it cannot decode", () => {
       platform: { implementation: "CPython", major: 3, minor: 14, micro: 2, pointerSize: 4 },
     });
     assert.equal(r.problems[0].code, "xray.address");
+  });
+});
+
+describe("the memory the page's worker serves the decoder", () => {
+  test("is clipped to the heap, where the decoder sees memory end", () => {
+    const pyodide = bytewise.pyodide;
+    const heap = pyodide._module.HEAPU8.length;
+    const [inside, edge, past] = readRanges(pyodide, [
+      { address: 1024, length: 16 },
+      { address: heap - 4, length: 16 },
+      { address: heap + 100, length: 8 },
+    ]);
+    assert.deepEqual([...inside.bytes], [...pyodide._module.HEAPU8.slice(1024, 1040)]);
+    assert.equal(edge.address, heap - 4);
+    assert.equal(edge.bytes.length, 4);
+    assert.equal(past.address, heap + 100);
+    assert.equal(past.bytes.length, 0);
+  });
+
+  test("copies at most MAX_REQUEST_BYTES a request, leaving the later ranges out", () => {
+    const ranges = Array.from({ length: 40 }, (_, i) => ({ address: 4096 * (i + 1), length: 4096 }));
+    const answered = readRanges(bytewise.pyodide, ranges);
+    assert.equal(answered.length, MAX_REQUEST_BYTES / 4096);
+    assert.deepEqual(
+      answered.map((r) => r.address),
+      ranges.slice(0, answered.length).map((r) => r.address),
+    );
+  });
+
+  test("refuses requests that are not a list of whole-number ranges", () => {
+    const read = (ranges) => () => readRanges(bytewise.pyodide, ranges);
+    assert.throws(read("1024"), /at most 64 ranges/);
+    assert.throws(read(Array(65).fill({ address: 0, length: 1 })), /at most 64 ranges/);
+    assert.throws(read([{ address: -1, length: 4 }]), /Memory range 0 is not/);
+    assert.throws(
+      read([
+        { address: 0, length: 4 },
+        { address: 2 ** 32, length: 4 },
+      ]),
+      /Memory range 1 is not/,
+    );
+    assert.throws(read([{ address: 1.5, length: 4 }]), /Memory range 0 is not/);
+    assert.throws(read([null]), /Memory range 0 is not/);
   });
 });

@@ -109,6 +109,10 @@ std::string number_text(const canvas_state& s, const diagram_box& box, measure m
 // [SECTION] State changes
 //-----------------------------------------------------------------------------
 
+namespace {
+
+// Lays the current snapshot out again after an option changed (expanded rows, inline
+// values); the selection follows its object. Only between frames: box indices change.
 void relayout(canvas_state& s) {
   if (!s.snap) return;
   const std::uint32_t selected_node = s.selected < s.layout.boxes.size() ? s.layout.boxes[s.selected].node : no_node;
@@ -121,6 +125,105 @@ void relayout(canvas_state& s) {
   s.changed = true;
 }
 
+// The whole diagram in view at the next frame (the Fit button), even when a run's readable
+// first view is still pending.
+void request_fit(canvas_state& s) {
+  s.fit_pending = true;
+  s.fit_readable = false;
+}
+
+// Passes a new request for memory from the X-ray on to the page.
+void ask_for_xray_memory(canvas_state& s) {
+  if (s.xray.TakeRequest()) s.requests.push_back(canvas_request::xray_memory);
+}
+
+// Selects a box and opens its X-ray (variables show the object they name).
+void select_box(canvas_state& s, std::uint32_t box) {
+  if (box >= s.layout.boxes.size() || s.layout.boxes[box].kind == box_kind::aggregate) box = no_box;
+  s.selected = box;
+  s.changed = true;
+  if (box == no_box) return;
+  const diagram_box& b = s.layout.boxes[box];
+  if (b.node == no_node || !s.snap) return;
+  const std::string title =
+      b.kind == box_kind::variable
+          ? b.title + " \xE2\x86\x92 " + s.layout.boxes[b.rows[0].box != no_box ? b.rows[0].box : box].title
+          : b.title;
+  s.xray.Open(xray_subject_of(*s.snap, b.node), title, b.node);
+  ask_for_xray_memory(s);
+}
+
+std::uint32_t find_box(const canvas_state& s, const box_key& key) {
+  for (std::uint32_t b = 0; b < s.layout.boxes.size(); ++b) {
+    const diagram_box& box = s.layout.boxes[b];
+    if (box.kind != key.kind) continue;
+    if (key.kind == box_kind::variable ? box.root == key.root : box.node == key.node) return b;
+  }
+  return no_box;
+}
+
+void toggle_expanded(canvas_state& s, std::uint32_t node) {
+  auto& list = s.layout_options.expanded;
+  auto it = std::find(list.begin(), list.end(), node);
+  if (it == list.end()) {
+    list.push_back(node);
+  } else {
+    list.erase(it);
+  }
+  relayout(s);
+}
+
+// Pans so that box `b` is in a view of `size` device pixels.
+void reveal(canvas_state& s, std::uint32_t b, ImVec2 size) {
+  if (b >= s.layout.boxes.size()) return;
+  const diagram_box& box = s.layout.boxes[b];
+  const float k = s.zoom * s.ui_scale;
+  const float margin = 24 * s.ui_scale;
+  const float x0 = s.pan.x + box.x * k, x1 = s.pan.x + (box.x + box.w) * k;
+  const float y0 = s.pan.y + box.y * k, y1 = s.pan.y + (box.y + box.h) * k;
+  if (x0 < margin)
+    s.pan.x += margin - x0;
+  else if (x1 > size.x - margin)
+    s.pan.x -= x1 - (size.x - margin);
+  if (y0 < margin)
+    s.pan.y += margin - y0;
+  else if (y1 > size.y - margin)
+    s.pan.y -= y1 - (size.y - margin);
+}
+
+void apply(canvas_state& s, const canvas_event& e) {
+  switch (e.kind) {
+    case canvas_event_kind::select: {
+      const std::uint32_t b = find_box(s, e.box);
+      select_box(s, b);
+      if (b != no_box && e.flag) reveal(s, b, e.at);
+      break;
+    }
+    case canvas_event_kind::clear_selection:
+      s.selected = no_box;
+      if (e.flag) s.xray.open = false;
+      break;
+    case canvas_event_kind::toggle_expanded: toggle_expanded(s, e.node); break;
+    case canvas_event_kind::set_inline_shared:
+      s.layout_options.inline_shared = e.flag;
+      relayout(s);
+      break;
+    case canvas_event_kind::set_measure: s.shown = e.shown; break;
+    case canvas_event_kind::fit: request_fit(s); break;
+    case canvas_event_kind::zoom: zoom_at(s, e.factor, e.at); break;
+    case canvas_event_kind::set_view:
+      s.zoom = std::clamp(e.factor, min_zoom, max_zoom);
+      s.pan = e.at;
+      break;
+    case canvas_event_kind::export_png:
+      // Without a diagram there is nothing to draw: the click is over, not kept for later.
+      if (s.snap && !s.layout.boxes.empty()) s.png_pending = true;
+      break;
+  }
+}
+
+}  // namespace
+
 void set_snapshot(canvas_state& s, snapshot snap, analysis result, bool keep_view) {
   s.snap = std::move(snap);
   s.result = std::move(result);
@@ -129,8 +232,7 @@ void set_snapshot(canvas_state& s, snapshot snap, analysis result, bool keep_vie
   relayout(s);
   if (!keep_view) s.fit_pending = s.fit_readable = true;
   if (s.shown == measure::predicted && !s.result.compared) s.shown = measure::shallow;
-  s.xray = {};
-  s.show_xray = false;
+  s.xray.Close();
 }
 
 void set_presenter(canvas_state& s, bool on) {
@@ -139,27 +241,39 @@ void set_presenter(canvas_state& s, bool on) {
   s.changed = true;
 }
 
-void request_fit(canvas_state& s) {
-  s.fit_pending = true;
-  s.fit_readable = false;
+void queue(canvas_state& s, canvas_event event) { s.events.push_back(event); }
+
+box_key key_of(const canvas_state& s, std::uint32_t box) {
+  if (box >= s.layout.boxes.size()) return {box_kind::aggregate, no_node, 0};  // selects nothing
+  const diagram_box& b = s.layout.boxes[box];
+  return {b.kind, b.node, b.root};
 }
 
-void select_box(canvas_state& s, std::uint32_t box) {
-  if (box >= s.layout.boxes.size() || s.layout.boxes[box].kind == box_kind::aggregate) box = no_box;
-  s.selected = box;
+void apply_events(canvas_state& s) {
+  if (s.events.empty()) return;
+  std::vector<canvas_event> events;
+  events.swap(s.events);
+  for (const canvas_event& e : events) apply(s, e);
   s.changed = true;
-  if (box == no_box) return;
-  const diagram_box& b = s.layout.boxes[box];
-  const std::uint32_t node = b.node;
-  if (node == no_node) return;
-  s.show_xray = true;
-  s.xray = {};
-  s.xray.node = node;
-  s.xray.title = b.kind == box_kind::variable
-                     ? b.title + " \xE2\x86\x92 " + s.layout.boxes[b.rows[0].box != no_box ? b.rows[0].box : box].title
-                     : b.title;
-  s.xray.loading = true;
-  s.requests.push_back("xray");
+}
+
+void zoom_at(canvas_state& s, float factor, ImVec2 around) {
+  const float old = s.zoom;
+  s.zoom = std::clamp(s.zoom * factor, min_zoom, max_zoom);
+  s.pan.x -= (around.x - s.pan.x) * (s.zoom / old - 1);
+  s.pan.y -= (around.y - s.pan.y) * (s.zoom / old - 1);
+  s.changed = true;
+}
+
+void supply_xray_memory(canvas_state& s, std::uint32_t request, std::vector<memory_region> regions) {
+  s.xray.Supply(request, std::move(regions));
+  ask_for_xray_memory(s);
+  s.changed = true;
+}
+
+void fail_xray_memory(canvas_state& s, std::uint32_t request, std::string message) {
+  s.xray.Fail(request, std::move(message));
+  s.changed = true;
 }
 
 //-----------------------------------------------------------------------------
@@ -321,6 +435,7 @@ void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t inde
 
   const float text_px = dm::font_size * v.k;
   drawn_box shown;
+  shown.index = index;
   shown.kind = box.kind;
   shown.node = box.node;
   shown.x = (p0.x - canvas_min.x) / s.ui_scale;
@@ -506,17 +621,6 @@ hit hit_test(const canvas_state& s, const view& v, ImVec2 p) {
   return out;
 }
 
-void toggle_expanded(canvas_state& s, std::uint32_t node) {
-  auto& list = s.layout_options.expanded;
-  auto it = std::find(list.begin(), list.end(), node);
-  if (it == list.end()) {
-    list.push_back(node);
-  } else {
-    list.erase(it);
-  }
-  relayout(s);
-}
-
 // The box nearest to `from` in a direction (dx, dy), for arrow-key navigation.
 std::uint32_t neighbour(const canvas_state& s, std::uint32_t from, float dx, float dy) {
   const diagram_box& f = s.layout.boxes[from];
@@ -536,32 +640,27 @@ std::uint32_t neighbour(const canvas_state& s, std::uint32_t from, float dx, flo
   return best;
 }
 
-// Pans so that box `b` is in view.
-void reveal(canvas_state& s, std::uint32_t b, ImVec2 size) {
-  if (b >= s.layout.boxes.size()) return;
-  const diagram_box& box = s.layout.boxes[b];
-  const float k = s.zoom * s.ui_scale;
-  const float margin = 24 * s.ui_scale;
-  const float x0 = s.pan.x + box.x * k, x1 = s.pan.x + (box.x + box.w) * k;
-  const float y0 = s.pan.y + box.y * k, y1 = s.pan.y + (box.y + box.h) * k;
-  if (x0 < margin)
-    s.pan.x += margin - x0;
-  else if (x1 > size.x - margin)
-    s.pan.x -= x1 - (size.x - margin);
-  if (y0 < margin)
-    s.pan.y += margin - y0;
-  else if (y1 > size.y - margin)
-    s.pan.y -= y1 - (size.y - margin);
+canvas_event event(canvas_event_kind kind) {
+  canvas_event e;
+  e.kind = kind;
+  return e;
 }
 
-void zoom_at(canvas_state& s, float factor, ImVec2 around) {
-  const float old = s.zoom;
-  s.zoom = std::clamp(s.zoom * factor, min_zoom, max_zoom);
-  s.pan.x -= (around.x - s.pan.x) * (s.zoom / old - 1);
-  s.pan.y -= (around.y - s.pan.y) * (s.zoom / old - 1);
-  s.changed = true;
+canvas_event zoom_event(float factor, ImVec2 around) {
+  canvas_event e = event(canvas_event_kind::zoom);
+  e.factor = factor;
+  e.at = around;
+  return e;
 }
 
+canvas_event toggle_event(std::uint32_t node) {
+  canvas_event e = event(canvas_event_kind::toggle_expanded);
+  e.node = node;
+  return e;
+}
+
+// Keys become events: Tab and the arrows select (and reveal) a box, Esc clears the
+// selection and closes the X-ray, Enter expands or folds the selected box, + - 0 f zoom.
 void keyboard(canvas_state& s, ImVec2 size) {
   const std::uint32_t count = static_cast<std::uint32_t>(s.layout.boxes.size());
   if (count == 0) return;
@@ -585,34 +684,38 @@ void keyboard(canvas_state& s, ImVec2 size) {
   } else if (pressed(ImGuiKey_UpArrow)) {
     target = s.selected == no_box ? 0 : neighbour(s, start, 0, -1);
   } else if (pressed(ImGuiKey_Escape)) {
-    s.selected = no_box;
-    s.show_xray = false;
-    s.changed = true;
+    canvas_event e = event(canvas_event_kind::clear_selection);
+    e.flag = true;
+    queue(s, e);
     return;
   } else if (pressed(ImGuiKey_Enter) && s.selected != no_box) {
-    // Enter on a box with a "... more" row shows its rows.
+    // Enter on a box that ends in "... more" draws all its rows (or folds them again).
     const diagram_box& box = s.layout.boxes[s.selected];
-    if (!box.rows.empty() && box.rows.back().hidden) toggle_expanded(s, box.node);
+    if (!box.rows.empty() && box.rows.back().hidden) queue(s, toggle_event(box.node));
     return;
   }
   if (target != s.selected && target != no_box) {
-    select_box(s, target);
-    reveal(s, target, size);
+    canvas_event e = event(canvas_event_kind::select);
+    e.box = key_of(s, target);
+    e.flag = true;
+    e.at = size;
+    queue(s, e);
   }
   const ImGuiIO& io = ImGui::GetIO();
   for (unsigned c : io.InputQueueCharacters) {
-    if (c == '+' || c == '=') zoom_at(s, 1.25f, ImVec2(size.x / 2, size.y / 2));
-    if (c == '-') zoom_at(s, 1 / 1.25f, ImVec2(size.x / 2, size.y / 2));
-    if (c == '0' || c == 'f') request_fit(s);
+    if (c == '+' || c == '=') queue(s, zoom_event(1.25f, ImVec2(size.x / 2, size.y / 2)));
+    if (c == '-') queue(s, zoom_event(1 / 1.25f, ImVec2(size.x / 2, size.y / 2)));
+    if (c == '0' || c == 'f') queue(s, event(canvas_event_kind::fit));
   }
 }
 
-void toolbar(canvas_state& s) {
-  if (ImGui::Button("Fit")) request_fit(s);
+// The toolbar's buttons become events too; the Panels menu only opens windows.
+void toolbar(canvas_state& s, bool have) {
+  if (ImGui::Button("Fit")) queue(s, event(canvas_event_kind::fit));
   ImGui::SameLine();
-  if (ImGui::Button(" - ")) zoom_at(s, 1 / 1.25f, ImVec2(0, 0));
+  if (ImGui::Button(" - ")) queue(s, zoom_event(1 / 1.25f, ImVec2(0, 0)));
   ImGui::SameLine();
-  if (ImGui::Button(" + ")) zoom_at(s, 1.25f, ImVec2(0, 0));
+  if (ImGui::Button(" + ")) queue(s, zoom_event(1.25f, ImVec2(0, 0)));
   ImGui::SameLine();
   ImGui::Text("%d%%", static_cast<int>(std::lround(s.zoom * 100)));
   ImGui::SameLine();
@@ -631,30 +734,38 @@ void toolbar(canvas_state& s) {
       const char* name = which == measure::predicted ? compared_name.c_str() : measure_names[m];
       if (!available) ImGui::BeginDisabled();
       if (ImGui::Selectable(name, s.shown == which)) {
-        s.shown = which;
-        s.changed = true;
+        canvas_event e = event(canvas_event_kind::set_measure);
+        e.shown = which;
+        queue(s, e);
       }
       if (!available) ImGui::EndDisabled();
     }
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  if (ImGui::Checkbox("inline small values", &s.layout_options.inline_shared)) relayout(s);
+  bool inline_shared = s.layout_options.inline_shared;
+  if (ImGui::Checkbox("inline small values", &inline_shared)) {
+    canvas_event e = event(canvas_event_kind::set_inline_shared);
+    e.flag = inline_shared;
+    queue(s, e);
+  }
   ImGui::SameLine();
   if (ImGui::Button("Panels \xE2\x96\xBC")) ImGui::OpenPopup("panels");  // a down triangle
   if (ImGui::BeginPopup("panels")) {
-    auto item = [&](const char* label, bool* open, const char* request) {
-      if (ImGui::MenuItem(label, nullptr, open) && *open && request) s.requests.push_back(request);
+    auto item = [&](const char* label, bool* open, bool needs_data, canvas_request request) {
+      if (ImGui::MenuItem(label, nullptr, open) && *open && needs_data) s.requests.push_back(request);
     };
-    item("Sizes table", &s.show_sizes, nullptr);
-    item("Footprints over N", &s.show_footprints, s.footprints ? nullptr : "footprints");
-    item("List growth", &s.show_growth, nullptr);
-    item("Small-int explorer", &s.show_small_ints, s.small_ints ? nullptr : "smallInts");
-    item("Legend", &s.show_legend, nullptr);
+    item("Sizes table", &s.show_sizes, false, {});
+    item("Footprints over N", &s.show_footprints, !s.footprints, canvas_request::footprints);
+    item("List growth", &s.show_growth, false, {});
+    item("Small-int explorer", &s.show_small_ints, !s.small_ints, canvas_request::small_ints);
+    item("Legend", &s.show_legend, false, {});
     ImGui::EndPopup();
   }
   ImGui::SameLine();
-  if (ImGui::Button("PNG")) s.requests.push_back("exportPng");
+  if (!have) ImGui::BeginDisabled();  // nothing to export before a run
+  if (ImGui::Button("PNG")) queue(s, event(canvas_event_kind::export_png));
+  if (!have) ImGui::EndDisabled();
 }
 
 }  // namespace
@@ -675,9 +786,10 @@ void ShowCanvas(canvas_state* state) {
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleColor();
   const bool have = s.snap.has_value() && !s.layout.boxes.empty();
-  if (!s.exporting) toolbar(s);
+  if (!s.exporting) toolbar(s, have);
 
   const ImVec2 origin = ImGui::GetCursorScreenPos();
+  s.diagram_origin = ImVec2(origin.x - viewport->Pos.x, origin.y - viewport->Pos.y);
   ImVec2 size = ImGui::GetContentRegionAvail();
   size.x = std::max(size.x, 50.0f);
   size.y = std::max(size.y, 50.0f);
@@ -694,46 +806,52 @@ void ShowCanvas(canvas_state* state) {
   }
   view v{origin, s.pan, s.zoom * s.ui_scale};
 
-  // Mouse: drag pans, the wheel zooms around the cursor, a click selects or expands.
+  // Mouse: drag pans, the wheel zooms around the cursor, a click selects or expands. All of
+  // it is queued: this frame draws and hit-tests the layout and view it started with.
   hit under;
   if (have && hovered) under = hit_test(s, v, io.MousePos);
   // The pan follows the whole drag from where the button went down, so neither the
   // movement before ImGui saw the press nor the drag threshold is lost.
   if (ImGui::IsItemActivated()) s.drag_start_pan = s.pan;
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f * s.ui_scale)) {
-    s.pan =
+    canvas_event e = event(canvas_event_kind::set_view);
+    e.factor = s.zoom;
+    e.at =
         ImVec2(s.drag_start_pan.x + io.MousePos.x - s.press_pos.x, s.drag_start_pan.y + io.MousePos.y - s.press_pos.y);
+    queue(s, e);
   }
   if (hovered && io.MouseWheel != 0) {
     const float steps = std::clamp(io.MouseWheel, -4.0f, 4.0f);  // a fast trackpad flick stays a few steps
-    zoom_at(s, std::pow(1.15f, steps), ImVec2(io.MousePos.x - origin.x, io.MousePos.y - origin.y));
+    queue(s, zoom_event(std::pow(1.15f, steps), ImVec2(io.MousePos.x - origin.x, io.MousePos.y - origin.y)));
   }
   const float click_slop = 2.0f * s.ui_scale;  // a press that moved less than this is a click
   if (have && ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < click_slop * click_slop) {
     const hit clicked = hit_test(s, v, io.MousePos);
     if (clicked.box == no_box) {
-      s.selected = no_box;
+      queue(s, event(canvas_event_kind::clear_selection));
     } else {
       const diagram_box& box = s.layout.boxes[clicked.box];
       if (clicked.row < box.rows.size() && box.rows[clicked.row].hidden) {
-        toggle_expanded(s, box.node);
+        queue(s, toggle_event(box.node));
       } else if (box.kind == box_kind::aggregate) {
         // The container whose "... more" row points here.
         for (const diagram_arrow& a : s.layout.arrows) {
           if (a.to == clicked.box) {
-            toggle_expanded(s, s.layout.boxes[a.from].node);
+            queue(s, toggle_event(s.layout.boxes[a.from].node));
             break;
           }
         }
       } else {
-        select_box(s, clicked.box);
+        canvas_event e = event(canvas_event_kind::select);
+        e.box = key_of(s, clicked.box);
+        queue(s, e);
       }
     }
-    s.changed = true;
   }
-  if (have && hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && under.box == no_box) request_fit(s);
+  if (have && hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && under.box == no_box) {
+    queue(s, event(canvas_event_kind::fit));
+  }
   if (have && focused) keyboard(s, size);
-  v = view{origin, s.pan, s.zoom * s.ui_scale};
   s.hovered = under.box;
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -795,7 +913,7 @@ void ShowCanvas(canvas_state* state) {
   if (s.show_footprints) ShowFootprintsWindow(&s);
   if (s.show_growth) ShowGrowthWindow(&s);
   if (s.show_small_ints) ShowSmallIntsWindow(&s);
-  if (s.show_xray) ShowXrayWindow(&s);
+  if (s.xray.open) s.xray.DrawWindow();
 }
 
 }  // namespace bytewise::app

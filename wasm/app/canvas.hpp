@@ -1,12 +1,14 @@
 // The canvas: the pointer diagram (laid out by the core, drawn here with ImGui's draw
 // list, with a one-line legend) and its windows: sizes table, footprint charts, list
-// growth, small-int explorer and X-ray.
+// growth, small-int explorer (panels.cpp) and X-ray (xray_widget.hpp).
 //
 // Shaped like an ImGui panel: every piece of state lives in canvas_state, and
-// ShowCanvas() draws one frame of it. No function-local statics. What the canvas needs from
-// the page (an X-ray of the selected object, footprint and small-int data) it asks for
-// through canvas_state::requests; main.cpp passes those to JavaScript and hands the answers
-// back with the set_* functions below.
+// ShowCanvas() draws one frame of it. No function-local statics. A frame never changes what
+// it draws from: clicks, keys and toolbar actions become canvas_events, which
+// apply_events() applies once the frame has been drawn (main.cpp calls it). What the canvas
+// needs from the page (memory for the X-ray, footprint and small-int data) it asks for
+// through canvas_state::requests; js_interface.cpp passes those to JavaScript and hands the
+// answers back with the functions below.
 #pragma once
 
 #include <bytewise/analysis.hpp>
@@ -14,6 +16,7 @@
 #include <bytewise/snapshot.hpp>
 
 #include "imgui.h"
+#include "xray_widget.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -56,25 +59,44 @@ struct small_ints_data {
   std::vector<small_int_cell> values;
 };
 
-struct xray_field_view {
-  double address = 0;
-  std::uint32_t size = 0;
-  std::string name, value, note;
-  double points_to = 0;
+// What the canvas asks of the page. js_interface.cpp turns each into its JavaScript name
+// (and detail) in one place; web/main.js answers.
+enum class canvas_request : std::uint8_t {
+  xray_memory,  // bytes of Python's memory the X-ray wants: xray.Request(), xray.Wanted()
+  footprints,   // measurer.footprints(), for the Footprints window
+  small_ints,   // measurer.smallInts(), for the Small-int explorer
+  png_ready,    // a PNG of the whole diagram was drawn (the detail is its data URL)
 };
-struct xray_block_view {
-  std::string name, allocation;
-  double address = 0, allocated = 0, requested = 0;
-  std::vector<std::uint8_t> bytes;
-  std::vector<xray_field_view> fields;
+
+// A box that stays the same box across layouts: a variable by its root, an object by its node.
+struct box_key {
+  box_kind kind = box_kind::object;
+  std::uint32_t node = no_node;
+  std::uint32_t root = 0;
 };
-struct xray_view {
-  std::uint32_t node = no_node;  // the object it shows
-  std::string title;
-  bool loading = false;
-  std::string error;  // why there is nothing to show
-  std::vector<xray_block_view> blocks;
-  std::vector<std::string> problems;
+
+enum class canvas_event_kind : std::uint8_t {
+  select,             // `box`; `flag`: pan it into a view of size `at`
+  clear_selection,    // `flag`: close the X-ray window too
+  toggle_expanded,    // `node`: draw all its rows, or fold them again
+  set_inline_shared,  // `flag`
+  set_measure,        // `shown`
+  fit,                // the whole diagram in view at the next frame
+  zoom,               // by `factor` around `at` (device pixels from the diagram's top-left corner)
+  set_view,           // zoom `factor`, pan `at` (a drag, the test hook)
+  export_png,         // a PNG of the whole diagram at the next frame, if there is a diagram
+};
+
+// Something a click, a key, the toolbar or the page asks of the canvas; fields other than
+// those its kind names are unused.
+struct canvas_event {
+  canvas_event_kind kind = canvas_event_kind::fit;
+  box_key box;
+  std::uint32_t node = no_node;
+  bool flag = false;
+  measure shown = measure::shallow;
+  float factor = 1;
+  ImVec2 at{0, 0};
 };
 
 // Palette: normal and presenter (high contrast) colours.
@@ -86,6 +108,7 @@ struct canvas_colors {
 // A box as the last frame drew it, for tests: screen rectangle in CSS pixels relative to
 // the canvas, and the text on it.
 struct drawn_box {
+  std::uint32_t index = no_box;  // in the layout
   box_kind kind = box_kind::object;
   std::uint32_t node = no_node;
   float x = 0, y = 0, w = 0, h = 0;
@@ -111,9 +134,10 @@ struct canvas_state {
   int frames_rendered = 0;
   bool changed = true;  // the next frame must be rendered
 
-  // Requests for main.cpp to pass to JavaScript: "xray", "footprints", "smallInts",
-  // "exportPng"; taken (cleared) by main.cpp every frame.
-  std::vector<std::string> requests;
+  // Requests for JavaScript, taken (cleared) by js_interface.cpp after every frame.
+  std::vector<canvas_request> requests;
+  // Events queued during the frame, applied after it (apply_events).
+  std::vector<canvas_event> events;
 
   // Keys pressed since the last frame, as ImGui key indices (GLFW key codes). ImGui 1.86
   // only sees whether a key is down when a frame starts, so a press and release between
@@ -121,11 +145,10 @@ struct canvas_state {
   std::vector<int> pressed_keys;
 
   // Windows
-  bool show_legend = true, show_sizes = false, show_footprints = false, show_growth = false, show_small_ints = false,
-       show_xray = false;
+  bool show_legend = true, show_sizes = false, show_footprints = false, show_growth = false, show_small_ints = false;
   std::optional<footprints_data> footprints;
   std::optional<small_ints_data> small_ints;
-  xray_view xray;
+  xray_widget xray;  // its `open` says whether its window is shown
   bool footprints_log = true;
   int footprint_metric = 1;  // 0 shallow, 1 deep, 2 peak
   int growth_platform = -1;  // index into modelled_targets(); -1: the compared one or 3.12
@@ -137,7 +160,9 @@ struct canvas_state {
   bool fit_pending = true;
   bool fit_readable = true;  // the next fit keeps text readable (after a run), not all in view
   std::uint32_t hovered = no_box, selected = no_box;
-  bool exporting = false;  // this frame draws the whole diagram for a PNG
+  bool png_pending = false;     // the next frame draws the whole diagram for a PNG
+  bool exporting = false;       // this frame draws the whole diagram for a PNG
+  ImVec2 diagram_origin{0, 0};  // the diagram's top-left corner, device pixels from the canvas's
   ImVec2 saved_pan{0, 0};
   ImVec2 drag_start_pan{0, 0};  // pan when the left button went down on the canvas
   // Where the pointer was when the left button went down, recorded by the GLFW callback:
@@ -146,15 +171,24 @@ struct canvas_state {
   float saved_zoom = 1.0f;
 };
 
-// Replaces what the canvas shows (keeping the view when `keep_view`).
+// Replaces what the canvas shows (keeping the view when `keep_view`). Call between frames.
 void set_snapshot(canvas_state& state, snapshot snap, analysis result, bool keep_view = false);
-// Lays the current snapshot out again after an option changed (expanded rows, inline values).
-void relayout(canvas_state& state);
 void set_presenter(canvas_state& state, bool on);
-void select_box(canvas_state& state, std::uint32_t box);
-// The whole diagram in view at the next frame (the Fit button), even when a run's readable
-// first view is still pending.
-void request_fit(canvas_state& state);
+
+// Queues an event for apply_events().
+void queue(canvas_state& state, canvas_event event);
+// The box to name in a select event: box `box` of the current layout.
+box_key key_of(const canvas_state& state, std::uint32_t box);
+// Applies the queued events in order: the frame that queued them has been drawn, so the
+// layout and the view may change now.
+void apply_events(canvas_state& state);
+// Zooms by `factor`, keeping the point `around` (device pixels from the diagram's top-left
+// corner) where it is. The one zoom: wheel, keys, buttons and pinch all come here.
+void zoom_at(canvas_state& state, float factor, ImVec2 around);
+
+// The page's answers to canvas_request::xray_memory (request: the id it was sent with).
+void supply_xray_memory(canvas_state& state, std::uint32_t request, std::vector<memory_region> regions);
+void fail_xray_memory(canvas_state& state, std::uint32_t request, std::string message);
 
 // One frame: the diagram filling the display, and the open windows over it.
 void ShowCanvas(canvas_state* state);
@@ -163,7 +197,6 @@ void ShowSizesWindow(canvas_state* state);
 void ShowFootprintsWindow(canvas_state* state);
 void ShowGrowthWindow(canvas_state* state);
 void ShowSmallIntsWindow(canvas_state* state);
-void ShowXrayWindow(canvas_state* state);
 
 const canvas_colors& colors(const canvas_state& state);
 ImVec4 canvas_background(const canvas_state& state);

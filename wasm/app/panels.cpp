@@ -1,6 +1,6 @@
 // The canvas's windows beside the diagram: sizes table, footprint charts, list
-// growth, small-int explorer and X-ray (see canvas.hpp). Each is one Show*Window function
-// drawing from canvas_state only.
+// growth and small-int explorer (see canvas.hpp; the X-ray is a widget of its own,
+// xray_widget.hpp). Each is one Show*Window function drawing from canvas_state only.
 //
 // Index:
 //   [SECTION] Helpers: placement, charts
@@ -8,7 +8,6 @@
 //   [SECTION] Footprints over N
 //   [SECTION] List growth
 //   [SECTION] Small ints
-//   [SECTION] X-ray
 #include "canvas.hpp"
 
 #include <bytewise/layout_model.hpp>
@@ -16,7 +15,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 #include <string>
 
@@ -447,111 +445,6 @@ void ShowSmallIntsWindow(canvas_state* state) {
   }
   ImGui::TextDisabled("green: the same object both times (cached); red: two objects. Measured in %s.",
                       d.platform.c_str());
-  ImGui::End();
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] X-ray
-//-----------------------------------------------------------------------------
-
-void ShowXrayWindow(canvas_state* state) {
-  canvas_state& s = *state;
-  place_window(0.45f, 0.12f, 0.52f, 0.8f);
-  const std::string title = "X-ray: " + s.xray.title + "###xray";
-  if (!ImGui::Begin(title.c_str(), &s.show_xray,
-                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing)) {
-    ImGui::End();
-    return;
-  }
-  if (s.xray.loading) {
-    ImGui::TextDisabled("Reading the object's bytes from Python's memory ...");
-    ImGui::End();
-    return;
-  }
-  if (!s.xray.error.empty()) {
-    ImGui::TextWrapped("%s", s.xray.error.c_str());
-    ImGui::End();
-    return;
-  }
-  const float font = ImGui::GetFontSize();
-  const float char_w = ImGui::CalcTextSize("0").x;
-  for (std::size_t b = 0; b < s.xray.blocks.size(); ++b) {
-    const xray_block_view& block = s.xray.blocks[b];
-    ImGui::PushID(static_cast<int>(b));
-    const std::string header = block.name + "  at 0x" + [&] {
-      char buf[24];
-      std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(block.address));
-      return std::string(buf);
-    }();
-    if (ImGui::CollapsingHeader(header.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
-      if (block.allocated > 0) {
-        ImGui::Text("allocated %s bytes%s%s", format_count(static_cast<std::uint64_t>(block.allocated)).c_str(),
-                    block.requested > 0 ? ", requested " : "",
-                    block.requested > 0 ? format_count(static_cast<std::uint64_t>(block.requested)).c_str() : "");
-      }
-      if (!block.allocation.empty()) ImGui::TextDisabled("%s", block.allocation.c_str());
-      // Hex view, 16 bytes a row: every field's bytes share a tint, the hovered field is lit.
-      int hovered_field = -1;
-      const ImVec2 mouse = ImGui::GetIO().MousePos;
-      ImDrawList* dl = ImGui::GetWindowDrawList();
-      auto field_of = [&](double address) -> int {
-        for (std::size_t f = 0; f < block.fields.size(); ++f) {
-          const xray_field_view& fv = block.fields[f];
-          if (address >= fv.address && address < fv.address + fv.size) return static_cast<int>(f);
-        }
-        return -1;
-      };
-      const std::size_t rows = (block.bytes.size() + 15) / 16;
-      for (std::size_t r = 0; r < rows; ++r) {
-        const double row_address = block.address + static_cast<double>(r * 16);
-        char label[24];
-        std::snprintf(label, sizeof label, "%08llx ", static_cast<unsigned long long>(row_address));
-        ImGui::TextDisabled("%s", label);
-        for (std::size_t i = 0; i < 16 && r * 16 + i < block.bytes.size(); ++i) {
-          ImGui::SameLine(0, i == 8 ? char_w : char_w * 0.5f);
-          const ImVec2 p = ImGui::GetCursorScreenPos();
-          const int f = field_of(row_address + static_cast<double>(i));
-          const ImVec2 q(p.x + char_w * 2, p.y + font);
-          if (f >= 0) {
-            const ImU32 tint = (f % 2) ? IM_COL32(226, 236, 255, 255) : IM_COL32(255, 240, 214, 255);
-            dl->AddRectFilled(ImVec2(p.x - 1, p.y), ImVec2(q.x + 1, q.y), tint);
-            if (mouse.x >= p.x && mouse.x < q.x && mouse.y >= p.y && mouse.y < q.y) hovered_field = f;
-          }
-          ImGui::Text("%02x", block.bytes[r * 16 + i]);
-        }
-      }
-      if (hovered_field >= 0) {
-        const xray_field_view& fv = block.fields[static_cast<std::size_t>(hovered_field)];
-        ImGui::BeginTooltip();
-        ImGui::Text("%s (%u bytes)", fv.name.c_str(), fv.size);
-        ImGui::TextUnformatted(fv.value.c_str());
-        if (!fv.note.empty()) ImGui::TextDisabled("%s", fv.note.c_str());
-        ImGui::EndTooltip();
-      }
-      if (ImGui::BeginTable("fields", 4,
-                            ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable)) {
-        ImGui::TableSetupColumn("offset");
-        ImGui::TableSetupColumn("field");
-        ImGui::TableSetupColumn("value");
-        ImGui::TableSetupColumn("meaning");
-        ImGui::TableHeadersRow();
-        for (const xray_field_view& fv : block.fields) {
-          ImGui::TableNextRow();
-          ImGui::TableNextColumn();
-          ImGui::Text("+%lld", static_cast<long long>(fv.address - block.address));
-          ImGui::TableNextColumn();
-          ImGui::TextUnformatted(fv.name.c_str());
-          ImGui::TableNextColumn();
-          ImGui::TextUnformatted(fv.value.c_str());
-          ImGui::TableNextColumn();
-          ImGui::TextUnformatted(fv.note.c_str());
-        }
-        ImGui::EndTable();
-      }
-    }
-    ImGui::PopID();
-  }
-  for (const std::string& p : s.xray.problems) ImGui::TextWrapped("Note: %s", p.c_str());
   ImGui::End();
 }
 

@@ -7,6 +7,7 @@
 //
 // web/core-bridge.js wraps exactly that; use it rather than calling analyze directly.
 #include "report.hpp"
+#include "xray.hpp"
 
 #include <bytewise/format_constants.hpp>
 

@@ -3,7 +3,6 @@
 #include <bytewise/allocation.hpp>
 #include <bytewise/diagram.hpp>
 #include <bytewise/diff.hpp>
-#include <bytewise/xray.hpp>
 
 #include <string>
 #include <utility>
@@ -383,110 +382,6 @@ val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t r
     item.set("allocatedRule", std::string(a.rule));
     out.call<void>("push", item);
   }
-  return out;
-}
-
-val xray_subject_to_js(const xray_subject& s) {
-  val out = val::object();
-  out.set("address", num(s.address));
-  out.set("typeName", s.type_name);
-  out.set("shape", num(s.shape));
-  out.set("getsizeof", num(s.getsizeof));
-  out.set("length", num(s.length));
-  out.set("flags", s.flags);
-  val p = val::object();
-  p.set("implementation", s.platform.implementation);
-  p.set("major", s.platform.python_major);
-  p.set("minor", s.platform.python_minor);
-  p.set("micro", s.platform.python_micro);
-  p.set("pointerSize", s.platform.pointer_size);
-  out.set("platform", p);
-  return out;
-}
-
-std::uint64_t js_u64(const val& v) {
-  const double d = v.isNumber() ? v.as<double>() : -1;
-  return d >= 0 && d < 18446744073709551616.0 ? static_cast<std::uint64_t>(d) : 0;
-}
-
-val xray_subject_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root_index) {
-  auto snap = read_snapshot({reinterpret_cast<const std::uint8_t*>(address), size});
-  if (!snap) return failure_to_js(snap.errors());
-  if (root_index >= snap->roots.size()) {
-    return failure_to_js(
-        {{"api.bad_argument", std::nullopt, "The snapshot has no root " + std::to_string(root_index) + "."}});
-  }
-  return xray_subject_to_js(xray_subject_of(snap.value(), snap->roots[root_index].node));
-}
-
-val xray_to_js(const val& subject_js, const val& regions_js) {
-  xray_subject s;
-  s.address = js_u64(subject_js["address"]);
-  s.type_name = subject_js["typeName"].isString() ? subject_js["typeName"].as<std::string>() : "";
-  s.shape = js_u64(subject_js["shape"]);
-  s.getsizeof = js_u64(subject_js["getsizeof"]);
-  s.length = js_u64(subject_js["length"]);
-  s.flags = static_cast<std::uint32_t>(js_u64(subject_js["flags"]));
-  const val p = subject_js["platform"];
-  if (p.isUndefined() || p.isNull()) {
-    return failure_to_js({{"api.bad_argument", std::nullopt, "The X-ray subject has no platform."}});
-  }
-  s.platform.implementation = p["implementation"].isString() ? p["implementation"].as<std::string>() : "";
-  s.platform.python_major = static_cast<std::uint8_t>(js_u64(p["major"]));
-  s.platform.python_minor = static_cast<std::uint8_t>(js_u64(p["minor"]));
-  s.platform.python_micro = static_cast<std::uint8_t>(js_u64(p["micro"]));
-  s.platform.pointer_size = static_cast<std::uint8_t>(js_u64(p["pointerSize"]));
-  std::vector<memory_region> regions;
-  const unsigned count = regions_js["length"].as<unsigned>();
-  for (unsigned i = 0; i < count; ++i) {
-    const val r = regions_js[i];
-    regions.push_back({js_u64(r["address"]), emscripten::convertJSArrayToNumberVector<std::uint8_t>(r["bytes"])});
-  }
-  const xray_result x = xray(s, regions);
-  val out = val::object();
-  out.set("ok", true);
-  out.set("complete", x.complete());
-  val wants = val::array();
-  for (const memory_range& w : x.wants) {
-    val item = val::object();
-    item.set("address", num(w.address));
-    item.set("length", num(w.length));
-    wants.call<void>("push", item);
-  }
-  out.set("wants", wants);
-  val blocks = val::array();
-  for (const xray_block& b : x.blocks) {
-    val item = val::object();
-    item.set("name", b.name);
-    item.set("address", num(b.address));
-    item.set("bytes", val::global("Uint8Array").new_(emscripten::typed_memory_view(b.bytes.size(), b.bytes.data())));
-    item.set("allocated", num(b.allocated));
-    item.set("requested", num(b.requested));
-    item.set("allocation", b.allocation);
-    val fields = val::array();
-    for (const xray_field& f : b.fields) {
-      val field = val::object();
-      field.set("address", num(f.address));
-      field.set("offset", num(f.address - b.address));
-      field.set("size", f.size);
-      field.set("name", f.name);
-      field.set("value", f.value);
-      field.set("pointsTo", f.points_to ? val(num(f.points_to)) : val::null());
-      field.set("note", f.note);
-      fields.call<void>("push", field);
-    }
-    item.set("fields", fields);
-    blocks.call<void>("push", item);
-  }
-  out.set("blocks", blocks);
-  val problems = val::array();
-  for (const diagnostic& d : x.problems) {
-    val item = val::object();
-    item.set("code", d.code);
-    item.set("message", d.message);
-    problems.call<void>("push", item);
-  }
-  out.set("problems", problems);
   return out;
 }
 

@@ -5,7 +5,6 @@
 #include <bytewise/analysis.hpp>
 #include <bytewise/result.hpp>
 #include <bytewise/snapshot.hpp>
-#include <bytewise/xray.hpp>
 
 #include <emscripten/val.h>
 
@@ -49,18 +48,6 @@ emscripten::val diff_bytes(std::uintptr_t before, std::size_t before_size, std::
 // "literal" or "kept" (layout_model.hpp, list_construction).
 emscripten::val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root,
                                    const std::string& list_hint);
-
-// An X-ray subject (xray.hpp) as a JS object to hand to xray_to_js later, possibly in
-// another module (the worker's core).
-emscripten::val xray_subject_to_js(const xray_subject& subject);
-
-// The X-ray subject of root `root` of the snapshot at `address` (xray.hpp), as a JS
-// object to hand to xray_to_js later (possibly in another module).
-emscripten::val xray_subject_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root);
-
-// Decodes `regions` ([{ address, bytes: Uint8Array }]) for `subject`:
-// { complete, wants: [{ address, length }], blocks: [...], problems: [...] }.
-emscripten::val xray_to_js(const emscripten::val& subject, const emscripten::val& regions);
 
 // [{ name: "cpython-3.8-64", description: "64-bit CPython 3.8" }, ...]: the platforms
 // the layout model covers, for pickers.

@@ -24,6 +24,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace bytewise {
@@ -40,6 +41,12 @@ struct allocator_facts {
   std::uint32_t reuse_slack;      // how much larger a reused chunk may be
   std::uint64_t mmap_threshold;   // chunks this large may get their own pages (0: never)
   std::uint32_t page_size;
+  // The chunk header is one size word just before the block (chunk_header bytes); its low
+  // bits are flags, not size. in_use_flag is the flag that says this chunk is handed out
+  // (dlmalloc's CINUSE_BIT); 0 where the header alone does not say (glibc keeps it in the
+  // next chunk's header).
+  std::uint32_t size_flag_bits;  // mask of the flag bits
+  std::uint32_t in_use_flag;
 };
 allocator_facts allocator_of(cpython_target t);
 
@@ -51,6 +58,14 @@ struct reservation {
 // What the allocator on `t` reserves for a request of `request` bytes
 // (PyObject_Malloc / PyMem_Malloc).
 reservation reserve(cpython_target t, std::uint64_t request);
+
+// The bytes CPython asks the allocator for the object's own block on `t` (the object with its
+// GC header and pre-header, without side blocks such as a list's item array), from the facts
+// a snapshot holds about it: its shape word, length and sys.getsizeof on `t`. nullopt where
+// those facts do not settle it: an int (arithmetic can leave a spare digit), an instance with
+// a __dict__ (inline values sized by the class's history), types without a rule.
+std::optional<std::uint64_t> object_request(cpython_target t, std::uint64_t shape, std::uint64_t length,
+                                            std::uint64_t getsizeof);
 
 enum class block_role : std::uint8_t {
   object,  // the object itself, with its GC header and pre-header

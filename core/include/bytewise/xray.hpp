@@ -1,19 +1,22 @@
 // bytewise/xray.hpp: an object's real bytes in Pyodide's memory, decoded field by field.
 //
-// id(obj) is the object's address in Pyodide's linear memory. The worker copies bytes
-// from there (web/xray.js); this decoder turns them into named fields for CPython 3.14 on
-// wasm32 (the Pyodide this project ships): the allocator's chunk header, the GC header and
-// pre-header before the object, refcount and type, then the type's own fields (sizes,
-// item pointers, int digits, str state and text, dict tables, inline attribute values).
+// id(obj) is the object's address in Pyodide's linear memory. The caller copies bytes from
+// there (the page's worker or Node: web/xray.js); this decoder turns them into named fields:
+// the allocator's chunk header, the GC header and pre-header before the object, refcount
+// and type, then the type's own fields (sizes, item pointers, int digits, str state and
+// text, dict tables, inline attribute values).
 //
 // Decoding asks for memory as it goes (a list's item array lives elsewhere; the type's
-// name is a C string in static data): each call returns what it could decode and
-// `wants`, the ranges to copy next. Call again with them until `wants` is empty.
+// name is a C string in static data): each call returns what it could decode and `wants`,
+// the ranges to copy next. Answer each wanted range with a memory_region at its address and
+// call again with everything so far, until `wants` is empty (xray_max_rounds at most).
 //
-// Sources: v3.14 Include/object.h, cpython/listobject.h, cpython/tupleobject.h,
-// cpython/longintrepr.h, internal/pycore_long.h, cpython/unicodeobject.h,
-// internal/pycore_dict.h, internal/pycore_object.h; Emscripten's dlmalloc (one 4-byte
-// size word before each chunk, low 3 bits flags).
+// Where each field sits comes from the core's table of object offsets per platform
+// (core/src/object_offsets.cpp); the chunk header and what a request costs from the
+// allocation model (allocation.hpp). Platforms without a row are refused, with a reason.
+//
+// Every string in the result is well-formed UTF-8: bytes that are not (a bytes object's
+// b'\xff', a surrogate in a str, a cut inside a character) are written as escapes.
 #pragma once
 
 #include <bytewise/result.hpp>
@@ -30,10 +33,16 @@ struct memory_range {
   std::uint64_t length = 0;
 };
 
+// The answer to one wanted range. Fewer bytes than `length` means the rest of the range is
+// not readable memory (past the end of the heap): the decoder says so instead of asking again.
 struct memory_region {
   std::uint64_t address = 0;
   std::vector<std::uint8_t> bytes;
+  std::uint64_t length = 0;  // the length asked for; 0: as many as `bytes` holds
 };
+
+// Rounds of asking and answering a decode may take; callers stop after this many.
+inline constexpr int xray_max_rounds = 8;
 
 // What the snapshot knows about the object to decode.
 struct xray_subject {
@@ -60,7 +69,7 @@ struct xray_block {
   std::string name;           // "list object", "item array", "dict keys", "type name"
   std::uint64_t address = 0;  // where the bytes start (the malloc chunk's user data)
   std::vector<std::uint8_t> bytes;
-  std::uint64_t allocated = 0;  // dlmalloc chunk size; 0 when not a heap block
+  std::uint64_t allocated = 0;  // the allocator's chunk size; 0 when not a heap block
   std::uint64_t requested = 0;  // bytes CPython asked for, where known; 0 otherwise
   std::string allocation;       // how the block was allocated, in words
   std::vector<xray_field> fields;
@@ -73,8 +82,9 @@ struct xray_result {
   bool complete() const { return wants.empty(); }
 };
 
-// Decodes as much as `memory` allows. Safe for any bytes: every read is bounds-checked
-// and every pointer is only followed by asking for it.
+// Decodes as much as `memory` allows. Safe for any bytes: every read is bounds-checked,
+// every pointer is only followed by asking for it, and nothing past the platform's address
+// space or past memory that was answered short is asked for.
 xray_result xray(const xray_subject& subject, const std::vector<memory_region>& memory);
 
 // The subject for node `node` of a snapshot.
