@@ -2,32 +2,101 @@
 // The Bytewise command line. Run from the repository after set-up (npm start or npm test
 // builds the core):
 //
-//   npx bytewise measure FILE.py [--json] [--object-cap N] [--roots EXPR,...]
-//                                [--follow-types] [--follow-modules] [--follow-globals]
-//                                [--follow-code] [--leave-out-shared] [--tracemalloc]
-//                                [--compare PLATFORM|none]
-//   npx bytewise size "EXPR" [--platform cpython-3.12-64 | --platform all]
+//   npx bytewise measure FILE.py [--json] [measure options]
+//   npx bytewise size "EXPR" [--platform PLATFORM | --platform all]
 //   npx bytewise explain "EXPR" NUMBER      which Python prints NUMBER for getsizeof(EXPR)?
 //   npx bytewise lessons check [FILE.md ...]  every lesson (default lessons/*.md): parse it,
 //                                            run its code, compute every exercise's answer
+//   npx bytewise --help                     every option, with its default and meaning
 //
-// Platforms: cpython-3.8-64 ... cpython-3.14-64, cpython-3.11-wasm32 ... cpython-3.14-wasm32.
+// The measure options, their flags and help, and the platforms come from the core's tables
+// (web/analyser.js: core/include/bytewise/options.hpp), as the page's controls do.
 // Exit status: 0 on success; 1 when the program raised, the expression failed, the model
 // cannot size it, or no platform prints the number; 2 for a usage error (the message says
 // what to fix).
 import fs from "node:fs";
 import { parseArgs } from "node:util";
+import { createAnalyser } from "../web/analyser.js";
+import { loadCore } from "../web/core-node.js";
 
-const USAGE = `usage: npx bytewise measure FILE.py [--json] [--object-cap N] [--roots EXPR,...]
-         [--follow-types] [--follow-modules] [--follow-globals] [--follow-code]
-         [--leave-out-shared] [--tracemalloc] [--compare PLATFORM|none]
-       npx bytewise size "EXPR" [--platform PLATFORM|all]
-       npx bytewise explain "EXPR" NUMBER
-       npx bytewise lessons check [FILE.md ...]`;
+let core;
+try {
+  core = await loadCore();
+} catch (err) {
+  process.stderr.write(`bytewise: ${err.message}\n`);
+  process.exit(2);
+}
+const analyser = createAnalyser(core);
+
+/** A flag's argument in the usage text. */
+function flagArgument(row) {
+  if (row.kind === "whole number") return " N";
+  if (row.kind === "expressions") return " EXPR,...";
+  if (row.kind === "platform") return " PLATFORM|none";
+  return "";
+}
+
+const MEASURE_FLAGS = analyser.options.map((row) => `[--${row.flag}${flagArgument(row)}]`);
+const USAGE = [
+  `usage: npx bytewise measure FILE.py [--json] ${MEASURE_FLAGS.slice(0, 3).join(" ")}`,
+  ...Array.from(
+    { length: Math.ceil((MEASURE_FLAGS.length - 3) / 4) },
+    (_, i) => `         ${MEASURE_FLAGS.slice(3 + 4 * i, 7 + 4 * i).join(" ")}`,
+  ),
+  `       npx bytewise size "EXPR" [--platform PLATFORM|all]`,
+  `       npx bytewise explain "EXPR" NUMBER`,
+  `       npx bytewise lessons check [FILE.md ...]`,
+  `       npx bytewise --help`,
+].join("\n");
+
+/** Every measure option with its default and meaning, and the platforms. */
+function help() {
+  const lines = [USAGE, "", "measure options:"];
+  for (const row of analyser.options) {
+    const range =
+      row.kind === "whole number" ? ` (${row.low.toLocaleString("en")} to ${row.high.toLocaleString("en")})` : "";
+    const shown = row.flagInverts ? `on unless given` : `default ${JSON.stringify(row.default)}`;
+    lines.push(`  --${row.flag}${flagArgument(row)}${range}, ${shown}`, `      ${row.help}`);
+  }
+  lines.push("", "platforms:");
+  for (const p of analyser.platforms) lines.push(`  ${p.name}  ${p.description}${p.default ? " (the default)" : ""}`);
+  return lines.join("\n");
+}
 
 function usageError(message) {
   process.stderr.write(`bytewise: ${message}\n${USAGE}\n`);
   process.exit(2);
+}
+
+/** parseArgs's options for the measure flags. */
+function measureFlagSpecs() {
+  return Object.fromEntries(
+    analyser.options.map((row) => [row.flag, { type: row.kind === "boolean" ? "boolean" : "string" }]),
+  );
+}
+
+/** measure() options from the flags given; the core checks them (analyser.check). */
+function measureOptions(values) {
+  const options = {};
+  for (const row of analyser.options) {
+    const value = values[row.flag];
+    if (value === undefined) continue;
+    if (row.kind === "boolean") {
+      options[row.name] = !row.flagInverts;
+    } else if (row.kind === "whole number") {
+      const n = value.trim() === "" ? NaN : Number(value);
+      if (!Number.isFinite(n)) usageError(`--${row.flag} must be a whole number, got "${value}"`);
+      options[row.name] = n;
+    } else if (row.kind === "expressions") {
+      options[row.name] = value
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean);
+    } else if (row.kind === "platform") {
+      options[row.name] = value === "none" ? null : value;
+    }
+  }
+  return options;
 }
 
 const number = new Intl.NumberFormat("en");
@@ -105,18 +174,7 @@ async function measureCommand(args) {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: {
-        json: { type: "boolean" },
-        "object-cap": { type: "string" },
-        roots: { type: "string" },
-        "follow-types": { type: "boolean" },
-        "follow-modules": { type: "boolean" },
-        "follow-globals": { type: "boolean" },
-        "follow-code": { type: "boolean" },
-        "leave-out-shared": { type: "boolean" },
-        tracemalloc: { type: "boolean" },
-        compare: { type: "string" },
-      },
+      options: { json: { type: "boolean" }, ...measureFlagSpecs() },
     });
   } catch (err) {
     usageError(err.message);
@@ -133,36 +191,19 @@ async function measureCommand(args) {
   } catch (err) {
     usageError(err.code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${err.message}`);
   }
-  const options = {};
-  if (values["object-cap"] !== undefined) {
-    const cap = Number(values["object-cap"]);
-    if (!Number.isInteger(cap) || cap < 1)
-      usageError(`--object-cap must be a positive whole number, got "${values["object-cap"]}"`);
-    options.objectCap = cap;
+  const options = measureOptions(values);
+  try {
+    analyser.check(options);
+  } catch (err) {
+    usageError(err.message);
   }
-  if (values.roots !== undefined)
-    options.roots = values.roots
-      .split(",")
-      .map((r) => r.trim())
-      .filter(Boolean);
-  for (const [flag, key] of [
-    ["follow-types", "followTypes"],
-    ["follow-modules", "followModules"],
-    ["follow-globals", "followGlobals"],
-    ["follow-code", "followCode"],
-    ["tracemalloc", "tracemalloc"],
-  ]) {
-    if (values[flag]) options[key] = true;
-  }
-  if (values["leave-out-shared"]) options.includeInterpreterShared = false;
-  if (values.compare !== undefined) options.comparePlatform = values.compare === "none" ? null : values.compare;
 
   const { openBytewise } = await import("../web/node-api.js");
   const { BytewiseError } = await import("../web/measure.js");
   const json = values.json ?? false;
   let bytewise;
   try {
-    bytewise = await openBytewise({ onOutput: json ? undefined : (stream, text) => process[stream].write(text) });
+    bytewise = await openBytewise({ core, onOutput: json ? undefined : (stream, text) => process[stream].write(text) });
   } catch (err) {
     process.stderr.write(`bytewise: ${err.message}\n`);
     process.exit(2);
@@ -187,11 +228,9 @@ async function measureCommand(args) {
   return report.error ? 1 : 0;
 }
 
-const PLATFORM_NAME = /^cpython-3\.(8|9|1[0-4])-(64|wasm32)$/;
-
 async function sizes(expression) {
   const { openBytewise } = await import("../web/node-api.js");
-  const bytewise = await openBytewise();
+  const bytewise = await openBytewise({ core });
   const result = bytewise.sizeOf(expression);
   if (result.error) {
     process.stderr.write(`bytewise: ${result.error}\n`);
@@ -212,7 +251,7 @@ async function sizeCommand(args) {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { platform: { type: "string", default: "cpython-3.12-64" } },
+      options: { platform: { type: "string", default: analyser.defaultPlatform } },
     });
   } catch (err) {
     usageError(err.message);
@@ -221,10 +260,8 @@ async function sizeCommand(args) {
   if (positionals.length !== 1)
     usageError('size takes one Python expression, in quotes: npx bytewise size "[1, 2, 3]"');
   const platform = values.platform;
-  if (platform !== "all" && !PLATFORM_NAME.test(platform)) {
-    usageError(
-      `unknown platform "${platform}": use cpython-3.8-64 ... cpython-3.14-64, cpython-3.11-wasm32 ... cpython-3.14-wasm32, or all`,
-    );
+  if (platform !== "all" && !analyser.platforms.some((p) => p.name === platform)) {
+    usageError(`unknown platform "${platform}": use ${analyser.platforms.map((p) => p.name).join(", ")}, or all`);
   }
   const all = await sizes(positionals[0]);
   if (platform === "all") {
@@ -271,9 +308,9 @@ async function explainCommand(args) {
 }
 
 // Lessons: each file parsed (web/lessons.js), each Python block run, each exercise's answer
-// computed here and for 64-bit CPython 3.12 (web/lesson-answers.js). Problems are printed
-// as file:line: message; exit 1 if there is any.
-const LESSON_PLATFORMS = [null, "cpython-3.12-64"];
+// computed here and for the default compared platform (web/lesson-answers.js). Problems
+// are printed as file:line: message; exit 1 if there is any.
+const LESSON_PLATFORMS = [null, analyser.defaultPlatform];
 
 async function lessonsCommand(args) {
   const [sub, ...files] = args;
@@ -293,7 +330,7 @@ async function lessonsCommand(args) {
   const { parseLesson, formatLessonError } = await import("../web/lessons.js");
   const { computeAnswer } = await import("../web/lesson-answers.js");
   const { openBytewise } = await import("../web/node-api.js");
-  let bytewise = await openBytewise();
+  let bytewise = await openBytewise({ core });
   // Code that kills Pyodide (deep recursion through C) is a problem of its lesson, and the
   // check goes on in a fresh interpreter.
   const measure = async (code, options) => {
@@ -301,7 +338,7 @@ async function lessonsCommand(args) {
       return bytewise.measure(code, options);
     } catch (err) {
       if (!err?.pyodide_fatal_error) throw err;
-      bytewise = await openBytewise();
+      bytewise = await openBytewise({ core });
       return {
         error: {
           type: "FatalError",
@@ -358,7 +395,7 @@ async function lessonsCommand(args) {
 const COMMANDS = { measure: measureCommand, size: sizeCommand, explain: explainCommand, lessons: lessonsCommand };
 const [command, ...rest] = process.argv.slice(2);
 if (command === undefined || command === "--help" || command === "-h") {
-  process.stdout.write(`${USAGE}\n`);
+  process.stdout.write(`${command === undefined ? USAGE : help()}\n`);
   process.exit(command === undefined ? 2 : 0);
 }
 if (!(command in COMMANDS)) usageError(`unknown command "${command}"`);

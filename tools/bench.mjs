@@ -163,7 +163,7 @@ const CAPTURE_SHAPES = {
 async function benchCapture() {
   buildWasm();
   const { openBytewise } = await import("../web/node-api.js");
-  const { analyzeSnapshot } = await import("../web/core-bridge.js");
+  const { QUIET_RUN } = await import("../web/analyser.js");
   const { installModules } = await import("../web/python-runner.js");
   const fs = await import("node:fs");
   const bytewise = await openBytewise();
@@ -179,7 +179,7 @@ def timed(setup):
     exec(setup, namespace)
     data = namespace["data"]
     t = time.perf_counter()
-    snapshot = probe.capture({"data": data}, object_cap=5_000_000)
+    snapshot = probe.capture({"data": data}, 5_000_000, None, 5_000_000)
     captured = time.perf_counter()
     reference_sizes.deep(data)
     walked = time.perf_counter()
@@ -198,10 +198,10 @@ timed`);
         const walkMs = result.get(2);
         result.destroy();
         const started = performance.now();
-        const report = analyzeSnapshot(bytewise.core, bytes);
+        const report = bytewise.analyser.report({ snapshot: bytes, facts: QUIET_RUN });
         const analyzeMs = performance.now() - started;
         if (!best || captureMs + analyzeMs < best.captureMs + best.analyzeMs) {
-          best = { captureMs, walkMs, analyzeMs, objects: report.nodeCount };
+          best = { captureMs, walkMs, analyzeMs, objects: report.objects };
         }
       }
       const { captureMs, walkMs, analyzeMs, objects } = best;

@@ -19,7 +19,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const BUILD = path.join(ROOT, "build");
 export const SITE_DIR = path.join(BUILD, "site");
 const PUBLIC_DIR = path.join(BUILD, "public");
-const APP_FILES = ["bytewise-app.js", "bytewise-app.wasm", "bytewise-core-es.mjs", "bytewise-core-es.wasm"];
+const APP_FILES = ["bytewise-app.js", "bytewise-app.wasm"];
 
 function log(message) {
   process.stdout.write(`[build] ${message}\n`);

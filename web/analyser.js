@@ -90,10 +90,18 @@ export function createAnalyser(module) {
   const options = Object.freeze(JSON.parse(module.optionTable()));
   /** The platforms the layout model covers: [{ name, short, description, default }]. */
   const platforms = Object.freeze(JSON.parse(module.platformTable()));
+  /** The experiments' defaults and limits: { smallInts: { low, high, bound, span },
+   * footprints: { sizes, maxSizes, maxN } }. */
+  const experiments = Object.freeze(JSON.parse(module.experimentTable()));
+  const failed = (result) => {
+    const first = result.errors[0];
+    throw new BytewiseError(first.code, result.errors.map((e) => e.message).join(" "));
+  };
   return {
     module,
     options,
     platforms,
+    experiments,
     /** The platform measure() compares with unless told otherwise. */
     defaultPlatform: platforms.find((p) => p.default).name,
 
@@ -105,9 +113,7 @@ export function createAnalyser(module) {
      */
     check(given) {
       const checked = JSON.parse(module.checkOptions(optionsText(given)));
-      if (!checked.ok) {
-        throw new BytewiseError(checked.errors[0].code, checked.errors.map((e) => e.message).join(" "));
-      }
+      if (!checked.ok) failed(checked);
       return checked.probe;
     },
 
@@ -126,6 +132,51 @@ export function createAnalyser(module) {
         withBytes(module, run.snapshot, (ptr, length) =>
           show ? module.showReport(ptr, length, text, facts, keepView) : module.report(ptr, length, text, facts),
         ),
+      );
+    },
+
+    /**
+     * The small-int explorer's table from the probe's ids (runner.smallIntIds) and any
+     * capture of the same interpreter (its platform and probed cache range).
+     * @param {Run} run
+     * @param {Array<[number, number, number]>} ids
+     */
+    smallInts(run, ids) {
+      const result = JSON.parse(
+        withBytes(module, run.snapshot, (ptr, length) => module.smallInts(ptr, length, JSON.stringify(ids))),
+      );
+      if (result.ok === false) failed(result);
+      return result;
+    },
+
+    /**
+     * getsizeof of root `index` predicted on every modelled platform (the core module only).
+     * @param {Run} run
+     * @param {number} index
+     * @param {string} hint how a list was built (runner.listConstruction)
+     */
+    predictRoot(run, index, hint) {
+      const sizes = withBytes(module, run.snapshot, (ptr, length) => module.predictRoot(ptr, length, index, hint));
+      if (!Array.isArray(sizes)) failed(sizes);
+      return sizes;
+    },
+
+    /** The X-ray subject of root `index` (core/include/bytewise/xray.hpp), or a failure. */
+    xraySubject(run, index) {
+      return withBytes(module, run.snapshot, (ptr, length) => module.xraySubject(ptr, length, index));
+    },
+
+    /**
+     * What changed between two captures of the same program: what appeared, was freed,
+     * grew, shrank (core/include/bytewise/diff.hpp; the core module only).
+     * @param {Uint8Array} before
+     * @param {Uint8Array} after
+     * @param {object} [given] measure() options: the policy and topN apply
+     */
+    diff(before, after, given = {}) {
+      const text = optionsText(given);
+      return withBytes(module, before, (a, aLength) =>
+        withBytes(module, after, (b, bLength) => module.diff(a, aLength, b, bLength, text)),
       );
     },
   };

@@ -2,7 +2,7 @@
 // snapshots in, the canvas's requests (memory for the X-ray, footprints, small ints, a
 // finished PNG) out to `onRequest`, and pinch gestures in as zoom (Emscripten's GLFW knows
 // no touch zoom). A finished PNG is also downloaded here.
-import { analyzeSnapshot } from "./core-bridge.js";
+import { createAnalyser } from "./analyser.js";
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -60,8 +60,8 @@ function download(dataUrl) {
  *   [{ address, length }] }: answer with module.xrayMemory(request, [{ address, bytes }]) or
  *   module.xrayMemoryFailed(request, message)), "footprints", "smallInts", "pngReady"
  *   (detail: the PNG as a data URL, already downloaded)
- * @returns {Promise<{ show: (bytes: Uint8Array, options?: object, view?: { keepView?: boolean })
- *                     => import("./core-bridge.js").Report, module: object }>}
+ * @returns {Promise<{ module: object, analyser: ReturnType<typeof createAnalyser> }>} the app
+ *   module and its analyser, whose report({ show: true }) also hands the analysis to the canvas
  */
 export async function loadCanvas(canvas, { onRequest } = {}) {
   const base = new URL("wasm/", document.baseURI);
@@ -77,9 +77,5 @@ export async function loadCanvas(canvas, { onRequest } = {}) {
     },
   });
   pinchToZoom(canvas, module);
-  return {
-    module,
-    show: (bytes, options = {}, { keepView = false } = {}) =>
-      analyzeSnapshot(module, bytes, { method: keepView ? "showSnapshotKeepingView" : "showSnapshot", options }),
-  };
+  return { module, analyser: createAnalyser(module) };
 }

@@ -2,16 +2,13 @@
 // never written in the lesson, and checked against what a student typed.
 //
 //   const computed = await computeAnswer(exercise, (code, options) => measurer.measure(code, options),
-//                                        { platform: "cpython-3.12-64" });
+//                                        { platform: "cpython-3.13-64" });
 //   // { ok: true, answer: "456", values: { answer, output, here, predicted, platform } }
 //   checkAnswer(exercise, "~450 bytes", computed)  // { correct: true } or { correct: false, why }
 //
 // `platform` is the platform the student chose for sizes: null for this browser's Python,
 // or a modelled one; only `bytes` exercises with `measure` depend on it.
 import { fillPlaceholders, placeholderNames } from "./lessons.js";
-
-/** The 64-bit platform explanations compare with when the student answers for this browser. */
-export const EXPLAINED_PLATFORM = "cpython-3.12-64";
 
 const SIZE_UNITS = { b: 1, byte: 1, bytes: 1, kb: 1000, kib: 1024, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30 };
 
@@ -31,9 +28,9 @@ function lastLine(text) {
 export async function computeAnswer(exercise, measure, { platform = null } = {}) {
   const measured = exercise.kind === "bytes" && exercise.measure !== undefined;
   // {{predicted}} and {{platform}} name a 64-bit Python even when the student answers for
-  // this browser's: the chosen platform, or 64-bit CPython 3.12.
-  const compare = platform ?? EXPLAINED_PLATFORM;
-  const options = measured ? { roots: [exercise.measure], comparePlatform: compare } : { comparePlatform: null };
+  // this browser's: the chosen platform, or the one measure() compares with by default.
+  const compare = platform === null ? {} : { comparePlatform: platform };
+  const options = measured ? { roots: [exercise.measure], ...compare } : { comparePlatform: null };
   const report = await measure(exercise.code, options);
   if (report.error) {
     return {
@@ -46,7 +43,7 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
   }
   const output = report.stdout;
   const values = { output: output.trimEnd() };
-  if (measured) values.platform = report.compared_with?.description ?? compare; // "64-bit CPython 3.12"
+  if (measured) values.platform = report.compared_with?.description ?? ""; // "64-bit CPython 3.12"
   const fail = (error) => ({ ok: false, error });
   let answer;
   switch (exercise.kind) {
@@ -95,7 +92,7 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
         values.here = String(measuredHere);
         const predicted = pick(root.predicted);
         if (predicted === null || predicted === undefined) {
-          return fail(`the layout model cannot predict ${exercise.measure} on ${compare}`);
+          return fail(`the layout model cannot predict ${exercise.measure} on ${values.platform}`);
         }
         values.predicted = String(predicted);
         answer = platform ? values.predicted : values.here;

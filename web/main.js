@@ -6,7 +6,7 @@
 // the worker, which returns snapshot bytes; the app module (core + canvas) analyses them.
 import { loadCanvas } from "./canvas.js";
 import { createEditor } from "./editor.js";
-import { buildReport, DEFAULT_COMPARE_PLATFORM } from "./measure.js";
+import { checkFootprintSizes, checkSmallIntRange, footprintSeries } from "./measure.js";
 import { DEFAULT_TIME_LIMIT_MS, RECYCLE_HEAP_BYTES, Sandbox } from "./sandbox.js";
 import { decodeShare, encodeShare } from "./share.js";
 import { createLessons } from "./lesson-view.js";
@@ -79,12 +79,13 @@ function saveCode(text) {
   remember(STORAGE_KEY, text);
 }
 
-/** Fills the platform picker from the core's list, keeping the remembered choice. */
-function fillPlatforms(platforms) {
-  const wanted = recall(COMPARE_KEY, DEFAULT_COMPARE_PLATFORM);
+/** Fills the platform picker from the core's table, keeping the remembered (or shared) choice. */
+function fillPlatforms({ platforms, defaultPlatform }) {
+  const known = (name) => name === "" || platforms.some((p) => p.name === name);
+  const wanted = state.sharedCompare ?? recall(COMPARE_KEY, defaultPlatform);
   ui.compare.replaceChildren(new Option("nothing (this browser only)", ""));
   for (const p of platforms) ui.compare.append(new Option(p.description, p.name));
-  ui.compare.value = platforms.some((p) => p.name === wanted) || wanted === "" ? wanted : DEFAULT_COMPARE_PLATFORM;
+  ui.compare.value = known(wanted) ? wanted : defaultPlatform;
 }
 
 function compareOption() {
@@ -109,7 +110,8 @@ function appendOutput(text, kind) {
   ui.output.scrollTop = ui.output.scrollHeight;
 }
 
-const state = { ready: false, running: false, nextId: 1, canvas: null, lastReport: null, lastSnapshot: null };
+// lastRun: the last run's snapshot and facts, analysed again when "Compare with" changes.
+const state = { ready: false, running: false, canvas: null, lastReport: null, lastRun: null, lastOptions: null };
 const editor = createEditor($("bw-editor"), {
   doc: savedCode(),
   onRun: () => run(),
@@ -136,12 +138,12 @@ function onCanvasRequest(name, detail) {
       (err) => module.xrayMemoryFailed(detail.request, String(err?.message ?? err)),
     );
   } else if (name === "footprints") {
-    request("footprints", {}).then(
+    footprints().then(
       (data) => module.setFootprints(data),
       (err) => appendOutput(`Footprints failed: ${err.message}\n`, "stderr"),
     );
   } else if (name === "smallInts") {
-    request("smallInts", {}).then(
+    smallInts().then(
       (data) => module.setSmallInts(data),
       (err) => appendOutput(`Small ints failed: ${err.message}\n`, "stderr"),
     );
@@ -154,6 +156,7 @@ function onCanvasRequest(name, detail) {
 const canvasReady = loadCanvas(ui.canvas, { onRequest: onCanvasRequest })
   .then((canvas) => {
     state.canvas = canvas;
+    fillPlatforms(canvas.analyser);
     return canvas;
   })
   .catch((err) => {
@@ -165,7 +168,6 @@ const canvasReady = loadCanvas(ui.canvas, { onRequest: onCanvasRequest })
 const sandbox = new Sandbox({
   createWorker: () => new Worker(new URL("./worker.js", import.meta.url), { type: "module" }),
   pyodideUrl: new URL("pyodide/", document.baseURI).href,
-  wasmUrl: new URL("wasm/", document.baseURI).href,
   onEvent: onSandboxEvent,
 });
 const pythonReady = sandbox.ready;
@@ -173,6 +175,27 @@ setStatus("Loading Python…", 0.02);
 
 function request(type, options) {
   return sandbox.request(type, options);
+}
+
+/** The analyser of the app module: every number on the page comes from it. */
+async function analyser() {
+  return (await canvasReady).analyser;
+}
+
+/** The small-int explorer's table: ids from the worker's Python, read by the core. */
+async function smallInts(range = {}) {
+  const a = await analyser();
+  const { low, high } = checkSmallIntRange(a.experiments.smallInts, range);
+  const probe = a.check({ roots: ["None"] });
+  const { run, ids } = await request("smallInts", { probe, low, high });
+  return a.smallInts(run, ids);
+}
+
+/** Footprints over N: captures from the worker's Python, sized by the core. */
+async function footprints() {
+  const a = await analyser();
+  const sizes = checkFootprintSizes(a.experiments.footprints);
+  return footprintSeries(a, await request("footprints", { sizes, probe: a.check({}) }));
 }
 
 function formatMB(bytes) {
@@ -189,12 +212,6 @@ function onSandboxEvent(event) {
       setStatus(`${event.stage}…`, event.fraction);
       break;
     case "ready":
-      if (!event.restart) {
-        fillPlatforms(event.platforms);
-        if (state.sharedCompare !== undefined && [...ui.compare.options].some((o) => o.value === state.sharedCompare)) {
-          ui.compare.value = state.sharedCompare;
-        }
-      }
       state.ready = true;
       state.lastRestartMs = event.restart ? event.ms : state.lastRestartMs;
       setStatus(
@@ -240,7 +257,15 @@ async function run() {
   const options = { comparePlatform: compareOption() };
   if (ui.tracemalloc.checked) options.tracemalloc = true;
   const limit = timeLimitMs();
-  const outcome = await sandbox.run(editor.getCode(), options, { timeLimitMs: limit });
+  let probe;
+  try {
+    probe = (await analyser()).check(options);
+  } catch (err) {
+    finishRun();
+    appendOutput(`Bytewise error: ${err.message}\n`, "stderr");
+    return;
+  }
+  const outcome = await sandbox.run(editor.getCode(), probe, { timeLimitMs: limit });
   finishRun();
   const limitText = `${(limit / 1000).toLocaleString("en")} s`;
   if (outcome.kind === "result") {
@@ -252,7 +277,7 @@ async function run() {
         "notice",
       );
     }
-    await showResult(outcome);
+    await showResult(outcome.run, options);
     if (sandbox.recycleIfLarge()) {
       appendOutput(
         `Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
@@ -308,54 +333,37 @@ function showReport(report) {
     (report.truncated ? `, truncated at ${report.object_cap.toLocaleString("en")} objects` : "");
 }
 
-async function showResult({ report, snapshot }) {
+async function showResult(run, options) {
+  let canvas;
+  try {
+    canvas = await canvasReady;
+  } catch {
+    return;
+  }
+  const report = canvas.analyser.report(run, options, { show: true });
+  canvas.module.setPresenter(presenterOn());
   if (report.error && report.error.type !== "KeyboardInterrupt") {
     appendOutput(report.error.traceback, "stderr");
     if (report.error.hint) appendOutput(`${report.error.hint}\n`, "notice");
   }
   for (const d of report.diagnostics) appendOutput(`note: ${d.message}\n`, "stderr");
   if (!report.platform) return;
-  state.lastSnapshot = snapshot;
+  state.lastRun = run;
+  state.lastOptions = options;
   state.snapshotGeneration = sandbox.generation;
   showReport(report);
-  let canvas;
-  try {
-    canvas = await canvasReady;
-  } catch {
-    return;
-  }
-  const drawn = canvas.show(snapshot, { comparePlatform: report.compared_with?.platform ?? null, allocated: true });
-  canvas.module.setPresenter(presenterOn());
-  if (!drawn.ok) appendOutput(`The diagram could not read the capture: ${drawn.errors[0].message}\n`, "stderr");
 }
 
-// Another platform to compare with: the same capture, analysed again here (the program
-// does not run again).
+// Another platform to compare with: the same capture analysed again by the same function,
+// keeping the canvas's view (the program does not run again).
 async function recompare() {
   remember(COMPARE_KEY, ui.compare.value);
-  const last = state.lastReport;
-  if (!last || !state.lastSnapshot) return;
-  let canvas;
-  try {
-    canvas = await canvasReady;
-  } catch {
-    return;
-  }
-  const started = performance.now();
-  const core = canvas.show(
-    state.lastSnapshot,
-    { comparePlatform: compareOption(), allocated: true },
-    { keepView: true },
-  );
-  if (!core.ok) return;
-  const t = last.timings;
-  showReport(
-    buildReport(
-      core,
-      { error: last.error, tracemalloc: last.tracemalloc, runMs: t.run_ms, captureMs: t.capture_ms },
-      { stdout: last.stdout, stderr: last.stderr, analyzeMs: performance.now() - started },
-    ),
-  );
+  if (!state.lastRun) return;
+  const options = { ...state.lastOptions, comparePlatform: compareOption() };
+  const report = (await analyser()).report(state.lastRun, options, { show: true, keepView: true });
+  if (!report.platform) return;
+  state.lastOptions = options;
+  showReport(report);
 }
 
 ui.compare.addEventListener("change", recompare);
@@ -410,8 +418,9 @@ async function lessonMeasure(code, options) {
   const failed = (why) => ({ error: { type: "RuntimeError", message: why } });
   try {
     return await exclusive(async () => {
-      const outcome = await sandbox.run(code, options, { timeLimitMs: DEFAULT_TIME_LIMIT_MS, quiet: true });
-      if (outcome.kind === "result") return outcome.report;
+      const a = await analyser();
+      const outcome = await sandbox.run(code, a.check(options), { timeLimitMs: DEFAULT_TIME_LIMIT_MS, quiet: true });
+      if (outcome.kind === "result") return a.report(outcome.run, options);
       return failed(`the code did not finish (${outcome.kind}${outcome.message ? `: ${outcome.message}` : ""})`);
     });
   } catch (err) {
@@ -507,7 +516,11 @@ async function openShared() {
   editor.setCode(payload.code);
   if (payload.tracemalloc !== undefined) ui.tracemalloc.checked = payload.tracemalloc;
   if (payload.timeLimit !== undefined) ui.timeLimit.value = String(payload.timeLimit);
-  if (payload.compare !== undefined) state.sharedCompare = payload.compare ?? "";
+  if (payload.compare !== undefined) {
+    state.sharedCompare = payload.compare ?? "";
+    // Once the picker is filled the link's platform is chosen at once (share.js checked the name).
+    if ([...ui.compare.options].some((o) => o.value === state.sharedCompare)) ui.compare.value = state.sharedCompare;
+  }
   if (payload.lesson !== undefined && lessons.open(payload.lesson)) showLessons(true);
   const note = document.createElement("span");
   note.className = "bw-out-notice";
@@ -583,7 +596,7 @@ globalThis.bytewise = {
   reportsShown: () => state.reports ?? 0,
   smallInts: async (options) => {
     await pythonReady;
-    return request("smallInts", options);
+    return smallInts(options);
   },
   drawnBoxes: () => state.canvas?.module.drawnBoxes() ?? [],
   canvasStats: () => state.canvas?.module.canvasStats() ?? null,

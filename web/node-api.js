@@ -1,6 +1,7 @@
 // Bytewise in Node: loads Pyodide (from the npm package) and the analysis-only core
-// (build/wasm/web/bytewise-core.js), installs the Python modules, and returns the same
-// measurer the page's worker uses.
+// (build/wasm/web/bytewise-core.js), installs the Python modules, and returns a measurer
+// (web/measure.js) over the same runner the page's worker uses and the same analyser
+// (the core's report) the page uses.
 //
 //   import { openBytewise } from "./web/node-api.js";
 //   const bytewise = await openBytewise();
@@ -9,8 +10,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCore } from "./core-node.js";
+import { createAnalyser } from "./analyser.js";
 import { createMeasurer } from "./measure.js";
-import { installModules } from "./python-runner.js";
+import { createRunner, installModules } from "./python-runner.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -35,12 +37,15 @@ export function pythonModuleSources() {
 }
 
 /**
- * @param {{ onOutput?: (stream: string, text: string) => void }} [options]
- * @returns {Promise<ReturnType<typeof createMeasurer> & { pyodide: object, core: object }>}
+ * @param {{ onOutput?: (stream: string, text: string) => void, core?: object }} [options]
+ *   core: an instantiated bytewise-core module to use (loaded here otherwise)
+ * @returns {Promise<ReturnType<typeof createMeasurer> & { pyodide: object, core: object,
+ *   runner: ReturnType<typeof createRunner> }>}
  */
-export async function openBytewise({ onOutput } = {}) {
+export async function openBytewise({ onOutput, core: given } = {}) {
   const { loadPyodide } = await import("pyodide");
-  const [pyodide, core] = await Promise.all([loadPyodide(), loadCore()]);
+  const [pyodide, core] = await Promise.all([loadPyodide(), given ?? loadCore()]);
   installModules(pyodide, pythonModuleSources());
-  return { ...createMeasurer({ pyodide, core, onOutput }), pyodide, core };
+  const runner = createRunner({ pyodide, onOutput });
+  return { ...createMeasurer({ runner, analyser: createAnalyser(core) }), pyodide, core, runner };
 }

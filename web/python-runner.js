@@ -1,7 +1,15 @@
-// Runs user code in a Pyodide instance and captures a snapshot of its variables.
-// Shared by the page's worker (web/worker.js) and the Node tests, so both exercise the
-// same path. The Python side lives in web/py: the public module bytewise.py (what user
-// programs import) and the private package _bytewise/.
+// The runner: everything that happens where Pyodide runs (the page's worker, or Node).
+// It runs user code, collects its output up to the limits, captures a snapshot of its
+// variables, and answers the experiments' and the X-ray's questions with raw facts:
+// snapshots, ids, memory. It computes no number; the analyser (web/analyser.js) does
+// that in the core. The Python side lives in web/py: the public module bytewise.py (what
+// user programs import) and the private package _bytewise/.
+//
+//   installModules(pyodide, files);
+//   const runner = createRunner({ pyodide, onOutput });
+//   const { snapshot, facts } = runner.run(code, probeOptions);  // probeOptions: analyser.check()
+
+import { readRanges } from "./xray.js";
 
 /** Folder in Pyodide's file system that holds the Bytewise Python files (web/py's tree). */
 export const MODULE_DIR = "/bytewise";
@@ -36,7 +44,11 @@ export function installModules(pyodide, files) {
   }
 }
 
-/** Python's None arrives as undefined; JSON reports want null. */
+/** Output kept per stream and run; more is dropped with a visible note. */
+export const OUTPUT_LIMIT_BYTES = 200_000;
+export const OUTPUT_LIMIT_LINES = 5_000;
+
+/** Python's None arrives as undefined; JSON wants null. */
 function nullify(value) {
   if (value === undefined) return null;
   if (Array.isArray(value)) return value.map(nullify);
@@ -46,54 +58,190 @@ function nullify(value) {
   return value;
 }
 
+/** Collects one stream's output up to the limits, passing it on as it comes. */
+class OutputCollector {
+  constructor(stream, onOutput) {
+    this.stream = stream;
+    this.onOutput = onOutput;
+    this.decoder = new TextDecoder();
+    this.text = "";
+    this.bytes = 0;
+    this.lines = 0;
+    this.truncated = false;
+  }
+
+  write(bytes) {
+    if (this.truncated) return bytes.length;
+    const room = OUTPUT_LIMIT_BYTES - this.bytes;
+    const taken = bytes.length > room ? bytes.subarray(0, room) : bytes;
+    this.bytes += taken.length;
+    let text = this.decoder.decode(taken, { stream: taken.length === bytes.length });
+    let why = taken.length < bytes.length ? `more than ${OUTPUT_LIMIT_BYTES.toLocaleString("en")} bytes` : null;
+    const tooManyLines = `more than ${OUTPUT_LIMIT_LINES.toLocaleString("en")} lines`;
+    if (this.lines >= OUTPUT_LIMIT_LINES && text) {
+      text = "";
+      why = tooManyLines;
+    } else {
+      // Keep up to the last line allowed.
+      for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) {
+        this.lines += 1;
+        if (this.lines === OUTPUT_LIMIT_LINES) {
+          if (at + 1 < text.length) {
+            text = text.slice(0, at + 1);
+            why = tooManyLines;
+          }
+          break;
+        }
+      }
+    }
+    if (why) {
+      this.truncated = true;
+      text += `${text.endsWith("\n") || text === "" ? "" : "\n"}[output truncated: ${why}; the program went on running]\n`;
+    }
+    this.text += text;
+    if (text && this.onOutput) this.onOutput(this.stream, text);
+    return bytes.length;
+  }
+}
+
+/** Copies snapshot bytes out of Pyodide's heap (views into it detach when it grows). */
+function copyBytes(proxy) {
+  const copied = proxy.toJs();
+  proxy.destroy();
+  // The caller may transfer the buffer: make sure it holds exactly the snapshot.
+  return copied.byteLength === copied.buffer.byteLength ? copied : copied.slice();
+}
+
+/** Calls a function of a _bytewise module with JS arguments converted to Python. */
+function callPython(pyodide, module, name, ...args) {
+  const mod = pyodide.pyimport(module);
+  const converted = args.map((a) => (a !== null && typeof a === "object" ? pyodide.toPy(a) : a));
+  try {
+    return mod[name](...converted);
+  } finally {
+    for (const [i, a] of converted.entries()) if (a !== args[i]) a.destroy();
+    mod.destroy();
+  }
+}
+
 /**
- * @typedef {{ type: string, message: string, traceback: string }} PythonError
- * @typedef {{ snapshot: Uint8Array, error: PythonError | null, tracemalloc: object | null,
- *             runMs: number, captureMs: number }} RunResult
+ * @typedef {import("./analyser.js").Run} Run
+ * @typedef {import("./analyser.js").RunFacts} RunFacts
  */
 
 /**
- * Runs `code` as __main__ and captures its variables.
- * @param {import("pyodide").PyodideInterface} pyodide
- * @param {string} code
- * @param {object} [options] object_cap, edge_cap, roots, follow_types, follow_modules,
- *   follow_globals, follow_code, tracemalloc (Python names; see web/py/_bytewise/runner.py)
- * @param {() => void} [onCapture] called between the program's end and the capture
- * @returns {RunResult}
+ * @param {{ pyodide: import("pyodide").PyodideInterface,
+ *           onOutput?: (stream: "stdout" | "stderr", text: string) => void }} deps
+ *   The Bytewise Python files must be installed in `pyodide` (installModules).
  */
-export function runAndCapture(pyodide, code, options = {}, onCapture = undefined) {
-  const runner = pyodide.pyimport("_bytewise.runner");
-  const pyOptions = pyodide.toPy(options);
-  let result;
-  try {
-    result = runner.run_and_capture(code, pyOptions, onCapture); // undefined arrives as None
-  } finally {
-    pyOptions.destroy();
-    runner.destroy();
-  }
-  try {
-    const snapshotProxy = result.get("snapshot");
-    // One copy out of Pyodide's heap: views into it detach when the heap grows.
-    const copied = snapshotProxy.toJs();
-    snapshotProxy.destroy();
-    // The caller may transfer snapshot.buffer: make sure it holds exactly the snapshot.
-    const snapshot = copied.byteLength === copied.buffer.byteLength ? copied : copied.slice();
-    const plain = (key) => {
-      const value = result.get(key);
-      if (value === undefined || value === null) return null;
-      if (typeof value !== "object") return value;
-      const js = value.toJs({ dict_converter: Object.fromEntries });
-      value.destroy();
-      return nullify(js);
-    };
-    return {
-      snapshot,
-      error: plain("error"),
-      tracemalloc: plain("tracemalloc"),
-      runMs: result.get("run_ms"),
-      captureMs: result.get("capture_ms"),
-    };
-  } finally {
-    result.destroy();
-  }
+export function createRunner({ pyodide, onOutput }) {
+  return {
+    pyodide,
+
+    /**
+     * Runs `code` as __main__ and captures its variables.
+     * @param {string} code Python source
+     * @param {object} probe the probe's options, as the analyser's check() returns them
+     * @param {{ onCapture?: () => void }} [hooks] onCapture: called between the program's
+     *   end and the capture (the page's sandbox stops interrupting then)
+     * @returns {Run}
+     */
+    run(code, probe, { onCapture } = {}) {
+      const stdout = new OutputCollector("stdout", onOutput);
+      const stderr = new OutputCollector("stderr", onOutput);
+      pyodide.setStdout({ write: (b) => stdout.write(b) });
+      pyodide.setStderr({ write: (b) => stderr.write(b) });
+      // No keyboard: sys.stdin is at its end (input() says so itself, _bytewise.runner).
+      pyodide.setStdin({ stdin: () => null });
+      const result = callPython(pyodide, "_bytewise.runner", "run_and_capture", code, probe, onCapture);
+      try {
+        const plain = (key) => {
+          const value = result.get(key);
+          if (value === undefined || value === null) return null;
+          const js = value.toJs({ dict_converter: Object.fromEntries });
+          value.destroy();
+          return nullify(js);
+        };
+        const snapshot = copyBytes(result.get("snapshot"));
+        const facts = {
+          error: plain("error"),
+          stdout: stdout.text,
+          stderr: stderr.text,
+          tracemalloc: plain("tracemalloc"),
+          run_ms: result.get("run_ms"),
+          capture_ms: result.get("capture_ms"),
+        };
+        return { snapshot, facts };
+      } finally {
+        result.destroy();
+      }
+    },
+
+    /**
+     * Footprint experiments' raw material: for each structure and N, the capture of the
+     * structure and tracemalloc's peak and current while building it; and the peaks of
+     * the work that builds no structure (sum([...]) vs sum(...), "".join vs +=).
+     * @param {number[]} sizes the values of N (checked by the caller)
+     * @param {object} probe the probe's options (analyser.check()): their caps apply
+     * @returns {{ structures: Array<{ name: string, n: number, snapshot: Uint8Array, peak: number,
+     *             current: number }>, peaks: Array<{ name: string, n: number, peak: number }> }}
+     */
+    footprints(sizes, probe) {
+      const result = callPython(
+        pyodide,
+        "_bytewise.experiments",
+        "footprints",
+        sizes,
+        probe.object_cap,
+        probe.edge_cap,
+      );
+      try {
+        const structures = [];
+        for (const entry of result.get("structures")) {
+          const [name, n, snapshotProxy, peak, current] = entry.toJs({ depth: 1 });
+          entry.destroy();
+          structures.push({ name, n, snapshot: copyBytes(snapshotProxy), peak, current });
+        }
+        const peaks = [];
+        for (const entry of result.get("peaks")) {
+          const [name, n, peak] = entry.toJs();
+          entry.destroy();
+          peaks.push({ name, n, peak });
+        }
+        return { structures, peaks };
+      } finally {
+        result.destroy();
+      }
+    },
+
+    /**
+     * For each value in low..high, the ids of two ints made from its text one after the
+     * other, as [[value, id, id_again], ...]: equal ids mean CPython handed out its cached
+     * object.
+     */
+    smallIntIds(low, high) {
+      const rows = callPython(pyodide, "_bytewise.probe", "small_int_ids", low, high);
+      try {
+        return rows.toJs().map(([value, id, again]) => [value, Number(id), Number(again)]);
+      } finally {
+        rows.destroy();
+      }
+    },
+
+    /** How the list an expression builds gets its slots ("literal", "exact", ...), read
+     * from the expression's syntax (_bytewise.runner.list_construction). */
+    listConstruction(expression) {
+      return callPython(pyodide, "_bytewise.runner", "list_construction", expression);
+    },
+
+    /** Copies of Pyodide's memory for the X-ray: [{ address, bytes }] (web/xray.js). */
+    memory(ranges) {
+      return readRanges(pyodide, ranges);
+    },
+
+    /** Bytes of Pyodide's wasm memory: it grows with the program and never shrinks. */
+    heapBytes() {
+      return pyodide._module?.HEAP8?.length ?? 0;
+    },
+  };
 }

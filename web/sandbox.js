@@ -11,9 +11,9 @@
 //   - The wasm heap never shrinks: after a run that left it above RECYCLE_HEAP_BYTES, the
 //     worker is replaced so the memory goes back to the browser.
 //
-//   const sandbox = new Sandbox({ createWorker, pyodideUrl, wasmUrl, onEvent });
+//   const sandbox = new Sandbox({ createWorker, pyodideUrl, onEvent });
 //   await sandbox.ready;
-//   const outcome = await sandbox.run(code, options, { timeLimitMs: 10_000 });
+//   const outcome = await sandbox.run(code, probe, { timeLimitMs: 10_000 });  // probe: analyser.check()
 //   sandbox.stop();  // from a button while run() is pending
 
 /** How long an interrupted run may take to come back before the worker is replaced. */
@@ -27,27 +27,27 @@ export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 
 /**
- * @typedef {{ kind: "result", report: object, snapshot: Uint8Array, heapBytes: number,
+ * @typedef {{ kind: "result", run: import("./analyser.js").Run, heapBytes: number,
  *             stopped: null | "stop" | "time limit" }
  *   | { kind: "stopped", reason: "stop" | "time limit", restarted: true, afterMs: number }
  *   | { kind: "crashed", message: string }
  *   | { kind: "failed", message: string }} RunOutcome
  *
  * Events (onEvent): { type: "progress", stage, fraction }, { type: "ready", python, pyodide,
- * platforms, restart: boolean, ms }, { type: "output", stream, text }, { type: "phase",
+ * restart: boolean, ms }, { type: "output", stream, text }, { type: "phase",
  * phase: "capture" }, { type: "restarting", reason }, { type: "startFailed", message }.
  */
 
 export class Sandbox {
   /**
-   * @param {{ createWorker: () => Worker, pyodideUrl: string, wasmUrl: string,
+   * @param {{ createWorker: () => Worker, pyodideUrl: string,
    *           onEvent?: (event: object) => void }} options
    *   createWorker: `() => new Worker(new URL("./worker.js", import.meta.url), { type: "module" })`,
    *   written where the bundler can see it
    */
-  constructor({ createWorker, pyodideUrl, wasmUrl, onEvent = () => {} }) {
+  constructor({ createWorker, pyodideUrl, onEvent = () => {} }) {
     this.createWorker = createWorker;
-    this.urls = { pyodideUrl, wasmUrl };
+    this.urls = { pyodideUrl };
     this.onEvent = onEvent;
     this.nextId = 1;
     this.requests = new Map();
@@ -92,7 +92,6 @@ export class Sandbox {
     worker.postMessage({
       type: "init",
       pyodideUrl: this.urls.pyodideUrl,
-      wasmUrl: this.urls.wasmUrl,
       interruptBuffer: this.interrupts,
     });
   }
@@ -109,8 +108,7 @@ export class Sandbox {
         this.heapBytes = message.heapBytes ?? this.heapBytes;
         this.finish(message.id, {
           kind: "result",
-          report: message.report,
-          snapshot: message.snapshot,
+          run: message.run,
           heapBytes: this.heapBytes,
           stopped: this.current?.interrupted ? this.current.stopping : null,
         });
@@ -151,19 +149,19 @@ export class Sandbox {
   /**
    * Runs `code` in the worker; resolves with what became of it (never rejects).
    * @param {string} code
-   * @param {object} options measure() options
+   * @param {object} probe the probe's options (the analyser's check() of measure() options)
    * @param {{ timeLimitMs?: number, quiet?: boolean }} [limits] quiet: the program's output
-   *   is not passed on as events (it is still in the report)
+   *   is not passed on as events (it is still in the run's facts)
    * @returns {Promise<RunOutcome>}
    */
-  run(code, options, { timeLimitMs = 0, quiet = false } = {}) {
+  run(code, probe, { timeLimitMs = 0, quiet = false } = {}) {
     if (this.current) return Promise.resolve({ kind: "failed", message: "a run is already in progress" });
     const id = this.nextId++;
     if (this.interrupts) Atomics.store(this.interrupts, 0, 0);
     return new Promise((resolve) => {
       this.current = { id, resolve, phase: "run", stopping: null, started: performance.now(), timers: [], quiet };
       if (timeLimitMs > 0) this.current.timers.push(setTimeout(() => this.stop("time limit"), timeLimitMs));
-      this.worker.postMessage({ type: "run", id, code, options });
+      this.worker.postMessage({ type: "run", id, code, probe });
     });
   }
 

@@ -63,14 +63,6 @@ function allocatedCell(row, root) {
   return td;
 }
 
-/** "cpython-3.12-64" -> "64-bit 3.12", "cpython-3.13-wasm32" -> "wasm32 3.13": short
- * enough for a column heading (the title has the full description). */
-export function shortPlatform(name) {
-  const match = /^cpython-(\d+\.\d+)-(64|wasm32)$/.exec(name);
-  if (!match) return name;
-  return match[2] === "64" ? `64-bit ${match[1]}` : `wasm32 ${match[1]}`;
-}
-
 /**
  * Fills the table from a measurement report (docs/measure-report.schema.json): sizes
  * here, and, where the report compares, the predicted sizes on that platform.
@@ -85,7 +77,7 @@ export function renderSizes(table, report) {
     th.hidden = !comparing;
     if (comparing) {
       // Two lines at most: "on 64-bit" over "3.12" (no break inside "on 64-bit").
-      th.textContent = `on\u00a0${shortPlatform(report.compared_with.platform).replace("-", "\u2011")}`;
+      th.textContent = `on\u00a0${report.compared_with.short.replace("-", "\u2011")}`;
       th.title = `${th.dataset.compare === "deep" ? "Deep" : "Shallow"} size predicted for ${report.compared_with.description}`;
     }
   }

@@ -1,21 +1,22 @@
-// The Python worker: loads Pyodide and the analysis core, runs the user's code through
-// measure() (web/measure.js, the same API as Node's), and posts the report and the
-// snapshot bytes (transferred, not copied). User code never runs on the page's thread;
-// web/sandbox.js owns this worker, stops it and replaces it.
+// The Python worker: loads Pyodide, runs the user's code through the runner
+// (web/python-runner.js, the same one Node uses) and posts the run's snapshot bytes
+// (transferred, not copied) and facts. It holds no core: every number is computed by the
+// page's analyser from what this worker sends. User code never runs on the page's
+// thread; web/sandbox.js owns this worker, stops it and replaces it.
 //
-// Messages in:  { type: "init", pyodideUrl, wasmUrl, interruptBuffer }   { type: "run", id, code, options }
-//               { type: "smallInts" | "footprints", id, options }   (the canvas's windows)
+// Messages in:  { type: "init", pyodideUrl, interruptBuffer }    { type: "run", id, code, probe }
+//               { type: "smallInts", id, options: { probe, low, high } }
+//               { type: "footprints", id, options: { sizes, probe } }    (the canvas's windows)
 //               { type: "memory", id, options: { ranges: [{ address, length }] } }
 //                   (bytes of Pyodide's heap for the X-ray, which the page's app module decodes)
-// Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide, platforms, heapBytes }
+// Messages out: { type: "progress", stage, fraction }    { type: "ready", python, pyodide, heapBytes }
 //               { type: "output", stream, text }          { type: "phase", id, phase: "capture" }
-//               { type: "result", id, report, snapshot, heapBytes }
+//               { type: "result", id, run: { snapshot, facts }, heapBytes }
 //               { type: <request type>, id, result }      { type: "failed", id, message }
-//                   (memory's result: [{ address, bytes }], the bytes' buffers transferred)
+//                   (smallInts: { run, ids }; footprints: { structures, peaks }; memory:
+//                   [{ address, bytes }]; their byte buffers transferred)
 //               { type: "fatal", id, message }            (the interpreter is dead: replace the worker)
-import { createMeasurer } from "./measure.js";
-import { installModules } from "./python-runner.js";
-import { readRanges } from "./xray.js";
+import { createRunner, installModules } from "./python-runner.js";
 
 // Every Python file under web/py, bundled by Vite, by its path there ("_bytewise/probe.py").
 const PYTHON_FILES = Object.fromEntries(
@@ -24,8 +25,7 @@ const PYTHON_FILES = Object.fromEntries(
   ),
 );
 
-let measurer = null;
-let loaded = null; // { pyodide, core } once loaded
+let runner = null;
 let starting = null; // the init promise: other messages wait for it
 let interrupts = null; // Int32Array on a SharedArrayBuffer, shared with the page
 const pending = { stdout: "", stderr: "" };
@@ -54,19 +54,8 @@ function onOutput(stream, text) {
   if (!flushTimer) flushTimer = setTimeout(flushOutput, 30);
 }
 
-async function loadCore(wasmUrl) {
-  const { default: createBytewiseCore } = await import(/* @vite-ignore */ `${wasmUrl}bytewise-core-es.mjs`);
-  return createBytewiseCore({ locateFile: (file) => `${wasmUrl}${file}` });
-}
-
-/** Bytes of Pyodide's wasm memory: it grows with the program and never shrinks. */
-function heapBytes() {
-  return loaded?.pyodide._module?.HEAP8?.length ?? 0;
-}
-
-async function init({ pyodideUrl, wasmUrl, interruptBuffer }) {
+async function init({ pyodideUrl, interruptBuffer }) {
   post({ type: "progress", stage: "Downloading Python", fraction: 0.1 });
-  const corePromise = loadCore(wasmUrl);
   const { loadPyodide } = await import(/* @vite-ignore */ `${pyodideUrl}pyodide.mjs`);
   post({ type: "progress", stage: "Starting CPython", fraction: 0.4 });
   const pyodide = await loadPyodide({ indexURL: pyodideUrl });
@@ -78,36 +67,40 @@ async function init({ pyodideUrl, wasmUrl, interruptBuffer }) {
   }
   // The first capture would otherwise pay for importing platform and sysconfig.
   pyodide.runPython("import _bytewise.probe; _bytewise.probe.platform_facts()");
-  const core = await corePromise;
-  measurer = createMeasurer({ pyodide, core, onOutput });
-  loaded = { pyodide, core };
+  runner = createRunner({ pyodide, onOutput });
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
-  post({ type: "ready", python, pyodide: pyodide.version, platforms: core.platforms(), heapBytes: heapBytes() });
+  post({ type: "ready", python, pyodide: pyodide.version, heapBytes: runner.heapBytes() });
 }
 
 // Requests answered with { type, id, result }: the canvas's windows and its X-ray's memory.
+// Each gives back the buffers its result can hand over instead of copying.
 const REQUESTS = {
-  smallInts: (options) => measurer.smallInts(options),
-  footprints: (options) => measurer.footprints(options),
+  smallInts: ({ probe, low, high }) => {
+    const run = runner.run("", probe);
+    const result = { run, ids: runner.smallIntIds(low, high) };
+    return [result, [run.snapshot.buffer]];
+  },
+  footprints: ({ sizes, probe }) => {
+    const result = runner.footprints(sizes, probe);
+    return [result, result.structures.map((s) => s.snapshot.buffer)];
+  },
   // The last run's namespace keeps its objects alive until the next run.
-  memory: ({ ranges }) => readRanges(loaded.pyodide, ranges),
+  memory: ({ ranges }) => {
+    const result = runner.memory(ranges);
+    return [result, result.map((region) => region.bytes.buffer)];
+  },
 };
 
-/** What a request's answer can hand over instead of copying: memory's byte buffers. */
-function transferable(type, result) {
-  return type === "memory" ? result.map((region) => region.bytes.buffer) : [];
-}
-
-function run({ id, code, options }) {
+function run({ id, code, probe }) {
   // The user's code is over once the probe starts: a Stop that comes now must not spoil
   // the capture, so the page is told, and a stale interrupt is cleared.
   const onCapture = () => {
     if (interrupts) Atomics.store(interrupts, 0, 0);
     post({ type: "phase", id, phase: "capture" });
   };
-  const { report, snapshot } = measurer.measureWithSnapshot(code, options ?? {}, { onCapture });
+  const result = runner.run(code, probe, { onCapture });
   flushOutput();
-  post({ type: "result", id, report, snapshot, heapBytes: heapBytes() }, [snapshot.buffer]);
+  post({ type: "result", id, run: result, heapBytes: runner.heapBytes() }, [result.snapshot.buffer]);
 }
 
 /** Pyodide marks errors that leave the interpreter unusable. */
@@ -126,8 +119,8 @@ self.onmessage = async (event) => {
     await starting;
     if (message.type === "run") run(message);
     else if (message.type in REQUESTS) {
-      const result = REQUESTS[message.type](message.options ?? {});
-      post({ type: message.type, id: message.id, result }, transferable(message.type, result));
+      const [result, transfer] = REQUESTS[message.type](message.options ?? {});
+      post({ type: message.type, id: message.id, result }, transfer);
     }
   } catch (err) {
     const text = String(err?.message ?? err);

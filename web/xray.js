@@ -54,16 +54,17 @@ export function readRanges(pyodide, ranges) {
 /**
  * Decodes one object in Node. Call it before the program runs again: the namespace that
  * keeps the object alive is released then, and the decoder would say the memory moved on.
- * @param {import("pyodide").PyodideInterface} pyodide
  * @param {object} core a bytewise-core module
  * @param {object} subject from core.xraySubject (address, typeName, shape, ...)
+ * @param {(ranges: Array<{ address: number, length: number }>) => Array<{ address: number,
+ *   bytes: Uint8Array }>} read copies memory (readRanges, in the process that has Pyodide)
  */
-export function xrayObject(pyodide, core, subject) {
+export function xrayObject(core, subject, read) {
   const regions = [];
   for (let round = 0; round < MAX_ROUNDS; ++round) {
     const result = core.xray(subject, regions);
     if (!result.ok || result.complete) return result;
-    for (const want of readRanges(pyodide, result.wants)) {
+    for (const want of read(result.wants)) {
       const asked = result.wants.find((w) => w.address === want.address);
       regions.push({ ...want, length: asked?.length ?? want.bytes.length });
     }

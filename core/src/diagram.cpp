@@ -345,14 +345,13 @@ class builder {
         num.deep = s.deep;
         num.objects = s.objects;
         if (!a_.dom.root_retained.empty()) num.retained = a_.dom.root_retained[box.root];
-        if (a_.allocated && a_.allocated->unmodelled[box.root] == 0 && s.node != no_node) {
-          num.allocated = a_.allocated->sizes.roots[box.root].deep;
-          num.allocated_status =
-              a_.allocated->assumed[box.root] ? prediction_status::assumed : prediction_status::exact;
+        if (a_.allocated) {
+          num.allocated = a_.allocated->root_deep(box.root);
+          num.allocated_status = a_.allocated->root_status(box.root);
         }
-        if (a_.compared && a_.compared->unmodelled[box.root] == 0 && s.node != no_node) {
-          num.predicted = a_.compared->sizes.roots[box.root].deep;
-          num.predicted_status = a_.compared->assumed[box.root] ? prediction_status::assumed : prediction_status::exact;
+        if (a_.compared) {
+          num.predicted = a_.compared->root_deep(box.root);
+          num.predicted_status = a_.compared->root_status(box.root);
         }
         continue;
       }

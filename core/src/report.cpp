@@ -380,6 +380,7 @@ std::string report_json(const snapshot& snap, const analysis& a, const run_facts
   out["references"] = g.edge_count();
   if (a.compared) {
     out["compared_with"] = {{"platform", target_name(a.compared->target)},
+                            {"short", short_target_name(a.compared->target)},
                             {"description", describe_target(a.compared->target)}};
   } else {
     out["compared_with"] = nullptr;

@@ -5,7 +5,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runAndCapture } from "../../web/python-runner.js";
 import { openSession } from "../node/pyodide-session.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,11 +17,11 @@ const PROGRAMS = {
   "pyodide-functions": "def f(a, b=[1]):\n    return a\nclass C:\n    pass\nitems = [f, C, len, 'é', '日本', '😀']",
 };
 
-const { pyodide } = await openSession();
+const session = await openSession();
 fs.mkdirSync(out, { recursive: true });
 for (const [name, code] of Object.entries(PROGRAMS)) {
-  const { snapshot, error } = runAndCapture(pyodide, code);
-  if (error) throw new Error(`${name}: ${error}`);
+  const { snapshot, facts } = session.run(code);
+  if (facts.error) throw new Error(`${name}: ${facts.error.message}`);
   fs.writeFileSync(path.join(out, `${name}.snap`), snapshot);
   console.log(`${name}.snap: ${snapshot.length} bytes`);
 }

@@ -141,7 +141,11 @@ describe("measure()", () => {
   test("sizes are predicted for 64-bit CPython 3.12 by default, and for any modelled platform", () => {
     const report = bytewise.measure("x = [1, 2, 3]\ns = 'hello'\nt = (1.5, 2.5)");
     assertValid(report);
-    assert.deepEqual(report.compared_with, { platform: "cpython-3.12-64", description: "64-bit CPython 3.12" });
+    assert.deepEqual(report.compared_with, {
+      platform: "cpython-3.12-64",
+      short: "64-bit 3.12",
+      description: "64-bit CPython 3.12",
+    });
     const byName = Object.fromEntries(report.roots.map((r) => [r.name, r]));
     // A 3-item list display: 4 slots on 3.12 however it was built; three ints of 28 bytes.
     assert.equal(byName.x.predicted.shallow, 88);
@@ -169,13 +173,15 @@ describe("measure()", () => {
     assert.equal(report.roots[0].predicted.unmodelled_objects, 1);
   });
 
-  test("an unknown platform name is refused with the list of known ones", () => {
-    const report = bytewise.measure("x = 1", { comparePlatform: "cpython-2.7-64" });
-    assertValid(report);
-    assert.equal(report.ok, false);
-    assert.match(
-      report.diagnostics[0].message,
-      /comparePlatform must be null or one of: cpython-3\.8-64, .*cpython-3\.14-wasm32\./,
+  test("an unknown platform name is refused, before the program runs, with the list of known ones", () => {
+    assert.throws(
+      () => bytewise.measure("print('ran')", { comparePlatform: "cpython-2.7-64" }),
+      (err) =>
+        err instanceof BytewiseError &&
+        err.code === "api.bad_option" &&
+        /comparePlatform must be null or one of: cpython-3\.8-64, .*cpython-3\.14-wasm32, not "cpython-2\.7-64"\./.test(
+          err.message,
+        ),
     );
   });
 
@@ -183,7 +189,8 @@ describe("measure()", () => {
     const cases = [
       [{ objectCap: 0 }, /objectCap must be a whole number from 1/],
       [{ followTypes: "yes" }, /followTypes must be true or false/],
-      [{ roots: [] }, /roots must be a non-empty list/],
+      [{ roots: [] }, /roots must be null or a non-empty list/],
+      [{ objectCap: 50_000_001 }, /objectCap must be a whole number from 1 to 50,000,000, not 50000001/],
       [{ colour: "red" }, /Unknown option colour; known options: /],
     ];
     for (const [options, message] of cases) {
@@ -373,9 +380,41 @@ describe("npx bytewise", () => {
   test("a bad option is a usage error with exit code 2", () => {
     const r = run("measure", file("ok.py", "x = 1"), "--object-cap", "lots");
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /--object-cap must be a positive whole number, got "lots"/);
+    assert.match(r.stderr, /--object-cap must be a whole number, got "lots"/);
+    const zero = run("measure", file("ok.py", "x = 1"), "--object-cap", "0");
+    assert.equal(zero.status, 2);
+    assert.match(zero.stderr, /Option objectCap must be a whole number from 1 to 50,000,000, not 0\./);
     assert.equal(run("measure", "--nope").status, 2);
     assert.equal(run("frobnicate").status, 2);
+  });
+
+  test("--help lists every option of the core's table by its flag, with its help", () => {
+    const r = run("--help");
+    assert.equal(r.status, 0);
+    for (const row of bytewise.analyser.options) {
+      assert.ok(r.stdout.includes(`--${row.flag}`), row.flag);
+      assert.ok(r.stdout.includes(row.help), row.name);
+    }
+    for (const p of bytewise.analyser.platforms) assert.ok(r.stdout.includes(p.name), p.name);
+  });
+
+  test("the table's flags reach measure(): inverted booleans, numbers and platforms", () => {
+    const r = run(
+      "measure",
+      file("flags.py", "x = [1.5, 2.5]"),
+      "--json",
+      "--no-retained",
+      "--top",
+      "1",
+      "--compare",
+      "none",
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assertValid(report);
+    assert.equal(report.roots[0].retained, null);
+    assert.equal(report.top.shallow.length, 1);
+    assert.equal(report.compared_with, null);
   });
 
   test("--json prints a schema-valid report", () => {

@@ -3,8 +3,7 @@
 // sys.getsizeof for shallow, and an independent Python walk (reference_sizes.py) for deep.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { analyzeSnapshot, diffSnapshots } from "../../web/core-bridge.js";
-import { runAndCapture } from "../../web/python-runner.js";
+import { BytewiseError, QUIET_RUN } from "../../web/analyser.js";
 import { openSession } from "./pyodide-session.mjs";
 import { loadCorpus } from "../corpus/corpus.mjs";
 
@@ -16,27 +15,32 @@ after(() => {
   session?.pyodide.runPython("import gc; gc.collect()");
 });
 
+/** The public report of snapshot bytes captured outside a run. */
+function reportOf(bytes, options = {}) {
+  return session.analyser.report({ snapshot: bytes, facts: QUIET_RUN }, options);
+}
+
 /**
  * Runs `code`, captures its globals, and measures them independently in the same
  * interpreter, on the same objects.
  */
 function measure(code) {
-  const { pyodide, core } = session;
+  const { pyodide } = session;
   const fn = pyodide.runPython(`
 import json, reference_sizes
 from _bytewise import probe, runner
 def _measure(code):
     namespace, error = runner.run_program(code)  # a program that raises keeps what it made
     roots = probe.user_names(namespace)
-    return probe.capture(roots), json.dumps(reference_sizes.measure(roots))
+    return probe.capture(roots, 5_000_000, None, 5_000_000), json.dumps(reference_sizes.measure(roots))
 _measure`);
   const result = fn(code);
   fn.destroy();
   const bytes = result.get(0).toJs();
   const reference = JSON.parse(result.get(1));
   result.destroy();
-  const report = analyzeSnapshot(core, bytes);
-  assert.equal(report.ok, true, JSON.stringify(report.errors));
+  const report = reportOf(bytes);
+  assert.equal(report.ok, true, JSON.stringify(report.diagnostics));
   return { report, reference };
 }
 
@@ -87,25 +91,24 @@ describe("the snapshot names its platform, measured live", () => {
   test("pointer size, version and small-int range", () => {
     const { report } = measure("x = 1");
     const version = session.pyodide.runPython("import sys; '%d.%d.%d' % sys.version_info[:3]");
-    assert.equal(report.platform.version, version);
-    assert.equal(report.platform.pointerSize, 4);
-    assert.equal(report.platform.runtime, `Pyodide ${session.pyodide.version}`);
+    assert.equal(report.platform.python, version);
+    assert.equal(report.platform.pointer_size, 4);
+    assert.equal(report.platform.pyodide, session.pyodide.version);
     assert.equal(report.platform.machine, "emscripten-wasm32");
     assert.equal(report.platform.description, `CPython ${version}, 32-bit wasm (Pyodide ${session.pyodide.version})`);
-    assert.equal(report.capture.smallIntsProbed, true);
-    assert.equal(report.capture.smallIntMin, -5);
-    assert.equal(report.capture.smallIntMax, 256);
-    assert.equal(report.capture.truncated, false);
+    assert.deepEqual(report.platform.small_int_range, [-5, 256]);
+    assert.equal(report.truncated, false);
   });
 });
 
 describe("running user code", () => {
   test("a failing program reports its own traceback and is still captured", () => {
-    const result = runAndCapture(session.pyodide, "x = [1, 2]\ny = 1 / 0\n");
-    assert.match(result.error.traceback, /File "main\.py", line 2, in <module>/);
-    assert.match(result.error.traceback, /ZeroDivisionError: division by zero/);
-    assert.doesNotMatch(result.error.traceback, /_bytewise|runner\.py/);
-    const report = analyzeSnapshot(session.core, result.snapshot);
+    const result = session.run("x = [1, 2]\ny = 1 / 0\n");
+    const { error } = result.facts;
+    assert.match(error.traceback, /File "main\.py", line 2, in <module>/);
+    assert.match(error.traceback, /ZeroDivisionError: division by zero/);
+    assert.doesNotMatch(error.traceback, /_bytewise|runner\.py/);
+    const report = reportOf(result.snapshot);
     assert.deepEqual(
       report.roots.map((r) => r.name),
       ["x"],
@@ -113,14 +116,13 @@ describe("running user code", () => {
   });
 
   test("a syntax error names the line", () => {
-    const result = runAndCapture(session.pyodide, "x = [1, 2\n");
-    assert.match(result.error.traceback, /SyntaxError/);
-    assert.match(result.error.traceback, /line 1/);
+    const { error } = session.run("x = [1, 2\n").facts;
+    assert.match(error.traceback, /SyntaxError/);
+    assert.match(error.traceback, /line 1/);
   });
 
   test("imported modules and dunder names are not variables", () => {
-    const result = runAndCapture(session.pyodide, "import sys, os\nfrom math import pi\nvalue = pi\n");
-    const report = analyzeSnapshot(session.core, result.snapshot);
+    const report = reportOf(session.run("import sys, os\nfrom math import pi\nvalue = pi\n").snapshot);
     assert.deepEqual(
       report.roots.map((r) => r.name),
       ["pi", "value"],
@@ -129,63 +131,63 @@ describe("running user code", () => {
 
   test("the object cap truncates visibly", () => {
     const fn = session.pyodide.runPython(
-      "from _bytewise import probe\nlambda: probe.capture({'xs': [float(i) for i in range(1000)]}, object_cap=100)",
+      "from _bytewise import probe\nlambda: probe.capture({'xs': [float(i) for i in range(1000)]}, 100, None, 10_000)",
     );
     const bytes = fn().toJs();
     fn.destroy();
-    const report = analyzeSnapshot(session.core, bytes);
-    assert.equal(report.capture.truncated, true);
-    assert.equal(report.capture.objectCap, 100);
-    assert.equal(report.nodeCount, 100);
+    const report = reportOf(bytes);
+    assert.equal(report.truncated, true);
+    assert.equal(report.object_cap, 100);
+    assert.equal(report.objects, 100);
   });
 });
 
 describe("the core rejects bad input from JS with a diagnostic", () => {
   test("bytes that are not a snapshot", () => {
-    const report = analyzeSnapshot(session.core, new Uint8Array([1, 2, 3]));
+    const report = reportOf(new Uint8Array([1, 2, 3]));
     assert.equal(report.ok, false);
-    assert.equal(report.errors[0].code, "snapshot.too_short");
-    assert.equal(report.errors[0].offset, 0);
+    assert.equal(report.platform, null);
+    assert.equal(report.diagnostics[0].code, "snapshot.too_short");
   });
 
   test("an argument that is not a Uint8Array", () => {
-    const report = analyzeSnapshot(session.core, "BYTEWISE");
-    assert.equal(report.ok, false);
-    assert.equal(report.errors[0].code, "api.bad_argument");
-    assert.match(report.errors[0].message, /got string/);
+    assert.throws(
+      () => reportOf("BYTEWISE"),
+      (err) => err instanceof BytewiseError && err.code === "api.bad_argument" && /got string/.test(err.message),
+    );
   });
 
   test("a snapshot cut short", () => {
-    const result = runAndCapture(session.pyodide, "x = [1, 2, 3]");
-    const report = analyzeSnapshot(session.core, result.snapshot.subarray(0, result.snapshot.length - 40));
+    const result = session.run("x = [1, 2, 3]");
+    const report = reportOf(result.snapshot.subarray(0, result.snapshot.length - 40));
     assert.equal(report.ok, false);
-    assert.ok(report.errors.length >= 1);
-    for (const d of report.errors) assert.ok(d.message.length > 10, d.code);
+    assert.ok(report.diagnostics.length >= 1);
+    for (const d of report.diagnostics) assert.ok(d.message.length > 10, d.code);
   });
 });
 
 describe("analysis options and derived sizes", () => {
   test("unknown or ill-typed options are reported, not ignored", () => {
-    const result = runAndCapture(session.pyodide, "x = 1");
-    const unknown = analyzeSnapshot(session.core, result.snapshot, { options: { followTypos: true } });
+    const result = session.run("x = 1");
+    const unknown = reportOf(result.snapshot, { followTypos: true });
     assert.equal(unknown.ok, false);
-    assert.equal(unknown.errors[0].code, "api.unknown_option");
-    assert.match(unknown.errors[0].message, /followTypos/);
-    const wrong = analyzeSnapshot(session.core, result.snapshot, { options: { topN: -1 } });
-    assert.equal(wrong.errors[0].code, "api.bad_option");
+    assert.equal(unknown.diagnostics[0].code, "api.unknown_option");
+    assert.match(unknown.diagnostics[0].message, /followTypos/);
+    const wrong = reportOf(result.snapshot, { topN: -1 });
+    assert.equal(wrong.diagnostics[0].code, "api.bad_option");
+    assert.throws(() => session.analyser.check({ topN: -1 }), /Option topN must be a whole number from 0 to 10,000/);
   });
 
   test("leaving out interpreter-shared objects drops cached small ints", () => {
-    const result = runAndCapture(session.pyodide, "x = [1, 2, 3]");
-    const report = analyzeSnapshot(session.core, result.snapshot, { options: { includeInterpreterShared: false } });
+    const result = session.run("x = [1, 2, 3]");
+    const report = reportOf(result.snapshot, { includeInterpreterShared: false });
     const x = report.roots.find((r) => r.name === "x");
     assert.equal(x.deep, x.shallow);
-    assert.equal(report.policy.includeInterpreterShared, false);
+    assert.equal(report.policy.include_interpreter_shared, false);
   });
 
   test("retained size: two names for one list retain nothing each", () => {
-    const result = runAndCapture(session.pyodide, "a = [0.5, 1.5]\nb = a\nc = [2.5]");
-    const report = analyzeSnapshot(session.core, result.snapshot);
+    const report = reportOf(session.run("a = [0.5, 1.5]\nb = a\nc = [2.5]").snapshot);
     const byName = Object.fromEntries(report.roots.map((r) => [r.name, r]));
     assert.equal(byName.a.retained, 0);
     assert.equal(byName.b.retained, 0);
@@ -193,8 +195,7 @@ describe("analysis options and derived sizes", () => {
   });
 
   test("the naive sum double counts a shared string, and the report lists it", () => {
-    const result = runAndCapture(session.pyodide, 's = "x" * 100\nwords = [s] * 4');
-    const report = analyzeSnapshot(session.core, result.snapshot);
+    const report = reportOf(session.run('s = "x" * 100\nwords = [s] * 4').snapshot);
     const words = report.roots.find((r) => r.name === "words");
     const sSize = report.roots.find((r) => r.name === "s").shallow;
     assert.equal(words.naive - words.deep, 3 * sSize);
@@ -205,14 +206,14 @@ describe("analysis options and derived sizes", () => {
 
 describe("diff of two captures of one program", () => {
   test("names what appeared, grew and was freed between them", () => {
-    const { pyodide, core } = session;
+    const { pyodide } = session;
     const fn = pyodide.runPython(`
 from _bytewise import probe, runner
 def _two_captures():
     ns, error = runner.run_program("xs = [0.5]\\ngone = {'k': 1.5}\\n")
-    before = probe.capture_namespace(ns)
+    before = probe.capture_namespace(ns, 10_000, None, 10_000)
     exec("xs.extend(float(k) for k in range(20))\\ndel gone\\n", ns)
-    after = probe.capture_namespace(ns)
+    after = probe.capture_namespace(ns, 10_000, None, 10_000)
     return before, after
 _two_captures`);
     const result = fn();
@@ -220,7 +221,7 @@ _two_captures`);
     const before = result.get(0).toJs();
     const after = result.get(1).toJs();
     result.destroy();
-    const d = diffSnapshots(core, before, after);
+    const d = session.analyser.diff(before, after);
     assert.equal(d.ok, true, JSON.stringify(d.errors));
     assert.equal(d.appeared.objects, 20, "twenty new floats");
     assert.equal(d.appeared.bytes, 20 * 16);
@@ -233,8 +234,8 @@ _two_captures`);
   });
 
   test("a bad snapshot is named", () => {
-    const good = runAndCapture(session.pyodide, "x = 1").snapshot;
-    const d = diffSnapshots(session.core, good, new Uint8Array(4));
+    const good = session.run("x = 1").snapshot;
+    const d = session.analyser.diff(good, new Uint8Array(4));
     assert.equal(d.ok, false);
     assert.match(d.errors[0].message, /^In the after snapshot: /);
   });

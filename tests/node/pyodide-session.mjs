@@ -1,12 +1,14 @@
-// One Pyodide instance with the Bytewise modules installed, and the core module, shared
-// by a test file. Loading Pyodide takes seconds: do it once per file.
+// One Pyodide instance with the Bytewise modules installed, the core module, and the
+// runner and analyser over them, shared by a test file. Loading Pyodide takes seconds: do
+// it once per file.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPyodide } from "pyodide";
+import { createAnalyser } from "../../web/analyser.js";
 import { loadCore } from "../../web/core-node.js";
 import { pythonModuleSources } from "../../web/node-api.js";
-import { installModules } from "../../web/python-runner.js";
+import { createRunner, installModules } from "../../web/python-runner.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const read = (p) => fs.readFileSync(path.join(root, p), "utf8");
@@ -17,5 +19,9 @@ export async function openSession() {
   const loadMs = performance.now() - started;
   installModules(pyodide, { ...pythonModuleSources(), "reference_sizes.py": read("tests/node/reference_sizes.py") });
   const core = await loadCore();
-  return { pyodide, core, loadMs };
+  const analyser = createAnalyser(core);
+  const runner = createRunner({ pyodide });
+  /** Runs `code` with measure() options and returns the run (snapshot and facts). */
+  const run = (code, options = {}) => runner.run(code, analyser.check(options));
+  return { pyodide, core, analyser, runner, run, loadMs };
 }

@@ -153,7 +153,7 @@ describe("the X-ray refuses what it cannot decode", () => {
       platform: { implementation: "CPython", major: 3, minor: 14, micro: 2, pointerSize: 4 },
     };
     assert.equal(result.ok, true);
-    const stale = xrayObject(bytewise.pyodide, bytewise.core, subject);
+    const stale = xrayObject(bytewise.core, subject, (ranges) => readRanges(bytewise.pyodide, ranges));
     assert.equal(stale.problems[0].code, "xray.stale");
     assert.match(stale.problems[0].message, /now holds a float, not the list that was captured/);
   });
@@ -176,15 +176,19 @@ describe("the X-ray refuses what it cannot decode", () => {
   });
 
   test("an address outside Pyodide's memory", () => {
-    const r = xrayObject(bytewise.pyodide, bytewise.core, {
-      address: 2 ** 33,
-      typeName: "list",
-      shape: 9,
-      getsizeof: 28,
-      length: 0,
-      flags: 0,
-      platform: { implementation: "CPython", major: 3, minor: 14, micro: 2, pointerSize: 4 },
-    });
+    const r = xrayObject(
+      bytewise.core,
+      {
+        address: 2 ** 33,
+        typeName: "list",
+        shape: 9,
+        getsizeof: 28,
+        length: 0,
+        flags: 0,
+        platform: { implementation: "CPython", major: 3, minor: 14, micro: 2, pointerSize: 4 },
+      },
+      (ranges) => readRanges(bytewise.pyodide, ranges),
+    );
     assert.equal(r.problems[0].code, "xray.address");
   });
 });

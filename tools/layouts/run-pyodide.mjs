@@ -54,7 +54,7 @@ if (snapshotFile) {
 from _bytewise import probe
 probe.set_heap_base(${heapBase})
 values = corpus.values()
-snapshot = probe.capture(values, object_cap=1_000_000)
+snapshot = probe.capture(values, 1_000_000, None, 1_000_000)
 corpus._close(values)
 snapshot`,
     )

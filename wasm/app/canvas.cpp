@@ -65,10 +65,6 @@ const canvas_colors& colors(const canvas_state& state) { return state.presenter 
 
 ImVec4 canvas_background(const canvas_state& state) { return ImGui::ColorConvertU32ToFloat4(colors(state).background); }
 
-std::string short_target(cpython_target t) {
-  return (t.pointer_size == 8 ? "64-bit 3." : "wasm32 3.") + std::to_string(t.minor);
-}
-
 // The byte count a box shows for `m`, without words ("≥ 1,234 B"); empty when there is none.
 std::string number_value(const canvas_state& s, const diagram_box& box, measure m) {
   const box_numbers& n = box.numbers;
@@ -98,7 +94,7 @@ std::string number_text(const canvas_state& s, const diagram_box& box, measure m
     case measure::allocated: return value.empty() ? "allocated: not modelled" : value + " allocated";
     case measure::predicted: {
       if (!s.result.compared) return {};
-      const std::string where = " on " + short_target(s.result.compared->target);
+      const std::string where = " on " + short_target_name(s.result.compared->target);
       return (value.empty() ? "not modelled" : value) + where;
     }
   }
@@ -723,7 +719,7 @@ void toolbar(canvas_state& s, bool have) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
   const char* current = measure_names[static_cast<int>(s.shown)];
-  std::string compared_name = s.result.compared ? "on " + short_target(s.result.compared->target) : "compared";
+  std::string compared_name = s.result.compared ? "on " + short_target_name(s.result.compared->target) : "compared";
   if (s.shown == measure::predicted) current = compared_name.c_str();
   if (ImGui::BeginCombo("##measure", current)) {
     for (int m = 0; m < 5; ++m) {

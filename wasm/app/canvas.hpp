@@ -202,7 +202,5 @@ const canvas_colors& colors(const canvas_state& state);
 ImVec4 canvas_background(const canvas_state& state);
 // "44 B shallow", "92 B deep", "~88 B on 64-bit 3.12", "allocated: not modelled"...
 std::string number_text(const canvas_state& state, const diagram_box& box, measure m);
-// "64-bit 3.12", "wasm32 3.14"
-std::string short_target(cpython_target t);
 
 }  // namespace bytewise::app

@@ -11,7 +11,7 @@
 #include "app.hpp"
 #include "canvas.hpp"
 
-#include "../bindings/report.hpp"
+#include "../bindings/measure.hpp"
 #include "../bindings/xray.hpp"
 
 #include <bytewise/analysis.hpp>
@@ -87,27 +87,16 @@ namespace {
 // [SECTION] Snapshots, data for the windows, X-ray memory
 //-----------------------------------------------------------------------------
 
-// Parses and analyses a snapshot without touching what the canvas shows.
-val analyze(std::uintptr_t address, std::size_t size, val options) {
-  return wasm::analyze_bytes(address, size, options);
-}
-
-val show(std::uintptr_t address, std::size_t size, val options, bool keep_view) {
-  snapshot snap;
-  analysis analysis;
-  val report = wasm::analyze_bytes(address, size, options, &snap, &analysis);
-  if (the_app() && report["ok"].as<bool>())
-    set_snapshot(the_app()->canvas, std::move(snap), std::move(analysis), keep_view);
+// The public report of a run (web/analyser.js report({ show: true })): the same report as
+// the core module's, and the canvas draws from the same analysis. A run whose capture
+// cannot be read gets a report with the diagnostics, and the canvas keeps the last good
+// diagram. `keep_view`: the same capture analysed again (another compared platform).
+std::string show_report(std::uintptr_t address, std::size_t size, std::string options_json, std::string run_json,
+                        bool keep_view) {
+  std::optional<wasm::measured> kept;
+  std::string report = wasm::report_bytes(address, size, options_json, run_json, &kept);
+  if (the_app() && kept) set_snapshot(the_app()->canvas, std::move(kept->snap), std::move(kept->result), keep_view);
   return report;
-}
-
-// Parses, analyses and shows a snapshot (fitting it to the view). On bad input the canvas
-// keeps the last good diagram and the diagnostics are returned.
-val show_snapshot(std::uintptr_t address, std::size_t size, val options) { return show(address, size, options, false); }
-
-// The same, keeping the view: the same capture analysed again (another compared platform).
-val show_snapshot_keeping_view(std::uintptr_t address, std::size_t size, val options) {
-  return show(address, size, options, true);
 }
 
 double number_or(const val& v, double fallback) { return v.isNumber() ? v.as<double>() : fallback; }
@@ -417,9 +406,7 @@ void canvas_action(std::string action, val arg) {
 
 EMSCRIPTEN_BINDINGS(bytewise_app) {
   using namespace bytewise::app;
-  emscripten::function("analyze", &analyze);
-  emscripten::function("showSnapshot", &show_snapshot);
-  emscripten::function("showSnapshotKeepingView", &show_snapshot_keeping_view);
+  emscripten::function("showReport", &show_report);
   emscripten::function("xrayMemory", &xray_memory);
   emscripten::function("xrayMemoryFailed", &xray_memory_failed);
   emscripten::function("setFootprints", &set_footprints);
@@ -433,5 +420,4 @@ EMSCRIPTEN_BINDINGS(bytewise_app) {
   emscripten::function("canvasAction", &canvas_action);
   emscripten::function("xrayFields", &xray_fields);
   emscripten::function("frameTimes", &frame_times);
-  emscripten::function("platforms", &bytewise::wasm::platforms_to_js);
 }

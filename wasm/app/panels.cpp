@@ -10,6 +10,8 @@
 //   [SECTION] Small ints
 #include "canvas.hpp"
 
+#include <bytewise/options.hpp>
+
 #include <bytewise/layout_model.hpp>
 
 #include <algorithm>
@@ -224,13 +226,15 @@ void ShowSizesWindow(canvas_state* state) {
             -1,
             static_cast<double>(z.objects)};
     if (!a.dom.root_retained.empty()) out.retained = static_cast<double>(a.dom.root_retained[i]);
-    if (a.allocated && a.allocated->unmodelled[i] == 0)
-      out.allocated = static_cast<double>(a.allocated->sizes.roots[i].deep);
-    if (a.compared && a.compared->unmodelled[i] == 0)
-      out.predicted = static_cast<double>(a.compared->sizes.roots[i].deep);
+    if (a.allocated) {
+      if (const auto deep = a.allocated->root_deep(i)) out.allocated = static_cast<double>(*deep);
+    }
+    if (a.compared) {
+      if (const auto deep = a.compared->root_deep(i)) out.predicted = static_cast<double>(*deep);
+    }
     rows.push_back(std::move(out));
   }
-  const std::string there = a.compared ? "deep on " + short_target(a.compared->target) : "compared";
+  const std::string there = a.compared ? "deep on " + short_target_name(a.compared->target) : "compared";
   const char* headers[] = {"variable", "type", "shallow", "deep", "retained", "allocated", there.c_str(), "objects"};
   const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
@@ -301,7 +305,9 @@ void ShowFootprintsWindow(canvas_state* state) {
     return;
   }
   if (!s.footprints) {
-    ImGui::TextDisabled("Measuring in Python: each structure is built for N = 10 ... 100,000 and captured.");
+    const auto& sizes = experiments.footprint_sizes;
+    ImGui::TextDisabled("Measuring in Python: each structure is built for N = %s ... %s and captured.",
+                        format_count(sizes.front()).c_str(), format_count(sizes.back()).c_str());
     ImGui::End();
     return;
   }
@@ -399,7 +405,9 @@ void ShowSmallIntsWindow(canvas_state* state) {
     return;
   }
   if (!s.small_ints) {
-    ImGui::TextDisabled("Asking Python: each value from -10 to 300 is made twice ...");
+    ImGui::TextDisabled("Asking Python: each value from %lld to %lld is made twice ...",
+                        static_cast<long long>(experiments.small_int_low),
+                        static_cast<long long>(experiments.small_int_high));
     ImGui::End();
     return;
   }

@@ -1,12 +1,13 @@
-// bytewise-core: the analysis-only module (no ImGui), for Node, the CLI and workers.
+// bytewise-core: the analysis-only module (no ImGui), for Node and the CLI.
 //
 //   const core = await createBytewiseCore({ wasmBinary });
-//   const ptr = core._malloc(bytes.length); core.HEAPU8.set(bytes, ptr);
-//   const report = core.analyze(ptr, bytes.length, { followTypes: false }); core._free(ptr);
+//   const analyser = createAnalyser(core);   // web/analyser.js: options, reports
 //   core.formatConstants()   // { SNAPSHOT_MAGIC: "BYTEWISE", EDGE_KIND_DICT_KEY: 1, ... }
 //
-// web/core-bridge.js wraps exactly that; use it rather than calling analyze directly.
-#include "report.hpp"
+// Besides measure_exports.cpp (the option table and the public report, which the app
+// module exports too) it has what only Node uses: predictions per platform, snapshot
+// diffs, the X-ray decoder with in-process memory, the format's constants.
+#include "analyses.hpp"
 #include "xray.hpp"
 
 #include <bytewise/format_constants.hpp>
@@ -28,22 +29,16 @@ emscripten::val format_constants() {
   return out;
 }
 
-emscripten::val analyze(std::uintptr_t address, std::size_t size, emscripten::val options) {
-  return bytewise::wasm::analyze_bytes(address, size, options);
-}
-
 emscripten::val diff(std::uintptr_t before, std::size_t before_size, std::uintptr_t after, std::size_t after_size,
-                     emscripten::val options) {
-  return bytewise::wasm::diff_bytes(before, before_size, after, after_size, options);
+                     std::string options_json) {
+  return bytewise::wasm::diff_bytes(before, before_size, after, after_size, options_json);
 }
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(bytewise_core) {
-  emscripten::function("analyze", &analyze);
   emscripten::function("diff", &diff);
   emscripten::function("formatConstants", &format_constants);
-  emscripten::function("platforms", &bytewise::wasm::platforms_to_js);
   emscripten::function("predictRoot", &bytewise::wasm::predict_root_bytes);
   emscripten::function("xraySubject", &bytewise::wasm::xray_subject_bytes);
   emscripten::function("xray", &bytewise::wasm::xray_to_js);

@@ -1,7 +1,7 @@
 // The X-ray's JavaScript conversions (see xray.hpp beside this).
 #include "xray.hpp"
 
-#include "report.hpp"
+#include "analyses.hpp"
 
 #include <bytewise/snapshot.hpp>
 

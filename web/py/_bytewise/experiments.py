@@ -76,14 +76,15 @@ def _traced(work, n):
     return result, max(peak - base, 0), max(current - base, 0)
 
 
-def footprints(sizes, object_cap=probe.DEFAULT_OBJECT_CAP):
+def footprints(sizes, object_cap, edge_cap):
     """Returns {"structures": [(name, n, snapshot bytes, peak, current)...],
-    "peaks": [(name, n, peak)...]} for every N in ``sizes``."""
+    "peaks": [(name, n, peak)...]} for every N in ``sizes``, each structure captured with
+    the caps given (the core's defaults, passed by the runner)."""
     structures = []
     for name, build in STRUCTURES:
         for n in sizes:
             value, peak, current = _traced(build, n)
-            snapshot = probe.capture({name: value}, object_cap)
+            snapshot = probe.capture({name: value}, object_cap, None, edge_cap)
             structures.append((name, n, snapshot, peak, current))
             del value
     peaks = []

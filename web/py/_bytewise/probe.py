@@ -10,8 +10,8 @@ analysis happens in the C++ core.
 Use::
 
     from _bytewise import probe
-    data = probe.capture({"x": [1, 2, 3]})      # bytes, a format-1.x snapshot
-    data = probe.capture_namespace(globals())   # user-defined globals as roots
+    data = probe.capture({"x": [1, 2, 3]}, 1000, None, 10_000)  # bytes, a format-1.x snapshot
+    data = probe.capture_namespace(globals(), 1000, None, 10_000)  # user-defined globals as roots
 
 Rules it follows:
   * No recursion: a breadth-first walk with an explicit queue, so a list nested 100,000
@@ -58,9 +58,6 @@ from .format import (
     SNAPSHOT_MAJOR_VERSION, SNAPSHOT_MAX_NODE_SIZE, SNAPSHOT_MAX_SECTIONS, SNAPSHOT_MAX_TOTAL_SIZE,
     SNAPSHOT_MINOR_VERSION, SNAPSHOT_SECTION_ALIGNMENT,
 )
-
-DEFAULT_OBJECT_CAP = 200_000
-DEFAULT_EDGE_CAP = 1_000_000
 
 # Where the heap starts, when the host can tell (Pyodide: the wasm module's __heap_base,
 # set by web/python-runner.js). Objects below it are the interpreter's static data (None,
@@ -858,12 +855,13 @@ def make_policy(follow_types=False, follow_modules=False, follow_globals=False, 
     return Policy(follow_types, follow_modules, follow_globals, follow_code)
 
 
-def capture(roots, object_cap=DEFAULT_OBJECT_CAP, policy=None, edge_cap=DEFAULT_EDGE_CAP,
-            diagnostics=()):
+def capture(roots, object_cap, policy, edge_cap, diagnostics=()):
     """Captures the objects reachable from ``roots`` (a name -> object mapping).
 
     Returns the snapshot as bytes. At most ``object_cap`` objects are recorded, and at
-    most ``edge_cap`` references of any one object; when either limit is hit the
+    most ``edge_cap`` references of any one object (the caps and their defaults come from
+    the core's option table: the runner passes them; ``policy`` None follows the
+    defaults); when either limit is hit the
     snapshot says so (truncated flags and diagnostics). ``diagnostics`` are extra
     (code, message) findings of the caller to carry in the snapshot.
     """
@@ -887,7 +885,6 @@ def user_names(namespace):
     }
 
 
-def capture_namespace(namespace, object_cap=DEFAULT_OBJECT_CAP, policy=None,
-                      edge_cap=DEFAULT_EDGE_CAP):
+def capture_namespace(namespace, object_cap, policy, edge_cap):
     """Captures a program's global variables (see user_names) as roots."""
     return capture(user_names(namespace), object_cap, policy, edge_cap)

@@ -3,7 +3,7 @@
 Use::
 
     from _bytewise import runner
-    result = runner.run_and_capture("x = [1, 2, 3]", {"object_cap": 1000})
+    result = runner.run_and_capture("x = [1, 2, 3]", probe_options)  # every name of PROBE_OPTIONS
     result["snapshot"], result["error"], result["tracemalloc"]
 
 Errors in the user's program come back as text shaped like CPython's own traceback, with
@@ -256,34 +256,43 @@ def list_construction(expression):
     return "inferred"
 
 
-def run_and_capture(source, options=None, on_capture=None):
-    """Runs ``source`` and captures its variables. Options (all optional):
-    object_cap, edge_cap, roots (expressions; default: user-defined globals),
-    follow_types, follow_modules, follow_globals, follow_code, tracemalloc (bool).
-    ``on_capture`` (optional) is called when the program has ended, before the capture.
+# The probe's options, as the core's option table gives them (web/analyser.js check():
+# core/include/bytewise/options.hpp probe_options_json). Their defaults live in that table
+# alone, so every one must be given here.
+PROBE_OPTIONS = ("object_cap", "edge_cap", "roots", "follow_types", "follow_modules", "follow_globals",
+                 "follow_code", "tracemalloc")
+
+
+def run_and_capture(source, options, on_capture=None):
+    """Runs ``source`` and captures its variables. ``options`` holds every name of
+    PROBE_OPTIONS: object_cap, edge_cap, roots (expressions, or None for the program's
+    own variables), follow_types, follow_modules, follow_globals, follow_code,
+    tracemalloc. ``on_capture`` (optional) is called when the program has ended, before
+    the capture.
 
     Returns a dict: snapshot (bytes), error (dict or None), tracemalloc (dict or None),
     run_ms, capture_ms.
     """
-    options = dict(options or {})
-    trace = tracing.Session(FILENAME, enabled=bool(options.get("tracemalloc")))
+    options = dict(options)
+    missing = [name for name in PROBE_OPTIONS if name not in options]
+    if missing:
+        raise ValueError("run_and_capture needs every probe option; missing: %s" % ", ".join(missing))
+    trace = tracing.Session(FILENAME, enabled=bool(options["tracemalloc"]))
     started = time.perf_counter()
     namespace, error = run_program(source, FILENAME, trace)
     ran = time.perf_counter()
     if on_capture is not None:
         on_capture()
     policy = probe.make_policy(
-        options.get("follow_types", False), options.get("follow_modules", False),
-        options.get("follow_globals", False), options.get("follow_code", False))
-    expressions = options.get("roots")
+        options["follow_types"], options["follow_modules"], options["follow_globals"], options["follow_code"])
+    expressions = options["roots"]
     if expressions:
         roots, problems = _roots(namespace, expressions)
     else:
         roots, problems = probe.user_names(namespace), []
     def capture():
         return probe.capture(
-            roots, options.get("object_cap", probe.DEFAULT_OBJECT_CAP), policy,
-            options.get("edge_cap", probe.DEFAULT_EDGE_CAP), list(problems))
+            roots, options["object_cap"], policy, options["edge_cap"], list(problems))
     try:
         snapshot = capture()
     except KeyboardInterrupt:
