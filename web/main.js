@@ -157,6 +157,10 @@ const canvasReady = loadCanvas(ui.canvas, { onRequest: onCanvasRequest })
   .then((canvas) => {
     state.canvas = canvas;
     fillPlatforms(canvas.analyser);
+    // The controls' help is the option table's.
+    const help = (name) => canvas.analyser.options.find((o) => o.name === name)?.help ?? "";
+    ui.tracemalloc.closest("label").title = help("tracemalloc");
+    ui.compare.title = help("comparePlatform");
     return canvas;
   })
   .catch((err) => {

@@ -50,8 +50,9 @@ export function collectProblems(page) {
 
 /**
  * The served app, Chromium and one 1400 x 900 page watched by collectProblems. With
- * `ready`, the page has loaded the app and waited for Python ("python") or for Python and
- * the canvas ("canvas"); without it, it has not navigated yet. close() ends them all.
+ * `ready` ("python" or "canvas": both), the page has loaded the app and waited for Python
+ * and for the app module, which draws the canvas and computes every number the page shows;
+ * without it, it has not navigated yet. close() ends them all.
  * @param {{ ready?: "python" | "canvas" }} [options]
  */
 export async function openApp({ ready } = {}) {
@@ -66,10 +67,7 @@ export async function openApp({ ready } = {}) {
   };
   if (ready) {
     await page.goto(server.url);
-    await page.evaluate(
-      (canvas) => Promise.all([globalThis.bytewise.pythonReady, canvas ? globalThis.bytewise.canvasReady : null]),
-      ready === "canvas",
-    );
+    await page.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
   }
   return { server, browser, page, problems, close };
 }

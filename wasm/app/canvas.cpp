@@ -588,7 +588,7 @@ void slot_tooltip(const canvas_state& s, const diagram_row& row) {
 // The box and row under a screen point, if any.
 struct hit {
   std::uint32_t box = no_box;
-  std::uint32_t row = 0xFFFF'FFFFu;
+  std::uint32_t row = no_row;
   bool slot = false;  // on the row's right end, where the address sits
 };
 

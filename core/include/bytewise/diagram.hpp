@@ -31,6 +31,8 @@
 namespace bytewise {
 
 inline constexpr std::uint32_t no_box = 0xFFFF'FFFFu;
+// A row index meaning "no row" (a point over a box's title, or over no box).
+inline constexpr std::uint32_t no_row = 0xFFFF'FFFFu;
 // A diagram_row::edge meaning the row stands for no single snapshot edge.
 inline constexpr std::uint32_t no_edge = 0xFFFF'FFFFu;
 
