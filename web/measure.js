@@ -107,6 +107,7 @@ export function createMeasurer({ runner, analyser }) {
   function measureRun(code, options = {}) {
     checkCode(code);
     const probe = analyser.check(options);
+    runner.prepare();
     const run = runner.run(code, probe);
     return { run, report: analyser.report(run, options) };
   }

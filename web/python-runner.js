@@ -135,8 +135,24 @@ function callPython(pyodide, module, name, ...args) {
  *   The Bytewise Python files must be installed in `pyodide` (installModules).
  */
 export function createRunner({ pyodide, onOutput }) {
+  // The sandbox's limits and the baseline every run is put back to (_bytewise/state.py).
+  callPython(pyodide, "_bytewise.runner", "start");
   return {
     pyodide,
+
+    /**
+     * Frees the previous run's objects (their finalizers run now: bound this call in time)
+     * and puts the interpreter back as it was before any program ran.
+     * @returns {string[]} what could not be put back: replace the interpreter if any
+     */
+    prepare() {
+      const problems = callPython(pyodide, "_bytewise.runner", "prepare");
+      try {
+        return problems.toJs();
+      } finally {
+        problems.destroy();
+      }
+    },
 
     /**
      * Runs `code` as __main__ and captures its variables.
@@ -144,7 +160,8 @@ export function createRunner({ pyodide, onOutput }) {
      * @param {object} probe the probe's options, as the analyser's check() returns them
      * @param {{ onCapture?: () => void }} [hooks] onCapture: called between the program's
      *   end and the capture (the page's sandbox stops interrupting then)
-     * @returns {Run}
+     * @returns {Run & { unrestored: string[] }} unrestored: what of the interpreter's state
+     *   the program changed beyond repair; the host replaces the interpreter when not empty
      */
     run(code, probe, { onCapture } = {}) {
       const stdout = new OutputCollector("stdout", onOutput);
@@ -171,7 +188,7 @@ export function createRunner({ pyodide, onOutput }) {
           run_ms: result.get("run_ms"),
           capture_ms: result.get("capture_ms"),
         };
-        return { snapshot, facts };
+        return { snapshot, facts, unrestored: plain("unrestored") ?? [] };
       } finally {
         result.destroy();
       }

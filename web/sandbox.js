@@ -19,7 +19,7 @@
 /** How long an interrupted run may take to come back before the worker is replaced. */
 export const STOP_GRACE_MS = 800;
 /** The same once the program has ended and the probe measures: the capture of a big heap
- * takes seconds and is bounded (hostile __sizeof__ included), so it is let finish. */
+ * takes seconds and runs none of the program's code, so it is let finish. */
 export const CAPTURE_GRACE_MS = 5_000;
 /** Heap size after which the worker is replaced once the run's results are shown. */
 export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
@@ -175,7 +175,7 @@ export class Sandbox {
     if (!run || run.stopping) return;
     run.stopping = reason;
     // While the probe measures, the user's code is over: an interrupt would only spoil
-    // the capture, so the grace period alone applies (hostile __sizeof__ is bounded there).
+    // the capture, so the grace period alone applies (the capture runs none of its code).
     const capturing = run.phase === "capture";
     run.interrupted = !capturing; // a Stop after the program's end changes nothing it printed
     if (this.interrupts && !capturing) Atomics.store(this.interrupts, 0, 2);

@@ -105,7 +105,9 @@ class fields {
   std::vector<diagnostic>& errors_;
 };
 
-traced_line read_line(fields& f) { return {f.integer("line"), f.count("bytes"), f.count("blocks"), f.text("text")}; }
+traced_line read_line(fields& f) {
+  return {f.integer("line"), f.integer("bytes"), f.integer("blocks"), f.text("text")};
+}
 
 traced_memory read_traced(fields& f) {
   traced_memory out;

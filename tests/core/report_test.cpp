@@ -92,7 +92,7 @@ TEST(report, carries_the_run_s_error_output_and_tracemalloc) {
     "stdout": "out\n", "stderr": "err\n",
     "tracemalloc": {"current": 10, "peak": 20, "top_lines": [{"line": 3, "bytes": 5, "blocks": 1, "text": "x = 1"}],
                     "regions": [{"label": "r", "line": 2, "before": 1, "after": 4, "change": 3, "peak": 6,
-                                 "top_lines": []}]},
+                                 "top_lines": [{"line": 3, "bytes": -4000, "blocks": -1, "text": "del t"}]}]},
     "run_ms": 3, "capture_ms": 4})";
   const json r = report_of(testing::small_snapshot(), {}, run);
   EXPECT_EQ(r["ok"], false);  // the program raised
@@ -103,6 +103,7 @@ TEST(report, carries_the_run_s_error_output_and_tracemalloc) {
   EXPECT_EQ(r["tracemalloc"]["peak"], 20);
   EXPECT_EQ(r["tracemalloc"]["top_lines"][0]["text"], "x = 1");
   EXPECT_EQ(r["tracemalloc"]["regions"][0]["change"], 3);
+  EXPECT_EQ(r["tracemalloc"]["regions"][0]["top_lines"][0]["bytes"], -4000);  // freed inside the region
 }
 
 TEST(report, names_the_object_a_capture_diagnostic_concerns) {

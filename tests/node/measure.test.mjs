@@ -63,9 +63,11 @@ function assertMatchesReference({ report, reference }) {
 
 // The corpus's programs that take default options (tests/corpus/*.py; the golden test
 // checks their whole reports, this one their sizes against an independent walk).
+// Left out: a class with its own __sizeof__, where Bytewise deliberately differs from
+// sys.getsizeof (it never runs the program's code; tests/node/api.test.mjs checks that rule).
 const PROGRAMS = Object.fromEntries(
   loadCorpus()
-    .filter((p) => Object.keys(p.options).length === 0)
+    .filter((p) => Object.keys(p.options).length === 0 && !p.code.includes("def __sizeof__"))
     .map((p) => [p.name, p.code]),
 );
 

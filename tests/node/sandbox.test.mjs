@@ -36,7 +36,10 @@ describe("recursion", () => {
       const report = bytewise.measure(`import sys\nsys.setrecursionlimit(1_000_000)\n${code}`);
       assert.equal(report.error?.type, "RecursionError", report.error?.traceback);
       assert.match(report.error.hint, /usually a missing base case/);
-      assert.equal(bytewise.pyodide.runPython("import sys; sys.getrecursionlimit()"), cap);
+      assert.ok(
+        bytewise.pyodide.runPython("import sys; sys.getrecursionlimit()") <= cap,
+        "the limit never passes the cap",
+      );
       assert.match(report.stderr, new RegExp(`keeps the recursion limit at ${cap.toLocaleString("en")}`));
       assertAlive();
     });
@@ -140,44 +143,29 @@ describe("output", () => {
 describe("hostile objects", () => {
   const diagnostic = (report, code) => report.diagnostics.find((d) => d.code === code);
 
-  for (const [name, body, message] of [
-    ["raises", "raise RuntimeError('nope')", /raised RuntimeError: nope/],
-    ["returns -1", "return -1", /raised ValueError/],
-    ["returns a string", "return 'big'", /raised TypeError/],
-    ["returns 10**100", "return 10**100", /raised OverflowError/],
-    // More than a 32-bit ssize_t: CPython refuses it (a 64-bit Python would take it, and
-    // the probe would stop it at 2**48, the most a snapshot carries).
-    ["returns 2**60", "return 2**60", /raised OverflowError/],
-    ["loops forever", "while True:\n            pass", /did not return within 0\.05 s/],
+  for (const [name, body] of [
+    ["raises", "raise RuntimeError('nope')"],
+    ["returns -1", "return -1"],
+    ["returns 2**60", "return 2**60"],
+    ["loops forever", "while True:\n            pass"],
     [
-      "loops, catching every Exception",
-      "while True:\n            try:\n                pass\n            except Exception:\n                pass",
-      /did not return within/,
+      "switches the tracer off and loops",
+      "import sys\n        sys.settrace(None)\n        while True:\n            pass",
     ],
   ]) {
-    test(`a __sizeof__ that ${name} is reported for its object; the capture goes on`, () => {
+    test(`a __sizeof__ that ${name} is never called; the capture goes on at once`, () => {
       const started = performance.now();
-      const report = bytewise.measure(`class Bad:\n    def __sizeof__(self):\n        ${body}\nbad = [Bad(), 1.5]`);
-      assert.ok(performance.now() - started < 5000, "bounded in time");
+      const report = bytewise.measure(
+        `class Bad:\n    def __sizeof__(self):\n        ${body}\nbad = [Bad() for _ in range(100)] + [1.5]`,
+      );
+      assert.ok(performance.now() - started < 3000, "no time spent in the program's code");
       assert.equal(report.ok, true, JSON.stringify(report.error));
-      const d = diagnostic(report, "probe.sizeof_failed");
+      const d = diagnostic(report, "probe.own_sizeof");
       assert.ok(d, JSON.stringify(report.diagnostics));
       assert.equal(d.object.type, "Bad");
-      assert.match(d.message, message);
-      assert.equal(report.roots.find((r) => r.name === "bad").objects, 3);
+      assert.equal(report.roots.find((r) => r.name === "bad").objects, 102);
     });
   }
-
-  test("many looping __sizeof__ methods cost at most a second in all", () => {
-    const started = performance.now();
-    const report = bytewise.measure(
-      "class Slow:\n    def __sizeof__(self):\n        while True:\n            pass\nslow = [Slow() for _ in range(100)]",
-    );
-    const ms = performance.now() - started;
-    assert.ok(ms < 4000, `${ms.toFixed(0)} ms`);
-    assert.ok(diagnostic(report, "probe.sizeof_skipped"), JSON.stringify(report.diagnostics.slice(0, 3)));
-    assert.equal(report.roots.find((r) => r.name === "slow").objects, 101);
-  });
 
   test("__repr__, __eq__, __hash__ and __getattr__ that raise or loop are never called", () => {
     const code = [

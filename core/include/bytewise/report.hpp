@@ -42,7 +42,7 @@ struct python_error {
 // tracemalloc's view of the run (web/py: the runner's tracing session).
 struct traced_line {
   std::int64_t line = 0;
-  std::uint64_t bytes = 0, blocks = 0;
+  std::int64_t bytes = 0, blocks = 0;  // a region's lines count what it freed as negative
   std::string text;
 };
 struct traced_region {

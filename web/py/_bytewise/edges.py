@@ -23,8 +23,11 @@ Ground rules, all of them about not changing what is measured and not running us
     therefore unlabelled (CPython skips unset locals, so positions cannot be trusted).
 """
 
-import gc
+from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
+from gc import get_referents  # bound now: a program may rebind gc.get_referents
 import types
+
+from . import safe
 from itertools import islice
 from operator import attrgetter, is_
 
@@ -36,9 +39,6 @@ from .format import (
     EDGE_KIND_TYPE,
 )
 
-# CPython's own tp_flags bit (Include/object.h) for classes made at run time, such as by a
-# class statement; not a snapshot constant.
-_Py_TPFLAGS_HEAPTYPE = 1 << 9
 
 # Objects with no references worth walking: exact types only (a subclass may add some).
 ATOMIC_TYPES = frozenset({int, float, complex, str, bytes, bool, type(None), bytearray, range,
@@ -90,6 +90,7 @@ def expands(obj, policy):
 # -- Attribute names, without running code ---------------------------------------------
 
 _names_cache = {}
+_OBJECT_GETATTRIBUTE = object.__dict__["__getattribute__"]
 
 
 def _code_names(code, out):
@@ -111,9 +112,11 @@ def _plain_instance_names(cls):
     if cached is not None:
         return cached
     names = set()
-    for klass in cls.__mro__:
-        namespace = type.__dict__["__dict__"].__get__(klass)
-        names.update(getattr(klass, "__static_attributes__", ()))
+    for klass in safe.mro(cls):
+        namespace = safe.namespace(klass)
+        static = namespace.get("__static_attributes__", ())
+        if type(static) is tuple:
+            names.update(name for name in static if type(name) is str)
         for value in namespace.values():
             if issubclass(type(value), (staticmethod, classmethod)):
                 value = value.__func__
@@ -123,14 +126,14 @@ def _plain_instance_names(cls):
                 for accessor in (value.fget, value.fset, value.fdel):
                     if issubclass(type(accessor), types.FunctionType):
                         _code_names(accessor.__code__, names)
-    safe = []
+    readable = []
     for name in sorted(names):
         if name.startswith("__") and name.endswith("__"):
             continue
-        if any(name in type.__dict__["__dict__"].__get__(k) for k in cls.__mro__):
+        if any(name in safe.namespace(k) for k in safe.mro(cls)):
             continue
-        safe.append(name)
-    result = tuple(safe)
+        readable.append(name)
+    result = tuple(readable)
     _names_cache[cls] = result
     return result
 
@@ -138,8 +141,8 @@ def _plain_instance_names(cls):
 def _slot_descriptors(cls):
     """(name, member descriptor) for every __slots__ entry of cls and its bases."""
     out = []
-    for klass in cls.__mro__:
-        for name, value in type.__dict__["__dict__"].__get__(klass).items():
+    for klass in safe.mro(cls):
+        for name, value in safe.namespace(klass).items():
             if issubclass(type(value), types.MemberDescriptorType):
                 out.append((name, value))
     return out
@@ -156,7 +159,7 @@ def _label_attributes(obj, cls, pending):
             continue
         if _take(pending, value):
             edges.append((value, EDGE_KIND_SLOT, name))
-    if pending and getattr(cls, "__dictoffset__", 0):
+    if pending and safe.dictoffset(cls):
         for name in _plain_instance_names(cls):
             try:
                 value = object.__getattribute__(obj, name)
@@ -222,7 +225,7 @@ def _function_edges(fn, hints):
     if fn.__closure__ is not None:
         # When the walk reaches the closure tuple, its cells get the free variables' names.
         hints[id(fn.__closure__)] = fn.__code__.co_freevars
-    pending = _pending(gc.get_referents(fn))
+    pending = _pending(get_referents(fn))
     edges = []
     for target, kind, label in known:
         if target is not None and _take(pending, target):
@@ -233,7 +236,7 @@ def _function_edges(fn, hints):
 
 def _generator_edges(gen):
     code = getattr(gen, "gi_code", None) or getattr(gen, "cr_code", None) or getattr(gen, "ag_code", None)
-    referents = gc.get_referents(gen)
+    referents = get_referents(gen)
     # The frame's values follow its code object in CPython's traversal order.
     last_code = max((i for i, r in enumerate(referents) if r is code), default=-1)
     edges = []
@@ -259,7 +262,7 @@ def _frame_edges(frame):
         (frame.f_code, EDGE_KIND_CODE, "f_code"),
         (frame.f_back, EDGE_KIND_OTHER, "f_back"),
     ]
-    pending = _pending(gc.get_referents(frame))
+    pending = _pending(get_referents(frame))
     edges = []
     for target, kind, label in known:
         if target is not None and _take(pending, target):
@@ -281,11 +284,11 @@ def _plain_class(cls):
     """Classes whose attribute reads run no Python code and whose instances hold only
     attribute values: the generic __getattribute__, no __getattr__, no __slots__, and no
     builtin base other than object."""
-    if not cls.__flags__ & _Py_TPFLAGS_HEAPTYPE or cls.__getattribute__ is not object.__getattribute__:
+    if not safe.is_heap_type(cls) or safe.lookup(cls, "__getattribute__") is not _OBJECT_GETATTRIBUTE:
         return False
-    if cls.__base__ is not object and not _plain_class(cls.__base__):
+    if safe.base(cls) is not object and not _plain_class(safe.base(cls)):
         return False
-    namespace = type.__dict__["__dict__"].__get__(cls)
+    namespace = safe.namespace(cls)
     return "__getattr__" not in namespace and "__slots__" not in namespace
 
 
@@ -306,7 +309,7 @@ def plain_instance_values(obj, layout):
     """obj's attribute values in layout order when its referents are exactly those values
     and its class, else None."""
     names, getter = layout
-    referents = gc.get_referents(obj)
+    referents = get_referents(obj)
     count = len(names)
     if len(referents) != count + 1 or referents[count] is not type(obj):
         return None
@@ -334,7 +337,7 @@ def plain_instance_edges(obj):
 
 
 def _learn_layout(obj, cls):
-    referents = gc.get_referents(obj)
+    referents = get_referents(obj)
     if not referents or referents[-1] is not cls:
         return None
     pending = _pending(referents[:-1])
@@ -370,13 +373,13 @@ def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
     if issubclass(type(obj), type) or issubclass(type(obj), types.ModuleType) or issubclass(type(obj), types.CodeType):
         if not expands(obj, policy):
             return []
-        return [(r, EDGE_KIND_OTHER, None) for r in gc.get_referents(obj)]
+        return [(r, EDGE_KIND_OTHER, None) for r in get_referents(obj)]
     if t is types.MethodType:
         return [(obj.__self__, EDGE_KIND_OTHER, "__self__"), (obj.__func__, EDGE_KIND_DEFINITION, "__func__")]
     if issubclass(type(obj), _GENERATOR_TYPES):
         return _generator_edges(obj)
     if t is types.CellType:
-        return [(r, EDGE_KIND_OTHER, "cell_contents") for r in gc.get_referents(obj)]
+        return [(r, EDGE_KIND_OTHER, "cell_contents") for r in get_referents(obj)]
     if t is types.FrameType:
         return _frame_edges(obj)
 
@@ -387,12 +390,12 @@ def references(obj, policy=DEFAULT_POLICY, hints=None, limit=1 << 62):
     if fast is not None:
         return fast
     edges = _container_edges(obj, limit)
-    pending = _pending(gc.get_referents(obj))
+    pending = _pending(get_referents(obj))
     for target, _, _ in edges:
         _take(pending, target)
     if _take(pending, t):
         edges.append((t, EDGE_KIND_TYPE, None))
-    if t.__flags__ & _Py_TPFLAGS_HEAPTYPE:  # a class statement made it
+    if safe.is_heap_type(t):  # a class statement made it
         edges.extend(_label_attributes(obj, t, pending))
     edges.extend(_rest(pending))
     return edges

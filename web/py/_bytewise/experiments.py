@@ -6,6 +6,7 @@ its shallow and deep sizes. Nothing here computes a size itself: getsizeof comes
 CPython, deep sizes from the core, peaks from tracemalloc.
 """
 
+from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
 import array
 import tracemalloc
 

@@ -13,6 +13,7 @@ a pair ``X_SHIFT`` and ``X_MASK``, the mask applying after the shift:
 ``(word >> X_SHIFT) & X_MASK``.
 """
 
+from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
 # -- Header and directory ------------------------------------------------------------
 
 SNAPSHOT_MAGIC = b"BYTEWISE"

@@ -17,23 +17,29 @@ Rules it follows:
   * No recursion: a breadth-first walk with an explicit queue, so a list nested 100,000
     deep is captured like a flat one. Node indices are assigned in that order.
   * It keeps every object it saw alive until the snapshot is written, so no id is reused.
-  * It runs no user code except a class's own ``__sizeof__`` (through ``sys.getsizeof``),
-    and a failing one is reported, not fatal.
+  * It runs none of the program's code: not a class's own ``__sizeof__`` (its objects are
+    sized by CPython's own ``__sizeof__`` for them, and a diagnostic says so), nor
+    ``__repr__``, ``__eq__``, ``__hash__``, ``__getattr__`` or a metaclass's attribute
+    hooks (safe.py); builtins and ``sys``/``gc`` functions are CPython's own, bound
+    before any program ran.
   * Bounded: at most ``object_cap`` objects, and at most ``edge_cap`` references read from
     any one object; the snapshot says where it stopped.
 """
 
+from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
 import array
 import gc
+from gc import is_tracked  # bound now: a program may rebind gc's and sys's functions
 import struct
 import sys
-import time
+from sys import getrefcount, getsizeof
 import types
 from bisect import bisect_left
 from itertools import chain, islice, repeat
 from operator import mul, or_
 
 from . import edges as edges_mod
+from . import safe
 from . import shapes as shapes_mod
 from .edges import DEFAULT_POLICY, Policy
 from .format import (
@@ -136,17 +142,21 @@ def small_int_ids(low=-10, high=300):
     return out
 
 
+_is_immortal = getattr(sys, "_is_immortal", None)  # bound now, as the rest of sys
+_is_interned = getattr(sys, "_is_interned", None)
+
+
 def _immortality_test():
     """Returns a function telling whether an object is immortal (PEP 683), or None."""
-    is_immortal = getattr(sys, "_is_immortal", None)  # 3.14+
+    is_immortal = _is_immortal  # 3.14+
     if is_immortal is not None:
         return is_immortal
     if sys.version_info < (3, 12):
         return None
     # On 3.12 and 3.13 an immortal object's refcount reads as a fixed huge value; None is
     # immortal there, so its count is the marker.
-    marker = sys.getrefcount(None)
-    return lambda o: sys.getrefcount(o) >= marker
+    marker = getrefcount(None)
+    return lambda o: getrefcount(o) >= marker
 
 
 _platform_facts = None
@@ -235,7 +245,7 @@ def key_label(key):
         parts = [short_label(k) for k in key]
         if all(p is not None for p in parts):
             return _shorten("(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")")
-    return "<%s>" % type(key).__qualname__
+    return "<%s>" % safe.qualname(type(key))
 
 
 _PLAIN_ARGS = (str, int, float, bool, bytes, type(None))
@@ -246,63 +256,65 @@ def _exception_text(exc):
     class's own __str__ is not called, and arguments that are not plain values are named
     by type ("KeyError: <Key object>"), since their __str__ or __repr__ may raise or loop."""
     t = type(exc)
-    name = t.__qualname__
+    name = safe.qualname(t)
     try:
         args = BaseException.args.__get__(exc)
         if all(type(a) in _PLAIN_ARGS for a in args):
             # CPython's own exceptions format plain arguments without user code; a user
             # class gets BaseException's text, whatever its own __str__ does.
-            builtin = t.__module__ == "builtins"
+            # A class "from builtins" is one CPython made (not a heap type): a program's class
+            # may claim __module__ = "builtins", but it cannot stop being a heap type.
+            builtin = not safe.is_heap_type(t)
             message = t.__str__(exc) if builtin else BaseException.__str__(exc)
         else:
-            message = ", ".join(short_label(a) or "<%s object>" % type(a).__qualname__ for a in args)
+            message = ", ".join(short_label(a) or "<%s object>" % safe.qualname(type(a)) for a in args)
     except Exception:  # noqa: BLE001 - e.g. str() of a huge int is refused
         message = ""
     return "%s: %s" % (name, _shorten(message, 200)) if message else name
 
 
-# -- User code during the capture -------------------------------------------------------
+# -- Sizes without the program's code -------------------------------------------------
 
-# What a C type's __sizeof__ looks like from its class; anything else is user code.
-_BUILTIN_METHODS = (types.MethodDescriptorType, types.WrapperDescriptorType,
-                    types.BuiltinFunctionType, types.BuiltinMethodType)
-# A class's own __sizeof__ may run this long per object, and this long in all per capture.
-SIZEOF_CALL_SECONDS = 0.05
-SIZEOF_TOTAL_SECONDS = 1.0
-# The largest size a __sizeof__ may claim: the address space (4 GiB on wasm32), and within
-# what a snapshot may carry (SNAPSHOT_MAX_NODE_SIZE). All of a capture's classes' own
-# __sizeof__ methods may claim a quarter of SNAPSHOT_MAX_TOTAL_SIZE together, so the sizes
-# CPython reports itself always fit beside them.
-MAX_OBJECT_SIZE = min(SNAPSHOT_MAX_NODE_SIZE, (sys.maxsize + 1) * 2)
-MAX_CLAIMED_TOTAL = SNAPSHOT_MAX_TOTAL_SIZE // 4
+# What a C type's __sizeof__ looks like in a class's namespace; anything else is the
+# program's code, which the probe never calls.
+_C_METHODS = (types.MethodDescriptorType, types.WrapperDescriptorType, types.BuiltinFunctionType,
+              types.BuiltinMethodType)
+_OBJECT_SIZEOF = object.__dict__["__sizeof__"]
 
 
-class _Overtime(BaseException):
-    """Raised inside user code that ran past its time; BaseException, so that an
-    ``except Exception`` in that code does not swallow it."""
+def _c_sizeof(t):
+    """The __sizeof__ CPython's own code has for objects of t: the first one in t's MRO
+    that is C code (a class's own Python __sizeof__ is skipped)."""
+    for klass in safe.mro(t):
+        method = safe.namespace(klass).get("__sizeof__")
+        if method is not None and type(method) in _C_METHODS:
+            return method
+    return _OBJECT_SIZEOF
 
 
-def _call_within(function, argument, seconds):
-    """function(argument), stopped with _Overtime at the first line of Python that runs
-    after `seconds` (a loop in C is not stopped here: the page's run time limit is).
+# What sys.getsizeof adds to __sizeof__ (Python/sysmodule.c): the GC header for types
+# with Py_TPFLAGS_HAVE_GC, and from 3.11 the managed pre-header (dict pointer, and from
+# 3.12 the weakref list) for types with those flags (Include/internal/pycore_object.h
+# _PyType_PreHeaderSize). Both are measured here, on CPython's own objects.
+class _Sample:
+    pass
 
-    The cost: a trace function turns on CPython's monitoring (PEP 669) for good, so each
-    code object that first runs afterwards allocates a few hundred bytes of bookkeeping,
-    which tracemalloc sees (tracing.py drops it from the per-line figures). Only
-    classes with their own __sizeof__ pay this."""
-    deadline = time.perf_counter() + seconds
 
-    def tracer(frame, event, arg):
-        if time.perf_counter() > deadline:
-            raise _Overtime
-        return tracer
+_GC_HEADER = getsizeof([]) - list.__dict__["__sizeof__"]([])
+_PREHEADER_FLAGS = (1 << 3 | 1 << 4) if sys.version_info >= (3, 12) else (1 << 4) if sys.version_info >= (3, 11) else 0
+_PREHEADER = getsizeof(_Sample()) - _OBJECT_SIZEOF(_Sample()) - _GC_HEADER if _PREHEADER_FLAGS else 0
 
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        return function(argument)
-    finally:
-        sys.settrace(previous)
+
+def _added_by_getsizeof(t):
+    f = safe.flags(t)
+    return (_GC_HEADER if f & safe.Py_TPFLAGS_HAVE_GC else 0) + (_PREHEADER if f & _PREHEADER_FLAGS else 0)
+
+
+def own_sizeof_free_size(obj):
+    """sys.getsizeof(obj) as CPython's own code computes it for obj's layout, for an object
+    whose class defines __sizeof__ in Python (which is not called)."""
+    t = type(obj)
+    return _c_sizeof(t)(obj) + _added_by_getsizeof(t)
 
 
 # -- Capture --------------------------------------------------------------------------
@@ -354,16 +366,16 @@ class _TypeInfo:
                  "shape")
 
     def __init__(self, t, strings, policy):
-        self.name = strings.add(t.__qualname__)
+        self.name = strings.add(safe.qualname(t))
         category = _category_of_type(t)
         self.flags = category << NODE_FLAG_CATEGORY_SHIFT
         if (category == NODE_CATEGORY_TYPE_OBJECT and not policy.follow_types) or \
                 (category == NODE_CATEGORY_MODULE and not policy.follow_modules) or \
                 (category == NODE_CATEGORY_CODE and not policy.follow_code):
             self.flags |= NODE_FLAG_NOT_FOLLOWED
-        # A class's own __sizeof__ is user code: it is called one object at a time,
-        # guarded. CPython's (C) ones are called in bulk.
-        self.builtin_sizeof = issubclass(type(getattr(t, "__sizeof__", None)), _BUILTIN_METHODS)
+        # sys.getsizeof finds __sizeof__ as safe.lookup does: when that is C code, it runs
+        # none of the program's code. A class's own Python __sizeof__ is never called.
+        self.builtin_sizeof = type(safe.lookup(t, "__sizeof__")) in _C_METHODS
         self.has_length = t in _LENGTH_TYPES
         if self.has_length:
             self.flags |= NODE_FLAG_HAS_LENGTH
@@ -385,8 +397,7 @@ class _Capture:
         self.index_of = {}  # id -> node index
         self.keep = []  # every captured object, alive until the snapshot is written
         self.type_info = {}
-        self.sizeof_seconds_left = SIZEOF_TOTAL_SECONDS
-        self.claimed_total = 0  # bytes the classes' own __sizeof__ methods reported
+        self.own_sizeof_classes = set()  # classes with a Python __sizeof__ seen so far
         self.address = _u64_array()
         self.type = _u32_array()
         self.size = _u64_array()
@@ -407,7 +418,7 @@ class _Capture:
         self.small_low, self.small_high = low, high
         self.small_ids = set(map(id, cached))  # the cached ints are the objects themselves
         self.is_immortal = _immortality_test()
-        self.is_interned = getattr(sys, "_is_interned", None)  # 3.13+
+        self.is_interned = _is_interned  # 3.13+
 
     def diagnose(self, node, code, message):
         self.diagnostics.append((node, code, message))
@@ -420,38 +431,20 @@ class _Capture:
             info = self.type_info[t] = _TypeInfo(t, self.strings, self.policy)
         return info
 
-    def _guarded_sizeof(self, obj, index):
-        """sys.getsizeof for an object whose class defines __sizeof__ in Python: bounded
-        in time, and checked, since that method may raise, loop or return nonsense."""
-        name = type(obj).__qualname__
-        if self.sizeof_seconds_left <= 0:
-            fallback = object.__sizeof__(obj)
-            self.diagnose(index, "probe.sizeof_skipped",
-                          "%s.__sizeof__ was not called: the class's __sizeof__ methods took "
-                          "over %g s in all; its size is shown as object.__sizeof__, %d bytes."
-                          % (name, SIZEOF_TOTAL_SECONDS, fallback))
-            return fallback
-        started = time.perf_counter()
-        try:
-            size = _call_within(sys.getsizeof, obj, min(SIZEOF_CALL_SECONDS, self.sizeof_seconds_left))
-            if size > MAX_OBJECT_SIZE or self.claimed_total + size > MAX_CLAIMED_TOTAL:
-                problem = "returned %s, more than this Python's memory can hold" % format(size, ",")
-            else:
-                problem = None
-                self.claimed_total += size
-        except _Overtime:
-            problem = "did not return within %g s" % SIZEOF_CALL_SECONDS
-        except Exception as exc:  # noqa: BLE001 - a user __sizeof__ may raise anything
-            problem = "raised %s" % _exception_text(exc)
-        finally:
-            self.sizeof_seconds_left -= time.perf_counter() - started
-        if problem is None:
-            return size
-        fallback = object.__sizeof__(obj)
-        self.diagnose(index, "probe.sizeof_failed",
-                      "%s.__sizeof__ %s; its size is shown as object.__sizeof__, %d bytes. Fix "
-                      "or remove that __sizeof__." % (name, problem, fallback))
-        return fallback
+    def _own_sizeof(self, obj, index):
+        """The size of an object whose class defines __sizeof__ in Python: CPython's own
+        __sizeof__ for its layout, plus what getsizeof adds. The first object of each such
+        class gets a diagnostic naming the class."""
+        t = type(obj)
+        size = own_sizeof_free_size(obj)
+        if t not in self.own_sizeof_classes:
+            self.own_sizeof_classes.add(t)
+            self.diagnose(index, "probe.own_sizeof",
+                          "%s defines its own __sizeof__, which is the program's code: Bytewise "
+                          "does not run it while measuring, so its objects are sized by CPython's "
+                          "own __sizeof__ for their layout (%d bytes for this one), not by what that "
+                          "method would claim." % (safe.qualname(t), size))
+        return size
 
     def add(self, objs, ids=None):
         """Records objects never seen before (and distinct) as the next nodes, in order.
@@ -479,13 +472,13 @@ class _Capture:
             self._info(t)
         infos = list(map(self.type_info.__getitem__, obj_types))
         if all(self.type_info[t].builtin_sizeof for t in distinct_types):
-            sizes = list(map(sys.getsizeof, objs))
+            sizes = list(map(getsizeof, objs))
         else:
-            sizes = [sys.getsizeof(o) if info.builtin_sizeof else self._guarded_sizeof(o, start + i)
+            sizes = [getsizeof(o) if info.builtin_sizeof else self._own_sizeof(o, start + i)
                      for i, (o, info) in enumerate(zip(objs, infos))]
         flags = [info.flags for info in infos]
         # A bool times a flag is the flag or 0; map() keeps the loops in C.
-        flags = list(map(or_, flags, map(mul, map(gc.is_tracked, objs), repeat(NODE_FLAG_GC_TRACKED))))
+        flags = list(map(or_, flags, map(mul, map(is_tracked, objs), repeat(NODE_FLAG_GC_TRACKED))))
         if self.is_immortal is not None:
             flags = list(map(or_, flags, map(mul, map(self.is_immortal, objs), repeat(NODE_FLAG_IMMORTAL))))
         if _heap_base is not None:
@@ -529,7 +522,7 @@ class _Capture:
             self.flags[index] |= NODE_FLAG_TRUNCATED
             self.diagnose(index, "probe.edge_cap",
                           "Only the first %s references of this %s were read (edge cap)." % (
-                              format(self.edge_cap, ","), type(obj).__qualname__))
+                              format(self.edge_cap, ","), safe.qualname(type(obj))))
             return True
         return False
 
@@ -573,7 +566,7 @@ class _Capture:
             self.flags[index] |= NODE_FLAG_TRUNCATED
             self.diagnose(index, "probe.references_failed",
                           "Reading the references of a %s failed (%s); its size is known, what "
-                          "it points to is not." % (t.__qualname__, _exception_text(exc)))
+                          "it points to is not." % (safe.qualname(t), _exception_text(exc)))
             return 0
         if self._capped(index, obj, len(found)):
             found = found[: self.edge_cap]
@@ -730,7 +723,7 @@ class _Capture:
         sentinel = object()
         keep.append(sentinel)
         try:
-            counts = list(map(sys.getrefcount, keep))
+            counts = list(map(getrefcount, keep))
         finally:
             keep.pop()
         own = counts.pop() - 1  # less the local name `sentinel`

@@ -16,15 +16,17 @@ stack and kills the interpreter, so release() first takes such structures apart 
 the bottom up.
 """
 
+from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
 import ast
 import builtins
+import gc
 import linecache
 import os
 import sys
 import time
 import traceback
 
-from . import probe
+from . import probe, safe, state
 from . import tracing
 
 FILENAME = "main.py"
@@ -71,11 +73,35 @@ def _no_input(prompt=""):
 
 def sandbox():
     """Makes this interpreter safe for user code: the recursion limit capped and input()
-    answered with a clear error; each run starts from the default limit. run_program
-    calls it before every run."""
+    answered with a clear error; each run starts from the default limit. start() makes
+    this part of the baseline that restore() keeps."""
     sys.setrecursionlimit = _capped_setrecursionlimit
     _set_recursion_limit(min(_DEFAULT_LIMIT, RECURSION_LIMIT))
     builtins.input = _no_input
+
+
+_baseline = None  # state.Baseline, taken by start()
+
+
+def start():
+    """Sets the interpreter up for programs, once, before the first: the sandbox's limits,
+    a warm-up capture (the probe imports what it needs on first use), and the baseline of
+    the interpreter's state that every run is put back to."""
+    global _baseline
+    sandbox()
+    probe.platform_facts()
+    probe.capture({"warm-up": [1.5, "x", (1,), {"k": None}]}, 100, None, 100)
+    _baseline = state.Baseline()
+
+
+def prepare():
+    """Before a run: frees the previous run's objects (their finalizers are the program's
+    code, so the host bounds this call in time), collects cycles, and puts the
+    interpreter back as start() found it. Returns what could not be put back (the host
+    then starts a fresh interpreter)."""
+    release()
+    gc.collect()
+    return state.restore(_baseline) if _baseline is not None else []
 
 
 def _register_source(source, filename):
@@ -171,8 +197,6 @@ def _hint(exc):
         return ("The recursion went deeper than the limit (sys.getrecursionlimit(), at most "
                 "%s here: deeper unwinding would crash the browser's Python). Recursion "
                 "that deep is usually a missing base case." % format(RECURSION_LIMIT, ","))
-    if issubclass(t, KeyboardInterrupt):
-        return "The program was stopped (the Stop button, Esc or the time limit)."
     return None
 
 
@@ -189,7 +213,6 @@ def run_program(source, filename=FILENAME, trace=None):
     ``type``, ``message`` and ``traceback``. ``trace`` is an optional
     _bytewise.tracing.Session that observes the run."""
     release()
-    sandbox()
     namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": filename}
     _previous.append(namespace)
     _register_source(source, filename)
@@ -198,6 +221,13 @@ def run_program(source, filename=FILENAME, trace=None):
     except SyntaxError as exc:
         return namespace, {"type": "SyntaxError", "message": str(exc.msg),
                            "traceback": "".join(traceback.format_exception_only(type(exc), exc))}
+    except UnicodeEncodeError as exc:
+        # A lone surrogate (half of a UTF-16 pair, from a paste) cannot be UTF-8 source.
+        line = source.count("\n", 0, exc.start) + 1
+        message = ("the code holds the character U+%04X, half of a surrogate pair, which no "
+                   "Python source may hold; delete it or retype that character" % ord(source[exc.start]))
+        return namespace, {"type": "SyntaxError", "message": message,
+                           "traceback": '  File "%s", line %d\nSyntaxError: %s\n' % (filename, line, message)}
     if trace is not None:
         trace.start()
     try:
@@ -207,7 +237,7 @@ def run_program(source, filename=FILENAME, trace=None):
             return namespace, {"type": "SystemExit", "message": str(exc.code),
                                "traceback": "SystemExit: %s\n" % (exc.code,)}
     except BaseException as exc:  # noqa: BLE001 - every failure is reported to the user
-        error = {"type": type(exc).__qualname__,
+        error = {"type": safe.qualname(type(exc)),
                  "message": probe._exception_text(exc),
                  "traceback": _user_traceback(exc, filename)}
         hint = _hint(exc)
@@ -271,7 +301,8 @@ def run_and_capture(source, options, on_capture=None):
     the capture.
 
     Returns a dict: snapshot (bytes), error (dict or None), tracemalloc (dict or None),
-    run_ms, capture_ms.
+    run_ms, capture_ms, and unrestored: what of the interpreter's state the program changed
+    beyond repair (state.restore); the host replaces the interpreter when it is not empty.
     """
     options = dict(options)
     missing = [name for name in PROBE_OPTIONS if name not in options]
@@ -279,17 +310,24 @@ def run_and_capture(source, options, on_capture=None):
         raise ValueError("run_and_capture needs every probe option; missing: %s" % ", ".join(missing))
     trace = tracing.Session(FILENAME, enabled=bool(options["tracemalloc"]))
     started = time.perf_counter()
-    namespace, error = run_program(source, FILENAME, trace)
+    with state.program_running(_baseline):
+        namespace, error = run_program(source, FILENAME, trace)
+        # Root expressions are the caller's code evaluated among the program's objects:
+        # they belong to the program's time, before the capture.
+        expressions = options["roots"]
+        if expressions:
+            roots, problems = _roots(namespace, expressions)
+        else:
+            roots, problems = probe.user_names(namespace), []
     ran = time.perf_counter()
     if on_capture is not None:
         on_capture()
+    # Nothing of the program's may run inside the capture: its tracers, monitoring, gc
+    # callbacks and finalizers are turned off until the interpreter is put back.
+    state.quiet()
     policy = probe.make_policy(
         options["follow_types"], options["follow_modules"], options["follow_globals"], options["follow_code"])
-    expressions = options["roots"]
-    if expressions:
-        roots, problems = _roots(namespace, expressions)
-    else:
-        roots, problems = probe.user_names(namespace), []
+
     def capture():
         return probe.capture(
             roots, options["object_cap"], policy, options["edge_cap"], list(problems))
@@ -301,10 +339,15 @@ def run_and_capture(source, options, on_capture=None):
         if on_capture is not None:
             on_capture()
         snapshot = capture()
+    captured = time.perf_counter()
+    # The program's objects stay alive for the X-ray until prepare(); everything else is
+    # put back now, so that nothing asked of this interpreter before then sees its changes.
+    unrestored = state.restore(_baseline) if _baseline is not None else []
     return {
         "snapshot": snapshot,
         "error": error,
         "tracemalloc": trace.report(),
         "run_ms": (ran - started) * 1000,
-        "capture_ms": (time.perf_counter() - ran) * 1000,
+        "capture_ms": (captured - ran) * 1000,
+        "unrestored": unrestored,
     }

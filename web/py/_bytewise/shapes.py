@@ -8,8 +8,11 @@ slot layout, item size). Everything else the model needs (a list's capacity, a d
 table size) it reads back from the getsizeof measured here, on the source platform.
 """
 
+from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
 import array
 import types
+
+from . import safe
 
 from .format import (
     SHAPE_ARRAY_ITEM_SIZE_SHIFT, SHAPE_ARRAY_TYPECODE_SHIFT, SHAPE_BOOL_VALUE_SHIFT,
@@ -44,9 +47,6 @@ _BY_TYPE = {
 _PER_OBJECT = frozenset({SHAPE_FAMILY_INT, SHAPE_FAMILY_BOOL, SHAPE_FAMILY_STR, SHAPE_FAMILY_DICT,
                          SHAPE_FAMILY_ARRAY, SHAPE_FAMILY_MEMORYVIEW})
 
-# CPython's own tp_flags bits (Include/object.h), not snapshot constants.
-_Py_TPFLAGS_IMMUTABLETYPE = 1 << 8  # heap types made in C (PyType_FromSpec) are immutable; classes are not
-_Py_TPFLAGS_HEAPTYPE = 1 << 9
 _instance_words = {}
 
 
@@ -59,18 +59,18 @@ def _instance_word(cls):
         return cached
     word = None
     def from_class_statement(k):
-        return k.__flags__ & _Py_TPFLAGS_HEAPTYPE and not k.__flags__ & _Py_TPFLAGS_IMMUTABLETYPE
+        return safe.is_heap_type(k) and not safe.flags(k) & safe.Py_TPFLAGS_IMMUTABLETYPE
 
-    if all(k is object or from_class_statement(k) for k in cls.__mro__):
+    if all(k is object or from_class_statement(k) for k in safe.mro(cls)):
         slots = 0
         declared = False
-        for klass in cls.__mro__:
-            namespace = type.__dict__["__dict__"].__get__(klass)
+        for klass in safe.mro(cls):
+            namespace = safe.namespace(klass)
             if "__slots__" in namespace:
                 declared = True
             slots += sum(1 for v in namespace.values() if issubclass(type(v), types.MemberDescriptorType))
-        has_dict = cls.__dictoffset__ != 0
-        has_weakref = cls.__weakrefoffset__ != 0
+        has_dict = safe.dictoffset(cls) != 0
+        has_weakref = safe.weakrefoffset(cls) != 0
         word = (SHAPE_FAMILY_INSTANCE
                 | min(slots, SHAPE_INSTANCE_SLOTS_MASK) << SHAPE_INSTANCE_SLOTS_SHIFT
                 | has_dict << SHAPE_INSTANCE_HAS_DICT_SHIFT

@@ -10,6 +10,7 @@ All figures are tracemalloc's: bytes requested from Python's allocators, not the
 allocator's own rounding (that is the "allocated" size the layout model gives).
 """
 
+from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
 import linecache
 import os
 import tracemalloc
