@@ -5,8 +5,10 @@
 //   npx bytewise measure FILE.py [--json] [measure options]
 //   npx bytewise size "EXPR" [--platform PLATFORM | --platform all]
 //   npx bytewise explain "EXPR" NUMBER      which Python prints NUMBER for getsizeof(EXPR)?
-//   npx bytewise lessons check [FILE.md ...]  every lesson (default lessons/*.md): parse it,
-//                                            run its code, compute every exercise's answer
+//   npx bytewise lessons check [--time-limit N] [FILE.md ...]
+//                                           every lesson (default lessons/*.md): parse it, run
+//                                           its code, compute every exercise's answer; a block
+//                                           may run N seconds (default 10)
 //   npx bytewise --help                     every option, with its default and meaning
 //
 // The measure options, their flags and help, and the platforms come from the core's tables
@@ -45,7 +47,7 @@ const USAGE = [
   ),
   `       npx bytewise size "EXPR" [--platform PLATFORM|all]`,
   `       npx bytewise explain "EXPR" NUMBER`,
-  `       npx bytewise lessons check [FILE.md ...]`,
+  `       npx bytewise lessons check [--time-limit N] [FILE.md ...]`,
   `       npx bytewise --help`,
 ].join("\n");
 
@@ -210,12 +212,15 @@ async function measureCommand(args) {
   }
   let report;
   try {
-    report = bytewise.measure(code, options);
+    report = await bytewise.measure(code, options);
   } catch (err) {
     if (err instanceof BytewiseError) usageError(err.message);
     throw err;
+  } finally {
+    bytewise.close();
   }
-  if (!report.platform && report.diagnostics.length) {
+  const stopped = !report.platform && report.diagnostics.some((d) => d.code.startsWith("run."));
+  if (!report.platform && !stopped && report.diagnostics.length) {
     usageError(report.diagnostics.map((d) => d.message).join(" "));
   }
   if (json) {
@@ -223,15 +228,21 @@ async function measureCommand(args) {
   } else {
     if (report.error)
       process.stderr.write(report.error.traceback + (report.error.hint ? `${report.error.hint}\n` : ""));
-    printReport(report, file);
+    if (stopped) process.stderr.write(`bytewise: ${report.diagnostics.map((d) => d.message).join(" ")}\n`);
+    else printReport(report, file);
   }
-  return report.error ? 1 : 0;
+  return report.error || stopped ? 1 : 0;
 }
 
 async function sizes(expression) {
   const { openBytewise } = await import("../web/node-api.js");
   const bytewise = await openBytewise({ core });
-  const result = bytewise.sizeOf(expression);
+  let result;
+  try {
+    result = await bytewise.sizeOf(expression);
+  } finally {
+    bytewise.close();
+  }
   if (result.error) {
     process.stderr.write(`bytewise: ${result.error}\n`);
     process.exit(1);
@@ -311,10 +322,27 @@ async function explainCommand(args) {
 // computed here and for the default compared platform (web/lesson-answers.js). Problems
 // are printed as file:line: message; exit 1 if there is any.
 const LESSON_PLATFORMS = [null, analyser.defaultPlatform];
+/** Seconds each lesson block may run: lessons show small programs. */
+const LESSON_TIME_LIMIT = 10;
 
 async function lessonsCommand(args) {
-  const [sub, ...files] = args;
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { "time-limit": { type: "string" } } });
+  } catch (err) {
+    usageError(err.message);
+  }
+  const [sub, ...files] = parsed.positionals;
   if (sub !== "check") usageError('lessons takes "check": npx bytewise lessons check [FILE.md ...]');
+  const limitFlag = parsed.values["time-limit"];
+  const timeLimit = limitFlag === undefined ? LESSON_TIME_LIMIT : Number(limitFlag);
+  if (limitFlag !== undefined && (limitFlag.trim() === "" || !Number.isFinite(timeLimit)))
+    usageError(`--time-limit must be a whole number of seconds, got "${limitFlag}"`);
+  try {
+    analyser.check({ timeLimit });
+  } catch (err) {
+    usageError(err.message);
+  }
   const path = await import("node:path");
   const { fileURLToPath } = await import("node:url");
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -330,22 +358,18 @@ async function lessonsCommand(args) {
   const { parseLesson, formatLessonError } = await import("../web/lessons.js");
   const { computeAnswer } = await import("../web/lesson-answers.js");
   const { openBytewise } = await import("../web/node-api.js");
-  let bytewise = await openBytewise({ core });
-  // Code that kills Pyodide (deep recursion through C) is a problem of its lesson, and the
-  // check goes on in a fresh interpreter.
+  const bytewise = await openBytewise({ core });
+  // Code that kills Pyodide (deep recursion through C) or runs past its time is a problem
+  // of its lesson, and the check goes on in a fresh interpreter.
   const measure = async (code, options) => {
-    try {
-      return bytewise.measure(code, options);
-    } catch (err) {
-      if (!err?.pyodide_fatal_error) throw err;
-      bytewise = await openBytewise({ core });
-      return {
-        error: {
-          type: "FatalError",
-          message: `crashed Python (${String(err.message).split("\n")[0]}); a reader's page would restart`,
-        },
-      };
-    }
+    const report = await bytewise.measure(code, { timeLimit, ...options });
+    const stopped = !report.platform && report.diagnostics.find((d) => d.code.startsWith("run."));
+    if (!stopped) return report;
+    const message =
+      stopped.code === "run.time_limit"
+        ? `was still running after the time limit of ${timeLimit} s (--time-limit changes it)`
+        : stopped.message.replace(/^Python crashed/, "crashed Python");
+    return { error: { type: "FatalError", message } };
   };
   const problems = [];
   const orders = new Map();
@@ -384,6 +408,7 @@ async function lessonsCommand(args) {
       }
     }
   }
+  bytewise.close();
   for (const p of problems) process.stdout.write(`${p}\n`);
   process.stdout.write(
     `${targets.length} lesson${targets.length === 1 ? "" : "s"}, ${exercises} exercises: ` +

@@ -118,6 +118,28 @@ export function createAnalyser(module) {
     },
 
     /**
+     * What the host that runs the program reads from measure() options (checked as by
+     * check()): { timeLimitMs } (0: no limit).
+     * @param {object} [given]
+     */
+    limits(given) {
+      const checked = JSON.parse(module.checkOptions(optionsText(given)));
+      if (!checked.ok) failed(checked);
+      return { timeLimitMs: checked.sandbox.time_limit_seconds * 1000 };
+    },
+
+    /**
+     * The report of a run that produced no capture: stopped at its time limit, or its
+     * interpreter died. `facts` hold what it printed before.
+     * @param {string} code a diagnostic code ("run.time_limit", "run.crashed")
+     * @param {string} message a sentence for people
+     * @param {RunFacts} facts
+     */
+    stoppedReport(code, message, facts) {
+      return JSON.parse(module.stoppedReport(code, message, JSON.stringify(facts)));
+    },
+
+    /**
      * The public report of a run. `show` (the app module only) also hands the analysis to
      * the canvas, keeping its view when `keepView`.
      * @param {Run} run

@@ -6,7 +6,10 @@
 // experiments' helpers below with its own analyser.
 //
 //   const measurer = createMeasurer({ runner, analyser });
-//   const report = measurer.measure("x = [1, 2, 3]", { followTypes: true });
+//   const report = await measurer.measure("x = [1, 2, 3]", { followTypes: true });
+//
+// Every method is async: the runner may be a child process (web/node-runner.js) that
+// enforces the time limit (option timeLimit) by killing the program.
 import { BytewiseError, QUIET_RUN } from "./analyser.js";
 import { xrayObject } from "./xray.js";
 
@@ -104,11 +107,25 @@ export function createMeasurer({ runner, analyser }) {
   const core = analyser.module;
 
   /** Runs `code` with `options` (checked first) and returns the run and its report. */
-  function measureRun(code, options = {}) {
+  async function measureRun(code, options = {}) {
     checkCode(code);
     const probe = analyser.check(options);
-    runner.prepare();
-    const run = runner.run(code, probe);
+    const { timeLimitMs } = analyser.limits(options);
+    await runner.prepare();
+    const run = await runner.run(code, probe, { timeLimitMs });
+    if (run.stopped === "time limit") {
+      const seconds = (timeLimitMs / 1000).toLocaleString("en");
+      const message =
+        `The program was still running after the time limit of ${seconds} s, so it was stopped ` +
+        "(option timeLimit changes the limit; 0 turns it off).";
+      return { run, report: analyser.stoppedReport("run.time_limit", message, run.facts) };
+    }
+    if (run.stopped === "crash") {
+      const message =
+        `Python crashed (${run.message}); a fresh one runs the next program. Deep recursion ` +
+        "through C, or a structure nested thousands of levels deep, can do this.";
+      return { run, report: analyser.stoppedReport("run.crashed", message, run.facts) };
+    }
     return { run, report: analyser.report(run, options) };
   }
 
@@ -122,8 +139,8 @@ export function createMeasurer({ runner, analyser }) {
      *   name, range, default and meaning are there
      * @returns {object} the report (docs/measure-report.schema.json)
      */
-    measure(code, options = {}) {
-      return measureRun(code, options).report;
+    async measure(code, options = {}) {
+      return (await measureRun(code, options)).report;
     },
 
     /**
@@ -133,21 +150,21 @@ export function createMeasurer({ runner, analyser }) {
      *   description: string, status: string, size: number | null, rule: string,
      *   allocated: number | null, allocatedStatus: string, allocatedRule: string }> }}
      */
-    sizeOf(expression) {
+    async sizeOf(expression) {
       if (typeof expression !== "string" || expression.trim() === "") {
         throw new BytewiseError(
           "api.bad_argument",
           'The expression must be a non-empty string of Python, such as "[1, 2, 3]".',
         );
       }
-      const { run, report } = measureRun("", { roots: [expression], comparePlatform: null });
+      const { run, report } = await measureRun("", { roots: [expression], comparePlatform: null });
       if (report.roots.length === 0) {
         const why = report.diagnostics.map((d) => d.message).join(" ");
         return { expression, error: why || "the expression could not be measured", sizes: [] };
       }
       // The expression says how a list in it was built ([1, 2, 3] is a display of
       // constants, which each version compiles differently); the model uses that.
-      const hint = runner.listConstruction(expression);
+      const hint = await runner.listConstruction(expression);
       const sizes = analyser.predictRoot(run, 0, hint);
       return { expression, error: null, sizes };
     },
@@ -157,8 +174,8 @@ export function createMeasurer({ runner, analyser }) {
      * memory, decoded (core/include/bytewise/xray.hpp).
      * @returns {{ ok: boolean, blocks?: object[], problems?: object[], errors?: object[] }}
      */
-    xray(code, expression) {
-      const { run, report } = measureRun(code, { roots: [expression], comparePlatform: null });
+    async xray(code, expression) {
+      const { run, report } = await measureRun(code, { roots: [expression], comparePlatform: null });
       if (report.roots.length === 0) {
         return {
           ok: false,
@@ -177,10 +194,10 @@ export function createMeasurer({ runner, analyser }) {
      * @returns {{ platform: object, cached_range: [number, number] | null, stride: number | null,
      *             values: Array<{ value: number, id: number, id_again: number, cached: boolean }> }}
      */
-    smallInts(options = {}) {
+    async smallInts(options = {}) {
       const { low, high } = checkSmallIntRange(analyser.experiments.smallInts, options);
-      const { run } = measureRun("", { roots: ["None"], ...EXPERIMENT_OPTIONS });
-      return analyser.smallInts(run, runner.smallIntIds(low, high));
+      const { run } = await measureRun("", { roots: ["None"], ...EXPERIMENT_OPTIONS });
+      return analyser.smallInts(run, await runner.smallIntIds(low, high));
     },
 
     /**
@@ -189,9 +206,9 @@ export function createMeasurer({ runner, analyser }) {
      * peak while building; and the peaks of sum([...]) vs sum(...) and "".join vs +=.
      * @param {{ sizes?: number[] }} [options] limits: analyser.experiments.footprints
      */
-    footprints(options = {}) {
+    async footprints(options = {}) {
       const sizes = checkFootprintSizes(analyser.experiments.footprints, options);
-      return footprintSeries(analyser, runner.footprints(sizes, analyser.check({})));
+      return footprintSeries(analyser, await runner.footprints(sizes, analyser.check({})));
     },
   };
 }

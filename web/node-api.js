@@ -1,18 +1,18 @@
-// Bytewise in Node: loads Pyodide (from the npm package) and the analysis-only core
-// (build/wasm/web/bytewise-core.js), installs the Python modules, and returns a measurer
-// (web/measure.js) over the same runner the page's worker uses and the same analyser
-// (the core's report) the page uses.
+// Bytewise in Node: the analysis-only core (build/wasm/web/bytewise-core.js) here, and
+// Pyodide with the Bytewise Python modules in an isolated child process; a measurer
+// (web/measure.js) over them gives the same reports the page does.
 //
 //   import { openBytewise } from "./web/node-api.js";
 //   const bytewise = await openBytewise();
-//   const report = bytewise.measure("x = [1, 2, 3]");
+//   const report = await bytewise.measure("x = [1, 2, 3]");
+//   bytewise.close();
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCore } from "./core-node.js";
 import { createAnalyser } from "./analyser.js";
 import { createMeasurer } from "./measure.js";
-import { createRunner, installModules } from "./python-runner.js";
+import { createChildRunner } from "./node-runner.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -37,15 +37,16 @@ export function pythonModuleSources() {
 }
 
 /**
+ * Bytewise for scripts: every program runs in a child process that cannot touch the host
+ * (web/node-runner.js) and is stopped at its time limit (option timeLimit, 30 s unless
+ * given); the analysis runs here, in the core module. Every method returns a Promise.
+ * Call close() when done (it ends the child process).
  * @param {{ onOutput?: (stream: string, text: string) => void, core?: object }} [options]
  *   core: an instantiated bytewise-core module to use (loaded here otherwise)
- * @returns {Promise<ReturnType<typeof createMeasurer> & { pyodide: object, core: object,
- *   runner: ReturnType<typeof createRunner> }>}
+ * @returns {Promise<ReturnType<typeof createMeasurer> & { core: object, close: () => void }>}
  */
 export async function openBytewise({ onOutput, core: given } = {}) {
-  const { loadPyodide } = await import("pyodide");
-  const [pyodide, core] = await Promise.all([loadPyodide(), given ?? loadCore()]);
-  installModules(pyodide, pythonModuleSources());
-  const runner = createRunner({ pyodide, onOutput });
-  return { ...createMeasurer({ runner, analyser: createAnalyser(core) }), pyodide, core, runner };
+  const core = given ?? (await loadCore());
+  const runner = createChildRunner({ onOutput });
+  return { ...createMeasurer({ runner, analyser: createAnalyser(core) }), core, close: () => runner.close() };
 }

@@ -57,14 +57,14 @@ export function readRanges(pyodide, ranges) {
  * @param {object} core a bytewise-core module
  * @param {object} subject from core.xraySubject (address, typeName, shape, ...)
  * @param {(ranges: Array<{ address: number, length: number }>) => Array<{ address: number,
- *   bytes: Uint8Array }>} read copies memory (readRanges, in the process that has Pyodide)
+ *   bytes: Uint8Array }> | Promise<...>} read copies memory (readRanges, where Pyodide runs)
  */
-export function xrayObject(core, subject, read) {
+export async function xrayObject(core, subject, read) {
   const regions = [];
   for (let round = 0; round < MAX_ROUNDS; ++round) {
     const result = core.xray(subject, regions);
     if (!result.ok || result.complete) return result;
-    for (const want of read(result.wants)) {
+    for (const want of await read(result.wants)) {
       const asked = result.wants.find((w) => w.address === want.address);
       regions.push({ ...want, length: asked?.length ?? want.bytes.length });
     }

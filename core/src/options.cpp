@@ -20,7 +20,7 @@ namespace owner = option_owner;
 constexpr std::uint8_t capture = owner::probe | owner::core;  // the probe records, the core applies
 
 // clang-format off
-constexpr std::array<option_spec, 13> rows{{
+constexpr std::array<option_spec, 14> rows{{
     {"objectCap", owner::probe, option_kind::whole_number, 1, 50'000'000, "200000", "object-cap", false,
      "Capture at most this many objects; past it every size that depends on the rest is a lower bound."},
     {"edgeCap", owner::probe, option_kind::whole_number, 1, 100'000'000, "1000000", "edge-cap", false,
@@ -45,6 +45,8 @@ constexpr std::array<option_spec, 13> rows{{
      "Give the bytes the allocator really reserves, on this platform and on the compared one."},
     {"topN", owner::core, option_kind::whole_number, 0, 10'000, "20", "top", false,
      "Length of the lists of largest objects."},
+    {"timeLimit", owner::sandbox, option_kind::whole_number, 0, 3'600, "30", "time-limit", false,
+     "Stop the program after this many seconds (0: no limit)."},
     // The default platform is the layout model's (default_target), so it is not written here.
     {"comparePlatform", owner::core, option_kind::platform, 0, 0, "", "compare", false,
      "Also predict every size on this platform with the layout model; null compares with nothing."},
@@ -118,6 +120,7 @@ void apply(std::string_view name, const json& value, measure_options& out) {
   if (name == "objectCap") probe.object_cap = value.get<std::uint32_t>();
   if (name == "edgeCap") probe.edge_cap = value.get<std::uint32_t>();
   if (name == "topN") out.analysis.top_n = value.get<std::uint32_t>();
+  if (name == "timeLimit") out.sandbox.time_limit_seconds = value.get<std::uint32_t>();
   if (name == "roots") {
     probe.roots.clear();
     if (value.is_array()) {
@@ -230,6 +233,7 @@ std::string checked_options_json(std::string_view text) {
   out["ok"] = parsed.ok();
   if (parsed) {
     out["probe"] = ordered_json::parse(probe_options_json(parsed->probe));
+    out["sandbox"] = {{"time_limit_seconds", parsed->sandbox.time_limit_seconds}};
   } else {
     ordered_json errors = ordered_json::array();
     for (const diagnostic& d : parsed.errors()) errors.push_back({{"code", d.code}, {"message", d.message}});

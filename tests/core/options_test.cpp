@@ -39,6 +39,15 @@ TEST(options, an_empty_object_gives_every_default_from_the_table) {
   EXPECT_EQ(o.analysis.top_n, 20u);
   ASSERT_TRUE(o.analysis.compare_with.has_value());
   EXPECT_EQ(*o.analysis.compare_with, default_target);
+  EXPECT_EQ(o.sandbox.time_limit_seconds, 30u);
+}
+
+TEST(options, the_time_limit_is_the_sandbox_s_and_zero_means_none) {
+  EXPECT_EQ(parsed(R"({"timeLimit": 0})").sandbox.time_limit_seconds, 0u);
+  EXPECT_EQ(parsed(R"({"timeLimit": 5})").sandbox.time_limit_seconds, 5u);
+  EXPECT_EQ(first_error(R"({"timeLimit": -5})"),
+            "api.bad_option: Option timeLimit must be a whole number from 0 to 3,600, not -5.");
+  EXPECT_EQ(json::parse(checked_options_json(R"({"timeLimit": 7})"))["sandbox"]["time_limit_seconds"], 7);
 }
 
 TEST(options, follow_switches_reach_both_the_probe_and_the_core) {
@@ -70,7 +79,7 @@ TEST(options, an_unknown_option_names_every_known_one) {
   EXPECT_EQ(first_error(R"({"objectcap": 5})"),
             "api.unknown_option: Unknown option objectcap; known options: objectCap, edgeCap, roots, followTypes, "
             "followModules, followGlobals, followCode, tracemalloc, includeInterpreterShared, retained, allocated, "
-            "topN, comparePlatform.");
+            "topN, timeLimit, comparePlatform.");
 }
 
 TEST(options, wrong_types_and_ranges_say_what_is_accepted) {

@@ -4,11 +4,11 @@
 // objects, not only on the fixtures.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { openBytewise } from "../../web/node-api.js";
+import { openInProcess } from "./pyodide-session.mjs";
 
 let bytewise;
 before(async () => {
-  bytewise = await openBytewise();
+  bytewise = await openInProcess();
 });
 
 const PROGRAM = `
@@ -49,8 +49,8 @@ r = range(10)
 `;
 
 describe("allocated bytes agree with the chunks on the heap", () => {
-  test("every modelled block of every variable", () => {
-    const report = bytewise.measure(PROGRAM, {});
+  test("every modelled block of every variable", async () => {
+    const report = await bytewise.measure(PROGRAM, {});
     assert.equal(report.ok, true);
     let checked = 0;
     for (const root of report.roots) {
@@ -59,7 +59,7 @@ describe("allocated bytes agree with the chunks on the heap", () => {
       assert.equal(mine.platform, "cpython-3.14-wasm32");
       assert.equal(mine.allocator, "dlmalloc (Emscripten)");
       if (mine.status === "not modelled") continue;
-      const heap = bytewise.xray(PROGRAM, root.name);
+      const heap = await bytewise.xray(PROGRAM, root.name);
       assert.equal(heap.ok, true, root.name);
       if (mine.static) {
         assert.deepEqual(mine.blocks, [], root.name);
@@ -89,8 +89,8 @@ describe("allocated bytes agree with the chunks on the heap", () => {
     assert.ok(checked >= 25, `only ${checked} blocks checked`);
   });
 
-  test("the capture tells static objects from heap ones, so no string needs an assumption", () => {
-    const report = bytewise.measure(PROGRAM, {});
+  test("the capture tells static objects from heap ones, so no string needs an assumption", async () => {
+    const report = await bytewise.measure(PROGRAM, {});
     const root = (name) => report.roots.find((r) => r.name === name).allocated;
     // "append" is one of the interpreter's own static names; "hello" is the program's.
     assert.equal(root("ident").static, true);
@@ -99,15 +99,15 @@ describe("allocated bytes agree with the chunks on the heap", () => {
     assert.equal(root("word").status, "exact");
     for (const name of ["n", "small", "empty", "one"]) assert.equal(root(name).static, true, name);
     // On 64-bit 3.8 nothing but the true singletons is static.
-    const old = bytewise.measure(PROGRAM, { comparePlatform: "cpython-3.8-64" });
+    const old = await bytewise.measure(PROGRAM, { comparePlatform: "cpython-3.8-64" });
     const there = (name) => old.roots.find((r) => r.name === name).predicted.allocated;
     assert.equal(there("ident").static, false);
     assert.equal(there("small").static, false);
     assert.equal(there("n").static, true);
   });
 
-  test("the report sums them per variable and names both platforms", () => {
-    const report = bytewise.measure("x = [1.5, 2.5]\ny = {'k': x}", {});
+  test("the report sums them per variable and names both platforms", async () => {
+    const report = await bytewise.measure("x = [1.5, 2.5]\ny = {'k': x}", {});
     const x = report.roots.find((r) => r.name === "x");
     // wasm32: list 28 -> 32, 2 slots 8 -> 16, each float 16 -> 24.
     assert.equal(x.allocated.shallow, 32 + 16);
@@ -121,8 +121,8 @@ describe("allocated bytes agree with the chunks on the heap", () => {
     assert.ok(report.total.allocated_deep >= x.allocated.deep);
   });
 
-  test("allocated: false leaves them out", () => {
-    const report = bytewise.measure("x = [1]", { allocated: false });
+  test("allocated: false leaves them out", async () => {
+    const report = await bytewise.measure("x = [1]", { allocated: false });
     assert.equal(report.roots[0].allocated, null);
     assert.equal(report.roots[0].predicted.allocated, null);
     assert.equal(report.total.allocated_deep, null);

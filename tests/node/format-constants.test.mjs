@@ -4,12 +4,13 @@
 // reading as a valid snapshot with the wrong meaning.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { openBytewise, pythonModuleSources } from "../../web/node-api.js";
+import { pythonModuleSources } from "../../web/node-api.js";
+import { openInProcess } from "./pyodide-session.mjs";
 
 let core;
 let python;
 before(async () => {
-  const bytewise = await openBytewise();
+  const bytewise = await openInProcess();
   core = bytewise.core.formatConstants();
   const proxy = bytewise.pyodide.runPython(`
 import _bytewise.format
@@ -33,7 +34,7 @@ function show(value) {
 }
 
 describe("snapshot format constants", () => {
-  test("every constant of the core is in _bytewise.format, with the same value", () => {
+  test("every constant of the core is in _bytewise.format, with the same value", async () => {
     const problems = [];
     for (const [name, value] of Object.entries(core)) {
       if (!(name in python)) problems.push(`${name} = ${show(value)} in the core is missing from _bytewise.format`);
@@ -45,7 +46,7 @@ describe("snapshot format constants", () => {
     assert.ok(Object.keys(core).length > 100, "the core lists its constants");
   });
 
-  test("every constant of _bytewise.format is in the core", () => {
+  test("every constant of _bytewise.format is in the core", async () => {
     const extra = Object.keys(python).filter((name) => !(name in core));
     assert.equal(
       extra.length,
@@ -54,7 +55,7 @@ describe("snapshot format constants", () => {
     );
   });
 
-  test("no other Python module defines a constant of its own under a format name", () => {
+  test("no other Python module defines a constant of its own under a format name", async () => {
     const redefined = [];
     for (const [file, source] of Object.entries(pythonModuleSources())) {
       if (file === "_bytewise/format.py") continue;

@@ -35,10 +35,10 @@ describe("parseQuantity", () => {
     ["≈ 88", 88, true],
     ["1e3", 1000, false],
   ]) {
-    test(`"${text}" is ${value}`, () => assert.deepEqual(parseQuantity(text), { value, approximate }));
+    test(`"${text}" is ${value}`, async () => assert.deepEqual(parseQuantity(text), { value, approximate }));
   }
   for (const text of ["", "lots", "10 parsecs", "True", "1.2.3"]) {
-    test(`"${text}" is not a quantity`, () => assert.equal(parseQuantity(text), null));
+    test(`"${text}" is not a quantity`, async () => assert.equal(parseQuantity(text), null));
   }
 });
 
@@ -50,9 +50,11 @@ describe("computeAnswer", () => {
     assert.equal(here.answer, here.values.here);
     assert.equal(
       Number(here.answer),
-      measure(
-        "cache = [None] * 0\nfor _ in range(100): cache.append(0)\nimport sys\nprint(sys.getsizeof(cache))",
-        {},
+      (
+        await measure(
+          "cache = [None] * 0\nfor _ in range(100): cache.append(0)\nimport sys\nprint(sys.getsizeof(cache))",
+          {},
+        )
       ).stdout.trim() * 1,
     );
     const wide = await computeAnswer(bytesExercise, measure, { platform: "cpython-3.12-64" });
@@ -93,7 +95,7 @@ describe("computeAnswer", () => {
 
 describe("checkAnswer", () => {
   const bytes = { kind: "bytes" };
-  test("numbers with units, commas and tildes", () => {
+  test("numbers with units, commas and tildes", async () => {
     assert.deepEqual(checkAnswer(bytes, "904 bytes", { answer: "904" }), { correct: true });
     assert.deepEqual(checkAnswer(bytes, "900", { answer: "904" }), { correct: false, why: "Too few." });
     assert.deepEqual(checkAnswer({ kind: "bytes", margin: "1%" }, "900", { answer: "904" }), { correct: true });
@@ -101,7 +103,7 @@ describe("checkAnswer", () => {
     assert.deepEqual(checkAnswer(bytes, "~10 MB", { answer: "12000000" }), { correct: false, why: "Too few." });
     assert.deepEqual(checkAnswer(bytes, "lots", { answer: "1" }).correct, false);
   });
-  test("True/False, choices and output", () => {
+  test("True/False, choices and output", async () => {
     assert.deepEqual(checkAnswer({ kind: "identity" }, "true", { answer: "True" }), { correct: true });
     assert.deepEqual(checkAnswer({ kind: "identity" }, "False", { answer: "True" }), {
       correct: false,

@@ -73,12 +73,12 @@ const PROGRAMS = Object.fromEntries(
 
 describe("sizes reported by the core equal the interpreter's own", () => {
   for (const [title, code] of Object.entries(PROGRAMS)) {
-    test(title, () => assertMatchesReference(measure(code)));
+    test(title, async () => assertMatchesReference(measure(code)));
   }
 });
 
 describe("the issue's own example", () => {
-  test("x = [1, 2, 3] is 44 bytes shallow on Pyodide 314 and matches sys.getsizeof", () => {
+  test("x = [1, 2, 3] is 44 bytes shallow on Pyodide 314 and matches sys.getsizeof", async () => {
     const { report, reference } = measure("x = [1, 2, 3]");
     const x = report.roots.find((r) => r.name === "x");
     assert.equal(x.shallow, 44);
@@ -90,7 +90,7 @@ describe("the issue's own example", () => {
 });
 
 describe("the snapshot names its platform, measured live", () => {
-  test("pointer size, version and small-int range", () => {
+  test("pointer size, version and small-int range", async () => {
     const { report } = measure("x = 1");
     const version = session.pyodide.runPython("import sys; '%d.%d.%d' % sys.version_info[:3]");
     assert.equal(report.platform.python, version);
@@ -104,7 +104,7 @@ describe("the snapshot names its platform, measured live", () => {
 });
 
 describe("running user code", () => {
-  test("a failing program reports its own traceback and is still captured", () => {
+  test("a failing program reports its own traceback and is still captured", async () => {
     const result = session.run("x = [1, 2]\ny = 1 / 0\n");
     const { error } = result.facts;
     assert.match(error.traceback, /File "main\.py", line 2, in <module>/);
@@ -117,13 +117,13 @@ describe("running user code", () => {
     );
   });
 
-  test("a syntax error names the line", () => {
+  test("a syntax error names the line", async () => {
     const { error } = session.run("x = [1, 2\n").facts;
     assert.match(error.traceback, /SyntaxError/);
     assert.match(error.traceback, /line 1/);
   });
 
-  test("imported modules and dunder names are not variables", () => {
+  test("imported modules and dunder names are not variables", async () => {
     const report = reportOf(session.run("import sys, os\nfrom math import pi\nvalue = pi\n").snapshot);
     assert.deepEqual(
       report.roots.map((r) => r.name),
@@ -131,7 +131,7 @@ describe("running user code", () => {
     );
   });
 
-  test("the object cap truncates visibly", () => {
+  test("the object cap truncates visibly", async () => {
     const fn = session.pyodide.runPython(
       "from _bytewise import probe\nlambda: probe.capture({'xs': [float(i) for i in range(1000)]}, 100, None, 10_000)",
     );
@@ -145,21 +145,21 @@ describe("running user code", () => {
 });
 
 describe("the core rejects bad input from JS with a diagnostic", () => {
-  test("bytes that are not a snapshot", () => {
+  test("bytes that are not a snapshot", async () => {
     const report = reportOf(new Uint8Array([1, 2, 3]));
     assert.equal(report.ok, false);
     assert.equal(report.platform, null);
     assert.equal(report.diagnostics[0].code, "snapshot.too_short");
   });
 
-  test("an argument that is not a Uint8Array", () => {
+  test("an argument that is not a Uint8Array", async () => {
     assert.throws(
       () => reportOf("BYTEWISE"),
       (err) => err instanceof BytewiseError && err.code === "api.bad_argument" && /got string/.test(err.message),
     );
   });
 
-  test("a snapshot cut short", () => {
+  test("a snapshot cut short", async () => {
     const result = session.run("x = [1, 2, 3]");
     const report = reportOf(result.snapshot.subarray(0, result.snapshot.length - 40));
     assert.equal(report.ok, false);
@@ -169,7 +169,7 @@ describe("the core rejects bad input from JS with a diagnostic", () => {
 });
 
 describe("analysis options and derived sizes", () => {
-  test("unknown or ill-typed options are reported, not ignored", () => {
+  test("unknown or ill-typed options are reported, not ignored", async () => {
     const result = session.run("x = 1");
     const unknown = reportOf(result.snapshot, { followTypos: true });
     assert.equal(unknown.ok, false);
@@ -180,7 +180,7 @@ describe("analysis options and derived sizes", () => {
     assert.throws(() => session.analyser.check({ topN: -1 }), /Option topN must be a whole number from 0 to 10,000/);
   });
 
-  test("leaving out interpreter-shared objects drops cached small ints", () => {
+  test("leaving out interpreter-shared objects drops cached small ints", async () => {
     const result = session.run("x = [1, 2, 3]");
     const report = reportOf(result.snapshot, { includeInterpreterShared: false });
     const x = report.roots.find((r) => r.name === "x");
@@ -188,7 +188,7 @@ describe("analysis options and derived sizes", () => {
     assert.equal(report.policy.include_interpreter_shared, false);
   });
 
-  test("retained size: two names for one list retain nothing each", () => {
+  test("retained size: two names for one list retain nothing each", async () => {
     const report = reportOf(session.run("a = [0.5, 1.5]\nb = a\nc = [2.5]").snapshot);
     const byName = Object.fromEntries(report.roots.map((r) => [r.name, r]));
     assert.equal(byName.a.retained, 0);
@@ -196,7 +196,7 @@ describe("analysis options and derived sizes", () => {
     assert.equal(byName.c.retained, byName.c.deep);
   });
 
-  test("the naive sum double counts a shared string, and the report lists it", () => {
+  test("the naive sum double counts a shared string, and the report lists it", async () => {
     const report = reportOf(session.run('s = "x" * 100\nwords = [s] * 4').snapshot);
     const words = report.roots.find((r) => r.name === "words");
     const sSize = report.roots.find((r) => r.name === "s").shallow;
@@ -207,7 +207,7 @@ describe("analysis options and derived sizes", () => {
 });
 
 describe("diff of two captures of one program", () => {
-  test("names what appeared, grew and was freed between them", () => {
+  test("names what appeared, grew and was freed between them", async () => {
     const { pyodide } = session;
     const fn = pyodide.runPython(`
 from _bytewise import probe, runner
@@ -235,7 +235,7 @@ _two_captures`);
     assert.equal(list.afterBytes - list.beforeBytes, d.grew.bytes);
   });
 
-  test("a bad snapshot is named", () => {
+  test("a bad snapshot is named", async () => {
     const good = session.run("x = 1").snapshot;
     const d = session.analyser.diff(good, new Uint8Array(4));
     assert.equal(d.ok, false);

@@ -8,6 +8,7 @@ import { loadPyodide } from "pyodide";
 import { createAnalyser } from "../../web/analyser.js";
 import { loadCore } from "../../web/core-node.js";
 import { pythonModuleSources } from "../../web/node-api.js";
+import { createMeasurer } from "../../web/measure.js";
 import { createRunner, installModules } from "../../web/python-runner.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,5 +24,16 @@ export async function openSession() {
   const runner = createRunner({ pyodide });
   /** Runs `code` with measure() options and returns the run (snapshot and facts). */
   const run = (code, options = {}) => runner.run(code, analyser.check(options));
-  return { pyodide, core, analyser, runner, run, loadMs };
+  return { pyodide, core, analyser, runner, run, loadMs, measurer: createMeasurer({ runner, analyser }) };
+}
+
+/**
+ * A measurer whose Pyodide runs in this process, for tests that look inside the
+ * interpreter (white-box): the measurer's methods plus pyodide, core, runner, analyser.
+ * Programs here run with this process's permissions and no time limit; the public API
+ * (web/node-api.js openBytewise) runs them in an isolated child process instead.
+ */
+export async function openInProcess() {
+  const session = await openSession();
+  return { ...session.measurer, ...session };
 }

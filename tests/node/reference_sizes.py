@@ -7,7 +7,8 @@ up as a mismatch. The ownership policy it implements, per docs:
   * a function owns what CPython's traversal reports except its code, globals and
     builtins; a bound method owns its __self__ (not its function); a generator owns its
     frame's values (not its code or function); a frame owns what CPython reports except
-    its globals, builtins and code;
+    its globals, builtins and code, and the frame that called it when that is Bytewise's
+    runner (the walk stops at the program's outermost frame);
   * anything else owns what gc.get_referents reports (plus, for dict subclasses, the keys
     that CPython's traversal skips);
   * classes, modules and code objects are never entered, and references to them are
@@ -56,7 +57,10 @@ def children(obj):
     if t is types.MethodType:
         return [obj.__self__]
     if t is types.FrameType:
-        return _without(gc.get_referents(obj), [obj.f_globals, obj.f_builtins, obj.f_code])
+        unwanted = [obj.f_globals, obj.f_builtins, obj.f_code]
+        if obj.f_back is not None and "/_bytewise/" in obj.f_back.f_code.co_filename:
+            unwanted.append(obj.f_back)  # the runner that called the program is not its own
+        return _without(gc.get_referents(obj), unwanted)
     if isinstance(obj, _GENERATORS):
         code = getattr(obj, "gi_code", None) or getattr(obj, "cr_code", None) or obj.ag_code
         return [r for r in gc.get_referents(obj)

@@ -5,18 +5,18 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES } from "../../web/measure.js";
-import { openBytewise } from "../../web/node-api.js";
+import { openInProcess } from "./pyodide-session.mjs";
 
 let bytewise;
 let cap;
 before(async () => {
-  bytewise = await openBytewise();
+  bytewise = await openInProcess();
   cap = bytewise.pyodide.runPython("import _bytewise.runner; _bytewise.runner.RECURSION_LIMIT");
 });
 
 /** The interpreter still works: a fresh program runs and prints. */
-function assertAlive() {
-  const report = bytewise.measure("print('still here')");
+async function assertAlive() {
+  const report = await bytewise.measure("print('still here')");
   assert.equal(report.stdout, "still here\n");
 }
 
@@ -32,8 +32,8 @@ describe("recursion", () => {
       "def k(n):\n    try:\n        return k(n + 1)\n    except ZeroDivisionError:\n        pass\nk(0)",
   };
   for (const [name, code] of Object.entries(RECURSIONS)) {
-    test(`${name}: RecursionError at the capped limit, and Python lives on`, () => {
-      const report = bytewise.measure(`import sys\nsys.setrecursionlimit(1_000_000)\n${code}`);
+    test(`${name}: RecursionError at the capped limit, and Python lives on`, async () => {
+      const report = await bytewise.measure(`import sys\nsys.setrecursionlimit(1_000_000)\n${code}`);
       assert.equal(report.error?.type, "RecursionError", report.error?.traceback);
       assert.match(report.error.hint, /usually a missing base case/);
       assert.ok(
@@ -41,58 +41,58 @@ describe("recursion", () => {
         "the limit never passes the cap",
       );
       assert.match(report.stderr, new RegExp(`keeps the recursion limit at ${cap.toLocaleString("en")}`));
-      assertAlive();
+      await assertAlive();
     });
   }
 
-  test("recursion 2,900 deep returns its result; 10,000 deep is a RecursionError", () => {
-    const report = bytewise.measure(
+  test("recursion 2,900 deep returns its result; 10,000 deep is a RecursionError", async () => {
+    const report = await bytewise.measure(
       "import sys\nsys.setrecursionlimit(10**6)\ndef depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\nprint(depth(2_900))\nprint(depth(10_000))",
     );
     assert.equal(report.stdout, "2900\n");
     assert.equal(report.error?.type, "RecursionError");
-    assertAlive();
+    await assertAlive();
   });
 
-  test("the limit is back to its default at the next run", () => {
-    bytewise.measure("import sys\nsys.setrecursionlimit(50)");
-    const report = bytewise.measure("import sys\nprint(sys.getrecursionlimit())");
+  test("the limit is back to its default at the next run", async () => {
+    await bytewise.measure("import sys\nsys.setrecursionlimit(50)");
+    const report = await bytewise.measure("import sys\nprint(sys.getrecursionlimit())");
     assert.ok(Number(report.stdout) >= 1000, report.stdout);
   });
 
-  test("a structure nested 100,000 deep is captured and released without recursion", () => {
-    const report = bytewise.measure("x = []\nfor _ in range(100_000):\n    x = [x]");
+  test("a structure nested 100,000 deep is captured and released without recursion", async () => {
+    const report = await bytewise.measure("x = []\nfor _ in range(100_000):\n    x = [x]");
     assert.equal(report.error, null);
     assert.equal(report.roots[0].objects, 100_001);
-    bytewise.measure("x = 1"); // releases the previous run's namespace
-    assertAlive();
+    await bytewise.measure("x = 1"); // releases the previous run's namespace
+    await assertAlive();
   });
 });
 
 describe("memory", () => {
-  test("a list of 10**10 items fails at once with a hint, and the next run works", () => {
+  test("a list of 10**10 items fails at once with a hint, and the next run works", async () => {
     // A 32-bit Python cannot even express the size: OverflowError, where a 64-bit laptop
     // raises MemoryError.
     const started = performance.now();
-    const report = bytewise.measure("x = [0] * 10**10");
+    const report = await bytewise.measure("x = [0] * 10**10");
     assert.ok(performance.now() - started < 2000);
     assert.equal(report.error?.type, "OverflowError");
     assert.match(report.error.hint, /This Python is 32-bit/);
-    assertAlive();
+    await assertAlive();
   });
 
-  test("a list of 2**29 items is a MemoryError with a hint", () => {
-    const report = bytewise.measure("x = [0] * 2**29");
+  test("a list of 2**29 items is a MemoryError with a hint", async () => {
+    const report = await bytewise.measure("x = [0] * 2**29");
     assert.equal(report.error?.type, "MemoryError");
     assert.match(report.error.hint, /more memory than this browser's Python can get/);
-    assertAlive();
+    await assertAlive();
   });
 });
 
 describe("output", () => {
-  test(`a million prints stop at ${OUTPUT_LIMIT_LINES.toLocaleString("en")} lines with a visible note`, (t) => {
+  test(`a million prints stop at ${OUTPUT_LIMIT_LINES.toLocaleString("en")} lines with a visible note`, async (t) => {
     const started = performance.now();
-    const report = bytewise.measure("for i in range(1_000_000):\n    print(i)\ndone = True");
+    const report = await bytewise.measure("for i in range(1_000_000):\n    print(i)\ndone = True");
     const ms = performance.now() - started;
     assert.equal(report.error, null);
     const lines = report.stdout.split("\n");
@@ -109,25 +109,25 @@ describe("output", () => {
     t.diagnostic(`1,000,000 prints in ${ms.toFixed(0)} ms`);
   });
 
-  test(`one huge line stops at ${OUTPUT_LIMIT_BYTES.toLocaleString("en")} bytes`, () => {
-    const report = bytewise.measure("print('x' * 10**7)");
+  test(`one huge line stops at ${OUTPUT_LIMIT_BYTES.toLocaleString("en")} bytes`, async () => {
+    const report = await bytewise.measure("print('x' * 10**7)");
     assert.ok(report.stdout.startsWith("x".repeat(1000)));
     assert.ok(report.stdout.length < OUTPUT_LIMIT_BYTES + 200);
     assert.match(report.stdout, /\n\[output truncated: more than 200,000 bytes; the program went on running\]\n$/);
   });
 
-  test("a partial line (print(..., end='')) is output", () => {
-    const report = bytewise.measure("print('no newline', end='')");
+  test("a partial line (print(..., end='')) is output", async () => {
+    const report = await bytewise.measure("print('no newline', end='')");
     assert.equal(report.stdout, "no newline");
   });
 
-  test("input() says why it cannot read, after printing its prompt", () => {
-    const report = bytewise.measure("name = input('Your name? ')");
+  test("input() says why it cannot read, after printing its prompt", async () => {
+    const report = await bytewise.measure("name = input('Your name? ')");
     assert.equal(report.error?.type, "EOFError");
     assert.match(report.error.message, /input\(\) has no keyboard to read from here/);
     assert.match(report.error.message, /name = "Ada"/);
     assert.equal(report.stdout, "Your name? ");
-    const stdin = bytewise.measure("import sys\ndata = sys.stdin.read()\nline = sys.stdin.readline()");
+    const stdin = await bytewise.measure("import sys\ndata = sys.stdin.read()\nline = sys.stdin.readline()");
     assert.equal(stdin.error, null, "sys.stdin is at its end, not waiting");
     assert.deepEqual(
       stdin.roots.map((r) => [r.name, r.shallow]),
@@ -136,7 +136,7 @@ describe("output", () => {
         ["line", 21],
       ],
     );
-    assertAlive();
+    await assertAlive();
   });
 });
 
@@ -153,9 +153,9 @@ describe("hostile objects", () => {
       "import sys\n        sys.settrace(None)\n        while True:\n            pass",
     ],
   ]) {
-    test(`a __sizeof__ that ${name} is never called; the capture goes on at once`, () => {
+    test(`a __sizeof__ that ${name} is never called; the capture goes on at once`, async () => {
       const started = performance.now();
-      const report = bytewise.measure(
+      const report = await bytewise.measure(
         `class Bad:\n    def __sizeof__(self):\n        ${body}\nbad = [Bad() for _ in range(100)] + [1.5]`,
       );
       assert.ok(performance.now() - started < 3000, "no time spent in the program's code");
@@ -167,7 +167,7 @@ describe("hostile objects", () => {
     });
   }
 
-  test("__repr__, __eq__, __hash__ and __getattr__ that raise or loop are never called", () => {
+  test("__repr__, __eq__, __hash__ and __getattr__ that raise or loop are never called", async () => {
     const code = [
       "class Nasty:",
       "    def __repr__(self): raise RuntimeError('repr')",
@@ -180,24 +180,24 @@ describe("hostile objects", () => {
       "holder = {'n': n, 'again': [n, n]}",
     ].join("\n");
     const started = performance.now();
-    const report = bytewise.measure(code);
+    const report = await bytewise.measure(code);
     assert.ok(performance.now() - started < 3000);
     assert.equal(report.ok, true, JSON.stringify(report.error));
     assert.deepEqual(report.diagnostics, []);
     assert.equal(report.roots.find((r) => r.name === "holder").objects, 4 + 1); // dict, 2 keys, list, n
   });
 
-  test("an exception whose __str__ loops is reported by type, without calling it", () => {
-    const report = bytewise.measure(
+  test("an exception whose __str__ loops is reported by type, without calling it", async () => {
+    const report = await bytewise.measure(
       "class Odd(Exception):\n    def __str__(self):\n        while True: pass\nraise Odd('x')",
     );
     assert.equal(report.error.type, "Odd");
     assert.match(report.error.traceback, /line 4, in <module>\n.*\nOdd: x\n$/s);
-    assertAlive();
+    await assertAlive();
   });
 
-  test("an exception holding an object whose __repr__ loops names the object by type", () => {
-    const report = bytewise.measure(
+  test("an exception holding an object whose __repr__ loops names the object by type", async () => {
+    const report = await bytewise.measure(
       "class Key:\n    def __repr__(self):\n        while True: pass\n    __str__ = __repr__\n" +
         "try:\n    {}[Key()]\nexcept KeyError as e:\n    raise ValueError('lookup failed') from e",
     );
@@ -209,14 +209,14 @@ describe("hostile objects", () => {
     assert.match(report.error.traceback, /ValueError: lookup failed\n$/);
   });
 
-  test("a list of 10 million items is captured with truncation, not a hang", (t) => {
+  test("a list of 10 million items is captured with truncation, not a hang", async (t) => {
     const started = performance.now();
-    const report = bytewise.measure("big = list(range(10_000_000))");
+    const report = await bytewise.measure("big = list(range(10_000_000))");
     const ms = performance.now() - started;
     assert.equal(report.truncated, true);
     assert.ok(report.objects <= 200_001, String(report.objects));
     assert.ok(ms < 20_000, `${ms.toFixed(0)} ms`);
     t.diagnostic(`10,000,000 items: ${ms.toFixed(0)} ms`);
-    bytewise.measure("x = 1");
+    await bytewise.measure("x = 1");
   });
 });

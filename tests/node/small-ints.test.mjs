@@ -2,16 +2,16 @@
 // interpreter: which values come back as the same object, and where those objects sit.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { openBytewise } from "../../web/node-api.js";
+import { openInProcess } from "./pyodide-session.mjs";
 
 let bytewise;
 before(async () => {
-  bytewise = await openBytewise();
+  bytewise = await openInProcess();
 });
 
 describe("small-int explorer data", () => {
-  test("-10..300: the cached range repeats its ids, the rest do not", () => {
-    const data = bytewise.smallInts();
+  test("-10..300: the cached range repeats its ids, the rest do not", async () => {
+    const data = await bytewise.smallInts();
     assert.equal(data.values.length, 311);
     assert.deepEqual(
       data.values.map((v) => v.value),
@@ -34,16 +34,16 @@ describe("small-int explorer data", () => {
     assert.match(data.platform.description, /32-bit wasm/);
   });
 
-  test("a range outside the cache has no repeats and no stride", () => {
-    const data = bytewise.smallInts({ low: 1000, high: 1005 });
+  test("a range outside the cache has no repeats and no stride", async () => {
+    const data = await bytewise.smallInts({ low: 1000, high: 1005 });
     assert.equal(data.values.length, 6);
     assert.ok(data.values.every((v) => !v.cached));
     assert.equal(data.stride, null);
   });
 
-  test("bad ranges are refused with the fix", () => {
+  test("bad ranges are refused with the fix", async () => {
     for (const bad of [{ low: 5, high: 1 }, { low: 0, high: 20_000 }, { low: 1.5 }, { high: "300" }]) {
-      assert.throws(() => bytewise.smallInts(bad), /low and high must be whole numbers/);
+      await assert.rejects(() => bytewise.smallInts(bad), /low and high must be whole numbers/);
     }
   });
 });

@@ -3,6 +3,7 @@
 #include "measure.hpp"
 
 #include <bytewise/options.hpp>
+#include <bytewise/report.hpp>
 
 #include <emscripten/bind.h>
 
@@ -19,6 +20,14 @@ std::string small_ints(std::uintptr_t address, std::size_t size, const std::stri
   return bytewise::wasm::small_ints_bytes(address, size, ids_json);
 }
 
+// The report of a run that ended without a capture (stopped at its time limit, or its
+// interpreter died): ok false, one diagnostic, and the run's facts (what it printed).
+std::string stopped_report(const std::string& code, const std::string& message, const std::string& run_json) {
+  const bytewise::result<bytewise::run_facts> run = bytewise::read_run_facts(run_json);
+  const std::vector<bytewise::diagnostic> errors{{code, std::nullopt, message}};
+  return bytewise::failed_report_json(errors, run ? run.value() : bytewise::run_facts{}, 0);
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(bytewise_measure) {
@@ -28,4 +37,5 @@ EMSCRIPTEN_BINDINGS(bytewise_measure) {
   emscripten::function("experimentTable", &bytewise::experiment_table_json);
   emscripten::function("report", &report);
   emscripten::function("smallInts", &small_ints);
+  emscripten::function("stoppedReport", &stopped_report);
 }

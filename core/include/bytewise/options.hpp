@@ -67,9 +67,15 @@ struct probe_options {
   bool tracemalloc = false;
 };
 
+// What the host that runs the program reads (web/sandbox.js, web/node-runner.js).
+struct sandbox_options {
+  std::uint32_t time_limit_seconds = 0;  // 0: no limit
+};
+
 struct measure_options {
   probe_options probe;
   analysis_options analysis;
+  sandbox_options sandbox;
 };
 
 // Checks a JSON object of options against the table; every problem is reported, each with
@@ -77,8 +83,8 @@ struct measure_options {
 // names the option and what it accepts.
 result<measure_options> parse_measure_options(std::string_view json);
 
-// parse_measure_options for JavaScript: {"ok": true, "probe": <probe_options_json>} or
-// {"ok": false, "errors": [{"code", "message"}, ...]}.
+// parse_measure_options for JavaScript: {"ok": true, "probe": <probe_options_json>,
+// "sandbox": {"time_limit_seconds": n}} or {"ok": false, "errors": [{"code", "message"}, ...]}.
 std::string checked_options_json(std::string_view json);
 
 // The probe's part as the Python runner takes it: {"object_cap": ..., "edge_cap": ...,

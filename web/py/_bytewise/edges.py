@@ -252,17 +252,33 @@ def _generator_edges(gen):
     return edges
 
 
+# Frames of this package's own code (the runner that calls a program) are never the
+# program's: the walk stops at the program's outermost frame.
+_OWN_CODE_DIR = __file__.rpartition("/")[0] + "/"
+
+
+def _own_frame(frame):
+    filename = frame.f_code.co_filename
+    return type(filename) is str and filename.startswith(_OWN_CODE_DIR)
+
+
 def _frame_edges(frame):
     """A frame (kept alive by a traceback, say): its globals, builtins and code are not
-    its own; its locals and the frame that called it are. f_locals is never read: it
-    creates a dict (or a proxy) that was not there."""
+    its own; its locals and the frame that called it are, unless that caller is
+    Bytewise's runner (the program's outermost frame has no caller of the program's).
+    f_locals is never read: it creates a dict (or a proxy) that was not there."""
+    back = frame.f_back
     known = [
         (frame.f_globals, EDGE_KIND_GLOBALS, "f_globals"),
         (frame.f_builtins, EDGE_KIND_GLOBALS, "f_builtins"),
         (frame.f_code, EDGE_KIND_CODE, "f_code"),
-        (frame.f_back, EDGE_KIND_OTHER, "f_back"),
     ]
     pending = _pending(get_referents(frame))
+    if back is not None:
+        if _own_frame(back):
+            _take(pending, back)
+        else:
+            known.append((back, EDGE_KIND_OTHER, "f_back"))
     edges = []
     for target, kind, label in known:
         if target is not None and _take(pending, target):

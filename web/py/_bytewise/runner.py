@@ -81,6 +81,9 @@ def sandbox():
 
 
 _baseline = None  # state.Baseline, taken by start()
+# The baseline again, where run_and_capture reaches it through its defaults: a program can
+# rebind this module's names, not a function's defaults.
+_HELD = []
 
 
 def start():
@@ -92,6 +95,7 @@ def start():
     probe.platform_facts()
     probe.capture({"warm-up": [1.5, "x", (1,), {"k": None}]}, 100, None, 100)
     _baseline = state.Baseline()
+    _HELD[:] = [_baseline]
 
 
 def prepare():
@@ -208,7 +212,7 @@ def release():
         namespace.clear()
 
 
-def run_program(source, filename=FILENAME, trace=None):
+def run_program(source, filename=FILENAME, trace=None, *, _restore_own=state.restore_own, _held=_HELD):
     """Executes ``source``; returns (namespace, error or None), where error is a dict with
     ``type``, ``message`` and ``traceback``. ``trace`` is an optional
     _bytewise.tracing.Session that observes the run."""
@@ -230,26 +234,32 @@ def run_program(source, filename=FILENAME, trace=None):
                            "traceback": '  File "%s", line %d\nSyntaxError: %s\n' % (filename, line, message)}
     if trace is not None:
         trace.start()
+    caught = None
     try:
         exec(code, namespace)  # noqa: S102 - running the user's program is the point
-    except SystemExit as exc:
-        if exc.code not in (None, 0):
-            return namespace, {"type": "SystemExit", "message": str(exc.code),
-                               "traceback": "SystemExit: %s\n" % (exc.code,)}
     except BaseException as exc:  # noqa: BLE001 - every failure is reported to the user
-        error = {"type": safe.qualname(type(exc)),
-                 "message": probe._exception_text(exc),
-                 "traceback": _user_traceback(exc, filename)}
-        hint = _hint(exc)
-        if hint:
-            error["hint"] = hint
-        return namespace, error
-    finally:
-        if trace is not None:
-            trace.stop()
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return namespace, None
+        caught = exc
+    if _held:
+        # Before anything of this package runs again: its names, as the program found them.
+        _restore_own(_held[0])
+    if trace is not None:
+        trace.stop()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if caught is None:
+        return namespace, None
+    if issubclass(type(caught), SystemExit):
+        if caught.code in (None, 0):
+            return namespace, None
+        return namespace, {"type": "SystemExit", "message": str(caught.code),
+                           "traceback": "SystemExit: %s\n" % (caught.code,)}
+    error = {"type": safe.qualname(type(caught)),
+             "message": probe._exception_text(caught),
+             "traceback": _user_traceback(caught, filename)}
+    hint = _hint(caught)
+    if hint:
+        error["hint"] = hint
+    return namespace, error
 
 
 def _roots(namespace, expressions):
@@ -293,7 +303,7 @@ PROBE_OPTIONS = ("object_cap", "edge_cap", "roots", "follow_types", "follow_modu
                  "follow_code", "tracemalloc")
 
 
-def run_and_capture(source, options, on_capture=None):
+def run_and_capture(source, options, on_capture=None, *, _restore_own=state.restore_own, _held=_HELD):
     """Runs ``source`` and captures its variables. ``options`` holds every name of
     PROBE_OPTIONS: object_cap, edge_cap, roots (expressions, or None for the program's
     own variables), follow_types, follow_modules, follow_globals, follow_code,
@@ -320,6 +330,9 @@ def run_and_capture(source, options, on_capture=None):
         else:
             roots, problems = probe.user_names(namespace), []
     ran = time.perf_counter()
+    if _held:
+        # Again: the root expressions are the caller's code too.
+        _restore_own(_held[0])
     if on_capture is not None:
         on_capture()
     # Nothing of the program's may run inside the capture: its tracers, monitoring, gc
@@ -342,7 +355,7 @@ def run_and_capture(source, options, on_capture=None):
     captured = time.perf_counter()
     # The program's objects stay alive for the X-ray until prepare(); everything else is
     # put back now, so that nothing asked of this interpreter before then sees its changes.
-    unrestored = state.restore(_baseline) if _baseline is not None else []
+    unrestored = state.restore(_held[0]) if _held else []
     return {
         "snapshot": snapshot,
         "error": error,

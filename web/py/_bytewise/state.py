@@ -28,6 +28,7 @@ import gc
 import os
 import signal
 import sys
+import tracemalloc
 import types
 
 from . import safe
@@ -48,11 +49,6 @@ _MISSING = object()
 
 # This package: its modules' globals hold its own state, which restore() leaves alone.
 OWN_PACKAGE = __name__.rpartition(".")[0]
-
-
-def _is_definition(value):
-    t = type(value)
-    return t is types.FunctionType or t is types.ModuleType or t is types.BuiltinFunctionType or issubclass(t, type)
 
 
 def _blocked(name):
@@ -155,6 +151,10 @@ class Baseline:
                     self.functions.extend(_functions(ns))
                 elif _is_static_type(value) and value not in self.static_types:
                     self.static_types[value] = dict(safe.namespace(value))
+        own = OWN_PACKAGE + "."
+        self.own_functions = [entry for entry in self.functions
+                              if (entry[0].__module__ or "") == OWN_PACKAGE
+                              or (entry[0].__module__ or "").startswith(own)]
         for value in builtins.__dict__.values():
             if _is_static_type(value) and value not in self.static_types:
                 self.static_types[value] = dict(safe.namespace(value))
@@ -178,10 +178,19 @@ def _restore_dict(target, saved, setter, deleter, keep=()):
     return changed
 
 
+# Bound now: a program may rebind the module's names.
+_tracing = tracemalloc.is_tracing
+_stop_tracing = tracemalloc.stop
+
+
 def quiet():
     """Turns off what would run a program's code inside the capture: its tracer and
     profiler, its sys.monitoring tools, its gc callbacks, and the cyclic collector (which
-    runs finalizers). restore() turns back on what the baseline had."""
+    runs finalizers); and tracemalloc when the program left it on (it would slow the
+    capture several times over, and every later run). restore() turns back on what the
+    baseline had."""
+    if _tracing():
+        _stop_tracing()
     sys.settrace(None)
     sys.setprofile(None)
     monitoring = getattr(sys, "monitoring", None)
@@ -195,21 +204,60 @@ def quiet():
 
 def _free_tool(monitoring, tool):
     monitoring.set_events(tool, 0)
-    for event in range(32):
-        try:
-            monitoring.register_callback(tool, 1 << event, None)
-        except ValueError:
-            pass
+    for name, event in vars(monitoring.events).items():
+        # One bit each (NO_EVENTS and the unions are not events a callback is for).
+        if type(event) is int and event > 0 and event & (event - 1) == 0 and not name.startswith("_"):
+            try:
+                monitoring.register_callback(tool, event, None)
+            except ValueError:
+                pass
     clear = getattr(monitoring, "clear_tool_id", None)
     if clear is not None:
         clear(tool)
     monitoring.free_tool_id(tool)
 
 
+# The package's own builtins as they were on import, to put back into PRIVATE_BUILTINS.
+_OWN_BUILTINS = __builtins__
+_SAVED_OWN_BUILTINS = dict(__builtins__)
+
+
+def _own_modules(baseline):
+    """(module, its baseline namespace) for each module of this package."""
+    return [(baseline.modules[name], saved) for name, saved in baseline.module_dicts.items()
+            if name == OWN_PACKAGE or name.startswith(OWN_PACKAGE + ".")]
+
+
+def restore_own(baseline, _update=dict.update, _clear=dict.clear, _get=dict.get, _set=dict.__setitem__,
+                _items=dict.items, _callable=callable, _modtype=types.ModuleType, _functype=types.FunctionType,
+                _type=type, _setattr=object.__setattr__):
+    """The first thing after a program's code: this package's builtins, and its modules'
+    functions (with their code and defaults), classes, bound functions and imported
+    modules, are put back before the capture calls any of them. A program that rebinds
+    the probe's names therefore falsifies neither its own capture nor any later run. What
+    this function calls is bound in its defaults, before any program ran."""
+    if _OWN_BUILTINS != _SAVED_OWN_BUILTINS:
+        _clear(_OWN_BUILTINS)
+        _update(_OWN_BUILTINS, _SAVED_OWN_BUILTINS)
+    for module, saved in _own_modules(baseline):
+        namespace = module.__dict__
+        for key, value in _items(saved):
+            if (_callable(value) or _type(value) is _modtype) and _get(namespace, key, _MISSING) is not value:
+                _set(namespace, key, value)
+    for function, code, defaults, kwdefaults in baseline.own_functions:
+        if function.__code__ is not code:
+            _setattr(function, "__code__", code)
+        if function.__defaults__ is not defaults:
+            _setattr(function, "__defaults__", defaults)
+        if function.__kwdefaults__ is not kwdefaults:
+            _setattr(function, "__kwdefaults__", kwdefaults)
+
+
 def restore(baseline):
     """Puts the interpreter back as the baseline found it. Returns a list of problems, each
     a sentence; empty when all is as it was."""
     problems = []
+    restore_own(baseline)
     quiet()
     _restore_dict(builtins.__dict__, baseline.builtins, builtins.__dict__.__setitem__, builtins.__dict__.__delitem__)
     # sys: its own attributes, the lists the import system uses, and the limits.
@@ -264,10 +312,7 @@ def restore(baseline):
         if name == OWN_PACKAGE or name.startswith(OWN_PACKAGE + "."):
             # Bytewise's own modules keep state in their globals (caches, the current run):
             # only their functions, classes and imported modules are put back.
-            for key, value in saved.items():
-                if _is_definition(value) and namespace.get(key, _MISSING) is not value:
-                    namespace[key] = value
-            continue
+            continue  # restore_own() put back its definitions
         _restore_dict(namespace, saved, namespace.__setitem__, namespace.__delitem__)
     for cls, saved in baseline.classes.items():
         current = safe.namespace(cls)
