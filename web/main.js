@@ -8,16 +8,19 @@ import { loadCanvas } from "./canvas.js";
 import { createEditor } from "./editor.js";
 import { checkFootprintSizes, checkSmallIntRange, footprintSeries } from "./measure.js";
 import { DEFAULT_TIME_LIMIT_MS, RECYCLE_HEAP_BYTES, Sandbox } from "./sandbox.js";
+import { createFrameHost } from "./frame-host.js";
+import { createCodeKeeper } from "./code-history.js";
+import { PYODIDE_FILES } from "./pyodide-files.js";
+import FRAME_SCRIPT from "./sandbox-frame.js?raw";
+import WORKER_URL from "./worker.js?worker&url";
 import { decodeShare, encodeShare } from "./share.js";
 import { createLessons } from "./lesson-view.js";
 import { enableOffline } from "./offline.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
-const STORAGE_KEY = "bytewise.code";
 const COMPARE_KEY = "bytewise.compare";
 const TIME_LIMIT_KEY = "bytewise.timeLimit";
-const BEFORE_SHARE_KEY = "bytewise.codeBeforeShare";
 const SAMPLE = `import sys
 
 # A list holds pointers to objects, not the objects themselves.
@@ -49,15 +52,8 @@ const ui = {
   compare: /** @type {HTMLSelectElement} */ ($("bw-compare")),
   trace: $("bw-trace"),
   presenter: /** @type {HTMLButtonElement} */ ($("bw-presenter")),
+  history: /** @type {HTMLSelectElement} */ ($("bw-history")),
 };
-
-function savedCode() {
-  try {
-    return localStorage.getItem(STORAGE_KEY) ?? SAMPLE;
-  } catch {
-    return SAMPLE;
-  }
-}
 
 function remember(key, value) {
   try {
@@ -73,10 +69,6 @@ function recall(key, fallback) {
   } catch {
     return fallback;
   }
-}
-
-function saveCode(text) {
-  remember(STORAGE_KEY, text);
 }
 
 /** Fills the platform picker from the core's table, keeping the remembered (or shared) choice. */
@@ -112,11 +104,45 @@ function appendOutput(text, kind) {
 
 // lastRun: the last run's snapshot and facts, analysed again when "Compare with" changes.
 const state = { ready: false, running: false, canvas: null, lastReport: null, lastRun: null, lastOptions: null };
+// The user's own code and its history: a shared program or a lesson's code never
+// overwrites it (web/code-history.js).
+const keeper = createCodeKeeper(
+  (() => {
+    try {
+      return localStorage;
+    } catch {
+      return { getItem: () => null, setItem: () => {} };
+    }
+  })(),
+  { sample: SAMPLE },
+);
 const editor = createEditor($("bw-editor"), {
-  doc: savedCode(),
+  doc: keeper.current(),
   onRun: () => run(),
-  onChange: saveCode,
+  onChange: (text) => {
+    keeper.edited(text);
+    fillHistory();
+  },
 });
+
+/** The "Earlier code" menu: the user's own earlier versions, newest first. */
+function fillHistory() {
+  const entries = keeper.history().filter((e) => e.code !== editor.getCode());
+  const when = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+  ui.history.replaceChildren(new Option(entries.length ? "Earlier code…" : "No earlier code", ""));
+  for (const [i, e] of entries.entries()) {
+    const first = e.code.split("\n").find((line) => line.trim()) ?? "";
+    ui.history.append(new Option(`${when.format(e.at)}: ${first.slice(0, 40)}`, String(i)));
+  }
+  ui.history.disabled = entries.length === 0;
+  ui.history.entries = entries;
+}
+ui.history.addEventListener("change", () => {
+  const entry = ui.history.entries?.[Number(ui.history.value)];
+  if (ui.history.value !== "" && entry) editor.setCode(keeper.reopen(entry.code, editor.getCode()));
+  fillHistory();
+});
+fillHistory();
 
 // What the canvas asks of the page: data only the worker's Python has, and the PNG. The
 // X-ray decodes in the app module; the page only carries memory from the worker to it.
@@ -169,9 +195,17 @@ const canvasReady = loadCanvas(ui.canvas, { onRequest: onCanvasRequest })
     throw err;
   });
 
-const sandbox = new Sandbox({
-  createWorker: () => new Worker(new URL("./worker.js", import.meta.url), { type: "module" }),
+// Python runs in workers of an opaque-origin frame (web/frame-host.js): nothing a
+// program does can reach this page's storage, its service worker or its protocol.
+const frameHost = createFrameHost({
+  script: FRAME_SCRIPT,
+  workerUrl: WORKER_URL,
   pyodideUrl: new URL("pyodide/", document.baseURI).href,
+  files: PYODIDE_FILES,
+});
+const sandbox = new Sandbox({
+  createWorker: () => frameHost.createWorker(),
+  canInterrupt: frameHost.canInterrupt,
   onEvent: onSandboxEvent,
 });
 const pythonReady = sandbox.ready;
@@ -453,7 +487,9 @@ const lessons = createLessons({
       ? "this browser's Python"
       : (ui.compare.selectedOptions[0]?.textContent ?? ui.compare.value),
   openInSandbox: (code) => {
+    keeper.openShared(code, editor.getCode());
     editor.setCode(code);
+    fillHistory();
     $("bw-editor").scrollIntoView({ block: "nearest" });
     $("bw-editor").querySelector(".cm-content")?.focus();
   },
@@ -515,9 +551,9 @@ async function openShared() {
     return;
   }
   const { payload } = result;
-  const own = editor.getCode();
-  if (own !== payload.code) remember(BEFORE_SHARE_KEY, own);
+  const hadOwn = keeper.openShared(payload.code, editor.getCode());
   editor.setCode(payload.code);
+  fillHistory();
   if (payload.tracemalloc !== undefined) ui.tracemalloc.checked = payload.tracemalloc;
   if (payload.timeLimit !== undefined) ui.timeLimit.value = String(payload.timeLimit);
   if (payload.compare !== undefined) {
@@ -528,15 +564,17 @@ async function openShared() {
   if (payload.lesson !== undefined && lessons.open(payload.lesson)) showLessons(true);
   const note = document.createElement("span");
   note.className = "bw-out-notice";
-  note.textContent =
-    own === payload.code ? "Opened a shared program.\n" : "Opened a shared program. Your own code is kept:";
+  note.textContent = hadOwn
+    ? "Opened a shared program. Your own code is kept (and under Earlier code):"
+    : "Opened a shared program.\n";
   ui.output.append(note);
-  if (own !== payload.code) {
+  if (hadOwn) {
     const restore = document.createElement("button");
     restore.type = "button";
     restore.textContent = "Restore my code";
     restore.addEventListener("click", () => {
-      editor.setCode(recall(BEFORE_SHARE_KEY, own));
+      editor.setCode(keeper.reopen(keeper.own(), editor.getCode()));
+      fillHistory();
       restore.disabled = true;
     });
     ui.output.append(restore, document.createTextNode("\n"));
@@ -592,6 +630,7 @@ globalThis.bytewise = {
   sandbox: () => ({
     ready: state.ready,
     restarts: sandbox.restarts,
+    spareReady: Boolean(sandbox.spare?.isReady),
     heapBytes: sandbox.heapBytes,
     canInterrupt: sandbox.canInterrupt,
     lastRestartMs: state.lastRestartMs ?? null,

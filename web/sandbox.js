@@ -1,17 +1,25 @@
-// The sandbox: one Python worker (web/worker.js) and everything that keeps it usable.
-// User code only ever runs in the worker. This module starts it, runs code in it, stops
-// runaway code, and replaces the worker when it cannot go on:
+// The sandbox: the Python workers (web/worker.js, started in the sandbox frame by
+// web/frame-host.js) and everything that keeps them usable. User code only ever runs in
+// a worker. This module starts them, runs code in them, stops runaway code, and replaces
+// a worker when it cannot go on:
 //
+//   - Each run starts a spare worker, one that runs no program until the next run takes
+//     it: nothing a program did to its interpreter, Python or JavaScript, can reach a run
+//     in a fresh worker. A run that comes before the spare is ready reuses the last run's
+//     worker, whose Python state that run put back (web/py/_bytewise/state.py), unless it
+//     left what could not be put back. The last run's worker stays until the next run,
+//     for the X-ray of its objects.
 //   - Stop (a button, Esc, or the run time limit) first asks Python to stop by writing
 //     SIGINT to the interrupt buffer, which raises KeyboardInterrupt within milliseconds.
-//     That needs SharedArrayBuffer, so the page must be cross-origin isolated. Code that
-//     cannot be interrupted (one long C call such as time.sleep(30)), or a page without
-//     isolation, gets the worker terminated and a fresh one started.
+//     That needs SharedArrayBuffer, so the page must be cross-origin isolated; the frame
+//     holds the buffer and writes it when asked (worker.interrupt()). Code that cannot be
+//     interrupted (one long C call such as time.sleep(30)), or a page without isolation,
+//     gets the worker terminated and a fresh one started.
 //   - A fatal Pyodide error (the interpreter is dead) restarts the worker by itself.
 //   - The wasm heap never shrinks: after a run that left it above RECYCLE_HEAP_BYTES, the
 //     worker is replaced so the memory goes back to the browser.
 //
-//   const sandbox = new Sandbox({ createWorker, pyodideUrl, onEvent });
+//   const sandbox = new Sandbox({ createWorker: host.createWorker, canInterrupt: host.canInterrupt, onEvent });
 //   await sandbox.ready;
 //   const outcome = await sandbox.run(code, probe, { timeLimitMs: 10_000 });  // probe: analyser.check()
 //   sandbox.stop();  // from a button while run() is pending
@@ -23,6 +31,8 @@ export const STOP_GRACE_MS = 800;
 export const CAPTURE_GRACE_MS = 5_000;
 /** Heap size after which the worker is replaced once the run's results are shown. */
 export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
+/** How long after a run's results the next run's fresh worker starts. */
+export const SPARE_DELAY_MS = 300;
 /** The run time limit the page starts with; 0 turns it off. */
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
 
@@ -40,72 +50,138 @@ export const DEFAULT_TIME_LIMIT_MS = 10_000;
 
 export class Sandbox {
   /**
-   * @param {{ createWorker: () => Worker, pyodideUrl: string,
+   * @param {{ createWorker: () => object, canInterrupt?: Promise<boolean> | boolean,
    *           onEvent?: (event: object) => void }} options
-   *   createWorker: `() => new Worker(new URL("./worker.js", import.meta.url), { type: "module" })`,
-   *   written where the bundler can see it
+   *   createWorker: a Worker-like object whose interrupt() writes SIGINT to its Python's
+   *   interrupt buffer (web/frame-host.js createWorker)
    */
-  constructor({ createWorker, pyodideUrl, onEvent = () => {} }) {
+  constructor({ createWorker, canInterrupt = false, onEvent = () => {} }) {
     this.createWorker = createWorker;
-    this.urls = { pyodideUrl };
     this.onEvent = onEvent;
     this.nextId = 1;
     this.requests = new Map();
     this.current = null; // the run in progress: { id, resolve, phase, stopping, timer }
     this.heapBytes = 0;
     this.restarts = 0;
-    /** Counts workers started: objects of an earlier one are gone (X-ray needs a new run). */
+    /** Counts workers put in charge: objects of an earlier one are gone (X-ray needs a new run). */
     this.generation = 0;
-    this.interrupts =
-      typeof SharedArrayBuffer === "function" && globalThis.crossOriginIsolated !== false
-        ? new Int32Array(new SharedArrayBuffer(4))
-        : null;
+    this.interruptible = Boolean(globalThis.crossOriginIsolated);
+    Promise.resolve(canInterrupt).then((can) => {
+      this.interruptible = Boolean(can);
+    });
+    this.spare = null; // { worker, ready, isReady }: a fresh worker starting or waiting
+    this.used = false; // the worker in charge has run a program
     this.start(false);
   }
 
   /** True when Stop can interrupt Python instead of replacing the worker. */
   get canInterrupt() {
-    return this.interrupts !== null;
+    return this.interruptible;
+  }
+
+  /** Starts a worker; its messages go to receive() while it is in charge. */
+  spawn() {
+    const started = performance.now();
+    const slot = { worker: this.createWorker(), isReady: false, failed: null };
+    slot.ready = new Promise((resolve, reject) => {
+      slot.resolveReady = resolve;
+      slot.rejectReady = reject;
+    });
+    slot.ready.catch(() => {}); // callers that care await it; nobody else must see it reject
+    slot.worker.onmessage = (event) => {
+      if (this.worker === slot.worker) this.receive(event.data, { started });
+      else if (this.spare === slot) this.receiveSpare(event.data, slot);
+    };
+    slot.worker.onerror = (event) => {
+      event.preventDefault?.();
+      const message = `the Python worker failed: ${event.message ?? "unknown error"}`;
+      if (this.worker === slot.worker) this.crashed(message);
+      else if (this.spare === slot) this.dropSpare(message);
+    };
+    slot.worker.postMessage({ type: "init" });
+    return slot;
+  }
+
+  /** Puts `slot` in charge: the worker in charge before it is ended. */
+  adopt(slot, restart) {
+    const adopted = performance.now();
+    this.worker?.terminate();
+    this.generation += 1;
+    this.slot = slot;
+    this.worker = slot.worker;
+    this.ready = slot.ready;
+    this.isReady = slot.isReady;
+    this.used = false;
+    this.broken = false;
+    slot.ready.then((message) => {
+      if (this.worker !== slot.worker) return;
+      this.isReady = true;
+      this.heapBytes = slot.heapBytes;
+      this.onEvent({ ...message, restart, ms: performance.now() - adopted });
+    });
   }
 
   start(restart) {
-    const started = performance.now();
-    this.generation += 1;
-    this.ready = new Promise((resolve, reject) => {
-      this.resolveReady = resolve;
-      this.rejectReady = reject;
-    });
-    this.ready.catch(() => {}); // callers that care await it; nobody else must see it reject
-    this.isReady = false;
-    // A Stop aimed at the worker being replaced must not interrupt the new one's start.
-    if (this.interrupts) Atomics.store(this.interrupts, 0, 0);
-    const worker = this.createWorker();
-    this.worker = worker;
-    worker.onmessage = (event) => {
-      if (this.worker === worker) this.receive(event.data, { started, restart });
-    };
-    worker.onerror = (event) => {
-      if (this.worker !== worker) return;
-      event.preventDefault?.();
-      this.crashed(`the Python worker failed: ${event.message ?? "unknown error"}`);
-    };
-    worker.postMessage({
-      type: "init",
-      pyodideUrl: this.urls.pyodideUrl,
-      interruptBuffer: this.interrupts,
-    });
+    this.adopt(this.spawn(), restart);
   }
 
-  receive(message, { started, restart }) {
+  /** A spare's own messages: it only starts, and answers requests made of it. */
+  receiveSpare(message, slot) {
+    if (message.type === "ready") {
+      slot.isReady = true;
+      slot.heapBytes = message.heapBytes ?? 0;
+      slot.resolveReady(message);
+    } else if (message.type === "failed" || message.type === "fatal") {
+      if (!this.settleRequest(message.id, (r) => r.reject(new Error(message.message)))) this.dropSpare(message.message);
+    } else {
+      this.settleRequest(message.id, (r) => r.resolve(message.result));
+    }
+  }
+
+  /** Starts a spare worker if there is none (after a run, while the page is idle). */
+  warmSpare() {
+    if (!this.spare) this.spare = this.spawn();
+  }
+
+  dropSpare(message) {
+    const slot = this.spare;
+    if (!slot) return;
+    this.spare = null;
+    slot.worker.terminate();
+    slot.rejectReady(new Error(message));
+  }
+
+  /**
+   * The worker for the next run: the spare, fresh, when it is ready; otherwise the worker
+   * in charge, whose Python state its last run put back (web/py/_bytewise/state.py), unless
+   * that run left what could not be put back; then the spare, waited for.
+   */
+  async freshWorker() {
+    if (!this.used) return this.ready;
+    if (!this.spare?.isReady && !this.broken && this.isReady) return this.ready;
+    this.warmSpare();
+    const slot = this.spare;
+    this.spare = null;
+    this.adopt(slot, false);
+    if (!slot.isReady) this.onEvent({ type: "progress", stage: "Starting a fresh Python", fraction: 0.5 });
+    const message = await slot.ready;
+    this.isReady = true;
+    this.heapBytes = slot.heapBytes;
+    return message;
+  }
+
+  receive(message, { started }) {
     switch (message.type) {
       case "ready":
-        this.isReady = true;
-        this.heapBytes = message.heapBytes ?? 0;
-        this.onEvent({ ...message, restart, ms: performance.now() - started });
-        this.resolveReady(message);
+        this.slot.isReady = true;
+        this.slot.heapBytes = message.heapBytes ?? 0;
+        this.slot.startMs = performance.now() - started;
+        this.slot.resolveReady(message);
         break;
       case "result":
         this.heapBytes = message.heapBytes ?? this.heapBytes;
+        // What the run changed beyond repair: the next run must not reuse this worker.
+        if (message.run?.unrestored?.length) this.broken = true;
         this.finish(message.id, {
           kind: "result",
           run: message.run,
@@ -136,7 +212,7 @@ export class Sandbox {
           this.finish(message.id, { kind: "failed", message: message.message });
         } else if (!this.isReady) {
           this.onEvent({ type: "startFailed", message: message.message });
-          this.rejectReady(new Error(message.message));
+          this.slot.rejectReady(new Error(message.message));
         }
         break;
       default:
@@ -157,11 +233,22 @@ export class Sandbox {
   run(code, probe, { timeLimitMs = 0, quiet = false } = {}) {
     if (this.current) return Promise.resolve({ kind: "failed", message: "a run is already in progress" });
     const id = this.nextId++;
-    if (this.interrupts) Atomics.store(this.interrupts, 0, 0);
     return new Promise((resolve) => {
-      this.current = { id, resolve, phase: "run", stopping: null, started: performance.now(), timers: [], quiet };
-      if (timeLimitMs > 0) this.current.timers.push(setTimeout(() => this.stop("time limit"), timeLimitMs));
-      this.worker.postMessage({ type: "run", id, code, probe });
+      const run = { id, resolve, phase: "starting", stopping: null, started: performance.now(), timers: [], quiet };
+      this.current = run;
+      this.freshWorker().then(
+        () => {
+          if (this.current !== run) return; // stopped while its Python started
+          this.used = true;
+          run.phase = "run";
+          run.started = performance.now();
+          if (timeLimitMs > 0) run.timers.push(setTimeout(() => this.stop("time limit"), timeLimitMs));
+          this.worker.postMessage({ type: "run", id, code, probe });
+          // The next run's fresh Python starts now, so that it is ready when this run ends.
+          this.warmSpare();
+        },
+        (err) => this.finish(id, { kind: "failed", message: `Python could not start: ${err.message}` }),
+      );
     });
   }
 
@@ -174,12 +261,16 @@ export class Sandbox {
     const run = this.current;
     if (!run || run.stopping) return;
     run.stopping = reason;
+    if (run.phase === "starting") {
+      this.finish(run.id, { kind: "failed", message: "stopped before Python was ready: nothing ran" });
+      return;
+    }
     // While the probe measures, the user's code is over: an interrupt would only spoil
     // the capture, so the grace period alone applies (the capture runs none of its code).
     const capturing = run.phase === "capture";
     run.interrupted = !capturing; // a Stop after the program's end changes nothing it printed
-    if (this.interrupts && !capturing) Atomics.store(this.interrupts, 0, 2);
-    const grace = capturing ? CAPTURE_GRACE_MS : this.interrupts ? STOP_GRACE_MS : 0;
+    if (this.interruptible && !capturing) this.worker.interrupt?.();
+    const grace = capturing ? CAPTURE_GRACE_MS : this.interruptible ? STOP_GRACE_MS : 0;
     run.graceTimer = this.replaceAfter(run, grace);
   }
 
@@ -197,12 +288,13 @@ export class Sandbox {
 
   /** Replaces the worker: after a stop that did not take, a crash, or heap growth. */
   replaceWorker(reason) {
-    this.worker.terminate();
     this.restarts += 1;
     for (const [, r] of this.requests) r.reject(new Error(`Python restarted (${reason}) before it answered`));
     this.requests.clear();
     this.onEvent({ type: "restarting", reason });
-    this.start(true);
+    const spare = this.spare;
+    this.spare = null;
+    this.adopt(spare ?? this.spawn(), true);
   }
 
   crashed(message) {
@@ -224,6 +316,15 @@ export class Sandbox {
     for (const t of run.timers) clearTimeout(t);
     this.current = null;
     run.resolve(outcome);
+    // After a restart there is no spare: one starts once the new worker is ready (two
+    // starting at once would slow both).
+    this.ready.then(
+      () =>
+        setTimeout(() => {
+          if (!this.current) this.warmSpare();
+        }, SPARE_DELAY_MS),
+      () => {},
+    );
   }
 
   settleRequest(id, action) {
@@ -237,9 +338,12 @@ export class Sandbox {
   /** A question for the worker's Python other than a run (small ints, footprints, X-ray). */
   request(type, options) {
     const id = this.nextId++;
+    // The experiments run in a Python no program has touched when there is one; the
+    // X-ray's memory is the last run's.
+    const target = type !== "memory" && this.spare?.isReady ? this.spare.worker : this.worker;
     return new Promise((resolve, reject) => {
       this.requests.set(id, { resolve, reject });
-      this.worker.postMessage({ type, id, options });
+      target.postMessage({ type, id, options });
     });
   }
 }

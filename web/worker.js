@@ -4,7 +4,13 @@
 // page's analyser from what this worker sends. User code never runs on the page's
 // thread; web/sandbox.js owns this worker, stops it and replaces it.
 //
-// Messages in:  { type: "init", pyodideUrl, interruptBuffer }    { type: "run", id, code, probe }
+// It runs in the sandbox frame (web/sandbox-frame.js), an opaque origin: it can reach no
+// storage of the app's. The frame's first message, { type: "connect", port, files,
+// interruptBuffer }, hands over the page's MessagePort and Pyodide's files (bytes: this
+// worker fetches nothing). Every message below travels on that port, which this module
+// keeps to itself: a program that posts to the worker's global scope reaches nobody.
+//
+// Messages in:  { type: "init" }    { type: "run", id, code, probe }
 //               { type: "smallInts", id, options: { probe, low, high } }
 //               { type: "footprints", id, options: { sizes, probe } }    (the canvas's windows)
 //               { type: "memory", id, options: { ranges: [{ address, length }] } }
@@ -25,15 +31,15 @@ const PYTHON_FILES = Object.fromEntries(
   ),
 );
 
+/** Where Pyodide believes its files are: they are served from memory (servedFetch). */
+const INDEX_URL = "https://pyodide.invalid/";
+
 let runner = null;
+let post = null; // the page's port's postMessage, bound when the frame connects
 let starting = null; // the init promise: other messages wait for it
 let interrupts = null; // Int32Array on a SharedArrayBuffer, shared with the page
 const pending = { stdout: "", stderr: "" };
 let flushTimer = 0;
-
-function post(message, transfer = []) {
-  self.postMessage(message, transfer);
-}
 
 // Output is batched so a print loop does not flood the page with messages.
 function flushOutput() {
@@ -54,11 +60,33 @@ function onOutput(stream, text) {
   if (!flushTimer) flushTimer = setTimeout(flushOutput, 30);
 }
 
-async function init({ pyodideUrl, interruptBuffer }) {
-  post({ type: "progress", stage: "Downloading Python", fraction: 0.1 });
-  const { loadPyodide } = await import(/* @vite-ignore */ `${pyodideUrl}pyodide.mjs`);
+/** A fetch that answers only for Pyodide's own files, from the bytes the page sent. */
+function servedFetch(files) {
+  const types = { ".wasm": "application/wasm", ".zip": "application/zip", ".json": "application/json" };
+  return async (input) => {
+    const url = String(input?.url ?? input);
+    const name = url.startsWith(INDEX_URL) ? url.slice(INDEX_URL.length) : null;
+    if (name === null || !(name in files)) throw new TypeError(`${url} is not one of Python's files`);
+    const type = types[name.slice(name.lastIndexOf("."))] ?? "text/javascript";
+    return new Response(files[name], { headers: { "Content-Type": type } });
+  };
+}
+
+async function init({ files, interruptBuffer }) {
   post({ type: "progress", stage: "Starting CPython", fraction: 0.4 });
-  const pyodide = await loadPyodide({ indexURL: pyodideUrl });
+  const moduleUrl = (name) => URL.createObjectURL(new Blob([files[name]], { type: "text/javascript" }));
+  const [{ loadPyodide }, { default: createPyodideModule }] = await Promise.all([
+    import(/* @vite-ignore */ moduleUrl("pyodide.mjs")),
+    import(/* @vite-ignore */ moduleUrl("pyodide.asm.mjs")),
+  ]);
+  globalThis.fetch = servedFetch(files);
+  const pyodide = await loadPyodide({
+    indexURL: INDEX_URL,
+    createPyodideModule,
+    lockFileContents: new TextDecoder().decode(files["pyodide-lock.json"]),
+    // Python's `js` module: an empty object, not this worker's global scope.
+    jsglobals: Object.freeze(Object.create(null)),
+  });
   post({ type: "progress", stage: "Loading the probe", fraction: 0.9 });
   installModules(pyodide, PYTHON_FILES);
   if (interruptBuffer) {
@@ -108,11 +136,14 @@ function isFatal(err) {
   return Boolean(err?.pyodide_fatal_error) || err instanceof WebAssembly.RuntimeError;
 }
 
-self.onmessage = async (event) => {
+let connection = null; // { files, interruptBuffer } from the frame
+
+async function onPortMessage(event) {
   const message = event.data;
   try {
     if (message.type === "init") {
-      starting = init(message);
+      starting = init(connection);
+      connection = null;
       await starting;
       return;
     }
@@ -135,10 +166,23 @@ self.onmessage = async (event) => {
       }
       flushOutput();
       post({ type: "fatal", id: message.id, message: text });
-      self.onmessage = null; // nothing more can run here
+      port.onmessage = null; // nothing more can run here
       return;
     }
     flushOutput();
     post({ type: "failed", id: message.id, message: text });
   }
+}
+
+let port = null;
+self.onmessage = (event) => {
+  const message = event.data;
+  if (port || message?.type !== "connect" || !(message.port instanceof MessagePort)) return;
+  self.onmessage = null;
+  port = message.port;
+  // Bound now: a program that replaces MessagePort.prototype.postMessage cannot see the port.
+  const send = MessagePort.prototype.postMessage.bind(port);
+  post = (reply, transfer = []) => send(reply, transfer);
+  connection = { files: message.files, interruptBuffer: message.interruptBuffer };
+  port.onmessage = onPortMessage;
 };

@@ -187,13 +187,20 @@ test("input() explains itself", async () => {
   assert.match(await output(), /^Name\? Traceback[\s\S]*EOFError: input\(\) has no keyboard to read from here/);
 });
 
-test("Share puts the program in a link that opens in a fresh page, keeping that page's own code", async () => {
-  const code = "shared = ['a', 'b'] * 2\nprint(len(shared))\n";
+/** A share link for `code`, made by the Share button. */
+async function shareLink(code) {
   await hook("setCode", code);
+  const before = (await hook("share")).link;
   await page.click("#bw-share");
-  await page.waitForFunction(() => globalThis.bytewise.share().link !== null);
-  const link = (await hook("share")).link;
+  await page.waitForFunction((old) => globalThis.bytewise.share().link !== old, before);
+  return (await hook("share")).link;
+}
+
+test("share links open in a fresh page; after links A and B, Restore and a reload give back the reader's own code", async () => {
+  const code = "shared = ['a', 'b'] * 2\nprint(len(shared))\n";
+  const link = await shareLink(code);
   assert.match(link, /#share=1\.[A-Za-z0-9_-]+$/);
+  const other = await shareLink("other = 'B'\n");
   const fresh = await browser.newPage();
   const freshProblems = collectProblems(fresh);
   await fresh.goto(server.url);
@@ -203,18 +210,30 @@ test("Share puts the program in a link that opens in a fresh page, keeping that 
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), code);
   assert.match(
     await fresh.locator("#bw-output").textContent(),
-    /Opened a shared program\. Your own code is kept:Restore my code/,
+    /Opened a shared program\. Your own code is kept \(and under Earlier code\):Restore my code/,
   );
-  await fresh.click("text=Restore my code");
+  // Link B on top of link A: the reader's own code is still the one kept.
+  await fresh.goto(other);
+  await fresh.waitForFunction(() => globalThis.bytewise.code() === "other = 'B'\n");
+  await fresh.locator("text=Restore my code").last().click();
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "mine = 1\n");
-  await fresh.evaluate((c) => globalThis.bytewise.setCode(c), code);
+  // A reload opens link B again (it is in the address), and the reader's code is still kept.
+  await fresh.reload();
+  await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
+  assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "other = 'B'\n");
+  await fresh.locator("text=Restore my code").last().click();
+  assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "mine = 1\n");
+  // The history offers the earlier versions (here: the code typed before "mine = 1").
+  assert.ok((await fresh.locator("#bw-history option").count()) >= 1);
+  await fresh.goto(link);
+  await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
   await fresh.evaluate(() => globalThis.bytewise.pythonReady);
   await fresh.click("#bw-run");
   await fresh.waitForFunction(() => globalThis.bytewise.reportsShown() > 0);
   assert.equal(await fresh.locator("#bw-output").textContent(), "4\n");
   assert.equal((await fresh.evaluate(() => globalThis.bytewise.lastReport())).roots[0].name, "shared");
-  // The page's own code was kept: a later visit restores it from storage.
-  assert.equal(await fresh.evaluate(() => localStorage.getItem("bytewise.codeBeforeShare")), "mine = 1\n");
+  // An unedited shared program is never saved as the reader's own code.
+  assert.equal(await fresh.evaluate(() => localStorage.getItem("bytewise.code")), "mine = 1\n");
   assert.deepEqual(freshProblems, []);
   await fresh.close();
 });
