@@ -259,6 +259,10 @@ function onSandboxEvent(event) {
       );
       showHeap();
       if (!state.running) ui.run.disabled = false;
+      if (state.runWhenReady && !state.running) {
+        state.runWhenReady = false;
+        run();
+      }
       break;
     case "restarting":
       state.ready = false;
@@ -277,15 +281,34 @@ function onSandboxEvent(event) {
 
 /** Seconds from the limit field, remembered; 0 or empty: no limit. */
 function timeLimitMs() {
-  const seconds = Number(ui.timeLimit.value);
-  if (!Number.isFinite(seconds) || seconds <= 0) return 0;
+  const text = ui.timeLimit.value.trim();
+  const seconds = Number(text);
+  if (text === "" || !Number.isFinite(seconds) || seconds < 0) {
+    // Not a limit: the default, said on the page, never "no limit".
+    ui.timeLimit.value = String(DEFAULT_TIME_LIMIT_MS / 1000);
+    appendOutput(
+      `The time limit "${text}" is not a number of seconds from 0 (no limit) to 600: it is ` +
+        `${DEFAULT_TIME_LIMIT_MS / 1000} s for this run.\n`,
+      "notice",
+    );
+    return DEFAULT_TIME_LIMIT_MS;
+  }
   return Math.min(seconds, 600) * 1000;
 }
 ui.timeLimit.value = recall(TIME_LIMIT_KEY, String(DEFAULT_TIME_LIMIT_MS / 1000));
 ui.timeLimit.addEventListener("change", () => remember(TIME_LIMIT_KEY, ui.timeLimit.value));
 
 async function run() {
-  if (!state.ready || state.running) return;
+  if (state.running) return;
+  if (!state.ready) {
+    // Asked for while Python loads (Ctrl+Enter): it runs as soon as Python is ready.
+    if (!state.runWhenReady) {
+      state.runWhenReady = true;
+      ui.output.replaceChildren();
+      appendOutput("Python is still starting: your program runs as soon as it is ready.\n", "notice");
+    }
+    return;
+  }
   state.running = true;
   ui.run.disabled = true;
   ui.stop.disabled = false;
@@ -315,7 +338,7 @@ async function run() {
         "notice",
       );
     }
-    await showResult(outcome.run, options);
+    await showResult(outcome.run, options, { stopped: outcome.stopped });
     if (sandbox.recycleIfLarge()) {
       appendOutput(
         `Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
@@ -338,6 +361,12 @@ async function run() {
     );
   } else {
     appendOutput(`Bytewise error: ${outcome.message}\n`, "stderr");
+    if (sandbox.recycleIfLarge()) {
+      appendOutput(
+        `Python's heap had grown to ${formatMB(sandbox.heapBytes)}: Python is restarting to give the memory back.\n`,
+        "notice",
+      );
+    }
   }
   state.outcomes = (state.outcomes ?? 0) + 1;
   state.lastOutcome = { kind: outcome.kind, stopped: outcome.stopped ?? outcome.reason ?? null };
@@ -371,7 +400,7 @@ function showReport(report) {
     (report.truncated ? `, truncated at ${report.object_cap.toLocaleString("en")} objects` : "");
 }
 
-async function showResult(run, options) {
+async function showResult(run, options, { stopped = null } = {}) {
   let canvas;
   try {
     canvas = await canvasReady;
@@ -380,7 +409,9 @@ async function showResult(run, options) {
   }
   const report = canvas.analyser.report(run, options, { show: true });
   canvas.module.setPresenter(presenterOn());
-  if (report.error && report.error.type !== "KeyboardInterrupt") {
+  // A Stop's KeyboardInterrupt was said above ("Stopped."); one the program raised itself
+  // is its own error, shown like any other.
+  if (report.error && !(stopped && report.error.type === "KeyboardInterrupt")) {
     appendOutput(report.error.traceback, "stderr");
     if (report.error.hint) appendOutput(`${report.error.hint}\n`, "notice");
   }
@@ -517,7 +548,8 @@ async function share() {
     code: editor.getCode(),
     compare: compareOption(),
     tracemalloc: ui.tracemalloc.checked,
-    ...(Number.isInteger(limit) && limit >= 0 && limit <= 600 ? { timeLimit: limit } : {}),
+    // A link never turns its reader's limit off: no limit is not shared.
+    ...(Number.isInteger(limit) && limit >= 1 && limit <= 600 ? { timeLimit: limit } : {}),
     ...(state.lesson && !ui.lessons.hidden ? { lesson: state.lesson } : {}),
   });
   if (!result.ok) {
@@ -561,7 +593,14 @@ async function openShared() {
     // Once the picker is filled the link's platform is chosen at once (share.js checked the name).
     if ([...ui.compare.options].some((o) => o.value === state.sharedCompare)) ui.compare.value = state.sharedCompare;
   }
-  if (payload.lesson !== undefined && lessons.open(payload.lesson)) showLessons(true);
+  if (payload.lesson !== undefined) {
+    if (lessons.open(payload.lesson)) showLessons(true);
+    else
+      appendOutput(
+        `The link names a lesson "${payload.lesson}" that this version of Bytewise does not have.\n`,
+        "stderr",
+      );
+  }
   const note = document.createElement("span");
   note.className = "bw-out-notice";
   note.textContent = hadOwn

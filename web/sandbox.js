@@ -207,6 +207,7 @@ export class Sandbox {
         this.crashed(message.message);
         break;
       case "failed":
+        if (message.heapBytes) this.heapBytes = message.heapBytes;
         if (this.settleRequest(message.id, (r) => r.reject(new Error(message.message)))) break;
         if (this.current?.id === message.id) {
           this.finish(message.id, { kind: "failed", message: message.message });

@@ -91,9 +91,10 @@ export function checkPayload(payload) {
   }
   if (
     payload.timeLimit !== undefined &&
-    (!Number.isInteger(payload.timeLimit) || payload.timeLimit < 0 || payload.timeLimit > 600)
+    (!Number.isInteger(payload.timeLimit) || payload.timeLimit < 1 || payload.timeLimit > 600)
   ) {
-    return "its time limit is not a whole number of seconds from 0 to 600";
+    // 0 turns the limit off, which a link may not do to its reader.
+    return "its time limit is not a whole number of seconds from 1 to 600";
   }
   if (
     payload.lesson !== undefined &&

@@ -41,9 +41,17 @@ let interrupts = null; // Int32Array on a SharedArrayBuffer, shared with the pag
 const pending = { stdout: "", stderr: "" };
 let flushTimer = 0;
 
-// Output is batched so a print loop does not flood the page with messages.
+// Output goes to the page from the write handler itself (a timer cannot fire while
+// Python runs): at once when OUTPUT_INTERVAL_MS have passed since the last message, so a
+// slow loop's prints appear as they happen; in between it is batched, so a print loop
+// does not flood the page, and a timer sends the rest once Python lets go.
+const OUTPUT_INTERVAL_MS = 30;
+let lastFlush = 0;
+
 function flushOutput() {
+  if (flushTimer) clearTimeout(flushTimer);
   flushTimer = 0;
+  lastFlush = performance.now();
   for (const stream of ["stdout", "stderr"]) {
     if (pending[stream]) {
       post({ type: "output", stream, text: pending[stream] });
@@ -56,8 +64,14 @@ let dead = false; // after a fatal error: what Pyodide still writes is its crash
 
 function onOutput(stream, text) {
   if (dead) return;
+  // The other stream's text goes first, so the two stay in the order they were written.
+  const other = stream === "stdout" ? "stderr" : "stdout";
+  if (pending[other]) flushOutput();
   pending[stream] += text;
-  if (!flushTimer) flushTimer = setTimeout(flushOutput, 30);
+  // A dying interpreter's stack dump is held back: the crash that follows trims it.
+  const dying = pending[stream].includes("Stack (most recent call first):");
+  if (!dying && performance.now() - lastFlush >= OUTPUT_INTERVAL_MS) flushOutput();
+  else if (!flushTimer) flushTimer = setTimeout(flushOutput, OUTPUT_INTERVAL_MS);
 }
 
 /** A fetch that answers only for Pyodide's own files, from the bytes the page sent. */
@@ -170,7 +184,13 @@ async function onPortMessage(event) {
       return;
     }
     flushOutput();
-    post({ type: "failed", id: message.id, message: text });
+    let heapBytes;
+    try {
+      heapBytes = runner?.heapBytes();
+    } catch {
+      heapBytes = undefined;
+    }
+    post({ type: "failed", id: message.id, message: text, heapBytes });
   }
 }
 

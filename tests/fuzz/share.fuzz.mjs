@@ -29,7 +29,7 @@ const payloadArb = fc.record(
     code: fc.string({ maxLength: 2000, unit: "grapheme" }),
     compare: fc.option(fc.constantFrom("cpython-3.12-64", "cpython-3.14-wasm32"), { nil: undefined }),
     tracemalloc: fc.option(fc.boolean(), { nil: undefined }),
-    timeLimit: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
+    timeLimit: fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }),
   },
   { requiredKeys: ["code"] },
 );

@@ -70,7 +70,17 @@ describe("share links", () => {
     ["no code", '{"compare": null}', /it carries no program/],
     ["unknown fields", '{"code": "", "evil": 1}', /fields Bytewise does not know \(evil\)/],
     ["a bad platform", '{"code": "", "compare": "<b>"}', /not a platform name such as cpython-3\.12-64/],
-    ["a bad time limit", '{"code": "", "timeLimit": 1e9}', /time limit is not a whole number of seconds from 0 to 600/],
+    ["a bad time limit", '{"code": "", "timeLimit": 1e9}', /time limit is not a whole number of seconds from 1 to 600/],
+    [
+      "a time limit that turns the limit off",
+      '{"code": "", "timeLimit": 0}',
+      /time limit is not a whole number of seconds from 1 to 600/,
+    ],
+    [
+      "a negative time limit",
+      '{"code": "", "timeLimit": -5}',
+      /time limit is not a whole number of seconds from 1 to 600/,
+    ],
     ["a bad lesson name", '{"code": "", "lesson": "../../etc"}', /lesson name is not a lesson's file name/],
     [
       "too much code",

@@ -1,0 +1,63 @@
+// Output is live and nothing asked for is dropped: a program's prints appear while it
+// runs (posted from the write handler, not from a timer that cannot fire while Python
+// runs), what it printed before a Stop that restarts Python stays, and a run asked for
+// while Python is still loading runs once it is ready.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { openApp } from "./chromium.mjs";
+
+let app, server, page, problems;
+
+before(async () => ({ server, page, problems } = app = await openApp()));
+
+after(() => app?.close());
+
+const hook = (name, ...args) => page.evaluate(([n, a]) => globalThis.bytewise[n](...a), [name, args]);
+const output = () => page.locator("#bw-output").textContent();
+
+test("Ctrl+Enter while Python loads runs the program once Python is ready", async () => {
+  await page.goto(server.url);
+  await page.waitForFunction(() => globalThis.bytewise?.setCode);
+  await hook("setCode", "print('asked for early')\n");
+  assert.equal((await hook("sandbox")).ready, false, "Python is still loading");
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("Control+Enter");
+  assert.match(await output(), /runs as soon as it is ready/);
+  await page.waitForFunction(() => globalThis.bytewise.outcomes() > 0, null, { timeout: 60_000 });
+  assert.equal(await output(), "asked for early\n");
+});
+
+test("a slow loop's prints appear as they happen", async (t) => {
+  await page.evaluate(() => globalThis.bytewise.pythonReady);
+  await hook("setCode", "import time\nfor i in range(3):\n    print('tick', i)\n    time.sleep(1)\n");
+  const before = await hook("outcomes");
+  const clicked = Date.now();
+  await page.click("#bw-run");
+  await page.waitForFunction(() => document.querySelector("#bw-output").textContent.includes("tick 0"), null, {
+    timeout: 1000,
+  });
+  const firstMs = Date.now() - clicked;
+  assert.equal(await hook("running"), true, "the program is still running");
+  await page.waitForFunction(() => document.querySelector("#bw-output").textContent.includes("tick 1"), null, {
+    timeout: 2500,
+  });
+  assert.equal(await hook("running"), true);
+  t.diagnostic(`first print on the page ${firstMs} ms after the click`);
+  await page.waitForFunction((n) => globalThis.bytewise.outcomes() > n, before, { timeout: 10_000 });
+  assert.equal(await output(), "tick 0\ntick 1\ntick 2\n");
+});
+
+test("what a program printed before a Stop that restarts Python stays on the page", async () => {
+  await page.fill("#bw-time-limit", "0");
+  await hook("setCode", "import time\nprint('before')\ntime.sleep(30)\n");
+  const before = await hook("outcomes");
+  await page.click("#bw-run");
+  await page.waitForFunction(() => document.querySelector("#bw-output").textContent.includes("before"));
+  await page.click("#bw-stop");
+  await page.waitForFunction((n) => globalThis.bytewise.outcomes() > n, before, { timeout: 10_000 });
+  assert.match(await output(), /^before\nStopped, inside a call Python could not interrupt/);
+});
+
+test("nothing went wrong on the page", () => {
+  assert.deepEqual(problems, []);
+});
