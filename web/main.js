@@ -119,10 +119,7 @@ const keeper = createCodeKeeper(
 const editor = createEditor($("bw-editor"), {
   doc: keeper.current(),
   onRun: () => run(),
-  onChange: (text) => {
-    keeper.edited(text);
-    fillHistory();
-  },
+  onChange: (text) => keeper.edited(text),
 });
 
 /** The "Earlier code" menu: the user's own earlier versions, newest first. */
@@ -346,6 +343,8 @@ async function run() {
         "notice",
       );
     }
+  } else if (outcome.kind === "stopped" && !outcome.restarted) {
+    appendOutput("Stopped before the program started: nothing ran.\n", "notice");
   } else if (outcome.kind === "stopped") {
     appendOutput(
       (outcome.reason === "time limit"

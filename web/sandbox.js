@@ -31,6 +31,8 @@ export const STOP_GRACE_MS = 800;
 export const CAPTURE_GRACE_MS = 5_000;
 /** Heap size after which the worker is replaced once the run's results are shown. */
 export const RECYCLE_HEAP_BYTES = 512 * 2 ** 20;
+/** How long the last run's finalizers may take before a run that reuses its worker gets a fresh one. */
+export const PREPARE_LIMIT_MS = 2_000;
 /** How long after a run's results the next run's fresh worker starts. */
 export const SPARE_DELAY_MS = 300;
 /** The run time limit the page starts with; 0 turns it off. */
@@ -39,7 +41,8 @@ export const DEFAULT_TIME_LIMIT_MS = 10_000;
 /**
  * @typedef {{ kind: "result", run: import("./analyser.js").Run, heapBytes: number,
  *             stopped: null | "stop" | "time limit" }
- *   | { kind: "stopped", reason: "stop" | "time limit", restarted: true, afterMs: number }
+ *   | { kind: "stopped", reason: "stop" | "time limit", restarted: boolean, afterMs: number }
+ *     (restarted false: stopped before the program started)
  *   | { kind: "crashed", message: string }
  *   | { kind: "failed", message: string }} RunOutcome
  *
@@ -158,7 +161,7 @@ export class Sandbox {
    */
   async freshWorker() {
     if (!this.used) return this.ready;
-    if (!this.spare?.isReady && !this.broken && this.isReady) return this.ready;
+    if (!this.spare?.isReady && !this.broken && this.isReady && (await this.prepareForReuse())) return this.ready;
     this.warmSpare();
     const slot = this.spare;
     this.spare = null;
@@ -168,6 +171,27 @@ export class Sandbox {
     this.isReady = true;
     this.heapBytes = slot.heapBytes;
     return message;
+  }
+
+  /**
+   * Frees the last run's objects in the worker in charge and puts its interpreter back,
+   * within PREPARE_LIMIT_MS (their finalizers are that program's code). Resolves false
+   * when the worker cannot be reused: it is then ended.
+   */
+  async prepareForReuse() {
+    const worker = this.worker;
+    let timer = 0;
+    const late = new Promise((resolve) => {
+      timer = setTimeout(() => resolve("late"), PREPARE_LIMIT_MS);
+    });
+    const problems = await Promise.race([this.request("prepare", {}).catch(() => ["failed"]), late]);
+    clearTimeout(timer);
+    if (this.worker !== worker) return false;
+    if (problems === "late" || problems.length) {
+      this.broken = true;
+      return false;
+    }
+    return true;
   }
 
   receive(message, { started }) {
@@ -210,6 +234,7 @@ export class Sandbox {
         if (message.heapBytes) this.heapBytes = message.heapBytes;
         if (this.settleRequest(message.id, (r) => r.reject(new Error(message.message)))) break;
         if (this.current?.id === message.id) {
+          this.broken = true; // a run that failed leaves its interpreter in no known state
           this.finish(message.id, { kind: "failed", message: message.message });
         } else if (!this.isReady) {
           this.onEvent({ type: "startFailed", message: message.message });
@@ -263,7 +288,8 @@ export class Sandbox {
     if (!run || run.stopping) return;
     run.stopping = reason;
     if (run.phase === "starting") {
-      this.finish(run.id, { kind: "failed", message: "stopped before Python was ready: nothing ran" });
+      // Its Python was still being made ready: nothing of the program ran.
+      this.finish(run.id, { kind: "stopped", reason, restarted: false, afterMs: performance.now() - run.started });
       return;
     }
     // While the probe measures, the user's code is over: an interrupt would only spoil
@@ -341,7 +367,8 @@ export class Sandbox {
     const id = this.nextId++;
     // The experiments run in a Python no program has touched when there is one; the
     // X-ray's memory is the last run's.
-    const target = type !== "memory" && this.spare?.isReady ? this.spare.worker : this.worker;
+    const own = type === "memory" || type === "prepare";
+    const target = !own && this.spare?.isReady ? this.spare.worker : this.worker;
     return new Promise((resolve, reject) => {
       this.requests.set(id, { resolve, reject });
       target.postMessage({ type, id, options });

@@ -10,7 +10,7 @@
 // worker fetches nothing). Every message below travels on that port, which this module
 // keeps to itself: a program that posts to the worker's global scope reaches nobody.
 //
-// Messages in:  { type: "init" }    { type: "run", id, code, probe }
+// Messages in:  { type: "init" }    { type: "run", id, code, probe }    { type: "prepare", id }
 //               { type: "smallInts", id, options: { probe, low, high } }
 //               { type: "footprints", id, options: { sizes, probe } }    (the canvas's windows)
 //               { type: "memory", id, options: { ranges: [{ address, length }] } }
@@ -61,6 +61,7 @@ function flushOutput() {
 }
 
 let dead = false; // after a fatal error: what Pyodide still writes is its crash report
+let dying = false; // Pyodide has begun writing a fatal error's stack
 
 function onOutput(stream, text) {
   if (dead) return;
@@ -69,7 +70,7 @@ function onOutput(stream, text) {
   if (pending[other]) flushOutput();
   pending[stream] += text;
   // A dying interpreter's stack dump is held back: the crash that follows trims it.
-  const dying = pending[stream].includes("Stack (most recent call first):");
+  if (text.includes("Stack (most recent call first):")) dying = true;
   if (!dying && performance.now() - lastFlush >= OUTPUT_INTERVAL_MS) flushOutput();
   else if (!flushTimer) flushTimer = setTimeout(flushOutput, OUTPUT_INTERVAL_MS);
 }
@@ -117,6 +118,9 @@ async function init({ files, interruptBuffer }) {
 // Requests answered with { type, id, result }: the canvas's windows and its X-ray's memory.
 // Each gives back the buffers its result can hand over instead of copying.
 const REQUESTS = {
+  // Before a run reuses this worker: the last run's objects freed (their finalizers run
+  // now, under the page's own bound) and the interpreter put back.
+  prepare: () => [runner.prepare(), []],
   smallInts: ({ probe, low, high }) => {
     const run = runner.run("", probe);
     const result = { run, ids: runner.smallIntIds(low, high) };

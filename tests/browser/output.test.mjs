@@ -58,6 +58,39 @@ test("what a program printed before a Stop that restarts Python stays on the pag
   assert.match(await output(), /^before\nStopped, inside a call Python could not interrupt/);
 });
 
+test("a KeyboardInterrupt the program raises itself is shown as its error, not as a Stop", async () => {
+  await page.fill("#bw-time-limit", "10");
+  await hook("setCode", "raise KeyboardInterrupt('mine')\n");
+  const before = await hook("outcomes");
+  await page.click("#bw-run");
+  await page.waitForFunction((n) => globalThis.bytewise.outcomes() > n, before, { timeout: 20_000 });
+  const text = await output();
+  assert.match(text, /KeyboardInterrupt: mine/);
+  assert.ok(!text.includes("Stopped"), text);
+});
+
+test("a time limit that is not a number of seconds is the default for the run, and the page says so", async () => {
+  await page.fill("#bw-time-limit", "-5");
+  await hook("setCode", "print('ok')\n");
+  const before = await hook("outcomes");
+  await page.click("#bw-run");
+  await page.waitForFunction((n) => globalThis.bytewise.outcomes() > n, before, { timeout: 20_000 });
+  assert.equal(await page.inputValue("#bw-time-limit"), "10");
+  assert.equal(
+    await output(),
+    'The time limit "-5" is not a number of seconds from 0 (no limit) to 600: it is 10 s for this run.\nok\n',
+  );
+});
+
+test("a link to a lesson this version does not have says so, and opens its program", async () => {
+  const { encodeShare } = await import("../../web/share.js");
+  const { link } = await encodeShare({ code: "print(2)\n", lesson: "no-such-lesson" });
+  await page.goto(`${server.url}${link}`);
+  await page.waitForFunction(() => globalThis.bytewise.share().opened);
+  assert.match(await output(), /names a lesson "no-such-lesson" that this version of Bytewise does not have/);
+  assert.equal(await hook("code"), "print(2)\n");
+});
+
 test("nothing went wrong on the page", () => {
   assert.deepEqual(problems, []);
 });

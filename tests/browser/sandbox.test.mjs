@@ -168,6 +168,7 @@ test("a million prints: output stops at its cap with a visible line, the page st
   const outcome = await finished(before, 60_000);
   assert.equal(outcome.kind, "result");
   const text = await output();
+  t.diagnostic(`the output ends with ${JSON.stringify(text.slice(-160))}`);
   assert.match(text, /\n4999\n\[output truncated: more than 5,000 lines; the program went on running\]\n$/);
 });
 
@@ -218,6 +219,7 @@ test("share links open in a fresh page; after links A and B, Restore and a reloa
   await fresh.locator("text=Restore my code").last().click();
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "mine = 1\n");
   // A reload opens link B again (it is in the address), and the reader's code is still kept.
+  await fresh.evaluate(() => globalThis.bytewise.pythonReady); // no download cut by the reload
   await fresh.reload();
   await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "other = 'B'\n");

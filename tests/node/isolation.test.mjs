@@ -153,6 +153,60 @@ print('asked')
   });
 });
 
+describe("the capture runs none of the program's code", () => {
+  test("its tracer, profiler, monitoring, gc callbacks, metaclass hooks and exception text stay silent", async () => {
+    const report = await bytewise.measure(
+      [
+        "import gc, sys",
+        "done = [False]",
+        "def capturing():",
+        "    # Whether the probe's code is on the stack: the program's time is over then.",
+        "    f = sys._getframe(1)",
+        "    while f is not None:",
+        "        if any(p in f.f_code.co_filename for p in ('probe.py', 'edges.py', 'shapes.py')):",
+        "            return True",
+        "        f = f.f_back",
+        "    return False",
+        "def tracer(frame, event, arg):",
+        "    if capturing():",
+        "        print('TRACED', frame.f_code.co_name)",
+        "    return tracer",
+        "def profiler(frame, event, arg):",
+        "    if capturing():",
+        "        print('PROFILED', frame.f_code.co_name)",
+        "m = sys.monitoring",
+        "m.use_tool_id(4, 'spy')",
+        "def started(code, offset):",
+        "    if capturing():",
+        "        print('MONITORED', code.co_name)",
+        "m.register_callback(4, m.events.PY_START, started)",
+        "m.set_events(4, m.events.PY_START | m.events.CALL)",
+        "m.register_callback(4, m.events.CALL, lambda *a: capturing() and print('CALL'))",
+        "gc.callbacks.append(lambda phase, info: capturing() and print('GC CALLBACK'))",
+        "class Meta(type):",
+        "    def __getattribute__(cls, name):",
+        "        if done[0]:",
+        "            print('META', name)",
+        "        return type.__getattribute__(cls, name)",
+        "class K(metaclass=Meta):",
+        "    pass",
+        "class E(Exception):",
+        "    __module__ = 'builtins'",
+        "    def __str__(self):",
+        "        print('STR')",
+        "        return 'e'",
+        "x = [K(), E(), K, [float(i) for i in range(2000)]]",
+        "sys.settrace(tracer)",
+        "sys.setprofile(profiler)",
+        "done[0] = True",
+      ].join("\n"),
+    );
+    assert.equal(report.error, null, report.error?.traceback);
+    assert.equal(report.stdout, "");
+    assert.ok(report.roots.some((r) => r.name === "x" && r.objects > 2000));
+  });
+});
+
 describe("time limit", () => {
   test("a loop is stopped at the limit with what it printed, and the next run works", async () => {
     const started = performance.now();
@@ -174,6 +228,17 @@ describe("time limit", () => {
     fs.rmSync(file);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /still running after the time limit of 1 s/);
+  });
+
+  test("the CLI's measure of a program that crashes Python exits 1 with one line of explanation", () => {
+    const file = path.join(dir, "crash.py");
+    fs.writeFileSync(file, "class R:\n    def __repr__(self):\n        return repr(self)\nrepr(R())\n");
+    const result = cliRun("measure", file);
+    fs.rmSync(file);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^bytewise: Python crashed \(Maximum call stack size exceeded\); a fresh one runs/m);
+    assert.ok(!result.stderr.includes("Pyodide has suffered a fatal error"), result.stderr.slice(0, 300));
+    assert.ok(result.stdout.length + result.stderr.length < 10_000, "no dump of minified code");
   });
 
   test("lessons check reports an exercise that never ends, at its --time-limit", () => {

@@ -212,7 +212,8 @@ def release():
         namespace.clear()
 
 
-def run_program(source, filename=FILENAME, trace=None, *, _restore_own=state.restore_own, _held=_HELD):
+def run_program(source, filename=FILENAME, trace=None, *, _restore_own=state.restore_own, _quiet=state.quiet,
+                _held=_HELD):
     """Executes ``source``; returns (namespace, error or None), where error is a dict with
     ``type``, ``message`` and ``traceback``. ``trace`` is an optional
     _bytewise.tracing.Session that observes the run."""
@@ -239,8 +240,10 @@ def run_program(source, filename=FILENAME, trace=None, *, _restore_own=state.res
         exec(code, namespace)  # noqa: S102 - running the user's program is the point
     except BaseException as exc:  # noqa: BLE001 - every failure is reported to the user
         caught = exc
+    # The program's tracers, profilers, monitoring and gc callbacks go before any of this
+    # package's code runs under them; then its names come back as the program found them.
+    _quiet(False)
     if _held:
-        # Before anything of this package runs again: its names, as the program found them.
         _restore_own(_held[0])
     if trace is not None:
         trace.stop()

@@ -183,13 +183,13 @@ _tracing = tracemalloc.is_tracing
 _stop_tracing = tracemalloc.stop
 
 
-def quiet():
+def quiet(stop_tracemalloc=True):
     """Turns off what would run a program's code inside the capture: its tracer and
     profiler, its sys.monitoring tools, its gc callbacks, and the cyclic collector (which
     runs finalizers); and tracemalloc when the program left it on (it would slow the
-    capture several times over, and every later run). restore() turns back on what the
-    baseline had."""
-    if _tracing():
+    capture several times over, and every later run), unless ``stop_tracemalloc`` is false
+    (the run's own tracing is read first). restore() turns back on what the baseline had."""
+    if stop_tracemalloc and _tracing():
         _stop_tracing()
     sys.settrace(None)
     sys.setprofile(None)
