@@ -85,7 +85,7 @@ export class Sandbox {
   /** Starts a worker; its messages go to receive() while it is in charge. */
   spawn() {
     const started = performance.now();
-    const slot = { worker: this.createWorker(), isReady: false, failed: null };
+    const slot = { worker: this.createWorker(), isReady: false };
     slot.ready = new Promise((resolve, reject) => {
       slot.resolveReady = resolve;
       slot.rejectReady = reject;
@@ -98,8 +98,16 @@ export class Sandbox {
     slot.worker.onerror = (event) => {
       event.preventDefault?.();
       const message = `the Python worker failed: ${event.message ?? "unknown error"}`;
-      if (this.worker === slot.worker) this.crashed(message);
-      else if (this.spare === slot) this.dropSpare(message);
+      if (this.spare === slot) {
+        this.dropSpare(message);
+      } else if (this.worker === slot.worker && !slot.isReady) {
+        // A worker that cannot start would fail again: say so instead of restarting forever.
+        this.onEvent({ type: "startFailed", message });
+        slot.rejectReady(new Error(message));
+        if (this.current) this.finish(this.current.id, { kind: "failed", message });
+      } else if (this.worker === slot.worker) {
+        this.crashed(message);
+      }
     };
     slot.worker.postMessage({ type: "init" });
     return slot;

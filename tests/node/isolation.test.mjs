@@ -346,6 +346,7 @@ describe("no run changes the next one", () => {
     const started = performance.now();
     const report = await bytewise.measure(INNOCENT, { timeLimit: 2 });
     assert.deepEqual(fingerprint(report), clean);
-    assert.ok(performance.now() - started < 20_000);
+    // 5 s for the finalizer, then a fresh child loads Pyodide (seconds; more on a busy machine).
+    assert.ok(performance.now() - started < 45_000);
   });
 });
