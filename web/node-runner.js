@@ -189,27 +189,27 @@ export function createChildRunner({ onOutput } = {}) {
     async run(code, probe, { timeLimitMs = 0 } = {}) {
       output = { stdout: "", stderr: "" };
       const began = performance.now();
+      // What a run that never came back printed, in the shape of a run's facts.
+      const killedFacts = () => ({
+        error: null,
+        ...output,
+        tracemalloc: null,
+        run_ms: performance.now() - began,
+        capture_ms: 0,
+      });
       try {
         const { answer, stopTimer } = bounded(timeLimitMs, "run", code, probe);
         onCapture = stopTimer;
         const { result, timedOut } = await answer;
         if (timedOut) {
-          const facts = {
-            error: null,
-            ...output,
-            tracemalloc: null,
-            run_ms: performance.now() - began,
-            capture_ms: 0,
-          };
-          return { stopped: "time limit", facts };
+          return { stopped: "time limit", facts: killedFacts() };
         }
         if (result.unrestored.length) kill();
         return result;
       } catch (err) {
         if (!err.fatal) throw err;
         kill();
-        const facts = { error: null, ...output, tracemalloc: null, run_ms: performance.now() - began, capture_ms: 0 };
-        return { stopped: "crash", message: err.message, facts };
+        return { stopped: "crash", message: err.message, facts: killedFacts() };
       } finally {
         output = null;
         onCapture = null;
