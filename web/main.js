@@ -16,6 +16,7 @@ import WORKER_URL from "./worker.js?worker&url";
 import { decodeShare, encodeShare } from "./share.js";
 import { createLessons } from "./lesson-view.js";
 import { enableOffline } from "./offline.js";
+import { setupLayout } from "./layout.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
@@ -102,6 +103,14 @@ function appendOutput(text, kind) {
   ui.output.scrollTop = ui.output.scrollHeight;
 }
 
+const layout = setupLayout({
+  storage: {
+    getItem: (key) => recall(key, null),
+    setItem: remember,
+  },
+  tables: [ui.table, /** @type {HTMLTableElement} */ ($("bw-trace-lines"))],
+});
+
 // lastRun: the last run's snapshot and facts, analysed again when "Compare with" changes.
 const state = { ready: false, running: false, canvas: null, lastReport: null, lastRun: null, lastOptions: null };
 // The user's own code and its history: a shared program or a lesson's code never
@@ -173,6 +182,11 @@ function onCanvasRequest(name, detail) {
   } else if (name === "pngReady") {
     state.lastPng = detail;
     state.pngs = (state.pngs ?? 0) + 1;
+  } else if (name === "sizesTable") {
+    // The canvas's Panels menu: the sizes table is the page's own.
+    ui.table.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    ui.table.focus({ preventScroll: true });
+    state.sizesAsked = (state.sizesAsked ?? 0) + 1;
   }
 }
 
@@ -388,6 +402,7 @@ function showReport(report) {
   state.reports = (state.reports ?? 0) + 1;
   renderSizes(ui.table, report);
   renderTrace(ui.trace, report.tracemalloc);
+  layout.fitTables();
   ui.platform.textContent =
     `Measured in ${report.platform.description}` +
     (report.compared_with ? `; compared with ${report.compared_with.description}` : "");
@@ -444,6 +459,8 @@ function presenterOn() {
 }
 function setPresenter(on) {
   document.body.classList.toggle("bw-presenter", on);
+  document.documentElement.classList.toggle("bw-presenter", on);
+  layout.fitTables();
   ui.presenter.setAttribute("aria-pressed", String(on));
   remember(PRESENTER_KEY, on ? "1" : "");
   state.canvas?.module.setPresenter(on);
@@ -691,6 +708,8 @@ globalThis.bytewise = {
   pngsMade: () => state.pngs ?? 0,
   xrayFields: () => state.canvas?.module.xrayFields() ?? [],
   presenter: () => presenterOn(),
+  layout: () => ({ codeWidth: layout.codeWidth(), codeHidden: layout.codeHidden(), sizesAsked: state.sizesAsked ?? 0 }),
+  setCodeHidden: (hidden) => layout.setCodeHidden(hidden),
   code: () => editor.getCode(),
   setCode: (text) => editor.setCode(text),
 };
