@@ -1155,6 +1155,7 @@ void ShowCanvas(canvas_state* state) {
   dl->PushClipRect(origin, view_max, true);
   s.drawn.clear();
   s.arrows_drawn = 0;
+  s.tooltip_shown = false;
   if (!have) {
     const char* hint = s.snap ? "The program left no variables to draw." : "Run your code to see its objects here.";
     ImVec2 text = ImGui::CalcTextSize(hint);
@@ -1198,6 +1199,7 @@ void ShowCanvas(canvas_state* state) {
     draw_arrows(s, dl, v, true);  // the hovered or selected box's arrows on top
     draw_tails(s, dl, v);
     if (hovered && tooltips && under.box != no_box && !ImGui::IsItemActive()) {
+      s.tooltip_shown = true;
       const diagram_box& box = s.layout.boxes[under.box];
       if (under.slot && under.row < box.rows.size()) {
         slot_tooltip(s, box.rows[under.row]);

@@ -166,6 +166,7 @@ struct canvas_state {
   diagram layout;
   std::vector<drawn_box> drawn;
   std::size_t arrows_drawn = 0;
+  bool tooltip_shown = false;  // the last frame showed a box's or a slot's tooltip
   int frames_rendered = 0;
   bool changed = true;  // the next frame must be rendered
 

@@ -341,6 +341,7 @@ val canvas_stats() {
   out.set("xrayError", s.xray.error);
   out.set("xray", xray_stats(s));
   out.set("hovered", s.hovered == no_box ? val::null() : val(s.hovered));
+  out.set("tooltip", s.tooltip_shown);
   out.set("footprintsLoaded", s.footprints.has_value());
   out.set("smallIntsLoaded", s.small_ints.has_value());
   val windows = val::object();
@@ -392,7 +393,7 @@ val frame_times() {
 // box index), ("measure", 0..4), ("inline", bool), ("expand", box), ("fit"), ("zoom",
 // factor: that zoom with the diagram's top left corner at the canvas's); or done at once
 // for windows: ("window", "sizes"|"footprints"|"growth"|"smallInts"|"legend"),
-// ("closeWindows"), ("redraw").
+// ("closeWindows"), ("dock", the share of the canvas the dock takes, 0.2..0.8), ("redraw").
 void canvas_action(std::string action, val arg) {
   if (!the_app()) return;
   canvas_state& s = the_app()->canvas;
@@ -427,6 +428,8 @@ void canvas_action(std::string action, val arg) {
       e.node = s.layout.boxes[box].node;
       queue(s, e);
     }
+  } else if (action == "dock") {
+    s.dock_fraction = std::clamp(arg.as<float>(), 0.2f, 0.8f);
   } else if (action == "fit") {
     queue(s, event(canvas_event_kind::fit));
   } else if (action == "zoom") {

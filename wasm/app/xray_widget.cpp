@@ -6,6 +6,8 @@
 //   [SECTION] Drawing: window, hex rows, field table
 #include "xray_widget.hpp"
 
+#include "canvas.hpp"
+
 #include <bytewise/diagram.hpp>
 
 #include <algorithm>
@@ -158,11 +160,11 @@ void xray_widget::DrawContents() {
   next_block_ = next_field_ = -1;
   hex_hovered_ = false;
   if (status == state::idle) {
-    ImGui::TextDisabled("Click an object to see its bytes.");
+    ImGui::TextWrapped("Click an object to see its bytes.");
     return;
   }
   if (status == state::reading) {
-    ImGui::TextDisabled("Reading the object's bytes from Python's memory ...");
+    ImGui::TextWrapped("Reading the object's bytes from Python's memory ...");
     return;
   }
   if (status == state::failed) {
@@ -170,14 +172,15 @@ void xray_widget::DrawContents() {
     return;
   }
   // Options, as the memory editor's options line.
+  const float box = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
   ImGui::TextUnformatted("bytes per row");
-  ImGui::SameLine();
+  SameLineIfFits(box + ImGui::CalcTextSize("8").x);
   if (ImGui::RadioButton("8", columns == 8)) columns = 8;
-  ImGui::SameLine();
+  SameLineIfFits(box + ImGui::CalcTextSize("16").x);
   if (ImGui::RadioButton("16", columns == 16)) columns = 16;
-  ImGui::SameLine();
+  SameLineIfFits(box + ImGui::CalcTextSize("text").x);
   ImGui::Checkbox("text", &show_text);
-  ImGui::SameLine();
+  SameLineIfFits(box + ImGui::CalcTextSize("fields").x);
   ImGui::Checkbox("fields", &show_fields);
   // The widest row that fits: 16 bytes and their text where there is room, else 8, else
   // 8 without the text column.
@@ -199,9 +202,13 @@ void xray_widget::DrawContents() {
     if (ImGui::CollapsingHeader(header.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
       if (block.allocated > 0) {
         const std::string requested = block.requested > 0 ? ", requested " + format_count(block.requested) : "";
-        ImGui::Text("allocated %s bytes%s", format_count(block.allocated).c_str(), requested.c_str());
+        ImGui::TextWrapped("allocated %s bytes%s", format_count(block.allocated).c_str(), requested.c_str());
       }
-      if (!block.allocation.empty()) ImGui::TextDisabled("%s", block.allocation.c_str());
+      if (!block.allocation.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", block.allocation.c_str());
+        ImGui::PopStyleColor();
+      }
       DrawBlock(static_cast<int>(b), text_color, muted_color);
       if (show_fields) DrawFields(static_cast<int>(b));
     }
