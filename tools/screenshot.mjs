@@ -56,8 +56,10 @@ try {
   await page.evaluate((code) => globalThis.bytewise.setCode(code), PROGRAM);
   await page.click("#bw-run");
   await page.waitForFunction(() => globalThis.bytewise.reportsShown() > 0);
+  // Two more frames drawn (the canvas draws only when asked to or when something changed).
   const frames = await page.evaluate(() => globalThis.bytewise.canvasStats().framesRendered);
-  await page.waitForFunction((n) => globalThis.bytewise.canvasStats().framesRendered >= n + 3, frames);
+  await page.evaluate(() => globalThis.bytewise.canvasAction("redraw"));
+  await page.waitForFunction((n) => globalThis.bytewise.canvasStats().framesRendered >= n + 2, frames);
   const stats = await page.evaluate(() => globalThis.bytewise.canvasStats());
   const shot = PNG.sync.read(await page.screenshot());
   fs.writeFileSync(OUT, PNG.sync.write(halve(shot), { colorType: 2 }));

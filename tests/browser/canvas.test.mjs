@@ -29,7 +29,7 @@ async function run(code) {
   await page.waitForFunction((n) => globalThis.bytewise.reportsShown() > n, shown);
   const report = await page.evaluate(() => globalThis.bytewise.lastReport());
   assert.equal(report.error, null, report.error?.traceback);
-  await action("fit"); // the whole diagram in view: every box is drawn
+  await action("fit", "all"); // the whole diagram in view (the 0 key): every box is drawn
   await settle();
   return report;
 }
@@ -205,9 +205,12 @@ test("the keyboard moves between boxes; wheel zooms; drag pans; Fit brings it ba
   await settle();
   assert.ok((await stats()).zoom > zoom, "the wheel zooms in");
   const before = (await boxes())[0];
-  await page.mouse.move(canvas.x + 20, canvas.y + canvas.height - 40);
+  // From the diagram's bottom left corner, where no box is.
+  const region = (await stats()).regions.diagram;
+  const start = { x: canvas.x + region.x + 8, y: canvas.y + region.y + region.h - 30 };
+  await page.mouse.move(start.x, start.y);
   await page.mouse.down();
-  await page.mouse.move(canvas.x + 120, canvas.y + canvas.height - 20, { steps: 5 });
+  await page.mouse.move(start.x + 100, start.y + 20, { steps: 5 });
   await page.mouse.up();
   await settle();
   const moved = (await boxes())[0];
@@ -273,6 +276,8 @@ test("the X-ray writes bytes that are not UTF-8 as escapes", async () => {
     [/^bytes/, "ob_sval", "b'\\xff\\xfeA\\x80'"],
     [/^str/, "data", `'${"\u65e5".repeat(120)}'...`],
   ]) {
+    await action("fit", "all"); // the dock the last X-ray opened took part of the view
+    await settle();
     const box = (await boxes()).find((b) => b.kind === "object" && title.test(b.title));
     await action("select", box.index);
     await xrayDone(box.title);

@@ -125,11 +125,12 @@ void relayout(canvas_state& s) {
   s.changed = true;
 }
 
-// The whole diagram in view at the next frame (the Fit button), even when a run's readable
-// first view is still pending.
-void request_fit(canvas_state& s) {
+// The Fit button's view at the next frame (`all`: the whole diagram, as `0` asks), even
+// when a run's opening view is still pending.
+void request_fit(canvas_state& s, bool all) {
   s.fit_pending = true;
   s.fit_readable = false;
+  s.fit_all = all;
 }
 
 // The tooltip waits until the pointer leaves where it is now (a tool just opened).
@@ -217,7 +218,7 @@ void apply(canvas_state& s, const canvas_event& e) {
       relayout(s);
       break;
     case canvas_event_kind::set_measure: s.shown = e.shown; break;
-    case canvas_event_kind::fit: request_fit(s); break;
+    case canvas_event_kind::fit: request_fit(s, e.flag); break;
     case canvas_event_kind::zoom: zoom_at(s, e.factor, e.at); break;
     case canvas_event_kind::set_view:
       s.zoom = std::clamp(e.factor, min_zoom, max_zoom);
@@ -328,14 +329,23 @@ bounds content_bounds(const canvas_state& s) {
 float zoom_for_text(float css_px) { return css_px / dm::font_size; }
 
 // Fits the diagram in a view of `size` device pixels, with box text at least `least_px`
-// CSS pixels (0: no floor, as for a PNG). What fits is centred; what does not starts at
-// the top left, where the first variables and the objects they reach are.
-void fit(canvas_state& s, ImVec2 size, float least_px) {
+// CSS pixels (0: no floor, as for a PNG), or down to `lower_px` where that brings every
+// variable into view. What fits is centred; what does not starts at the top left, where
+// the first variables and the objects they reach are.
+void fit(canvas_state& s, ImVec2 size, float least_px, float lower_px = 0) {
   const float margin = 16.0f * s.ui_scale;
   const bounds b = content_bounds(s);
   const float w = (b.x1 - b.x0) * s.ui_scale, h = (b.y1 - b.y0) * s.ui_scale;
   const float most = s.presenter ? 2.0f : 1.4f;
-  const float least = least_px > 0 ? std::min(zoom_for_text(least_px), most) : min_zoom;
+  float least = least_px > 0 ? std::min(zoom_for_text(least_px), most) : min_zoom;
+  if (lower_px > 0 && lower_px < least_px) {
+    float variables_bottom = b.y0;
+    for (const diagram_box& box : s.layout.boxes) {
+      if (box.kind == box_kind::variable) variables_bottom = std::max(variables_bottom, box.y + box.h + frame_margin);
+    }
+    const float all_variables = (size.y - 2 * margin) / ((variables_bottom - b.y0) * s.ui_scale);
+    least = std::clamp(all_variables, zoom_for_text(lower_px), least);
+  }
   s.zoom = std::clamp(std::min((size.x - 2 * margin) / w, (size.y - 2 * margin) / h), least, most);
   const float dw = w * s.zoom, dh = h * s.zoom;
   s.pan.x = (dw + 2 * margin <= size.x ? (size.x - dw) / 2 : margin) - b.x0 * s.zoom * s.ui_scale;
@@ -671,7 +681,8 @@ canvas_event toggle_event(std::uint32_t node) {
 }
 
 // Keys become events: Tab and the arrows select (and reveal) a box, Esc clears the
-// selection and closes the X-ray, Enter expands or folds the selected box, + - 0 f zoom.
+// selection and closes the X-ray, Enter expands or folds the selected box, + - zoom, f
+// fits (text kept readable), 0 shows the whole diagram.
 void keyboard(canvas_state& s, ImVec2 size) {
   const std::uint32_t count = static_cast<std::uint32_t>(s.layout.boxes.size());
   if (count == 0) return;
@@ -716,7 +727,11 @@ void keyboard(canvas_state& s, ImVec2 size) {
   for (unsigned c : io.InputQueueCharacters) {
     if (c == '+' || c == '=') queue(s, zoom_event(1.25f, ImVec2(size.x / 2, size.y / 2)));
     if (c == '-') queue(s, zoom_event(1 / 1.25f, ImVec2(size.x / 2, size.y / 2)));
-    if (c == '0' || c == 'f') queue(s, event(canvas_event_kind::fit));
+    if (c == '0' || c == 'f') {
+      canvas_event e = event(canvas_event_kind::fit);
+      e.flag = c == '0';  // 0: the whole diagram, however small
+      queue(s, e);
+    }
   }
 }
 
@@ -1087,12 +1102,15 @@ void ShowCanvas(canvas_state* state) {
   ImGuiIO& io = ImGui::GetIO();
   const bool focused = !io.WantTextInput && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId);
   if (s.fit_pending && have) {
-    const float least = s.exporting      ? 0
-                        : s.fit_readable ? (s.presenter ? presenter_opening_text_px : opening_text_px)
-                                         : (s.presenter ? presenter_fit_text_px : fit_text_px);
-    fit(s, size, least);
+    const float least = s.exporting || s.fit_all ? 0
+                        : s.fit_readable         ? (s.presenter ? presenter_opening_text_px : opening_text_px)
+                                                 : (s.presenter ? presenter_fit_text_px : fit_text_px);
+    // A run opens at least at the opening size; outside presenter mode it may go down to
+    // Fit's floor to show every variable.
+    fit(s, size, least, s.fit_readable && !s.fit_all && !s.exporting && !s.presenter ? fit_text_px : 0);
     s.fit_pending = false;
     s.fit_readable = false;
+    if (!s.exporting) s.fit_all = false;
   }
   view v{origin, s.pan, s.zoom * s.ui_scale};
 

@@ -32,9 +32,10 @@ namespace bytewise::app {
 inline constexpr float min_zoom = 0.01f;
 inline constexpr float max_zoom = 8.0f;
 
-// Box text, in CSS pixels, that the automatic views keep (the wheel and - go further):
-// the view a run opens with, and the Fit button's floor. What does not fit is reached by
-// panning, and the overview under the diagram says where it is.
+// Box text, in CSS pixels, that the automatic views keep (the wheel, - and 0 go further):
+// the view a run opens with (outside presenter mode it goes down to Fit's floor where that
+// brings every variable into view), and the Fit button's floor. What does not fit is
+// reached by panning, and the overview under the diagram says where it is.
 inline constexpr float opening_text_px = 13.0f;
 inline constexpr float presenter_opening_text_px = 18.5f;  // read from the back of a room
 inline constexpr float fit_text_px = 11.0f;
@@ -97,7 +98,7 @@ enum class canvas_event_kind : std::uint8_t {
   toggle_expanded,    // `node`: draw all its rows, or fold them again
   set_inline_shared,  // `flag`
   set_measure,        // `shown`
-  fit,                // the whole diagram in view at the next frame
+  fit,                // at the next frame: as much in view as box text allows; `flag`: all of it
   zoom,               // by `factor` around `at` (device pixels from the diagram's top-left corner)
   set_view,           // zoom `factor`, pan `at` (a drag, the test hook)
   export_png,         // a PNG of the whole diagram at the next frame, if there is a diagram
@@ -197,7 +198,8 @@ struct canvas_state {
   ImVec2 pan{0, 0};  // device pixels
   float zoom = 1.0f;
   bool fit_pending = true;
-  bool fit_readable = true;  // the next fit keeps text readable (after a run), not all in view
+  bool fit_readable = true;  // the next fit is a run's opening view (opening_text_px), not the Fit button's
+  bool fit_all = false;      // the next fit shows the whole diagram, however small its text
   std::uint32_t hovered = no_box, selected = no_box;
   bool png_pending = false;     // the next frame draws the whole diagram for a PNG
   bool exporting = false;       // this frame draws the whole diagram for a PNG

@@ -390,9 +390,9 @@ val frame_times() {
 }
 
 // Test hook: a canvas action by name, queued as a click or key would queue it ("select",
-// box index), ("measure", 0..4), ("inline", bool), ("expand", box), ("fit"), ("zoom",
-// factor: that zoom with the diagram's top left corner at the canvas's); or done at once
-// for windows: ("window", "sizes"|"footprints"|"growth"|"smallInts"|"legend"),
+// box index), ("measure", 0..4), ("inline", bool), ("expand", box), ("fit") as the Fit button, ("fit", "all") as the 0
+// key, ("zoom", factor: that zoom with the diagram's top left corner at the canvas's); or done at once for windows:
+// ("window", "sizes"|"footprints"|"growth"|"smallInts"|"legend"),
 // ("closeWindows"), ("dock", the share of the canvas the dock takes, 0.2..0.8), ("redraw").
 void canvas_action(std::string action, val arg) {
   if (!the_app()) return;
@@ -431,7 +431,9 @@ void canvas_action(std::string action, val arg) {
   } else if (action == "dock") {
     s.dock_fraction = std::clamp(arg.as<float>(), 0.2f, 0.8f);
   } else if (action == "fit") {
-    queue(s, event(canvas_event_kind::fit));
+    canvas_event e = event(canvas_event_kind::fit);
+    e.flag = arg.isString() && arg.as<std::string>() == "all";
+    queue(s, e);
   } else if (action == "zoom") {
     canvas_event e = event(canvas_event_kind::set_view);
     e.factor = arg.as<float>();
