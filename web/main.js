@@ -406,6 +406,7 @@ function showReport(report) {
   ui.platform.textContent =
     `Measured in ${report.platform.description}` +
     (report.compared_with ? `; compared with ${report.compared_with.description}` : "");
+  ui.platform.title = ui.platform.textContent; // the line is cut short on a narrow screen
   ui.table.caption.textContent = `Sizes in bytes, measured in ${report.platform.description}`;
   const t = report.timings;
   ui.runInfo.textContent =
@@ -709,7 +710,6 @@ globalThis.bytewise = {
   xrayFields: () => state.canvas?.module.xrayFields() ?? [],
   presenter: () => presenterOn(),
   layout: () => ({ codeWidth: layout.codeWidth(), codeHidden: layout.codeHidden(), sizesAsked: state.sizesAsked ?? 0 }),
-  setCodeHidden: (hidden) => layout.setCodeHidden(hidden),
   code: () => editor.getCode(),
   setCode: (text) => editor.setCode(text),
 };
