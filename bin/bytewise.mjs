@@ -256,11 +256,24 @@ function describe(s) {
   return s.rule ? `${s.status}: ${s.rule}` : s.status;
 }
 
+const SIZE_USAGE = 'size takes one Python expression, in quotes: npx bytewise size "[1, 2, 3]"';
+
+/** The expression a command was given first: any text ("-5" too), but not an empty one. */
+function expressionArgument(expression, usage) {
+  if (expression === undefined || expression.trim() === "") {
+    process.stderr.write(`bytewise: ${usage}\n`);
+    process.exit(2);
+  }
+  return expression;
+}
+
 async function sizeCommand(args) {
+  // The first argument is the expression whatever it looks like ("-5", "-x"); flags follow.
+  const expression = expressionArgument(args[0], SIZE_USAGE);
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: args.slice(1),
       allowPositionals: true,
       options: { platform: { type: "string", default: analyser.defaultPlatform } },
     });
@@ -268,13 +281,12 @@ async function sizeCommand(args) {
     usageError(err.message);
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1)
-    usageError('size takes one Python expression, in quotes: npx bytewise size "[1, 2, 3]"');
+  if (positionals.length !== 0) usageError(SIZE_USAGE);
   const platform = values.platform;
   if (platform !== "all" && !analyser.platforms.some((p) => p.name === platform)) {
     usageError(`unknown platform "${platform}": use ${analyser.platforms.map((p) => p.name).join(", ")}, or all`);
   }
-  const all = await sizes(positionals[0]);
+  const all = await sizes(expression);
   if (platform === "all") {
     const rows = all.map((s) => ({
       platform: s.platform,
@@ -283,7 +295,7 @@ async function sizeCommand(args) {
       how: describe(s),
     }));
     process.stdout.write(
-      `sys.getsizeof(${positionals[0]}), and the bytes the allocator reserves for it\n` +
+      `sys.getsizeof(${expression}), and the bytes the allocator reserves for it\n` +
         `${table(rows, ["platform", "getsizeof", "allocated", "how"], new Set(["getsizeof", "allocated"]))}\n`,
     );
     return 0;
@@ -291,7 +303,7 @@ async function sizeCommand(args) {
   const one = all.find((s) => s.platform === platform);
   if (!one) usageError(`platform "${platform}" is not modelled`);
   if (one.size === null) {
-    process.stderr.write(`bytewise: ${positionals[0]} on ${one.description}: ${describe(one)}\n`);
+    process.stderr.write(`bytewise: ${expression} on ${one.description}: ${describe(one)}\n`);
     return 1;
   }
   process.stdout.write(`${one.size}${one.status === "assumed" ? `  (assumed: ${one.rule})` : ""}\n`);
@@ -299,8 +311,10 @@ async function sizeCommand(args) {
 }
 
 async function explainCommand(args) {
-  if (args.length !== 2) usageError('explain takes an expression and a number: npx bytewise explain "[1, 2, 3]" 88');
-  const [expression, text] = args;
+  const usage = 'explain takes an expression and a number: npx bytewise explain "[1, 2, 3]" 88';
+  if (args.length !== 2) usageError(usage);
+  const expression = expressionArgument(args[0], usage);
+  const text = args[1];
   const wanted = Number(text);
   if (!Number.isInteger(wanted) || wanted < 0) usageError(`"${text}" is not a byte count`);
   const all = await sizes(expression);
@@ -424,4 +438,11 @@ if (command === undefined || command === "--help" || command === "-h") {
   process.exit(command === undefined ? 2 : 0);
 }
 if (!(command in COMMANDS)) usageError(`unknown command "${command}"`);
-COMMANDS[command](rest).then((status) => process.exit(status));
+COMMANDS[command](rest).then(
+  (status) => process.exit(status),
+  (err) => {
+    // A fault of Bytewise's own: one line, not a stack of minified code.
+    process.stderr.write(`bytewise: ${command} failed: ${err?.message ?? err}\n`);
+    process.exit(1);
+  },
+);

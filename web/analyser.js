@@ -24,16 +24,16 @@ export class BytewiseError extends Error {
  */
 export const QUIET_RUN = Object.freeze({
   error: null,
-  stdout: "",
-  stderr: "",
+  output: [],
   tracemalloc: null,
   run_ms: 0,
   capture_ms: 0,
 });
 
 /**
- * @typedef {{ error: object | null, stdout: string, stderr: string, tracemalloc: object | null,
- *             run_ms: number, capture_ms: number }} RunFacts
+ * @typedef {{ error: object | null, output: Array<{ stream: "stdout" | "stderr", text: string }>,
+ *             tracemalloc: object | null, run_ms: number, capture_ms: number }} RunFacts
+ *   output: what the program printed, in the order printed, a chunk per change of stream
  * @typedef {{ snapshot: Uint8Array, facts: RunFacts }} Run
  */
 

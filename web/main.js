@@ -95,12 +95,24 @@ function setStatus(text, fraction = null) {
   }
 }
 
+let outputScroll = 0; // the frame that scrolls the output to its end, once per frame
+
+/** Adds text to the output, as a span per run of one kind (stdout, stderr, notice). */
 function appendOutput(text, kind) {
-  const span = document.createElement("span");
-  span.className = `bw-out-${kind}`;
-  span.textContent = text;
-  ui.output.append(span);
-  ui.output.scrollTop = ui.output.scrollHeight;
+  const last = ui.output.lastElementChild;
+  const run = last && last === ui.output.lastChild && last.className === `bw-out-${kind}` ? last.lastChild : null;
+  if (run?.nodeType === Node.TEXT_NODE) {
+    run.appendData(text);
+  } else {
+    const span = document.createElement("span");
+    span.className = `bw-out-${kind}`;
+    span.textContent = text;
+    ui.output.append(span);
+  }
+  outputScroll ||= requestAnimationFrame(() => {
+    outputScroll = 0;
+    ui.output.scrollTop = ui.output.scrollHeight;
+  });
 }
 
 const layout = setupLayout({

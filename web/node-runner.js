@@ -12,6 +12,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { OutputRecord } from "./python-runner.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "..");
@@ -48,7 +49,7 @@ export function createChildRunner({ onOutput } = {}) {
   let ready = null;
   let nextId = 1;
   const pending = new Map(); // id -> { resolve, reject }
-  let output = null; // { stdout, stderr } of the run in progress, for a run that is killed
+  let output = null; // OutputRecord of the run in progress, for a run that is killed
   let onCapture = null; // the run in progress: its program has ended
 
   function start() {
@@ -69,7 +70,7 @@ export function createChildRunner({ onOutput } = {}) {
         } else if (message?.type === "phase") {
           onCapture?.();
         } else if (message?.type === "output") {
-          if (output) output[message.stream] += message.text;
+          output?.add(message.stream, message.text);
           onOutput?.(message.stream, message.text);
         } else if (pending.has(message?.id)) {
           const call = pending.get(message.id);
@@ -187,12 +188,12 @@ export function createChildRunner({ onOutput } = {}) {
      * @returns {Promise<object>}
      */
     async run(code, probe, { timeLimitMs = 0 } = {}) {
-      output = { stdout: "", stderr: "" };
+      output = new OutputRecord();
       const began = performance.now();
       // What a run that never came back printed, in the shape of a run's facts.
       const killedFacts = () => ({
         error: null,
-        ...output,
+        output: output.chunks,
         tracemalloc: null,
         run_ms: performance.now() - began,
         capture_ms: 0,

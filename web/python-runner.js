@@ -58,13 +58,34 @@ function nullify(value) {
   return value;
 }
 
+/**
+ * What a run printed on both streams, in the order printed: [{ stream, text }], a chunk
+ * per change of stream. The core makes the report's stdout and stderr from it.
+ */
+export class OutputRecord {
+  constructor() {
+    this.chunks = [];
+  }
+
+  add(stream, text) {
+    const last = this.chunks.at(-1);
+    if (last?.stream === stream) last.text += text;
+    else this.chunks.push({ stream, text });
+  }
+}
+
 /** Collects one stream's output up to the limits, passing it on as it comes. */
 class OutputCollector {
-  constructor(stream, onOutput) {
+  /**
+   * @param {"stdout" | "stderr"} stream
+   * @param {OutputRecord} record where the text goes, in order with the other stream's
+   * @param {((stream: string, text: string) => void) | undefined} onOutput
+   */
+  constructor(stream, record, onOutput) {
     this.stream = stream;
+    this.record = record;
     this.onOutput = onOutput;
     this.decoder = new TextDecoder();
-    this.text = "";
     this.bytes = 0;
     this.lines = 0;
     this.truncated = false;
@@ -98,7 +119,7 @@ class OutputCollector {
       this.truncated = true;
       text += `${text.endsWith("\n") || text === "" ? "" : "\n"}[output truncated: ${why}; the program went on running]\n`;
     }
-    this.text += text;
+    if (text) this.record.add(this.stream, text);
     if (text && this.onOutput) this.onOutput(this.stream, text);
     return bytes.length;
   }
@@ -164,8 +185,9 @@ export function createRunner({ pyodide, onOutput }) {
      *   the program changed beyond repair; the host replaces the interpreter when not empty
      */
     run(code, probe, { onCapture } = {}) {
-      const stdout = new OutputCollector("stdout", onOutput);
-      const stderr = new OutputCollector("stderr", onOutput);
+      const output = new OutputRecord();
+      const stdout = new OutputCollector("stdout", output, onOutput);
+      const stderr = new OutputCollector("stderr", output, onOutput);
       pyodide.setStdout({ write: (b) => stdout.write(b) });
       pyodide.setStderr({ write: (b) => stderr.write(b) });
       // No keyboard: sys.stdin is at its end (input() says so itself, _bytewise.runner).
@@ -182,8 +204,7 @@ export function createRunner({ pyodide, onOutput }) {
         const snapshot = copyBytes(result.get("snapshot"));
         const facts = {
           error: plain("error"),
-          stdout: stdout.text,
-          stderr: stderr.text,
+          output: output.chunks,
           tracemalloc: plain("tracemalloc"),
           run_ms: result.get("run_ms"),
           capture_ms: result.get("capture_ms"),

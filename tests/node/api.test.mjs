@@ -462,6 +462,21 @@ describe("npx bytewise", () => {
     assert.match(failing.stderr, /NameError/);
   });
 
+  test("the first argument of size and explain is the expression, even one that starts with -", async () => {
+    const negative = run("size", "-5", "--platform", "cpython-3.12-64");
+    assert.equal(negative.status, 0, negative.stderr);
+    assert.equal(negative.stdout.trim(), "28");
+    const explained = run("explain", "-5", "16");
+    assert.equal(explained.status, 0, explained.stderr);
+    assert.match(explained.stdout, /cpython-3\.14-wasm32/);
+    for (const args of [["size", ""], ["size", "  "], ["size"], ["explain", "", "49"]]) {
+      const r = run(...args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split("\n").length, 1, `one line for ${JSON.stringify(args)}: ${r.stderr}`);
+      assert.match(r.stderr, /^bytewise: (size|explain) takes/);
+    }
+  });
+
   test("explain names the Pythons that print a number", async () => {
     const r = run("explain", "'hello'", "54");
     assert.equal(r.status, 0, r.stderr);
