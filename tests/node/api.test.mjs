@@ -232,6 +232,21 @@ describe("sizeOf()", () => {
     assert.equal(appended["cpython-3.8-64"], 56 + 25 * 8);
     await assert.rejects(() => bytewise.sizeOf(""), /non-empty string/);
   });
+
+  test("knows constant folding, iterators and set displays by version (measured on each)", async () => {
+    const on = async (expression) =>
+      Object.fromEntries((await bytewise.sizeOf(expression)).sizes.map((s) => [s.platform, s]));
+    const negative = await on("[-1, -2, -3, -4]"); // folded to a constant tuple on 3.9+
+    assert.deepEqual([negative["cpython-3.8-64"].size, negative["cpython-3.9-64"].size], [88, 120]);
+    assert.equal(negative["cpython-3.9-64"].status, "exact");
+    const iterated = await on("list(iter(range(8)))");
+    assert.deepEqual([iterated["cpython-3.8-64"].size, iterated["cpython-3.10-64"].size], [56 + 12 * 8, 56 + 8 * 8]);
+    const fives = await on("{1, 2, 3, 4, 5}"); // BUILD_SET 5 on 3.8, one merge since 3.9
+    assert.deepEqual([fives["cpython-3.8-64"].size, fives["cpython-3.9-64"].size], [728, 472]);
+    const mixed = await on("{'x': 1, 2: 'y'}");
+    assert.deepEqual([mixed["cpython-3.10-64"].size, mixed["cpython-3.12-64"].size], [232, 352]);
+    assert.equal(mixed["cpython-3.12-64"].status, "exact");
+  });
 });
 
 describe("footprints()", () => {

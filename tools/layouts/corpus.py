@@ -456,11 +456,240 @@ def series():
     return v
 
 
+# Sizes of the construction series: every n where growth matters (FULL), a spread of the
+# sizes where each version's rules part ways otherwise (SPREAD).
+FULL = range(101)
+SPREAD = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 20, 21, 24, 25, 30, 31, 33, 40, 42, 43,
+          50, 64, 65, 77, 85, 86, 93, 100)
+_NAMES = tuple("k%d" % i for i in range(101))
+_NONZERO = tuple(range(1, 102))
+
+
+def _display(text, n, namespace=None):
+    """The value of a display written out in source text, compiled by this version's own
+    compiler (a display's bytecode, and so its size, differs between versions)."""
+    return eval(compile(text, "<corpus>", "eval"), namespace or {})  # noqa: S307
+
+
+def _list_ways():
+    """Lists of n items built each way a program builds them: key "list <way> <n>"."""
+    ways = {
+        "list(tuple)": (FULL, lambda n: list(tuple(range(n)))),
+        "list(list)": (SPREAD, lambda n: list(list(range(n)))),
+        "list(iter)": (FULL, lambda n: list(iter(tuple(range(n))))),
+        "list(reversed)": (SPREAD, lambda n: list(reversed(tuple(range(n))))),
+        "list(genexpr)": (FULL, lambda n: list(x for x in range(n))),
+        "list(map)": (SPREAD, lambda n: list(map(abs, range(n)))),
+        "list(filter)": (SPREAD, lambda n: list(filter(None, _NONZERO[:n]))),
+        "list(set)": (SPREAD, lambda n: list(set(range(n)))),
+        "list(dict)": (SPREAD, lambda n: list(dict.fromkeys(range(n)))),
+        "list(str)": (SPREAD, lambda n: list("x" * n)),
+        "sorted": (FULL, lambda n: sorted(range(n - 1, -1, -1))),
+        "literal": (FULL, lambda n: _display("[%s]" % ", ".join(map(str, range(n))), n)),
+        "negative literal": (SPREAD, lambda n: _display("[%s]" % ", ".join("-%d" % (i + 1) for i in range(n)), n)),
+        "names display": (FULL, lambda n: _display("[%s]" % ", ".join(["a"] * n), n, {"a": None})),
+        "[*range]": (FULL, lambda n: _display("[*r]", n, {"r": range(n)})),
+        "[*tuple]": (SPREAD, lambda n: _display("[*t]", n, {"t": tuple(range(n))})),
+        "extend tuple": (SPREAD, lambda n: _extended(tuple(range(n)))),
+        "+= tuple": (SPREAD, lambda n: _iadded(tuple(range(n)))),
+        "+= [x]": (FULL, _iadded_one),
+        "insert": (SPREAD, _inserted_front),
+        "*=": (FULL, _imultiplied),
+        "a+b": (SPREAD, lambda n: [None] * (n // 2) + [None] * (n - n // 2)),
+        "copy": (SPREAD, lambda n: _appended(n).copy()),
+        "[:]": (SPREAD, lambda n: _appended(n)[:]),
+        "slice of 100": (SPREAD, lambda n: _appended(100)[:n]),
+        "split": (FULL, lambda n: " ".join(["w"] * n).split()),
+        "del [n:] of 100": (FULL, _deleted_tail),
+        "pop to": (FULL, _popped_to),
+        "extend by 3s": (range(0, 101, 3), _extended_by_3s),
+    }
+    out = {}
+    for way, (sizes, build) in ways.items():
+        for n in sizes:
+            out["list %s %d" % (way, n)] = build(n)
+    cleared = _appended(50)
+    cleared.clear()
+    out["list cleared"] = cleared
+    return out
+
+
+def _extended(items):
+    out = []
+    out.extend(items)
+    return out
+
+
+def _iadded(items):
+    out = []
+    out += items
+    return out
+
+
+def _iadded_one(n):
+    out = []
+    for _ in range(n):
+        out += [None]
+    return out
+
+
+def _inserted_front(n):
+    out = []
+    for _ in range(n):
+        out.insert(0, None)
+    return out
+
+
+def _imultiplied(n):
+    out = [None]
+    out *= n
+    return out
+
+
+def _deleted_tail(n):
+    out = _appended(100)
+    del out[n:]
+    return out
+
+
+def _popped_to(n):
+    out = _appended(100)
+    while len(out) > n:
+        out.pop()
+    return out
+
+
+def _extended_by_3s(n):
+    out = []
+    while len(out) < n:
+        out.extend((None, None, None))
+    return out
+
+
+def _dict_display(keys):
+    return _display("{%s}" % ", ".join("%r: None" % (k,) for k in keys), len(keys))
+
+
+def _mixed_keys(n, str_first=True):
+    """n keys: one str and then ints (or ints and then one str)."""
+    if n == 0:
+        return ()
+    ints = tuple(range(1, n))
+    return ("k0",) + ints if str_first else ints + ("k0",)
+
+
+def _dict_ways():
+    """Dicts of n items built each way: key "dict <way> <n>"."""
+    ways = {
+        "str keys": (FULL, lambda n: _inserted(n, True)),
+        "int keys": (FULL, lambda n: _inserted(n, False)),
+        "display str": (FULL, lambda n: _dict_display(_NAMES[:n])),
+        "display int": (SPREAD, lambda n: _dict_display(range(n))),
+        "display str then int": (SPREAD, lambda n: _dict_display(_mixed_keys(n))),
+        "display int then str": (SPREAD, lambda n: _dict_display(_mixed_keys(n, False))),
+        "inserted str then int": (SPREAD, lambda n: _dict_inserted(_mixed_keys(n))),
+        "zip": (FULL, lambda n: dict(zip(_NAMES[:n], range(n)))),
+        "keywords": (FULL, lambda n: _display("dict(%s)" % ", ".join("%s=None" % k for k in _NAMES[:n]), n)),
+        "fromkeys list": (FULL, lambda n: dict.fromkeys(list(_NAMES[:n]))),
+        "fromkeys dict": (SPREAD, lambda n: dict.fromkeys(dict.fromkeys(_NAMES[:n]))),
+        "fromkeys set": (SPREAD, lambda n: dict.fromkeys(set(range(n)))),
+        "comprehension": (SPREAD, lambda n: {k: None for k in _NAMES[:n]}),
+        "{**a}": (SPREAD, lambda n: _display("{**a}", n, {"a": _inserted(n)})),
+        "{**a, **b}": (SPREAD, lambda n: _display("{**a, **b}", n, {"a": dict.fromkeys(_NAMES[:n // 2]),
+                                                                   "b": dict.fromkeys(_NAMES[n // 2:n])})),
+        "dict(d)": (SPREAD, lambda n: dict(_inserted(n))),
+        "copy": (SPREAD, lambda n: _inserted(n).copy()),
+        "update empty": (SPREAD, lambda n: _updated({}, _inserted(n))),
+        "update half": (SPREAD, lambda n: _updated(dict.fromkeys(_NAMES[:n // 2]), dict.fromkeys(_NAMES[n // 2:n]))),
+        "setdefault": (SPREAD, lambda n: _set_defaults(n)),
+        "20 less": (range(0, 21), lambda n: _deleted_from(20, n)),
+        "deleted then set": (SPREAD, lambda n: _deleted_then_set(n)),
+        "copy after delete": (SPREAD, lambda n: _deleted_from(n + 5, 5).copy()),
+    }
+    if sys.version_info >= (3, 9):
+        ways["a|b"] = (SPREAD, lambda n: dict.fromkeys(_NAMES[:n // 2]) | dict.fromkeys(_NAMES[n // 2:n]))
+    out = {}
+    for way, (sizes, build) in ways.items():
+        for n in sizes:
+            out["dict %s %d" % (way, n)] = build(n)
+    return out
+
+
+def _updated(d, other):
+    d.update(other)
+    return d
+
+
+def _set_defaults(n):
+    d = {}
+    for k in _NAMES[:n]:
+        d.setdefault(k, None)
+    return d
+
+
+def _deleted_from(total, n):
+    d = _inserted(total)
+    for i in range(n):
+        del d["k%d" % i]
+    return d
+
+
+def _deleted_then_set(n):
+    d = _inserted(n)
+    for i in range(n):
+        del d["k%d" % i]
+    for i in range(n):
+        d["k%d" % i] = None
+    return d
+
+
+def _set_ways():
+    """Sets of n items built each way: key "set <way> <n>"."""
+    ways = {
+        "add": (FULL, _set_added),
+        "range": (SPREAD, lambda n: set(range(n))),
+        "display": (FULL, lambda n: _display("{%s}" % ", ".join(map(str, range(n))), n) if n else set()),
+        "names display": (SPREAD, lambda n: _display("{%s}" % ", ".join("a%d" % i for i in range(n)), n,
+                                                     {"a%d" % i: i for i in range(n)}) if n else set()),
+        "set(set)": (SPREAD, lambda n: set(set(range(n)))),
+        "copy": (SPREAD, lambda n: set(range(n)).copy()),
+        "list": (SPREAD, lambda n: set(list(range(n)))),
+        "dict": (SPREAD, lambda n: set(dict.fromkeys(range(n)))),
+        "comprehension": (SPREAD, lambda n: {i for i in range(n)}),
+        "union": (SPREAD, lambda n: set(range(n // 2)) | set(range(n // 2, n))),
+        "frozenset(set)": (SPREAD, lambda n: frozenset(set(range(n)))),
+        "frozenset display": (SPREAD, lambda n: frozenset(_display("{%s}" % ", ".join(map(str, range(n))), n))
+                              if n else frozenset()),
+        "20 discarded": (range(0, 21), lambda n: _discarded(20, n)),
+    }
+    out = {}
+    for way, (sizes, build) in ways.items():
+        for n in sizes:
+            out["set %s %d" % (way, n)] = build(n)
+    return out
+
+
+def _discarded(total, n):
+    s = _set_added(total)
+    for i in range(n):
+        s.discard(i)
+    return s
+
+
+def constructions():
+    """Lists, dicts and sets built every way (the keys say how, and how many items)."""
+    v = _list_ways()
+    v.update(_dict_ways())
+    v.update(_set_ways())
+    return v
+
+
 def values():
-    """Every corpus value by key (the single values, the series, then one object from each
-    builder of the allocation corpus, keyed "new <key>")."""
+    """Every corpus value by key (the single values, the series, the constructions, then one
+    object from each builder of the allocation corpus, keyed "new <key>")."""
     v, coroutine = _values()
     v.update(series())
+    v.update(constructions())
     for key, build in builders().items():
         v["new " + key] = build()
     return v

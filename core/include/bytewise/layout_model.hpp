@@ -57,19 +57,49 @@ struct prediction {
   std::string_view rule;   // a short reason: "capacity kept", "as if built by appends"...
 };
 
-// How a list was built, when the caller knows better than the capacity shows.
+// How a list was built, when the caller knows better than the capacity shows. Each way is
+// measured for 0..100 items on every platform with fixtures (tools/layouts/corpus.py, the
+// "list <way> <n>" series).
 enum class list_construction : std::uint8_t {
   inferred,       // from the capacity measured on the source (default)
-  appends,        // append() one at a time, comprehensions
-  exact,          // [x] * n, short displays [a, b]: exactly n slots
-  from_iterable,  // list(iterable with a length), list.extend on an empty list
+  appends,        // append() or insert() one at a time, comprehensions
+  exact,          // [x] * n, a + b, copies and slices, displays of up to 30 non-constants
+  from_iterable,  // list(x) of an object with a length: a list, tuple, range, str
   literal,        // a display of three or more constants: [1, 2, 3]
   kept,           // the measured capacity, whatever the version
+  iterated,       // list(iter(x)), list(reversed(x)), sorted(x), [*x], extend() of an empty list
+  unsized,        // list() of an iterator with no length hint: generators, map, filter, zip
+  from_set,       // list(a set or a dict)
+  display,        // a display of non-constant items: [a, b, c]
+  repeated,       // [x] then *= n
+  split,          // str.split()
+};
+
+// How a dict was built, where versions give it different tables.
+enum class dict_construction : std::uint8_t {
+  inferred,  // from the table measured on the source (default)
+  grown,     // a display, insertions, a comprehension, dict(zip(...)), dict(**kw), copies
+  called,    // dict() or dict.fromkeys() with nothing in it: 3.8 and 3.9 give it a table
+  presized,  // dict.fromkeys(a dict or set), {**a, **b}, a | b: sized once for all items
+};
+
+// How a set was built.
+enum class set_construction : std::uint8_t {
+  inferred,  // from the table measured on the source (default)
+  added,     // add() one at a time, set(iterable), comprehensions, displays of non-constants
+  merged,    // set(a set), copy(), |: sized once for all items
+  literal,   // a display of constants: merged since 3.9, added on 3.8
 };
 
 struct prediction_hints {
   list_construction list = list_construction::inferred;
+  dict_construction dict = dict_construction::inferred;
+  set_construction set = set_construction::inferred;
 };
+
+// The hint a name gives ("appends", "dict_presized", "set_literal": the enumerators above,
+// dict and set ones prefixed); nullopt for an unknown name. "inferred" leaves all three so.
+std::optional<prediction_hints> parse_hint(std::string_view name);
 
 // sys.getsizeof(obj) on `target` for node `node` of a snapshot taken on a modelled
 // platform. Precondition: node < node_count().
