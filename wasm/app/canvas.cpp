@@ -1200,15 +1200,21 @@ void ShowCanvas(canvas_state* state) {
     for (std::uint32_t b = 0; b < s.layout.boxes.size(); ++b) {
       const diagram_box& box = s.layout.boxes[b];
       const ImVec2 p0 = v.at(box.x, box.y), p1 = v.at(box.x + box.w, box.y + box.h);
-      // Out of view, wholly or in part: counted for the overview, by the side it leaves on.
-      if (p1.x > view_max.x + 0.5f) {
-        ++r.right;
-      } else if (p0.x < origin.x - 0.5f) {
-        ++r.left;
-      } else if (p1.y > view_max.y + 0.5f) {
-        ++r.below;
-      } else if (p0.y < origin.y - 0.5f) {
-        ++r.above;
+      // Out of view when less than half of it shows (a box cut at the edge is in view, as a
+      // reader sees it): counted for the overview, by the side its middle lies past.
+      const float seen_w = std::max(0.0f, std::min(p1.x, view_max.x) - std::max(p0.x, origin.x));
+      const float seen_h = std::max(0.0f, std::min(p1.y, view_max.y) - std::max(p0.y, origin.y));
+      if (2 * seen_w * seen_h < (p1.x - p0.x) * (p1.y - p0.y)) {
+        const float mx = (p0.x + p1.x) / 2, my = (p0.y + p1.y) / 2;
+        if (mx > view_max.x) {
+          ++r.right;
+        } else if (mx < origin.x) {
+          ++r.left;
+        } else if (my > (origin.y + view_max.y) / 2) {
+          ++r.below;
+        } else {
+          ++r.above;
+        }
       }
       if (!s.exporting && (p1.x < origin.x || p1.y < origin.y || p0.x > view_max.x || p0.y > view_max.y)) continue;
       draw_box(s, dl, v, b, corner);
