@@ -232,7 +232,14 @@ const sandbox = new Sandbox({
   onEvent: onSandboxEvent,
 });
 const pythonReady = sandbox.ready;
-setStatus("Loading Python…", 0.02);
+// How long Python took to load on this machine last time, said while it loads.
+const LOAD_MS_KEY = "bytewise.loadMs";
+const lastLoadMs = Number(recall(LOAD_MS_KEY, ""));
+const loadHint =
+  Number.isFinite(lastLoadMs) && lastLoadMs > 0
+    ? ` (about ${Math.max(1, Math.round(lastLoadMs / 1000))} s last time)`
+    : " (usually 3 to 10 s the first time; runs asked for now start by themselves)";
+setStatus(`Loading Python…${loadHint}`, 0.02);
 
 function request(type, options) {
   return sandbox.request(type, options);
@@ -270,10 +277,12 @@ function showHeap() {
 function onSandboxEvent(event) {
   switch (event.type) {
     case "progress":
-      setStatus(`${event.stage}…`, event.fraction);
+      setStatus(`${event.stage}…${state.loaded ? "" : loadHint}`, event.fraction);
       break;
     case "ready":
       state.ready = true;
+      if (!state.loaded && Number.isFinite(event.ms)) remember(LOAD_MS_KEY, String(Math.round(event.ms)));
+      state.loaded = true;
       state.lastRestartMs = event.restart ? event.ms : state.lastRestartMs;
       setStatus(
         event.restart

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace bytewise::app {
@@ -98,8 +99,18 @@ axis fit_axis(double lo, double hi, bool log) {
   return a;
 }
 
-std::string short_bytes(double v) { return format_bytes(static_cast<std::uint64_t>(std::max(0.0, v))); }
 std::string short_count(double v) { return format_count(static_cast<std::uint64_t>(std::max(0.0, v))); }
+// An axis tick in bytes, in one unit style all along the axis: 100 B, 1 kB, 10 kB, 2.5 MB
+// (boxes and tables keep exact counts below 100,000; a tick only marks a scale).
+std::string tick_bytes(double v) {
+  static constexpr const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  int unit = 0;
+  v = std::max(0.0, v);
+  while (v >= 999.5 && unit < 4) v /= 1000, ++unit;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g %s", v, units[unit]);
+  return buf;
+}
 
 struct chart_series {
   std::string name;
@@ -152,7 +163,7 @@ void draw_chart(const char* id, const std::vector<chart_series>& series, bool lo
   for (double v : ticks(ay)) {
     const float y = static_cast<float>(ay.map(v, bottom, top));
     dl->AddLine(ImVec2(left, y), ImVec2(right, y), grid);
-    const std::string text = bytes ? short_bytes(v) : short_count(v);
+    const std::string text = bytes ? tick_bytes(v) : short_count(v);
     dl->AddText(ImVec2(left - ImGui::CalcTextSize(text.c_str()).x - font * 0.3f, y - font / 2), ink, text.c_str());
   }
   float labels_end = -FLT_MAX;  // x labels that would run into the previous one are left out
