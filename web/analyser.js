@@ -158,6 +158,32 @@ export function createAnalyser(module) {
     },
 
     /**
+     * The trace report (docs/trace-report.schema.json) of a recorded run: every step's
+     * snapshot is copied into the module's memory once, in one block.
+     * @param {Array<{ meta: object, snapshot: Uint8Array }>} steps as the runner recorded them
+     * @param {string} code the program (each line's text)
+     * @param {RunFacts} facts
+     * @param {object} given measure() options (the policy, stepCap)
+     * @param {{ truncated: boolean, stopped: Array<{ code: string, message: string }> }} how
+     */
+    trace(steps, code, facts, given, { truncated, stopped }) {
+      let length = 0;
+      const index = [];
+      for (const { meta, snapshot } of steps) {
+        index.push({ meta, offset: length, length: snapshot.length });
+        length += snapshot.length;
+      }
+      const all = new Uint8Array(length);
+      for (const [i, { snapshot }] of steps.entries()) all.set(snapshot, index[i].offset);
+      const text = JSON.stringify({ steps: index, truncated, stopped });
+      return JSON.parse(
+        withBytes(module, all, (ptr, size) =>
+          module.trace(ptr, size, text, code, JSON.stringify(facts), optionsText(given)),
+        ),
+      );
+    },
+
+    /**
      * The small-int explorer's table from the probe's ids (runner.smallIntIds) and any
      * capture of the same interpreter (its platform and probed cache range).
      * @param {Run} run

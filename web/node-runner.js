@@ -51,6 +51,7 @@ export function createChildRunner({ onOutput } = {}) {
   const pending = new Map(); // id -> { resolve, reject }
   let output = null; // OutputRecord of the run in progress, for a run that is killed
   let onCapture = null; // the run in progress: its program has ended
+  let steps = null; // the trace in progress: its steps so far
 
   function start() {
     child = fork(CHILD, [], {
@@ -69,6 +70,8 @@ export function createChildRunner({ onOutput } = {}) {
           resolve();
         } else if (message?.type === "phase") {
           onCapture?.();
+        } else if (message?.type === "step") {
+          steps?.push(message.step);
         } else if (message?.type === "output") {
           output?.add(message.stream, message.text);
           onOutput?.(message.stream, message.text);
@@ -107,6 +110,22 @@ export function createChildRunner({ onOutput } = {}) {
     } finally {
       if (pending.size === 0) current.channel?.unref();
     }
+  }
+
+  /**
+   * What a run that never came back printed, in the shape of a run's facts: a function
+   * to call when it is known to be killed. Started now, with the run.
+   * @param {OutputRecord} record the run's output
+   */
+  function factsOfKilled(record) {
+    const began = performance.now();
+    return () => ({
+      error: null,
+      output: record.chunks,
+      tracemalloc: null,
+      run_ms: performance.now() - began,
+      capture_ms: 0,
+    });
   }
 
   /** Kills the child (a fresh one starts at the next call). */
@@ -189,15 +208,7 @@ export function createChildRunner({ onOutput } = {}) {
      */
     async run(code, probe, { timeLimitMs = 0 } = {}) {
       output = new OutputRecord();
-      const began = performance.now();
-      // What a run that never came back printed, in the shape of a run's facts.
-      const killedFacts = () => ({
-        error: null,
-        output: output.chunks,
-        tracemalloc: null,
-        run_ms: performance.now() - began,
-        capture_ms: 0,
-      });
+      const killedFacts = factsOfKilled(output);
       try {
         const { answer, stopTimer } = bounded(timeLimitMs, "run", code, probe);
         onCapture = stopTimer;
@@ -214,6 +225,34 @@ export function createChildRunner({ onOutput } = {}) {
       } finally {
         output = null;
         onCapture = null;
+      }
+    },
+
+    /**
+     * Records `code` step by step (see python-runner.js trace). When it runs past
+     * `timeLimitMs` the child is killed and the result is { stopped: "time limit", facts,
+     * steps } with the steps recorded until then.
+     * @returns {Promise<{ facts: object, steps: Array<{ meta: object, snapshot: Uint8Array }>,
+     *   truncated: boolean, stopped?: "time limit" | "crash", message?: string }>}
+     */
+    async trace(code, probe, { stepCap, timeLimitMs = 0 }) {
+      output = new OutputRecord();
+      steps = [];
+      const recorded = steps;
+      const killedFacts = factsOfKilled(output);
+      try {
+        const { answer } = bounded(timeLimitMs, "trace", code, probe, stepCap);
+        const { result, timedOut } = await answer;
+        if (timedOut) return { stopped: "time limit", facts: killedFacts(), steps: recorded, truncated: false };
+        if (result.unrestored.length) kill();
+        return { facts: result.facts, steps: recorded, truncated: result.truncated };
+      } catch (err) {
+        if (!err.fatal) throw err;
+        kill();
+        return { stopped: "crash", message: err.message, facts: killedFacts(), steps: recorded, truncated: false };
+      } finally {
+        output = null;
+        steps = null;
       }
     },
 

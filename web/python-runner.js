@@ -156,6 +156,18 @@ function callPython(pyodide, module, name, ...args) {
  *   The Bytewise Python files must be installed in `pyodide` (installModules).
  */
 export function createRunner({ pyodide, onOutput }) {
+  /** Sends the program's streams to fresh collectors; returns their record. */
+  function collectOutput() {
+    const output = new OutputRecord();
+    const stdout = new OutputCollector("stdout", output, onOutput);
+    const stderr = new OutputCollector("stderr", output, onOutput);
+    pyodide.setStdout({ write: (b) => stdout.write(b) });
+    pyodide.setStderr({ write: (b) => stderr.write(b) });
+    // No keyboard: sys.stdin is at its end (input() says so itself, _bytewise.runner).
+    pyodide.setStdin({ stdin: () => null });
+    return output;
+  }
+
   // The sandbox's limits and the baseline every run is put back to (_bytewise/state.py).
   callPython(pyodide, "_bytewise.runner", "start");
   return {
@@ -185,13 +197,7 @@ export function createRunner({ pyodide, onOutput }) {
      *   the program changed beyond repair; the host replaces the interpreter when not empty
      */
     run(code, probe, { onCapture } = {}) {
-      const output = new OutputRecord();
-      const stdout = new OutputCollector("stdout", output, onOutput);
-      const stderr = new OutputCollector("stderr", output, onOutput);
-      pyodide.setStdout({ write: (b) => stdout.write(b) });
-      pyodide.setStderr({ write: (b) => stderr.write(b) });
-      // No keyboard: sys.stdin is at its end (input() says so itself, _bytewise.runner).
-      pyodide.setStdin({ stdin: () => null });
+      const output = collectOutput();
       const result = callPython(pyodide, "_bytewise.runner", "run_and_capture", code, probe, onCapture);
       try {
         const plain = (key) => {
@@ -210,6 +216,49 @@ export function createRunner({ pyodide, onOutput }) {
           capture_ms: result.get("capture_ms"),
         };
         return { snapshot, facts, unrestored: plain("unrestored") ?? [] };
+      } finally {
+        result.destroy();
+      }
+    },
+
+    /**
+     * Runs `code` as __main__ recording a step at each line of its own code that is about
+     * to run, and one when it ends (_bytewise/stepping.py).
+     * @param {string} code Python source
+     * @param {object} probe the probe's options, as the analyser's check() returns them
+     * @param {{ stepCap: number, onStep?: (step: { meta: object, snapshot: Uint8Array }) => void }} how
+     *   onStep: each step as it is recorded (a host in another process keeps them, so a run
+     *   that is killed keeps the steps it had); without it the result holds them
+     * @returns {{ facts: import("./analyser.js").RunFacts, steps: Array<{ meta: object,
+     *             snapshot: Uint8Array }>, truncated: boolean, unrestored: string[] }}
+     */
+    trace(code, probe, { stepCap, onStep = null }) {
+      const output = collectOutput();
+      const recorded = [];
+      const hand = onStep ?? ((s) => recorded.push(s));
+      // Python's arguments are borrowed for the call: copied here, released by Pyodide.
+      const step = (meta, snapshot) => {
+        const bytes = snapshot.toJs();
+        hand({
+          meta: nullify(meta.toJs({ dict_converter: Object.fromEntries })),
+          snapshot: bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice(),
+        });
+      };
+      const result = callPython(pyodide, "_bytewise.stepping", "record", code, probe, stepCap, step);
+      try {
+        const js = result.toJs({ dict_converter: Object.fromEntries });
+        return {
+          facts: {
+            error: nullify(js.error),
+            output: output.chunks,
+            tracemalloc: null,
+            run_ms: js.run_ms,
+            capture_ms: 0,
+          },
+          steps: recorded,
+          truncated: js.truncated,
+          unrestored: js.unrestored,
+        };
       } finally {
         result.destroy();
       }

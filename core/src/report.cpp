@@ -6,6 +6,8 @@
 #include <bytewise/diagram.hpp>
 #include <bytewise/report.hpp>
 
+#include "report_parts.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -177,10 +179,9 @@ ordered traced_json(const std::optional<traced_memory>& t) {
 
 double hundredths(double ms) { return std::round(ms * 100) / 100; }
 
-// The fields every report has, whatever became of the capture.
-ordered run_part(const run_facts& run, double analyze_ms) {
-  ordered out;
-  out["schema"] = report_schema;
+}  // namespace
+
+void write_run_output(ordered& out, const run_facts& run) {
   out["error"] = error_json(run.error);
   out["stdout"] = stream_text(run, output_stream::stdout_);
   out["stderr"] = stream_text(run, output_stream::stderr_);
@@ -189,6 +190,15 @@ ordered run_part(const run_facts& run, double analyze_ms) {
     chunks.push_back({{"stream", c.stream == output_stream::stdout_ ? "stdout" : "stderr"}, {"text", c.text}});
   }
   out["output"] = std::move(chunks);
+}
+
+namespace {
+
+// The fields every report has, whatever became of the capture.
+ordered run_part(const run_facts& run, double analyze_ms) {
+  ordered out;
+  out["schema"] = report_schema;
+  write_run_output(out, run);
   out["tracemalloc"] = traced_json(run.tracemalloc);
   out["timings"] = {{"run_ms", hundredths(run.run_ms)},
                     {"capture_ms", hundredths(run.capture_ms)},
@@ -334,6 +344,8 @@ result<run_facts> read_run_facts(std::string_view text) {
   if (!errors.empty()) return errors;
   return out;
 }
+
+ordered platform_fields(const snapshot& snap) { return platform_json(snap); }
 
 std::string stream_text(const run_facts& run, output_stream stream) {
   std::string out;
