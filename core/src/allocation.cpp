@@ -62,6 +62,8 @@ std::string_view to_string(block_role r) {
     case block_role::table: return "hash table";
     case block_role::buffer: return "buffer";
     case block_role::utf8: return "UTF-8 copy";
+    case block_role::dict: return "__dict__";
+    case block_role::values: return "__dict__ values";
   }
   return "block";
 }
@@ -253,7 +255,8 @@ std::optional<std::uint64_t> object_request(cpython_target t, std::uint64_t shap
   return split->object;
 }
 
-allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
+allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints,
+                              const prediction* instance_dict) {
   const layout_params* dst = find_params(target);
   if (!dst) return refuse("the target platform is not modelled");
   const prediction size = predict_getsizeof(snap, node, target, hints);
@@ -290,8 +293,22 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
     }
     case shape_family::instance:
       if (shape_facts::instance_has_dict.of(shape)) {
-        return refuse(target.minor <= 10 ? "its __dict__ is a separate dict here, which this snapshot does not hold"
-                                         : "its attribute values live in storage sized by the class's history");
+        if (dst->instances != detail::instance_layout::inline_pointers) {
+          return refuse("its attribute values live in storage sized by the class's history");
+        }
+        if (!instance_dict) return refuse("its __dict__ is a separate dict here, sized by the class's other instances");
+        s.add(block_role::object, G);
+        if (instance_dict->size != 0) {
+          // The dict object (new_dict_with_shared_keys) and its values array
+          // (new_values: PyMem_NEW(PyObject *, usable)); the shared keys are the class's.
+          const std::uint64_t dict = dst->dict_base + detail::gc(*dst);
+          s.add(block_role::dict, dict);
+          s.add(block_role::values, instance_dict->size - dict);
+          s.out.status = worse(s.out.status, instance_dict->status);
+          if (instance_dict->status == prediction_status::assumed && s.out.rule.empty())
+            s.out.rule = instance_dict->rule;
+        }
+        return s.out;
       }
       break;
     case shape_family::generator:
