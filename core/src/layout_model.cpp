@@ -430,6 +430,16 @@ prediction predict_set(const facts& f, const layout_params& src, const layout_pa
   return exact(size(slots), "the same table kept");
 }
 
+// The values a generator's frame holds on the source: its bound locals and, once started,
+// what its stack keeps across a yield.
+std::uint64_t frame_values(const facts& f) {
+  std::uint64_t n = 0;
+  for (std::uint32_t e = f.g.first_edge(f.node); e < f.g.end_edge(f.node); ++e) {
+    n += f.g.edge_kinds[e] == edge_kind::frame_local;
+  }
+  return n;
+}
+
 prediction predict_generator(const facts& f, const layout_params& src, const layout_params& dst, bool coroutine) {
   auto base = [&](const layout_params& p) { return coroutine ? p.coroutine_base : p.generator_base; };
   if (!dst.frame_in_generator) return exact(base(dst), "the frame is a separate object here");
@@ -437,13 +447,31 @@ prediction predict_generator(const facts& f, const layout_params& src, const lay
   const std::uint64_t P = src.target.pointer_size;
   const std::uint64_t fixed_src = base(src) + gc(src);
   if (f.measured < fixed_src || (f.measured - fixed_src) % P != 0) return not_modelled(mismatch);
-  const std::uint64_t slots = (f.measured - fixed_src) / P;
-  const std::uint64_t size = base(dst) + gc(dst) + slots * dst.target.pointer_size;
-  if (dst.target.minor == src.target.minor) return exact(size);
-  if ((dst.target.minor == 11) != (src.target.minor == 11)) {
-    return not_modelled("3.11's compiler sizes generator frames differently from 3.12+");
+  std::uint64_t slots = (f.measured - fixed_src) / P;  // locals, cells and the stack
+  auto size = [&](std::uint64_t s) { return base(dst) + gc(dst) + s * dst.target.pointer_size; };
+  if (dst.target.minor == src.target.minor) return exact(size(slots));
+  if (src.generator_handler == dst.generator_handler) {
+    return assumed(size(slots), "the same frame slots as on the source (compiled alike)");
   }
-  return assumed(size, "the same frame slots as on the source (compiled alike)");
+  // 3.12+ keep two stack slots for the StopIteration handler around the body; 3.11 keeps
+  // what the body needs. A coroutine's return or await needs one less there (measured); so
+  // does a generator whose body only yields a name or a constant, which is what an
+  // unstarted one with at most one value and two slots to spare looks like.
+  const std::uint64_t values = frame_values(f);
+  const std::uint64_t spare = slots >= values ? slots - values : 0;
+  const bool to_handler = dst.generator_handler;
+  if (coroutine) {
+    slots = to_handler ? slots + 1 : (slots > 0 ? slots - 1 : 0);
+    return assumed(size(slots), to_handler ? "3.12+ give a coroutine's frame one stack slot more than 3.11"
+                                           : "3.11 gives a coroutine's frame one stack slot less than 3.12+");
+  }
+  if (values <= 1 && spare == (to_handler ? 1u : 2u)) {
+    slots = to_handler ? slots + 1 : slots - 1;
+    return assumed(size(slots), to_handler ? "a body that only yields a name or a constant: 3.12+ add a stack slot"
+                                           : "a body that only yields a name or a constant: 3.11 needs one stack "
+                                             "slot less");
+  }
+  return assumed(size(slots), "the same frame slots as on the source (its body needs two or more stack slots)");
 }
 
 // [SECTION] Instance dicts on 3.8-3.10 (Objects/dictobject.c _PyObjectDict_SetItem,

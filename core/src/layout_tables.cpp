@@ -29,6 +29,11 @@
 //                             Python/compile.c for constant displays.
 //   instances                 Include/internal/pycore_object.h _PyType_PreHeaderSize:
 //                             3.11 manages the dict, 3.12 also the weakref list.
+//   handler                   Python/compile.c wrap_in_stopiteration_handler (3.12+): a
+//                             generator's or coroutine's body runs under a SETUP_CLEANUP whose
+//                             handler is entered with the exception and lasti on the stack, so
+//                             its frame has at least two stack slots; 3.11 has no such handler
+//                             (measured: `def g(): yield 1` has 1 slot on 3.11, 2 on 3.12+).
 //   extend .. set_display     how lists, dicts and sets get their first table, per way of
 //                             building them (Objects/listobject.c list_extend,
 //                             Objects/stringlib/split.h, Python/compile.c starunpack_helper,
@@ -54,18 +59,18 @@ using enum dict_log2;
 // One platform per line, aligned as a table.
 // clang-format off
 constexpr std::array<layout_params, 11> rows{{
-    // target   ascii compact utf8   0dig tuple dict keys uni    array gc     func frame  gen  coro growth prealloc literal      instances        extend       from_set    disp lit split      dict_log2 call   set_adds
-    {{8, 8},  48,   72,     false, 0,   24,   48,  40,  false, 64,   false, 136, false, 112, 120, py38,  exact,   build_list,  inline_pointers, hint_resize, like_sized, 0,   0,  twelve,    loop,     true,  true},
-    {{9, 8},  48,   72,     false, 0,   24,   48,  40,  false, 64,   false, 136, false, 112, 120, py39,  exact,   list_resize, inline_pointers, hint_resize, like_sized, 0,   0,  twelve,    loop,     true,  false},
-    {{10, 8}, 48,   72,     false, 0,   24,   48,  40,  false, 64,   true,  144, false, 104, 112, py39,  even,    preallocate, inline_pointers, hint_even,   like_sized, 30,  0,  twelve,    rounded,  false, false},
-    {{11, 8}, 48,   72,     false, 1,   24,   48,  32,  true,  64,   true,  152, true,  152, 152, py39,  even,    preallocate, managed_dict,    hint_even,   like_sized, 30,  0,  twelve,    rounded,  false, false},
-    {{12, 8}, 40,   56,     true,  1,   24,   48,  32,  true,  64,   true,  160, true,  144, 144, py39,  even,    preallocate, managed_both,    hint_even,   like_sized, 30,  0,  by_length, rounded,  false, false},
-    {{13, 8}, 40,   56,     true,  1,   24,   48,  32,  true,  64,   true,  160, true,  144, 144, py39,  even,    preallocate, managed_both,    hint_even,   set_resize, 30,  0,  by_length, rounded,  false, false},
-    {{14, 8}, 40,   56,     true,  1,   32,   48,  32,  true,  64,   true,  168, true,  152, 152, py39,  even,    preallocate, managed_both,    hint_even,   set_resize, 30,  30, by_length, loop,     false, false},
-    {{11, 4}, 24,   36,     false, 1,   12,   32,  20,  true,  32,   true,  76,  true,  80,  80,  py39,  even,    preallocate, managed_dict,    hint_even,   like_sized, 30,  0,  twelve,    rounded,  false, false},
-    {{12, 4}, 20,   28,     true,  1,   12,   32,  20,  true,  32,   true,  80,  true,  76,  76,  py39,  even,    preallocate, managed_both,    hint_even,   like_sized, 30,  0,  by_length, rounded,  false, false},
-    {{13, 4}, 20,   28,     true,  1,   12,   32,  20,  true,  32,   true,  80,  true,  76,  76,  py39,  even,    preallocate, managed_both,    hint_even,   set_resize, 30,  0,  by_length, rounded,  false, false},
-    {{14, 4}, 20,   28,     true,  1,   16,   32,  20,  true,  32,   true,  84,  true,  76,  76,  py39,  even,    preallocate, managed_both,    hint_even,   set_resize, 30,  30, by_length, loop,     false, false},
+    // target   ascii compact utf8   0dig tuple dict keys uni    array gc     func frame  gen  coro growth prealloc literal      instances        extend       from_set    disp lit split      dict_log2 call   set_adds handler
+    {{8, 8},  48,   72,     false, 0,   24,   48,  40,  false, 64,   false, 136, false, 112, 120, py38,  exact,   build_list,  inline_pointers, hint_resize, like_sized, 0,   0,  twelve,    loop,     true,  true, false},
+    {{9, 8},  48,   72,     false, 0,   24,   48,  40,  false, 64,   false, 136, false, 112, 120, py39,  exact,   list_resize, inline_pointers, hint_resize, like_sized, 0,   0,  twelve,    loop,     true,  false, false},
+    {{10, 8}, 48,   72,     false, 0,   24,   48,  40,  false, 64,   true,  144, false, 104, 112, py39,  even,    preallocate, inline_pointers, hint_even,   like_sized, 30,  0,  twelve,    rounded,  false, false, false},
+    {{11, 8}, 48,   72,     false, 1,   24,   48,  32,  true,  64,   true,  152, true,  152, 152, py39,  even,    preallocate, managed_dict,    hint_even,   like_sized, 30,  0,  twelve,    rounded,  false, false, false},
+    {{12, 8}, 40,   56,     true,  1,   24,   48,  32,  true,  64,   true,  160, true,  144, 144, py39,  even,    preallocate, managed_both,    hint_even,   like_sized, 30,  0,  by_length, rounded,  false, false, true},
+    {{13, 8}, 40,   56,     true,  1,   24,   48,  32,  true,  64,   true,  160, true,  144, 144, py39,  even,    preallocate, managed_both,    hint_even,   set_resize, 30,  0,  by_length, rounded,  false, false, true},
+    {{14, 8}, 40,   56,     true,  1,   32,   48,  32,  true,  64,   true,  168, true,  152, 152, py39,  even,    preallocate, managed_both,    hint_even,   set_resize, 30,  30, by_length, loop,     false, false, true},
+    {{11, 4}, 24,   36,     false, 1,   12,   32,  20,  true,  32,   true,  76,  true,  80,  80,  py39,  even,    preallocate, managed_dict,    hint_even,   like_sized, 30,  0,  twelve,    rounded,  false, false, false},
+    {{12, 4}, 20,   28,     true,  1,   12,   32,  20,  true,  32,   true,  80,  true,  76,  76,  py39,  even,    preallocate, managed_both,    hint_even,   like_sized, 30,  0,  by_length, rounded,  false, false, true},
+    {{13, 4}, 20,   28,     true,  1,   12,   32,  20,  true,  32,   true,  80,  true,  76,  76,  py39,  even,    preallocate, managed_both,    hint_even,   set_resize, 30,  0,  by_length, rounded,  false, false, true},
+    {{14, 4}, 20,   28,     true,  1,   16,   32,  20,  true,  32,   true,  84,  true,  76,  76,  py39,  even,    preallocate, managed_both,    hint_even,   set_resize, 30,  30, by_length, loop,     false, false, true},
 }};
 // clang-format on
 

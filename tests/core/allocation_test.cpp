@@ -51,12 +51,11 @@ allocation_fixture load_allocation(const std::string& name) {
   return out;
 }
 
-// 3.11 sizes generator frames differently from the 3.14 source (see layout_model_test);
-// before 3.11 a generator's frame is a separate object the snapshot does not hold. From 3.11
+// Before 3.11 a generator's frame is a separate object the snapshot does not hold. From 3.11
 // an instance's values array (3.13+: inline values) is sized by how many instances of its
 // class came before.
 bool expected_not_modelled(const std::string& key, cpython_target t) {
-  return (key == "new generator" && t.minor <= 11) || (key == "new instance 2 attributes" && t.minor >= 11);
+  return (key == "new generator" && t.minor <= 10) || (key == "new instance 2 attributes" && t.minor >= 11);
 }
 
 class allocation_fixture_test : public ::testing::TestWithParam<cpython_target> {};
