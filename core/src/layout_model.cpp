@@ -63,7 +63,15 @@ std::string_view to_string(prediction_status s) {
   return "unknown";
 }
 
-small_int_range small_ints(cpython_target) { return {-5, 256}; }
+small_int_range small_ints(cpython_target target) {
+  const layout_params* p = find_params(target);
+  return {-5, p ? p->small_int_high : 256};
+}
+
+bool measured_platform(cpython_target target) {
+  const layout_params* p = find_params(target);
+  return p && p->measured;
+}
 
 namespace {
 
@@ -621,7 +629,23 @@ std::uint64_t list_getsizeof(cpython_target target, std::uint64_t capacity) {
   return 7 * std::uint64_t{target.pointer_size} + capacity * target.pointer_size;
 }
 
+namespace {
+
+prediction predict_on_row(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints);
+
+}  // namespace
+
 prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
+  prediction p = predict_on_row(snap, node, target, hints);
+  if (p.status == prediction_status::exact && !measured_platform(target)) {
+    p = assumed(p.size, "from this version's sources: no interpreter of it was measured");
+  }
+  return p;
+}
+
+namespace {
+
+prediction predict_on_row(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
   const std::optional<cpython_target> source = source_target(snap.platform);
   if (!source) return not_modelled("the snapshot's platform is not modelled");
   const layout_params* src = find_params(*source);
@@ -687,5 +711,7 @@ prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_t
   }
   return not_modelled("no formula for this type");
 }
+
+}  // namespace
 
 }  // namespace bytewise

@@ -241,3 +241,21 @@ TEST(allocation, analysis_sums_reserved_bytes_per_root_on_both_platforms) {
 
 }  // namespace
 }  // namespace bytewise
+
+namespace bytewise {
+namespace {
+
+TEST(allocation, ints_up_to_1024_are_static_on_3_15) {
+  // 1000 is made at run time on 3.14 (a heap block); 3.15's cache holds it.
+  snapshot_builder b(wasm32_3_14());
+  auto n = b.add_node("int", 16, 5000);
+  b.set_shape(n, static_cast<std::uint64_t>(shape_family::int_) | (10ull << 8));  // 1000: 10 bits
+  const snapshot s = std::move(b).build();
+  EXPECT_FALSE(predict_allocation(s, n, {14, 8}).is_static);
+  const allocation on_3_15 = predict_allocation(s, n, {15, 8});
+  EXPECT_TRUE(on_3_15.is_static);
+  EXPECT_EQ(on_3_15.status, prediction_status::assumed);
+}
+
+}  // namespace
+}  // namespace bytewise

@@ -207,7 +207,9 @@ TEST(layout_model, refuses_a_size_that_does_not_fit_the_formula) {
 }
 
 TEST(layout_model, names_and_parses_platforms) {
-  EXPECT_EQ(modelled_targets().size(), 11u);
+  EXPECT_EQ(modelled_targets().size(), 12u);
+  EXPECT_EQ(parse_target("cpython-3.15-64"), (cpython_target{15, 8}));
+  EXPECT_FALSE(parse_target("cpython-3.15-wasm32").has_value());
   EXPECT_EQ(target_name({8, 8}), "cpython-3.8-64");
   EXPECT_EQ(target_name({14, 4}), "cpython-3.14-wasm32");
   EXPECT_EQ(parse_target("cpython-3.12-64"), (cpython_target{12, 8}));
@@ -340,6 +342,39 @@ TEST(generator_frames, on_3_11_follow_its_compiler) {
   EXPECT_EQ(on_3_11("coroutine").size, 176u);
   EXPECT_EQ(on_3_11("generator started").size, 208u);
   EXPECT_EQ(on_3_11("generator g0").status, prediction_status::assumed);
+}
+
+}  // namespace
+}  // namespace bytewise
+
+namespace bytewise {
+namespace {
+
+TEST(cpython_3_15, caches_small_ints_up_to_1024_from_its_sources) {
+  EXPECT_EQ(small_ints({14, 8}).high, 256);
+  EXPECT_EQ(small_ints({15, 8}).low, -5);
+  EXPECT_EQ(small_ints({15, 8}).high, 1024);
+  EXPECT_TRUE(measured_platform({14, 4}));
+  EXPECT_FALSE(measured_platform({15, 8}));
+}
+
+TEST(cpython_3_15, labels_every_prediction_assumed) {
+  // No 3.15 interpreter runs here: the row comes from its sources, so nothing is exact.
+  const auto roots = roots_by_name();
+  int exact = 0, checked = 0;
+  for (const auto& [name, node] : roots) {
+    const prediction p = predict_getsizeof(source(), node, {15, 8});
+    if (p.status == prediction_status::not_modelled) continue;
+    ++checked;
+    exact += p.status == prediction_status::exact;
+    const allocation a = predict_allocation(source(), node, {15, 8});
+    exact += a.status == prediction_status::exact;
+  }
+  EXPECT_GT(checked, 4000);
+  EXPECT_EQ(exact, 0);
+  const prediction tuple = predict_getsizeof(source(), roots.at("tuple 3"), {15, 8});
+  EXPECT_EQ(tuple.size, 72u);
+  EXPECT_EQ(tuple.status, prediction_status::assumed);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // bytewise/layout_model.hpp: what sys.getsizeof would print for the same object on
-// another CPython: 64-bit 3.8 to 3.14, and 32-bit wasm (Pyodide) 3.11 to 3.14.
+// another CPython: 64-bit 3.8 to 3.15, and 32-bit wasm (Pyodide) 3.11 to 3.14.
 //
 // The model has two parts, kept apart: per-version data tables (core/src/layout_tables.cpp:
 // header sizes, what getsizeof adds, growth rules, with the CPython sources they come
@@ -134,10 +134,15 @@ instance_dict_predictions predict_instance_dicts(const snapshot& snap, cpython_t
 std::uint64_t list_capacity(cpython_target target, list_construction how, std::uint64_t n);
 // sys.getsizeof of a list with `capacity` slots.
 std::uint64_t list_getsizeof(cpython_target target, std::uint64_t capacity);
-// The small ints CPython caches (the same -5..256 on every modelled version).
+// The small ints CPython caches: -5..256 up to 3.14, -5..1024 from 3.15 (the platform
+// table's ints column).
 struct small_int_range {
   std::int32_t low, high;
 };
 small_int_range small_ints(cpython_target target);
+// Whether an interpreter of `target` was measured (its fixtures, or for 64-bit 3.14 a build
+// from source): false for 64-bit 3.15, whose row comes from its sources alone and whose
+// every prediction is therefore assumed.
+bool measured_platform(cpython_target target);
 
 }  // namespace bytewise
