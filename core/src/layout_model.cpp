@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <unordered_map>
 #include <utility>
 
 namespace bytewise {
@@ -62,7 +63,15 @@ std::string_view to_string(prediction_status s) {
   return "unknown";
 }
 
-small_int_range small_ints(cpython_target) { return {-5, 256}; }
+small_int_range small_ints(cpython_target target) {
+  const layout_params* p = find_params(target);
+  return {-5, p ? p->small_int_high : 256};
+}
+
+bool measured_platform(cpython_target target) {
+  const layout_params* p = find_params(target);
+  return p && p->measured;
+}
 
 namespace {
 
@@ -429,6 +438,16 @@ prediction predict_set(const facts& f, const layout_params& src, const layout_pa
   return exact(size(slots), "the same table kept");
 }
 
+// The values a generator's frame holds on the source: its bound locals and, once started,
+// what its stack keeps across a yield.
+std::uint64_t frame_values(const facts& f) {
+  std::uint64_t n = 0;
+  for (std::uint32_t e = f.g.first_edge(f.node); e < f.g.end_edge(f.node); ++e) {
+    n += f.g.edge_kinds[e] == edge_kind::frame_local;
+  }
+  return n;
+}
+
 prediction predict_generator(const facts& f, const layout_params& src, const layout_params& dst, bool coroutine) {
   auto base = [&](const layout_params& p) { return coroutine ? p.coroutine_base : p.generator_base; };
   if (!dst.frame_in_generator) return exact(base(dst), "the frame is a separate object here");
@@ -436,16 +455,132 @@ prediction predict_generator(const facts& f, const layout_params& src, const lay
   const std::uint64_t P = src.target.pointer_size;
   const std::uint64_t fixed_src = base(src) + gc(src);
   if (f.measured < fixed_src || (f.measured - fixed_src) % P != 0) return not_modelled(mismatch);
-  const std::uint64_t slots = (f.measured - fixed_src) / P;
-  const std::uint64_t size = base(dst) + gc(dst) + slots * dst.target.pointer_size;
-  if (dst.target.minor == src.target.minor) return exact(size);
-  if ((dst.target.minor == 11) != (src.target.minor == 11)) {
-    return not_modelled("3.11's compiler sizes generator frames differently from 3.12+");
+  std::uint64_t slots = (f.measured - fixed_src) / P;  // locals, cells and the stack
+  auto size = [&](std::uint64_t s) { return base(dst) + gc(dst) + s * dst.target.pointer_size; };
+  if (dst.target.minor == src.target.minor) return exact(size(slots));
+  if (src.generator_handler == dst.generator_handler) {
+    return assumed(size(slots), "the same frame slots as on the source (compiled alike)");
   }
-  return assumed(size, "the same frame slots as on the source (compiled alike)");
+  // 3.12+ keep two stack slots for the StopIteration handler around the body; 3.11 keeps
+  // what the body needs. A coroutine's return or await needs one less there (measured); so
+  // does a generator whose body only yields a name or a constant, which is what an
+  // unstarted one with at most one value and two slots to spare looks like.
+  const std::uint64_t values = frame_values(f);
+  const std::uint64_t spare = slots >= values ? slots - values : 0;
+  const bool to_handler = dst.generator_handler;
+  if (coroutine) {
+    slots = to_handler ? slots + 1 : (slots > 0 ? slots - 1 : 0);
+    return assumed(size(slots), to_handler ? "3.12+ give a coroutine's frame one stack slot more than 3.11"
+                                           : "3.11 gives a coroutine's frame one stack slot less than 3.12+");
+  }
+  if (values <= 1 && spare == (to_handler ? 1u : 2u)) {
+    slots = to_handler ? slots + 1 : slots - 1;
+    return assumed(size(slots), to_handler ? "a body that only yields a name or a constant: 3.12+ add a stack slot"
+                                           : "a body that only yields a name or a constant: 3.11 needs one stack "
+                                             "slot less");
+  }
+  return assumed(size(slots), "the same frame slots as on the source (its body needs two or more stack slots)");
+}
+
+// [SECTION] Instance dicts on 3.8-3.10 (Objects/dictobject.c _PyObjectDict_SetItem,
+// make_keys_shared, _PyDict_SizeOf)
+
+// The class an instance's type edge names (the type's node), or its type name where the
+// capture holds no type edge; distinct from every node index.
+std::uint64_t class_of(const object_graph& g, std::uint32_t node) {
+  for (std::uint32_t e = g.first_edge(node); e < g.end_edge(node); ++e) {
+    if (g.edge_kinds[e] == edge_kind::type) return g.edge_target[e];
+  }
+  return (std::uint64_t{1} << 32) | g.type[node];
 }
 
 }  // namespace
+
+instance_dict_predictions predict_instance_dicts(const snapshot& snap, cpython_target target) {
+  const object_graph& g = snap.graph;
+  instance_dict_predictions out;
+  out.added.assign(g.node_count(), exact(0, "no __dict__ object of its own here"));
+  out.replaced.assign(g.node_count(), std::nullopt);
+  const layout_params* dst = find_params(target);
+  const std::optional<cpython_target> source = source_target(snap.platform);
+  if (!dst || !source || target == *source) return out;
+  const bool dict_object = dst->instances == detail::instance_layout::inline_pointers;
+  std::uint32_t dict_label = no_string;
+  for (std::uint32_t i = 0; i < snap.strings.size(); ++i) {
+    if (snap.strings.at(i) == "__dict__") dict_label = i;
+  }
+  // Per class, the attribute names its instances hold and the most one instance holds: the
+  // shared keys hold them all.
+  struct class_keys {
+    std::vector<std::uint32_t> names;
+    std::uint64_t most = 0;
+  };
+  std::unordered_map<std::uint64_t, class_keys> classes;
+  struct instance {
+    std::uint32_t node, own_dict;  // own_dict: the source's __dict__ node, or no_node
+  };
+  std::vector<instance> instances;
+  for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+    if (family_of(g.shape[v]) != shape_family::instance || !shape_facts::instance_has_dict.of(g.shape[v])) continue;
+    std::uint64_t values = 0;
+    std::uint32_t own_dict = no_node, first = no_node;
+    for (std::uint32_t e = g.first_edge(v); e < g.end_edge(v); ++e) {
+      if (g.edge_kinds[e] == edge_kind::type) continue;
+      ++values;
+      if (first == no_node) first = e;
+      if (g.edge_label[e] == dict_label && family_of(g.shape[g.edge_target[e]]) == shape_family::dict) {
+        own_dict = g.edge_target[e];
+      }
+    }
+    if (values == 1 && own_dict == no_node && g.edge_label[first] == no_string &&
+        family_of(g.shape[g.edge_target[first]]) == shape_family::dict) {
+      own_dict = g.edge_target[first];  // values that did not fit the class's keys: a real dict
+    }
+    if (own_dict != no_node) values = g.length[own_dict];
+    if (values == 0) continue;
+    instances.push_back({v, own_dict});
+    class_keys& keys = classes[class_of(g, v)];
+    keys.most = std::max(keys.most, values);
+    const std::uint32_t holder = own_dict != no_node ? own_dict : v;
+    for (std::uint32_t e = g.first_edge(holder); e < g.end_edge(holder); ++e) {
+      const edge_kind k = g.edge_kinds[e];
+      if ((k == edge_kind::attribute || k == edge_kind::dict_key) && g.edge_label[e] != no_string) {
+        keys.names.push_back(g.edge_label[e]);
+      }
+    }
+  }
+  for (auto& [cls, keys] : classes) {
+    std::sort(keys.names.begin(), keys.names.end());
+    keys.names.erase(std::unique(keys.names.begin(), keys.names.end()), keys.names.end());
+  }
+  const std::uint64_t P = dst->target.pointer_size;
+  constexpr std::string_view shared =
+      "its __dict__, sharing the class's keys: every instance set its attributes in one order (as one __init__ does)";
+  for (const instance& i : instances) {
+    const class_keys& keys = classes[class_of(g, i.node)];
+    // The first instance grows the class's keys by insertion while it alone uses them; every
+    // instance's values array then has the keys' usable entries (USABLE_FRACTION).
+    const std::uint64_t count = std::max<std::uint64_t>(keys.names.size(), keys.most);
+    const std::uint64_t usable = (std::uint64_t{1} << grown_log2(*dst, count)) * 2 / 3;
+    const prediction split = assumed(dst->dict_base + gc(*dst) + usable * P, shared);
+    if (i.own_dict == no_node) {
+      if (dict_object) out.added[i.node] = split;
+      continue;
+    }
+    if (dict_object) {
+      out.replaced[i.own_dict] = split;
+      continue;
+    }
+    prediction kept = predict_getsizeof(snap, i.own_dict, target);
+    if (kept.status == prediction_status::exact) {
+      kept = assumed(kept.size,
+                     "an instance's __dict__ as on the source: whether its values fit the class's keys depends on "
+                     "the version and on the instances made before");
+    }
+    out.replaced[i.own_dict] = kept;
+  }
+  return out;
+}
 
 std::optional<prediction_hints> parse_hint(std::string_view name) {
   static constexpr std::pair<std::string_view, list_construction> lists[] = {
@@ -494,7 +629,23 @@ std::uint64_t list_getsizeof(cpython_target target, std::uint64_t capacity) {
   return 7 * std::uint64_t{target.pointer_size} + capacity * target.pointer_size;
 }
 
+namespace {
+
+prediction predict_on_row(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints);
+
+}  // namespace
+
 prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
+  prediction p = predict_on_row(snap, node, target, hints);
+  if (p.status == prediction_status::exact && !measured_platform(target)) {
+    p = assumed(p.size, "from this version's sources: no interpreter of it was measured");
+  }
+  return p;
+}
+
+namespace {
+
+prediction predict_on_row(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
   const std::optional<cpython_target> source = source_target(snap.platform);
   if (!source) return not_modelled("the snapshot's platform is not modelled");
   const layout_params* src = find_params(*source);
@@ -560,5 +711,7 @@ prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_t
   }
   return not_modelled("no formula for this type");
 }
+
+}  // namespace
 
 }  // namespace bytewise

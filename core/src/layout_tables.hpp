@@ -75,8 +75,12 @@ struct layout_params {
   std::uint8_t literal_appends_above;
   split_prealloc split;
   dict_log2 dict_sizing;
-  bool dict_call_table;   // dict() and dict.fromkeys() start with an 8-slot table (3.8, 3.9)
-  bool set_display_adds;  // a display of constants adds its items one by one (3.8 BUILD_SET n)
+  bool dict_call_table;         // dict() and dict.fromkeys() start with an 8-slot table (3.8, 3.9)
+  bool set_display_adds;        // a display of constants adds its items one by one (3.8 BUILD_SET n)
+  bool generator_handler;       // generator and coroutine frames keep 2+ stack slots for the
+                                // StopIteration handler around their body (3.12+)
+  std::int32_t small_int_high;  // the cached small ints are -5..this (1024 from 3.15)
+  bool measured;                // false: built from the sources alone, every prediction assumed
 };
 
 // Every row: the platforms the model covers, in the order modelled_targets() lists them

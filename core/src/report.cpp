@@ -239,7 +239,8 @@ ordered or_null(const std::optional<T>& v) {
 // The bytes the allocator reserved for root `index` on sizes.target: the root object's own
 // blocks, and its deep total over the same objects as deep.
 ordered allocated_json(const snapshot& snap, const allocated_sizes& sizes, std::size_t index, bool counted) {
-  const allocation own = predict_allocation(snap, snap.roots[index].node, sizes.target);
+  const std::uint32_t node = snap.roots[index].node;
+  const allocation own = predict_allocation(snap, node, sizes.target, {}, &sizes.instance_dicts.added[node]);
   const bool sized = own.status != prediction_status::not_modelled && counted;
   ordered out;
   out["platform"] = target_name(sizes.target);

@@ -95,6 +95,29 @@ async def _coro():
     return 1
 
 
+def _gen_loop(n):
+    for i in range(n):
+        yield i * i
+
+
+def _gen_locals(a, b, c, d, e):
+    total = a + b + c + d + e
+    yield total
+
+
+def _gen_from():
+    yield from range(3)
+
+
+def _gen_arg(a):
+    yield a
+
+
+async def _coro_await():
+    await _coro()
+    return 2
+
+
 def _func(a, b=1):
     return a + b
 
@@ -125,6 +148,12 @@ def _dict_inserted(keys):
     for k in keys:
         d[k] = None
     return d
+
+
+class _AllocPoint:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
 
 
 class _Holder:
@@ -187,6 +216,7 @@ def builders():
     b["bound method"] = lambda: _HOLDER.method
     b["cell"] = lambda: types.CellType(_SMALL[3])
     b["generator"] = lambda: _gen3(_SMALL[1], _SMALL[2])
+    b["instance 2 attributes"] = lambda: _AllocPoint(_SMALL[1], _SMALL[2])
     return b
 
 
@@ -403,8 +433,21 @@ def _values():
     v["generator g0"] = _gen0()
     v["generator g3"] = _gen3(1, 2)
     v["generator expression"] = (x for x in [])
+    v["generator expression range(10**6)"] = (x for x in range(10 ** 6))
+    v["generator expression call"] = (abs(x) for x in [])
+    v["generator expression nested"] = (x * y for x in [] for y in [])
+    v["generator expression filtered"] = (x for x in [] if x)
+    v["generator loop"] = _gen_loop(10)
+    v["generator many locals"] = _gen_locals(1, 2, 3, 4, 5)
+    v["generator yield from"] = _gen_from()
+    v["generator one argument"] = _gen_arg(1)
+    started = _gen_loop(10)
+    next(started)
+    v["generator started"] = started
     coroutine = _coro()
     v["coroutine"] = coroutine
+    awaiting = _coro_await()
+    v["coroutine awaiting"] = awaiting
     # Instances
     for name, cls in (("Empty", Empty), ("Plain", Plain), ("Slots0", Slots0), ("Slots1", Slots1),
                       ("Slots3", Slots3), ("SlotsDict", SlotsDict), ("SlotsWeak", SlotsWeak)):
@@ -418,7 +461,7 @@ def _values():
     v["bound method"] = Plain().__init__
     v["cell"] = _closure().__closure__[0]
     v["memoryview 1-D"] = memoryview(b"abc")
-    return v, coroutine
+    return v, (coroutine, awaiting)
 
 
 def _popped():
@@ -684,12 +727,195 @@ def constructions():
     return v
 
 
+# Instance-heavy programs, measured as deep sizes (--deep): what a program's variables
+# cost in all, on every version. Each program has classes of its own, so what one does to a
+# class's shared keys never reaches another.
+class _Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+class _SlotPoint:
+    __slots__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+class _Wide10:
+    def __init__(self, i):
+        self.a0, self.a1, self.a2, self.a3, self.a4 = i, i, i, i, i
+        self.a5, self.a6, self.a7, self.a8, self.a9 = i, i, i, i, i
+
+
+class _Wide11:
+    def __init__(self, i):
+        self.a0, self.a1, self.a2, self.a3, self.a4 = i, i, i, i, i
+        self.a5, self.a6, self.a7, self.a8, self.a9, self.a10 = i, i, i, i, i, i
+
+
+class _Wide30:
+    def __init__(self, i):
+        for k in range(30):
+            setattr(self, "a%d" % k, i)
+
+
+class _One:
+    def __init__(self, v):
+        self.v = v
+
+
+class _Empty:
+    pass
+
+
+class _Node:
+    def __init__(self, value, next_node):
+        self.value = value
+        self.next = next_node
+
+
+class _Base:
+    def __init__(self, i):
+        self.a = i
+
+
+class _Child(_Base):
+    def __init__(self, i):
+        super().__init__(i)
+        self.b = i
+
+
+class _Extra:
+    def __init__(self, i):
+        self.a = i
+        self.b = i
+
+
+class _Reordered:
+    pass
+
+
+class _Deleted:
+    def __init__(self, i):
+        self.a = i
+        self.b = i
+
+
+class _ManyAttrs:
+    def __init__(self, i):
+        for k in range(6):
+            setattr(self, "m%d" % k, i)
+
+
+def _linked(n):
+    head = None
+    for i in range(n):
+        head = _Node(i * 1000, head)
+    return head
+
+
+def _with_extra(n):
+    out = [_Extra(i * 1000) for i in range(n)]
+    for item in out[::10]:
+        item.c = 0
+    return out
+
+
+def _reordered(n):
+    out = []
+    for i in range(n):
+        o = _Reordered()
+        if i % 2:
+            o.b, o.a = i * 1000, i * 1000
+        else:
+            o.a, o.b = i * 1000, i * 1000
+        out.append(o)
+    return out
+
+
+def _one_deleted(n):
+    out = [_Deleted(i * 1000) for i in range(n)]
+    del out[0].b
+    return out
+
+
+def deep_programs():
+    """key -> the value of an instance-heavy program (key "deep <what>")."""
+    v = {}
+    v["deep 1000 instances"] = [_Point(i * 1000, i * 1000 + 1) for i in range(1000)]
+    v["deep 1000 slots instances"] = [_SlotPoint(i * 1000, i * 1000 + 1) for i in range(1000)]
+    v["deep 1 instance"] = _Point(1000, 2000)
+    v["deep 1 slots instance"] = _SlotPoint(1000, 2000)
+    v["deep 100 instances 1 attribute"] = [_One(i * 1000) for i in range(100)]
+    v["deep 100 instances 6 attributes"] = [_ManyAttrs(i * 1000) for i in range(100)]
+    v["deep 100 instances 10 attributes"] = [_Wide10(i * 1000) for i in range(100)]
+    v["deep 100 instances 11 attributes"] = [_Wide11(i * 1000) for i in range(100)]
+    v["deep 50 instances 30 attributes"] = [_Wide30(i * 1000) for i in range(50)]
+    v["deep 100 empty instances"] = [_Empty() for _ in range(100)]
+    v["deep linked list of 100 instances"] = _linked(100)
+    v["deep 100 subclass instances"] = [_Child(i * 1000) for i in range(100)]
+    v["deep 100 instances some with an extra attribute"] = _with_extra(100)
+    v["deep 100 instances attributes in two orders"] = _reordered(100)
+    v["deep 100 instances one attribute deleted"] = _one_deleted(100)
+    v["deep dict of 100 instances"] = {"k%d" % i: _Point(i * 1000, -i * 1000) for i in range(100)}
+    return v
+
+
+def deep_size(root):
+    """Bytewise's deep size (core/include/bytewise/sizes.hpp) under its default policy:
+    sys.getsizeof summed over every distinct object gc.get_referents reaches, and the keys
+    of dicts (which it skips for str-keyed tables), not counting or following classes,
+    modules, functions and code. Before 3.11 the keys of an instance's key-sharing __dict__
+    are the class's (CPython counts them in the type's __sizeof__), so they are not counted
+    there, as on 3.11+ the attribute names of values kept in the object are not."""
+    skip = (type, types.ModuleType, types.FunctionType, types.CodeType)
+    seen = set()
+    class_keys = set()  # ids of instance __dict__s whose keys the class holds
+    stack = [root]
+    total = 0
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        total += sys.getsizeof(o)
+        referents = [r for r in gc.get_referents(o) if not isinstance(r, skip)]
+        if sys.version_info < (3, 11) and not isinstance(o, (dict, list, tuple, set, frozenset)):
+            own = getattr(type(o), "__dictoffset__", 0) and [r for r in referents if type(r) is dict]
+            if own and own[0] is object.__getattribute__(o, "__dict__") and _shares_keys(own[0]):
+                class_keys.add(id(own[0]))
+        if type(o) is dict and id(o) not in class_keys:
+            referents.extend(o)
+        stack.extend(referents)
+    return total
+
+
+def _shares_keys(d):
+    """Whether an instance's __dict__ (3.8-3.10) is a key-sharing one: no keys table of its
+    own, only a values array of a table's usable entries (Objects/dictobject.c _PyDict_SizeOf)."""
+    values = d.__sizeof__() - {}.__sizeof__()
+    size = 8
+    while (size * 2 // 3) * 8 < values:
+        size *= 2
+    return values == (size * 2 // 3) * 8
+
+
+def print_deep(v):
+    for key, value in v.items():
+        if key.startswith("deep "):
+            print("%s\t%d" % (key, deep_size(value)))
+
+
 def values():
     """Every corpus value by key (the single values, the series, the constructions, then one
     object from each builder of the allocation corpus, keyed "new <key>")."""
     v, coroutine = _values()
     v.update(series())
     v.update(constructions())
+    v.update(deep_programs())
     for key, build in builders().items():
         v["new " + key] = build()
     return v
@@ -716,8 +942,12 @@ def main():
         print_allocation(measure_reserved())
         return
     v = values()
-    for key, value in v.items():
-        print("%s\t%d" % (key, sys.getsizeof(value)))
+    if "--deep" in sys.argv:
+        print_deep(v)
+    else:
+        for key, value in v.items():
+            if not key.startswith("deep "):
+                print("%s\t%d" % (key, sys.getsizeof(value)))
     _close(v)
 
 

@@ -408,6 +408,16 @@ void DrawSmallIntsPanel(canvas_state* state) {
   ImGui::TextWrapped("green: the same object both times (cached); red: two objects. Measured in %s.",
                      d.platform.c_str());
   ImGui::PopStyleColor();
+  // Versions whose cache differs from the one measured here: their range is the layout
+  // model's (the platform table), and for a version no interpreter of which was measured,
+  // only its sources say so.
+  for (const cpython_target& t : modelled_targets()) {
+    const small_int_range r = small_ints(t);
+    if (d.cached_range && r.low == d.cached_range->first && r.high == d.cached_range->second) continue;
+    ImGui::TextWrapped("%s caches %d to %d: from the layout model, %s.", describe_target(t).c_str(), r.low, r.high,
+                       measured_platform(t) ? "tested against that interpreter"
+                                            : "read from its sources (assumed: no interpreter of it was measured)");
+  }
 }
 
 }  // namespace bytewise::app
