@@ -102,7 +102,8 @@ test("progress is kept across a reload", async () => {
   await page.reload();
   await page.click("#bw-lessons-toggle");
   const row = page.locator(".bw-lesson-list li", { hasText: "256 is 256" });
-  assert.match(await row.textContent(), /✓ 2\/2/);
+  // Two of the lesson's three exercises were answered above (the third is 3.15's cache).
+  assert.match(await row.textContent(), /(?<!✓ )2\/3/);
 });
 
 test("a share link carries the lesson: a fresh page opens it", async () => {
