@@ -1612,7 +1612,7 @@ walk_result walker::run() {
   small_ints_.insert(s_.small_int_addresses.begin(), s_.small_int_addresses.end());
   snapshot& snap = out_.snap;
   snap.platform = s_.platform;
-  snap.capture.small_ints_probed = true;
+  snap.capture.small_ints_probed = s_.small_int_min <= s_.small_int_max;
   snap.capture.small_int_min = s_.small_int_min;
   snap.capture.small_int_max = s_.small_int_max;
   snap.capture.interned_known = true;

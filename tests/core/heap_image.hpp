@@ -69,6 +69,8 @@ struct heap_image {
     put32(text + 16, (1u << 2) | (1u << 5) | (1u << 6));  // kind 1, compact, ascii
     std::memcpy(&bytes[text + 20 - base], "hi", 3);
     setup.roots = {{"x", list}};
+    setup.small_int_min = -5;
+    setup.small_int_max = 256;
     setup.object_cap = 100;
     setup.edge_cap = 100;
   }

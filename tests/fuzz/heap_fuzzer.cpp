@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -26,6 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!walked) std::abort();  // the setup is good: any memory gives a walk
   if (walked->snap.graph.node_count() > img.setup.object_cap) std::abort();
   const auto bytes = bytewise::write_snapshot(walked->snap);
-  if (!bytewise::read_snapshot(bytes)) std::abort();
+  const auto read = bytewise::read_snapshot(bytes);
+  if (!read) {
+    for (const auto& d : read.errors()) std::fprintf(stderr, "%s\n", bytewise::to_string(d).c_str());
+    std::abort();
+  }
   return 0;
 }
