@@ -11,14 +11,17 @@
 //   [SECTION] Entry point
 #include <bytewise/heap_walk.hpp>
 
+#include "address_table.hpp"
 #include "object_offsets.hpp"
 #include "utf8.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -41,26 +44,36 @@ constexpr std::uint64_t label_source_chars = label_chars + 2;  // probe.short_la
 // [SECTION] Memory: bounds-checked reads
 //-----------------------------------------------------------------------------
 
+// Every read of the walk goes through here: a bounds check against the copy and a load,
+// inlined (no call per read). Little-endian, as CPython's memory on wasm32 is.
 class reader {
  public:
-  reader(const heap_view& heap, unsigned pointer_size) : heap_(heap), pointer_size_(pointer_size) {}
+  reader(const copied_heap& heap, unsigned pointer_size)
+      : data_(heap.span().data()), base_(heap.base()), size_(heap.span().size()), pointer_size_(pointer_size) {}
 
-  const std::uint8_t* bytes(std::uint64_t address, std::uint64_t length) const {
+  [[gnu::always_inline]] const std::uint8_t* bytes(std::uint64_t address, std::uint64_t length) const {
     if (length == 0) length = 1;
-    const std::uint8_t* p = heap_.bytes(address, length);
-    if (p) read_ += length;
-    return p;
+    if (address < base_ || length > size_ || address - base_ > size_ - length) return nullptr;
+    read_ += length;
+    return data_ + (address - base_);
   }
 
   // The little-endian number of `size` bytes (at most 8) at `address`.
-  std::optional<std::uint64_t> number(std::uint64_t address, unsigned size) const {
+  [[gnu::always_inline]] std::optional<std::uint64_t> number(std::uint64_t address, unsigned size) const {
     const std::uint8_t* p = size >= 1 && size <= 8 ? bytes(address, size) : nullptr;
     if (!p) return std::nullopt;
+    switch (size) {
+      case 1: return *p;
+      case 2: return load<std::uint16_t>(p);
+      case 4: return load<std::uint32_t>(p);
+      case 8: return load<std::uint64_t>(p);
+      default: break;
+    }
     std::uint64_t v = 0;
     for (unsigned i = size; i-- > 0;) v = (v << 8) | p[i];
     return v;
   }
-  std::optional<std::uint64_t> field(std::uint64_t object, field_at f) const {
+  [[gnu::always_inline]] std::optional<std::uint64_t> field(std::uint64_t object, field_at f) const {
     if (!f.present()) return std::nullopt;
     return number(object + static_cast<std::uint64_t>(static_cast<std::int64_t>(f.offset)), f.size);
   }
@@ -72,7 +85,13 @@ class reader {
     const std::uint64_t sign = std::uint64_t{1} << (bits - 1);
     return bits == 64 ? static_cast<std::int64_t>(*v) : static_cast<std::int64_t>((*v ^ sign) - sign);
   }
-  std::optional<std::uint64_t> pointer(std::uint64_t address) const { return number(address, pointer_size_); }
+  [[gnu::always_inline]] std::optional<std::uint64_t> pointer(std::uint64_t address) const {
+    return number(address, pointer_size_);
+  }
+  // The pointer-sized little-endian number at p (bytes already checked).
+  [[gnu::always_inline]] std::uint64_t pointer_at(const std::uint8_t* p) const {
+    return pointer_size_ == 4 ? load<std::uint32_t>(p) : load<std::uint64_t>(p);
+  }
   std::optional<double> real(std::uint64_t address) const {
     const std::uint8_t* p = bytes(address, sizeof(double));
     if (!p) return std::nullopt;
@@ -84,7 +103,17 @@ class reader {
   std::uint64_t bytes_read() const { return read_; }
 
  private:
-  const heap_view& heap_;
+  template <typename T>
+  static std::uint64_t load(const std::uint8_t* p) {
+    static_assert(std::endian::native == std::endian::little, "the walker reads little-endian memory natively");
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+
+  const std::uint8_t* data_;
+  std::uint64_t base_;
+  std::uint64_t size_;
   unsigned pointer_size_;
   mutable std::uint64_t read_ = 0;
 };
@@ -124,24 +153,64 @@ std::vector<std::uint32_t> decode(std::string_view text) {
 // %.{p}e for the smallest p that round-trips is that string), laid out as float_repr_style
 // "short" does: fixed notation for exponents -4 <= e < 16, else d.ddde+XX. `dot_zero`:
 // integral values end in ".0" (repr of a float; complex parts do not).
+// The shortest decimal of |x| when it has at most 15 significant digits and x * 10^k
+// multiplies out to it exactly: its digits (no trailing zeros) and decimal exponent. Such
+// a decimal m / 10^k reads back as x exactly when the correctly rounded m / 10^k is x (m
+// and 10^k are exact doubles); below 10^15 the decimal grid is coarser than x's ulp, so
+// it is the only one of its length that does, and any shorter one would be the same
+// point with trailing zeros. False: take the long way.
+bool short_decimal(double ax, std::string& digits, int& exponent) {
+  static constexpr std::array<double, 18> powers{1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                                                 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+  if (!(ax > 0)) return false;
+  for (std::size_t k = 0; k < powers.size(); ++k) {
+    const double y = ax * powers[k];
+    if (!(y < 1e15)) return false;
+    if (y != std::floor(y)) continue;
+    const auto m = static_cast<std::uint64_t>(y);
+    if (m == 0 || static_cast<double>(m) / powers[k] != ax) continue;
+    digits = std::to_string(m);
+    exponent = static_cast<int>(digits.size()) - 1 - static_cast<int>(k);
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    return true;
+  }
+  return false;
+}
+
 std::string float_repr(double x, bool dot_zero = true) {
   if (std::isnan(x)) return "nan";
   if (std::isinf(x)) return x < 0 ? "-inf" : "inf";
-  char buf[64];
-  int precision = 1;
-  for (; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, x);
-    if (std::strtod(buf, nullptr) == x) break;
+  const bool negative = std::signbit(x);
+  std::string digits;
+  int exponent = 0;
+  if (!short_decimal(std::fabs(x), digits, exponent)) {
+    // The fewest digits that round-trip, found by bisection: p digits correctly rounded
+    // are never farther from x than fewer digits are (the coarser grid is part of the
+    // finer), so "p digits read back as x" holds from some p on. 17 digits always do.
+    char buf[64];
+    auto round_trips = [&](int p) {
+      std::snprintf(buf, sizeof buf, "%.*e", p - 1, x);
+      return std::strtod(buf, nullptr) == x;
+    };
+    int low = 1, high = 17;
+    while (low < high) {
+      const int mid = (low + high) / 2;
+      if (round_trips(mid)) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    round_trips(low);
+    // buf: [-]d[.ddd]e(+|-)XX
+    std::string s(buf);
+    if (s[0] == '-') s.erase(0, 1);
+    const std::size_t e = s.find('e');
+    digits = s.substr(0, e);
+    digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+    exponent = std::atoi(s.c_str() + e + 1);
+    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   }
-  // buf: [-]d[.ddd]e(+|-)XX
-  std::string s(buf);
-  const bool negative = s[0] == '-';
-  if (negative) s.erase(0, 1);
-  const std::size_t e = s.find('e');
-  std::string digits = s.substr(0, e);
-  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
-  const int exponent = std::atoi(s.c_str() + e + 1);
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   const int decpt = exponent + 1;  // digits d1 d2 ... with the point after decpt of them
   std::string out = negative ? "-" : "";
   if (decpt > -4 && decpt <= 16) {
@@ -321,6 +390,15 @@ std::string int_label(const int_value& v, unsigned digit_bits) {
 // [SECTION] The walker: types, nodes, the breadth-first walk
 //-----------------------------------------------------------------------------
 
+// What edges.py's fast path learned about a plain class from its first instance
+// (instance_layout): the value indices its attributes sit at, with their names' labels in
+// the snapshot's strings (a class's shared keys only grow: an index keeps its name), or nothing.
+struct learned_layout {
+  bool usable = false;
+  std::vector<std::uint32_t> indices;
+  std::vector<std::uint32_t> labels;
+};
+
 // How the walker treats objects of one type.
 enum class kind : std::uint8_t {
   unknown,   // a C type it does not know: handed back
@@ -349,13 +427,9 @@ struct type_info {
   std::vector<std::string> plain_names;
   std::uint64_t cached_keys = 0;
   bool valid = true;  // the type object was readable
-};
-
-// What edges.py's fast path learned about a plain class from its first instance
-// (instance_layout): the value indices its attributes sit at, or nothing.
-struct learned_layout {
-  bool usable = false;
-  std::vector<std::uint32_t> indices;
+  // Learned from the class's first instance the walk expands (instance_edges); the walk
+  // fills it in through a const type_info, as it meets instances.
+  mutable std::optional<learned_layout> layout;
 };
 
 struct pending_edge {
@@ -366,7 +440,7 @@ struct pending_edge {
 
 class walker {
  public:
-  walker(const heap_view& heap, const walk_setup& setup, const object_offsets& o)
+  walker(const copied_heap& heap, const walk_setup& setup, const object_offsets& o)
       : r_(heap, setup.platform.pointer_size), s_(setup), o_(o) {}
 
   walk_result run();
@@ -402,6 +476,12 @@ class walker {
   std::optional<std::vector<std::uint32_t>> str_chars(std::uint64_t address, std::uint64_t max_chars,
                                                       std::uint64_t* length = nullptr);
   std::optional<int_value> read_int(std::uint64_t address, std::uint64_t max_digits);
+  struct int_summary {
+    std::uint64_t digits;
+    std::uint64_t bit_length;
+    bool negative;
+  };
+  std::optional<int_summary> int_facts(std::uint64_t address);
   const type_info* type_of(std::uint64_t object);
   bool generic_traverse(std::uint64_t tp);
 
@@ -411,14 +491,16 @@ class walker {
   std::optional<std::string> short_label(std::uint64_t address, const type_info& t);
   std::optional<std::string> key_label(std::uint64_t key);
 
+  void node_room(std::uint64_t n);
+  void edge_room(std::uint64_t n);
   void expand(std::uint32_t node);
   bool references(std::uint32_t node, std::uint64_t address, const type_info& t, std::vector<pending_edge>& out);
   bool sequence_items(std::uint64_t items, std::uint64_t count, std::vector<pending_edge>& out);
   bool dict_items(std::uint32_t node, std::uint64_t dict, std::uint64_t limit, std::vector<pending_edge>& out);
   bool function_edges(std::uint64_t fn, std::vector<pending_edge>& out);
   bool instance_edges(std::uint32_t node, std::uint64_t obj, const type_info& t, std::vector<pending_edge>& out);
-  std::optional<std::vector<std::uint64_t>> instance_referents(std::uint64_t obj, const type_info& t,
-                                                               std::vector<std::int64_t>* value_indices);
+  bool instance_referents(std::uint64_t obj, const type_info& t, std::vector<std::uint64_t>& out,
+                          std::vector<std::int64_t>* value_indices);
   std::optional<std::uint64_t> attribute_value(std::uint64_t obj, const type_info& t, std::string_view name);
   bool str_equals(std::uint64_t str, std::string_view name);
   bool capped(std::uint32_t node, std::uint64_t count, const type_info& t);
@@ -428,12 +510,29 @@ class walker {
   const object_offsets& o_;
   walk_result out_;
   std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> strings_;
-  std::unordered_map<std::uint64_t, std::uint32_t> index_of_;
-  std::unordered_map<std::uint64_t, type_info> types_;
+  // Node numbers by address (the address column holds the keys).
+  detail::address_index index_of_;
+  std::uint32_t nodes_ = 0;  // nodes made: the node columns are grown ahead of them
+  std::uint32_t edges_ = 0;
+  // Types by address; a deque, so that a type_info stays where it is as types are added.
+  std::deque<type_info> types_;
+  detail::address_index type_index_;
+  // The types met last, direct-mapped by address: a walk meets a handful of types a million times.
+  struct type_cache_entry {
+    std::uint64_t address = 0;
+    type_info* info = nullptr;
+  };
+  static constexpr unsigned type_cache_bits = 6;
+  std::array<type_cache_entry, 1u << type_cache_bits> type_cache_{};
   std::unordered_map<std::uint64_t, const class_facts*> facts_;
-  std::unordered_map<std::uint64_t, learned_layout> layouts_;
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> hints_;  // closure tuple -> names
-  std::unordered_set<std::uint64_t> small_ints_;
+  // The small-int cache's addresses, sorted, and their range (one compare for most objects).
+  std::vector<std::uint64_t> small_ints_;
+  std::uint64_t small_low_ = 1, small_high_ = 0;
+  // Reused buffers: no allocation per object.
+  std::vector<pending_edge> edges_scratch_;
+  std::vector<std::uint64_t> referents_scratch_;
+  std::vector<std::int64_t> indices_scratch_;
   std::unordered_set<std::uint64_t> needed_;
   std::unordered_map<std::uint32_t, std::size_t> handed_;  // node -> its entry in handed_back
   std::uint32_t problems_ = 0;
@@ -504,13 +603,45 @@ std::optional<int_value> walker::read_int(std::uint64_t address, std::uint64_t m
   return v;
 }
 
+// What size_node needs of an int, checked as read_int checks it, with no copy of its digits.
+std::optional<walker::int_summary> walker::int_facts(std::uint64_t address) {
+  const auto& lo = o_.long_;
+  const auto tag = r_.field(address, lo.tag);
+  if (!tag) return std::nullopt;
+  const std::uint64_t ndigits = *tag >> lo.tag_size_shift;
+  const std::uint64_t sign = *tag & lo.tag_sign_mask;
+  if (ndigits > max_int_digits || sign == 3 || (sign == 1) != (ndigits == 0)) return std::nullopt;
+  int_summary v{ndigits, 0, sign == 2};
+  if (ndigits == 0) return v;
+  const std::uint64_t digits = address + static_cast<std::uint64_t>(lo.digit.offset);
+  if (!r_.bytes(digits, ndigits * lo.digit.size)) return std::nullopt;
+  std::uint64_t top = 0;
+  for (std::uint64_t i = 0; i < ndigits; ++i) {
+    const std::uint64_t d = r_.number(digits + i * lo.digit.size, lo.digit.size).value_or(0);
+    if (d >> lo.digit_bits) return std::nullopt;
+    top = d;
+  }
+  if (top == 0) return std::nullopt;  // not normalized: not an int CPython made
+  v.bit_length = (ndigits - 1) * lo.digit_bits + static_cast<std::uint64_t>(std::bit_width(top));
+  return v;
+}
+
 const type_info& walker::info_of_type(std::uint64_t tp) {
-  auto it = types_.find(tp);
-  if (it != types_.end()) return it->second;
-  type_info& t = types_[tp];
-  t.address = tp;
-  describe_type(t);
-  return t;
+  type_cache_entry& cached = type_cache_[(tp * 0x9E3779B97F4A7C15ull) >> (64 - type_cache_bits)];
+  if (cached.info && cached.address == tp) return *cached.info;
+  const auto key_of = [this](std::uint32_t i) { return types_[i].address; };
+  std::uint32_t i = type_index_.find(tp, key_of);
+  if (i == detail::address_index::none) {
+    i = static_cast<std::uint32_t>(types_.size());
+    types_.emplace_back();
+    types_.back().address = tp;
+    type_index_.find_or_add(tp, i, key_of);
+    describe_type(types_[i]);
+  }
+  // describe_type may have looked up other types: the entry is filled in last.
+  type_cache_entry& entry = type_cache_[(tp * 0x9E3779B97F4A7C15ull) >> (64 - type_cache_bits)];
+  entry = {tp, &types_[i]};
+  return types_[i];
 }
 
 // What the probe's _TypeInfo and shapes.family work out for a type, read from the type object.
@@ -691,10 +822,36 @@ const type_info* walker::type_of(std::uint64_t object) {
 }
 
 // probe._Capture.add for one object: its node's columns.
+// Room for `n` nodes in every node column, and `n` edges in every edge column: capacity
+// only (the walk appends), grown to what the caller knows it needs or by half again, so
+// that appending never reallocates in the walk's loop.
+template <typename... Columns>
+void room(std::uint64_t n, Columns&... columns) {
+  auto grow = [n](auto& column) {
+    if (n > column.capacity())
+      column.reserve(std::max<std::uint64_t>({n, column.capacity() + column.capacity() / 2, 1024}));
+  };
+  (grow(columns), ...);
+}
+
+void walker::node_room(std::uint64_t n) {
+  object_graph& g = out_.snap.graph;
+  if (n <= g.address.capacity()) return;
+  n = std::min<std::uint64_t>(n, s_.object_cap);
+  room(n, g.address, g.type, g.shallow, g.length, g.shape, g.flags, g.label, g.refcount);
+  room(n + 1, g.edge_offsets);
+}
+
+void walker::edge_room(std::uint64_t n) {
+  object_graph& g = out_.snap.graph;
+  if (n <= g.edge_target.capacity()) return;
+  room(n, g.edge_target, g.edge_kinds, g.edge_label);
+}
+
+// Appends the node's columns (node_room made room for them).
 std::uint32_t walker::add_node(std::uint64_t address) {
   object_graph& g = out_.snap.graph;
-  const std::uint32_t node = g.node_count();
-  index_of_.emplace(address, node);
+  const std::uint32_t node = nodes_++;
   g.address.push_back(address);
   g.type.push_back(no_string);
   g.shallow.push_back(0);
@@ -715,7 +872,10 @@ std::uint32_t walker::add_node(std::uint64_t address) {
   g.type[node] = t->name;
   std::uint32_t flags = t->flags;
   if (s_.heap_base && address < s_.heap_base) flags |= node_flag::static_object;
-  if (small_ints_.count(address)) flags |= node_flag::small_int;
+  if (address >= small_low_ && address <= small_high_ &&
+      std::binary_search(small_ints_.begin(), small_ints_.end(), address)) {
+    flags |= node_flag::small_int;
+  }
   const auto refcnt = r_.field(address, o_.header.refcnt);
   const bool immortal = refcnt && o_.header.immortal_minimum && *refcnt >= o_.header.immortal_minimum;
   if (immortal) flags |= node_flag::immortal;
@@ -798,15 +958,15 @@ void walker::size_node(std::uint32_t node, std::uint64_t a, const type_info& t) 
   switch (t.known) {
     case K::int_:
     case K::bool_: {
-      const auto v = read_int(a, max_int_digits);
+      const auto v = int_facts(a);
       if (!v) return unknown("walk.bad_int");
-      size = t.basicsize + t.itemsize * std::max<std::uint64_t>(v->digits.size(), 1);
+      size = t.basicsize + t.itemsize * std::max<std::uint64_t>(v->digits, 1);
       if (t.known == K::int_) {
-        const std::uint64_t bits = std::min<std::uint64_t>(v->bit_length(), shape_facts::int_bit_length.mask);
+        const std::uint64_t bits = std::min<std::uint64_t>(v->bit_length, shape_facts::int_bit_length.mask);
         g.shape[node] |= bits << shape_facts::int_bit_length.shift | std::uint64_t{v->negative}
                                                                          << shape_facts::int_negative.shift;
       } else {
-        g.shape[node] |= std::uint64_t{!v->digits.empty()} << shape_facts::bool_value.shift;
+        g.shape[node] |= std::uint64_t{v->digits != 0} << shape_facts::bool_value.shift;
       }
       break;
     }
@@ -1078,31 +1238,40 @@ bool walker::capped(std::uint32_t node, std::uint64_t count, const type_info& t)
 void walker::expand(std::uint32_t node) {
   object_graph& g = out_.snap.graph;
   const std::uint64_t address = g.address[node];
-  std::vector<pending_edge> edges;
   const type_info* t = type_of(address);
-  bool ok = t && t->valid && t->expandable && !(g.flags[node] & node_flag::not_followed);
-  if (ok) ok = references(node, address, *t, edges);
-  if (t && t->valid && t->expandable && !(g.flags[node] & node_flag::not_followed) && !ok) {
+  if (!t || !t->valid || !t->expandable || (g.flags[node] & node_flag::not_followed)) {
+    g.edge_offsets.push_back(edges_);
+    return;
+  }
+  std::vector<pending_edge>& edges = edges_scratch_;
+  edges.clear();
+  if (!references(node, address, *t, edges)) {
     hand_back(node, handed_back_part::references, "walk.references: " + t->qualname);
     edges.clear();
   }
+  const auto key_of = [&g](std::uint32_t n) { return g.address[n]; };
+  node_room(std::min<std::uint64_t>(std::uint64_t{nodes_} + edges.size(), s_.object_cap));
+  edge_room(std::uint64_t{edges_} + edges.size());
   for (const pending_edge& e : edges) {
-    auto it = index_of_.find(e.target);
     std::uint32_t target;
-    if (it != index_of_.end()) {
-      target = it->second;
-    } else if (g.node_count() >= s_.object_cap) {
-      out_.snap.capture.truncated = true;
-      g.flags[node] |= node_flag::truncated;
-      continue;
+    if (nodes_ < s_.object_cap) {
+      const auto [n, added] = index_of_.find_or_add(e.target, nodes_, key_of);
+      target = n;
+      if (added) add_node(e.target);
     } else {
-      target = add_node(e.target);
+      target = index_of_.find(e.target, key_of);
+      if (target == detail::address_index::none) {
+        out_.snap.capture.truncated = true;
+        g.flags[node] |= node_flag::truncated;
+        continue;
+      }
     }
     g.edge_target.push_back(target);
     g.edge_kinds.push_back(e.kind);
     g.edge_label.push_back(e.label);
+    ++edges_;
   }
-  g.edge_offsets.push_back(g.edge_count());
+  g.edge_offsets.push_back(edges_);
 }
 
 //-----------------------------------------------------------------------------
@@ -1115,8 +1284,7 @@ bool walker::sequence_items(std::uint64_t items, std::uint64_t count, std::vecto
   if (count && !p) return false;
   out.reserve(out.size() + count);
   for (std::uint64_t i = 0; i < count; ++i) {
-    std::uint64_t v = 0;
-    for (unsigned b = P; b-- > 0;) v = (v << 8) | p[i * P + b];
+    const std::uint64_t v = r_.pointer_at(p + i * P);
     if (!v) return false;
     out.push_back({v, edge_kind::index, static_cast<std::uint32_t>(i)});
   }
@@ -1277,16 +1445,17 @@ bool walker::function_edges(std::uint64_t fn, std::vector<pending_edge>& out) {
 // its __slots__ values (most derived class first), its inline attribute values (in value
 // order) or its __dict__, then its class. `value_indices` gets each referent's inline
 // value index (-1: not an inline value).
-std::optional<std::vector<std::uint64_t>> walker::instance_referents(std::uint64_t obj, const type_info& t,
-                                                                     std::vector<std::int64_t>* value_indices) {
-  std::vector<std::uint64_t> out;
+bool walker::instance_referents(std::uint64_t obj, const type_info& t, std::vector<std::uint64_t>& out,
+                                std::vector<std::int64_t>* value_indices) {
+  out.clear();
+  if (value_indices) value_indices->clear();
   // Slots, class by class along tp_base, each class's members in order (traverse_slots):
   // the probe's facts list them in MRO order, which for these single-base layouts is the
   // same classes; within a class the order of its members.
   for (const auto& [name, offset] : t.slots) {
     (void)name;
     const auto v = r_.pointer(obj + offset);
-    if (!v) return std::nullopt;
+    if (!v) return false;
     if (*v) {
       out.push_back(*v);
       if (value_indices) value_indices->push_back(-1);
@@ -1299,14 +1468,13 @@ std::optional<std::vector<std::uint64_t>> walker::instance_referents(std::uint64
       const std::uint64_t values = obj + t.basicsize;
       const auto valid = r_.field(values, o_.inline_values.valid);
       const auto capacity = r_.field(values, o_.inline_values.capacity);
-      if (!valid || !capacity) return std::nullopt;
+      if (!valid || !capacity) return false;
       if (*valid) {
         visited_values = true;
         const std::uint8_t* p = r_.bytes(values + o_.inline_values.value.offset, *capacity * P);
-        if (*capacity && !p) return std::nullopt;
+        if (*capacity && !p) return false;
         for (std::uint64_t i = 0; i < *capacity; ++i) {
-          std::uint64_t v = 0;
-          for (unsigned b = P; b-- > 0;) v = (v << 8) | p[i * P + b];
+          const std::uint64_t v = r_.pointer_at(p + i * P);
           if (v) {
             out.push_back(v);
             if (value_indices) value_indices->push_back(static_cast<std::int64_t>(i));
@@ -1328,11 +1496,11 @@ std::optional<std::vector<std::uint64_t>> walker::instance_referents(std::uint64
       if (value_indices) value_indices->push_back(-1);
     }
   } else if (t.dictoffset < 0) {
-    return std::nullopt;  // a var-sized layout's dict: not a plain instance
+    return false;  // a var-sized layout's dict: not a plain instance
   }
   out.push_back(t.address);
   if (value_indices) value_indices->push_back(-1);
-  return out;
+  return true;
 }
 
 bool walker::str_equals(std::uint64_t str, std::string_view name) {
@@ -1400,9 +1568,9 @@ std::optional<std::uint64_t> walker::attribute_value(std::uint64_t obj, const ty
 // class, __slots__ values by name, attributes by name, the rest unlabelled).
 bool walker::instance_edges(std::uint32_t node, std::uint64_t obj, const type_info& t, std::vector<pending_edge>& out) {
   (void)node;
-  std::vector<std::int64_t> indices;
-  const auto referents = instance_referents(obj, t, &indices);
-  if (!referents) return false;
+  std::vector<std::int64_t>& indices = indices_scratch_;
+  std::vector<std::uint64_t>& referents = referents_scratch_;
+  if (!instance_referents(obj, t, referents, &indices)) return false;
   const class_facts& f = *t.facts;
   // The class's shared key names by value index, for the fast path.
   auto key_name = [&](std::uint64_t index) -> std::optional<std::string> {
@@ -1419,42 +1587,40 @@ bool walker::instance_edges(std::uint32_t node, std::uint64_t obj, const type_in
     return text;
   };
   const bool inline_referents =
-      referents->size() >= 2 && std::all_of(indices.begin(), indices.end() - 1, [](std::int64_t i) { return i >= 0; });
-  auto it = layouts_.find(t.address);
-  if (it == layouts_.end()) {
+      referents.size() >= 2 && std::all_of(indices.begin(), indices.end() - 1, [](std::int64_t i) { return i >= 0; });
+  if (!t.layout) {
     // edges._learn_layout, from this (the first) instance: every referent but the class is
     // an attribute value found by a plain name, all distinct.
     learned_layout l;
     if (f.plain && inline_referents) {
       l.usable = true;
-      std::vector<std::uint64_t> seen(referents->begin(), referents->end() - 1);
+      std::vector<std::uint64_t> seen(referents.begin(), referents.end() - 1);
       std::sort(seen.begin(), seen.end());
       if (std::adjacent_find(seen.begin(), seen.end()) != seen.end()) l.usable = false;
-      for (std::size_t i = 0; i + 1 < referents->size() && l.usable; ++i) {
+      for (std::size_t i = 0; i + 1 < referents.size() && l.usable; ++i) {
         const auto name = key_name(static_cast<std::uint64_t>(indices[i]));
         if (!name || !std::binary_search(f.plain_names.begin(), f.plain_names.end(), *name)) {
           l.usable = false;
           break;
         }
         l.indices.push_back(static_cast<std::uint32_t>(indices[i]));
+        l.labels.push_back(intern(*name));
       }
     }
-    it = layouts_.emplace(t.address, std::move(l)).first;
+    t.layout = std::move(l);
   }
-  const learned_layout& layout = it->second;
+  const learned_layout& layout = *t.layout;
   if (layout.usable && inline_referents && indices.size() == layout.indices.size() + 1 &&
       std::equal(layout.indices.begin(), layout.indices.end(), indices.begin(),
                  [](std::uint32_t a, std::int64_t b) { return static_cast<std::int64_t>(a) == b; })) {
     for (std::size_t i = 0; i < layout.indices.size(); ++i) {
-      const auto name = key_name(layout.indices[i]);
-      if (!name) return false;
-      out.push_back({(*referents)[i], edge_kind::attribute, intern(*name)});
+      out.push_back({referents[i], edge_kind::attribute, layout.labels[i]});
     }
     out.push_back({t.address, edge_kind::type, no_string});
     return true;
   }
   // The general rules.
-  std::vector<std::uint64_t> pending = *referents;
+  std::vector<std::uint64_t> pending = referents;
   std::vector<bool> taken(pending.size(), false);
   auto take = [&](std::uint64_t v) {
     for (std::size_t i = pending.size(); i-- > 0;) {
@@ -1508,7 +1674,7 @@ bool walker::references(std::uint32_t node, std::uint64_t a, const type_info& t,
       if (!n || *n > max_items) return false;
       const std::uint64_t items =
           t.known == K::list ? ptr_field(a, o_.list.items) : a + static_cast<std::uint64_t>(o_.tuple.item.offset);
-      if (t.known == K::tuple) {
+      if (t.known == K::tuple && !hints_.empty()) {
         auto hint = hints_.find(a);
         if (hint != hints_.end()) {
           // A function's __closure__: each cell named by its free variable.
@@ -1609,7 +1775,9 @@ bool walker::references(std::uint32_t node, std::uint64_t a, const type_info& t,
 
 walk_result walker::run() {
   for (const class_facts& f : s_.classes) facts_.emplace(f.address, &f);
-  small_ints_.insert(s_.small_int_addresses.begin(), s_.small_int_addresses.end());
+  small_ints_ = s_.small_int_addresses;
+  std::sort(small_ints_.begin(), small_ints_.end());
+  if (!small_ints_.empty()) small_low_ = small_ints_.front(), small_high_ = small_ints_.back();
   snapshot& snap = out_.snap;
   snap.platform = s_.platform;
   snap.capture.small_ints_probed = s_.small_int_min <= s_.small_int_max;
@@ -1620,20 +1788,23 @@ walk_result walker::run() {
   snap.capture.object_cap = s_.object_cap;
   snap.capture.policy = s_.policy;
   // Roots: distinct objects in order, each named root pointing at its object's node.
+  const auto key_of = [&snap](std::uint32_t n) { return snap.graph.address[n]; };
   for (const auto& [name, address] : s_.roots) {
-    if (!index_of_.count(address)) {
-      if (snap.graph.node_count() >= s_.object_cap) {
+    if (index_of_.find(address, key_of) == detail::address_index::none) {
+      if (nodes_ >= s_.object_cap) {
         snap.capture.truncated = true;
         continue;
       }
+      node_room(std::uint64_t{nodes_} + 1);
+      index_of_.find_or_add(address, nodes_, key_of);
       add_node(address);
     }
   }
   for (const auto& [name, address] : s_.roots) {
-    auto it = index_of_.find(address);
-    if (it != index_of_.end()) snap.roots.push_back({intern(name), it->second});
+    const std::uint32_t n = index_of_.find(address, key_of);
+    if (n != detail::address_index::none) snap.roots.push_back({intern(name), n});
   }
-  for (std::uint32_t node = 0; node < snap.graph.node_count(); ++node) expand(node);
+  for (std::uint32_t node = 0; node < nodes_; ++node) expand(node);
   out_.bytes_read = r_.bytes_read();
   if (problems_ > max_problems) {
     out_.problems.push_back({"walk.more_problems", std::nullopt,
@@ -1678,7 +1849,7 @@ std::string_view known_type_key(known_type t) {
   return keys[static_cast<std::size_t>(t)];
 }
 
-result<walk_result> walk_heap(const heap_view& heap, const walk_setup& setup) {
+result<walk_result> walk_heap(const copied_heap& heap, const walk_setup& setup) {
   const cpython_target target{setup.platform.python_minor, setup.platform.pointer_size};
   const detail::object_offsets* o =
       setup.platform.python_major == 3 && !setup.platform.free_threaded ? detail::find_offsets(target) : nullptr;
