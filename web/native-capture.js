@@ -4,7 +4,9 @@
 //   const native = createNativeCapture({ pyodide, core });
 //   const walk = native.walk({ roots: [["x", address]], policy: 0, objectCap, edgeCap });
 //   // { snapshot: Uint8Array (the snapshot format), handedBack, classesNeeded: [], problems,
-//   //   copyMs, walkMs, rounds, heapBytes }
+//   //   handOverMs, copyMs, walkMs, encodeMs, bindingMs, rounds, heapBytes }
+//   // (the phases: Python's hand-over of types and classes, the heap copy, the walk, the
+//   // snapshot's encoding, and the binding's own conversions, in milliseconds)
 //
 // Memory: Pyodide's heap is copied once per walk into a block of the core module's own
 // memory (TOOLCHAIN.md: Pyodide does not expose its wasm memory, so the core cannot import
@@ -55,8 +57,14 @@ export function createNativeCapture({ pyodide, core }) {
    */
   function walk({ roots, policy = 0, objectCap, edgeCap, labelCap }) {
     const started = performance.now();
+    baseSetup();
+    const setUp = performance.now();
     const [pointer, length] = copyHeap();
     const copied = performance.now();
+    let handOverMs = setUp - started;
+    let coreMs = 0;
+    let walkMs = 0;
+    let encodeMs = 0;
     try {
       let result;
       let rounds = 0;
@@ -64,16 +72,22 @@ export function createNativeCapture({ pyodide, core }) {
         rounds += 1;
         const request = { ...baseSetup(), roots, policy, objectCap, edgeCap, classes: [...classes.values()] };
         if (labelCap !== undefined) request.labelCap = labelCap;
+        const called = performance.now();
         result = core.walkHeap(pointer, length, 0, request);
+        coreMs += performance.now() - called;
         if (!result.ok) throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join("\n"));
+        walkMs += result.walkMs;
+        encodeMs += result.encodeMs;
         const needed = result.classesNeeded.filter((address) => !classes.has(address));
         if (!needed.length || rounds >= MAX_ROUNDS) break;
-        // Classes no longer alive stay unknown: their objects are handed back.
+        // Classes no longer alive stay unknown: their objects are handed back. Describing
+        // classes runs Python, which does not touch the copy already made.
+        const asked = performance.now();
         const described = toJs(native.class_facts(needed));
+        handOverMs += performance.now() - asked;
         for (const facts of described) classes.set(facts.address, facts);
         if (!described.length) break;
       }
-      const walked = performance.now();
       return {
         snapshot: result.snapshot,
         handedBack: result.handedBack,
@@ -82,8 +96,12 @@ export function createNativeCapture({ pyodide, core }) {
         nodes: result.nodes,
         bytesRead: result.bytesRead,
         heapBytes: length,
-        copyMs: copied - started,
-        walkMs: walked - copied,
+        handOverMs,
+        copyMs: copied - setUp,
+        walkMs,
+        encodeMs,
+        // The rest of the core calls: the setup read from JS, the results made JS values.
+        bindingMs: coreMs - walkMs - encodeMs,
         rounds,
       };
     } finally {

@@ -8,8 +8,12 @@
 // <name>.heap is a copy of Pyodide's linear memory (HEAPU8, from address 0); <name>.json
 // is the walk's setup as web/native-capture.js hands it to the core (native.setup() of
 // web/py/_bytewise/native.py with roots, policy, caps and class facts). Prints one JSON
-// line per step (walk, encode): best and median milliseconds, and objects per second.
+// line per step (walk, encode, and what the report does after: read, analyze, report_json): best and median
+// milliseconds, and objects per second.
+#include <bytewise/analysis.hpp>
 #include <bytewise/heap_walk.hpp>
+#include <bytewise/options.hpp>
+#include <bytewise/report.hpp>
 #include <bytewise/snapshot.hpp>
 
 #include <nlohmann/json.hpp>
@@ -129,5 +133,16 @@ int main(int argc, char** argv) {
   });
   auto walked = bytewise::walk_heap(view, setup);
   time_step("encode", objects, runs, [&] { sink += bytewise::write_snapshot(walked->snap).size(); });
+  // What the page's report does with those bytes (wasm/bindings/measure.cpp report_bytes),
+  // with measure()'s default options.
+  const std::vector<std::uint8_t> bytes = bytewise::write_snapshot(walked->snap);
+  time_step("read", objects, runs, [&] { sink += bytewise::read_snapshot(bytes)->graph.node_count(); });
+  const auto options = bytewise::parse_measure_options("{}");
+  const auto snap = bytewise::read_snapshot(bytes);
+  time_step("analyze", objects, runs,
+            [&] { sink += bytewise::analyze(snap.value(), options->analysis).sizes.total_deep; });
+  const auto a = bytewise::analyze(snap.value(), options->analysis);
+  time_step("report_json", objects, runs,
+            [&] { sink += bytewise::report_json(snap.value(), a, bytewise::run_facts{}, 0).size(); });
   return sink == 0 ? 1 : 0;
 }

@@ -3,7 +3,8 @@
 //   const ptr = core._malloc(heap.length); core.HEAPU8.set(heap, ptr);   // a copy of Pyodide's memory
 //   const walk = core.walkHeap(ptr, heap.length, 0, setup);               // web/native-capture.js
 //   // { ok: true, snapshot: Uint8Array, handedBack: [{ node, address, parts, reason }],
-//   //   classesNeeded: [address], problems: [{ code, offset, message }], bytesRead }
+//   //   classesNeeded: [address], problems: [{ code, offset, message }], bytesRead,
+//   //   walkMs, encodeMs }   (the walk and the snapshot's encoding, timed in the core)
 //   // or { ok: false, errors: [...] }
 //
 // `setup` is native.setup() of web/py/_bytewise/native.py, plus roots ([[name, address]]),
@@ -13,6 +14,7 @@
 #include <bytewise/heap_walk.hpp>
 
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include <cmath>
@@ -134,10 +136,15 @@ val walk_heap_js(std::uintptr_t address, std::size_t size, double base, val setu
   if (!errors.empty()) return bytewise::wasm::failure_to_js(errors);
   const bytewise::copied_heap heap(static_cast<std::uint64_t>(base),
                                    std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(address), size));
+  const double started = emscripten_get_now();
   auto walked = bytewise::walk_heap(heap, setup);
   if (!walked) return bytewise::wasm::failure_to_js(walked.errors());
+  const double was_walked = emscripten_get_now();
   const std::vector<std::uint8_t> bytes = bytewise::write_snapshot(walked->snap);
+  const double encoded = emscripten_get_now();
   val out = val::object();
+  out.set("walkMs", was_walked - started);
+  out.set("encodeMs", encoded - was_walked);
   out.set("ok", true);
   out.set("snapshot", val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data())));
   val handed = val::array();
