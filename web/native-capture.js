@@ -45,7 +45,7 @@ export function createNativeCapture({ pyodide, core }) {
   /** Copies Pyodide's whole heap into the core's memory; returns [pointer, length]. */
   function copyHeap() {
     const heap = pyodide._module.HEAPU8;
-    const pointer = core._malloc(heap.length);
+    const pointer = core._malloc(heap.length) >>> 0;
     if (!pointer) throw new Error(`the core could not allocate ${heap.length} bytes for a copy of Python's heap`);
     core.HEAPU8.set(heap, pointer);
     return [pointer, heap.length];
