@@ -177,7 +177,7 @@ async function benchCapture({ runs, probe }) {
   const rows = [];
   const phases = [];
   const memory = [];
-  for (const name of bench.DATA.toJs().keys()) {
+  for (const name of Object.keys(bench.DATA.toJs({ dict_converter: Object.fromEntries }))) {
     const namespace = bench.make(name);
     const data = namespace.get("data");
     const address = pyId(data);
@@ -195,7 +195,8 @@ async function benchCapture({ runs, probe }) {
         captureMs: captured - started,
         analysisMs: analysed - captured,
         objects: report.objects,
-        deepEqual: report.total.deep === bareDeep && report.objects === bareObjects,
+        deepEqual: report.total.deep === bareDeep,
+        bareObjects,
         handedBack: walk.handedBack.length,
         ...walk,
       };

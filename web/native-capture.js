@@ -42,13 +42,20 @@ export function createNativeCapture({ pyodide, core }) {
     return setup;
   }
 
-  /** Copies Pyodide's whole heap into the core's memory; returns [pointer, length]. */
+  /**
+   * Copies Pyodide's heap, up to its break (sbrk(0): no object lies above it; the memory
+   * past it is what Emscripten grew ahead of need), into the core's memory; returns
+   * [pointer, length].
+   */
   function copyHeap() {
-    const heap = pyodide._module.HEAPU8;
-    const pointer = core._malloc(heap.length) >>> 0;
-    if (!pointer) throw new Error(`the core could not allocate ${heap.length} bytes for a copy of Python's heap`);
-    core.HEAPU8.set(heap, pointer);
-    return [pointer, heap.length];
+    const module = pyodide._module;
+    const heap = module.HEAPU8;
+    const top = typeof module._sbrk === "function" ? module._sbrk(0) >>> 0 : 0;
+    const length = top > 0 && top <= heap.length ? top : heap.length;
+    const pointer = core._malloc(length) >>> 0;
+    if (!pointer) throw new Error(`the core could not allocate ${length} bytes for a copy of Python's heap`);
+    core.HEAPU8.set(heap.subarray(0, length), pointer);
+    return [pointer, length];
   }
 
   /**
@@ -68,9 +75,11 @@ export function createNativeCapture({ pyodide, core }) {
     try {
       let result;
       let rounds = 0;
+      let final = false;
       for (;;) {
         rounds += 1;
-        const request = { ...baseSetup(), roots, policy, objectCap, edgeCap, classes: [...classes.values()] };
+        final ||= rounds >= MAX_ROUNDS;
+        const request = { ...baseSetup(), roots, policy, objectCap, edgeCap, classes: [...classes.values()], final };
         if (labelCap !== undefined) request.labelCap = labelCap;
         const called = performance.now();
         result = core.walkHeap(pointer, length, 0, request);
@@ -78,15 +87,16 @@ export function createNativeCapture({ pyodide, core }) {
         if (!result.ok) throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join("\n"));
         walkMs += result.walkMs;
         encodeMs += result.encodeMs;
+        if (result.snapshot) break;
+        // Classes the walk met without facts: describe them and walk again. Classes no
+        // longer alive stay unknown (their objects are handed back in the last round).
+        // Describing classes runs Python, which does not touch the copy already made.
         const needed = result.classesNeeded.filter((address) => !classes.has(address));
-        if (!needed.length || rounds >= MAX_ROUNDS) break;
-        // Classes no longer alive stay unknown: their objects are handed back. Describing
-        // classes runs Python, which does not touch the copy already made.
         const asked = performance.now();
-        const described = toJs(native.class_facts(needed));
+        const described = needed.length ? toJs(native.class_facts(needed)) : [];
         handOverMs += performance.now() - asked;
         for (const facts of described) classes.set(facts.address, facts);
-        if (!described.length) break;
+        if (!described.length) final = true;
       }
       return {
         snapshot: result.snapshot,

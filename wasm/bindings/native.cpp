@@ -9,6 +9,8 @@
 //
 // `setup` is native.setup() of web/py/_bytewise/native.py, plus roots ([[name, address]]),
 // policy (capture_policy bits), objectCap, edgeCap, and classes (native.class_facts()).
+// A walk that met classes it has no facts for returns only { ok, classesNeeded, walkMs,
+// encodeMs } unless setup.final is true (the caller's last round).
 #include "analyses.hpp"
 
 #include <bytewise/heap_walk.hpp>
@@ -140,6 +142,18 @@ val walk_heap_js(std::uintptr_t address, std::size_t size, double base, val setu
   auto walked = bytewise::walk_heap(heap, setup);
   if (!walked) return bytewise::wasm::failure_to_js(walked.errors());
   const double was_walked = emscripten_get_now();
+  if (!walked->classes_needed.empty() && !setup_js["final"].isTrue()) {
+    // The caller describes these classes and walks again: this walk's snapshot and
+    // hand-backs (every object of those classes) would be thrown away.
+    val out = val::object();
+    out.set("ok", true);
+    out.set("walkMs", was_walked - started);
+    out.set("encodeMs", 0);
+    val needed = val::array();
+    for (std::uint64_t c : walked->classes_needed) needed.call<void>("push", static_cast<double>(c));
+    out.set("classesNeeded", needed);
+    return out;
+  }
   const std::vector<std::uint8_t> bytes = bytewise::write_snapshot(walked->snap);
   const double encoded = emscripten_get_now();
   val out = val::object();
