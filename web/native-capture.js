@@ -8,10 +8,12 @@
 //   // (the phases: Python's hand-over of types and classes, the heap copy, the walk, the
 //   // snapshot's encoding, and the binding's own conversions, in milliseconds)
 //
-// Memory: Pyodide's heap is copied once per walk into a block of the core module's own
-// memory (TOOLCHAIN.md: Pyodide does not expose its wasm memory, so the core cannot import
-// it), walked there, and freed; the copy doubles the memory held while it lives. Nothing is
-// allocated in Pyodide's heap for the walk, so the program's numbers do not include it.
+// Memory: Pyodide's heap (up to its break) is copied once per walk into a block of the core
+// module's own memory (TOOLCHAIN.md: Pyodide does not expose its wasm memory, so the core
+// cannot import it), walked there, and freed; the copy doubles the memory held while it
+// lives. Nothing is allocated in Pyodide's heap for the walk, so the program's numbers do
+// not include it. Why a copy and not a side module: core/include/bytewise/heap_walk.hpp,
+// with the measurements. The snapshot bytes are copied to JS (a Uint8Array) once.
 //
 // Classes are described by web/py/_bytewise/native.py when a walk first meets them (at most
 // a few rounds: each round adds the classes the previous one found) and remembered for the
