@@ -917,7 +917,9 @@ void walker::size_node(std::uint32_t node, std::uint64_t a, const type_info& t) 
   };
   const std::uint64_t P = r_.pointer_size();
   if (t.how == kind::needs_facts) {
-    hand_back(node, handed_back_part::size | handed_back_part::references, "walk.class_facts_needed");
+    if (!s_.finding_classes) {
+      hand_back(node, handed_back_part::size | handed_back_part::references, "walk.class_facts_needed");
+    }
     return;
   }
   if (t.how == kind::instance) {

@@ -83,6 +83,7 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
   s.object_cap = static_cast<std::uint32_t>(number(js["objectCap"], "objectCap"));
   s.edge_cap = static_cast<std::uint32_t>(number(js["edgeCap"], "edgeCap"));
   if (!js["labelCap"].isUndefined()) s.label_cap = static_cast<std::uint32_t>(number(js["labelCap"], "labelCap"));
+  s.finding_classes = !js["final"].isTrue();
   const val p = js["platform"];
   if (!is_object(p) || !array_of(p["version"])) {
     errors.push_back(bad("The walk's setup has no platform."));

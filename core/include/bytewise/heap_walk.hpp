@@ -157,6 +157,9 @@ struct walk_setup {
   std::uint32_t object_cap = 200'000;
   std::uint32_t edge_cap = 100'000;
   std::uint32_t label_cap = 5'000;  // the probe's LABEL_CAP: nodes past it get no label
+  // A round that only looks for classes without facts (the caller will walk again with
+  // them): their objects are not handed back. A walk that meets no such class is whole.
+  bool finding_classes = false;
 };
 
 // [SECTION] What the walker gives back
