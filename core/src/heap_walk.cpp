@@ -512,7 +512,8 @@ class walker {
   std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> strings_;
   // Node numbers by address (the address column holds the keys).
   detail::address_index index_of_;
-  std::uint32_t nodes_ = 0;  // nodes made: the node columns are grown ahead of them
+  std::uint32_t nodes_ = 0;                   // nodes made: the node columns are grown ahead of them
+  std::vector<const type_info*> node_types_;  // each node's type, as add_node read it (nullptr: unreadable)
   std::uint32_t edges_ = 0;
   // Types by address; a deque, so that a type_info stays where it is as types are added.
   std::deque<type_info> types_;
@@ -838,7 +839,7 @@ void walker::node_room(std::uint64_t n) {
   object_graph& g = out_.snap.graph;
   if (n <= g.address.capacity()) return;
   n = std::min<std::uint64_t>(n, s_.object_cap);
-  room(n, g.address, g.type, g.shallow, g.length, g.shape, g.flags, g.label, g.refcount);
+  room(n, g.address, g.type, g.shallow, g.length, g.shape, g.flags, g.label, g.refcount, node_types_);
   room(n + 1, g.edge_offsets);
 }
 
@@ -861,6 +862,7 @@ std::uint32_t walker::add_node(std::uint64_t address) {
   g.label.push_back(no_string);
   g.refcount.push_back(refcount_unknown);
   const type_info* t = type_of(address);
+  node_types_.push_back(t);
   if (!t || !t->valid) {
     g.type[node] = intern("?");
     problem(address, "walk.unreadable_object", "An object's header is outside the memory read.");
@@ -1240,7 +1242,7 @@ bool walker::capped(std::uint32_t node, std::uint64_t count, const type_info& t)
 void walker::expand(std::uint32_t node) {
   object_graph& g = out_.snap.graph;
   const std::uint64_t address = g.address[node];
-  const type_info* t = type_of(address);
+  const type_info* t = node_types_[node];
   if (!t || !t->valid || !t->expandable || (g.flags[node] & node_flag::not_followed)) {
     g.edge_offsets.push_back(edges_);
     return;
