@@ -35,14 +35,15 @@
 // copies Pyodide's heap (up to its break, sbrk(0)) into the core module and walks the copy;
 // the other route, loading the walker into Pyodide as a side module that reads its memory
 // in place, was not taken. Measured with npm run bench:capture (Node 20, Pyodide 314.0.7,
-// a busy 2-core machine): the copy runs at about 5 GB/s, 14-20 ms for the 100 MB heap of
-// 1M floats against a 360-480 ms walk, and 50-640 ms for the heap of 10M floats against a
-// 4-8 s walk (the larger figure is the first copy, which grows the core's memory): 3-8% of
-// a capture. A side module would save that, but it has no libc++ of its own, so it would
-// be a second, freestanding walker; its tables and snapshot would live in Pyodide's heap,
-// the program's own memory, which the capture must not change; and the snapshot would
-// still have to be copied out to the core for the analysis. The copy holds the heap twice
-// while the walk runs and is freed as soon as it returns.
+// a busy 2-core machine, medians of 3): the copy takes 174 ms for 1M floats (a 103 MB heap)
+// beside a 440 ms walk, 294 ms / 2,054 ms for 1M rows (530 MB), 326 ms / 2,521 ms for 10M
+// floats (2.6 GB, the heap the benchmark's earlier data left); 14-20 ms for 103 MB when
+// the core's memory needs no growing. That is 7-22% of a capture: what a side module would
+// save. Against it: a side module has no libc++ of its own, so it would be a second,
+// freestanding walker; its tables and snapshot would live in Pyodide's heap, the program's
+// own memory, which a capture must not change; and the snapshot would still be copied out
+// to the core for the analysis. The copy holds the heap twice while the walk runs and is
+// freed as soon as it returns.
 //
 // Cost per object: the walk keeps an 8-byte slot of its address index per object (at most
 // 3/4 full) beside the snapshot's columns (48 bytes a node, 9 an edge, format 1.4); nothing
