@@ -1,12 +1,14 @@
 // The heap walker's native driver: replays a walk of a real Pyodide heap, natively, so
 // that its cost can be measured with a steady clock or counted with callgrind.
 //
-//   node tools/bench.mjs capture --dump DIR      writes DIR/<data>.heap and DIR/<data>.json
-//   build/native/tests/heap_walk_bench DIR/floats [runs]
-//   valgrind --tool=callgrind build/native/tests/heap_walk_bench DIR/floats 1
+//   build/native/tests/heap_walk_bench DUMP [runs]
+//   valgrind --tool=callgrind build/native/tests/heap_walk_bench DUMP 1
 //
-// <name>.heap is a copy of Pyodide's linear memory (HEAPU8, from address 0); <name>.json
-// is the walk's setup as web/native-capture.js hands it to the core (native.setup() of
+// A dump is two files written from Node against a live Pyodide (not committed: they are
+// the size of the heap): DUMP.heap, pyodide._module.HEAPU8 as it is, and DUMP.json, the
+// request web/native-capture.js passes to walkHeap.
+// DUMP.heap is a copy of Pyodide's linear memory (HEAPU8, from address 0); DUMP.json is
+// the walk's setup as web/native-capture.js hands it to the core (native.setup() of
 // web/py/_bytewise/native.py with roots, policy, caps and class facts). Prints one JSON
 // line per step (walk, encode, and what the report does after: read, analyze, report_json): best and median
 // milliseconds, and objects per second.
