@@ -3,6 +3,7 @@
 // builds the core):
 //
 //   npx bytewise measure FILE.py [--json] [measure options]
+//   npx bytewise trace FILE.py [--json] [measure options]   memory by line, step by step
 //   npx bytewise size "EXPR" [--platform PLATFORM | --platform all]
 //   npx bytewise explain "EXPR" NUMBER      which Python prints NUMBER for getsizeof(EXPR)?
 //   npx bytewise lessons check [--time-limit N] [FILE.md ...]
@@ -45,6 +46,7 @@ const USAGE = [
     { length: Math.ceil((MEASURE_FLAGS.length - 3) / 4) },
     (_, i) => `         ${MEASURE_FLAGS.slice(3 + 4 * i, 7 + 4 * i).join(" ")}`,
   ),
+  `       npx bytewise trace FILE.py [--json] [--step-cap N] [measure options]`,
   `       npx bytewise size "EXPR" [--platform PLATFORM|all]`,
   `       npx bytewise explain "EXPR" NUMBER`,
   `       npx bytewise lessons check [--time-limit N] [FILE.md ...]`,
@@ -170,7 +172,11 @@ function printReport(report, file) {
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
-async function measureCommand(args) {
+/**
+ * The arguments of a command that runs one file (measure, trace): its flags (--json and
+ * the measure options), the file's text and the options, or a usage error.
+ */
+function programArguments(command, args) {
   let parsed;
   try {
     parsed = parseArgs({
@@ -184,7 +190,7 @@ async function measureCommand(args) {
   const { values, positionals } = parsed;
   if (positionals.length !== 1)
     usageError(
-      positionals.length ? `measure takes one file, got ${positionals.length}` : "measure needs a Python file",
+      positionals.length ? `${command} takes one file, got ${positionals.length}` : `${command} needs a Python file`,
     );
   const file = positionals[0];
   let code;
@@ -199,10 +205,13 @@ async function measureCommand(args) {
   } catch (err) {
     usageError(err.message);
   }
+  return { file, code, options, json: values.json ?? false };
+}
 
+/** Runs `method` ("measure", "trace") of the Node API on the file's code, printing its output live unless json. */
+async function runProgram(method, { code, options, json }) {
   const { openBytewise } = await import("../web/node-api.js");
   const { BytewiseError } = await import("../web/measure.js");
-  const json = values.json ?? false;
   let bytewise;
   try {
     bytewise = await openBytewise({ core, onOutput: json ? undefined : (stream, text) => process[stream].write(text) });
@@ -210,15 +219,20 @@ async function measureCommand(args) {
     process.stderr.write(`bytewise: ${err.message}\n`);
     process.exit(2);
   }
-  let report;
   try {
-    report = await bytewise.measure(code, options);
+    return await bytewise[method](code, options);
   } catch (err) {
     if (err instanceof BytewiseError) usageError(err.message);
     throw err;
   } finally {
     bytewise.close();
   }
+}
+
+async function measureCommand(args) {
+  const program = programArguments("measure", args);
+  const { file, json } = program;
+  const report = await runProgram("measure", program);
   const stopped = !report.platform && report.diagnostics.some((d) => d.code.startsWith("run."));
   if (!report.platform && !stopped && report.diagnostics.length) {
     usageError(report.diagnostics.map((d) => d.message).join(" "));
@@ -256,11 +270,24 @@ function describe(s) {
   return s.rule ? `${s.status}: ${s.rule}` : s.status;
 }
 
+const SIZE_USAGE = 'size takes one Python expression, in quotes: npx bytewise size "[1, 2, 3]"';
+
+/** The expression a command was given first: any text ("-5" too), but not an empty one. */
+function expressionArgument(expression, usage) {
+  if (expression === undefined || expression.trim() === "") {
+    process.stderr.write(`bytewise: ${usage}\n`);
+    process.exit(2);
+  }
+  return expression;
+}
+
 async function sizeCommand(args) {
+  // The first argument is the expression whatever it looks like ("-5", "-x"); flags follow.
+  const expression = expressionArgument(args[0], SIZE_USAGE);
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: args.slice(1),
       allowPositionals: true,
       options: { platform: { type: "string", default: analyser.defaultPlatform } },
     });
@@ -268,13 +295,12 @@ async function sizeCommand(args) {
     usageError(err.message);
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1)
-    usageError('size takes one Python expression, in quotes: npx bytewise size "[1, 2, 3]"');
+  if (positionals.length !== 0) usageError(SIZE_USAGE);
   const platform = values.platform;
   if (platform !== "all" && !analyser.platforms.some((p) => p.name === platform)) {
     usageError(`unknown platform "${platform}": use ${analyser.platforms.map((p) => p.name).join(", ")}, or all`);
   }
-  const all = await sizes(positionals[0]);
+  const all = await sizes(expression);
   if (platform === "all") {
     const rows = all.map((s) => ({
       platform: s.platform,
@@ -283,7 +309,7 @@ async function sizeCommand(args) {
       how: describe(s),
     }));
     process.stdout.write(
-      `sys.getsizeof(${positionals[0]}), and the bytes the allocator reserves for it\n` +
+      `sys.getsizeof(${expression}), and the bytes the allocator reserves for it\n` +
         `${table(rows, ["platform", "getsizeof", "allocated", "how"], new Set(["getsizeof", "allocated"]))}\n`,
     );
     return 0;
@@ -291,7 +317,7 @@ async function sizeCommand(args) {
   const one = all.find((s) => s.platform === platform);
   if (!one) usageError(`platform "${platform}" is not modelled`);
   if (one.size === null) {
-    process.stderr.write(`bytewise: ${positionals[0]} on ${one.description}: ${describe(one)}\n`);
+    process.stderr.write(`bytewise: ${expression} on ${one.description}: ${describe(one)}\n`);
     return 1;
   }
   process.stdout.write(`${one.size}${one.status === "assumed" ? `  (assumed: ${one.rule})` : ""}\n`);
@@ -299,8 +325,10 @@ async function sizeCommand(args) {
 }
 
 async function explainCommand(args) {
-  if (args.length !== 2) usageError('explain takes an expression and a number: npx bytewise explain "[1, 2, 3]" 88');
-  const [expression, text] = args;
+  const usage = 'explain takes an expression and a number: npx bytewise explain "[1, 2, 3]" 88';
+  if (args.length !== 2) usageError(usage);
+  const expression = expressionArgument(args[0], usage);
+  const text = args[1];
   const wanted = Number(text);
   if (!Number.isInteger(wanted) || wanted < 0) usageError(`"${text}" is not a byte count`);
   const all = await sizes(expression);
@@ -316,6 +344,54 @@ async function explainCommand(args) {
   for (const s of matches)
     process.stdout.write(`  ${s.description} (${s.platform})${s.status === "assumed" ? `, assuming ${s.rule}` : ""}\n`);
   return 0;
+}
+
+/** memory_profiler's table: each line that ran, the memory after it, its increment, how often it ran. */
+function printTrace(report, file) {
+  const out = [];
+  if (report.platform)
+    out.push(`${file}: recorded in ${report.platform.description}, ${number.format(report.steps.length)} steps`);
+  if (report.truncated)
+    out.push(
+      `stopped recording after ${number.format(report.step_cap)} steps; the program ran on (--step-cap changes it)`,
+    );
+  const signed = (n) => `${n > 0 ? "+" : ""}${number.format(n)}`;
+  const rows = report.lines.map((l) => ({
+    line: String(l.line),
+    "objects after": number.format(l.memory_after),
+    increment: signed(l.increment),
+    "tracemalloc after": number.format(l.traced_after),
+    "tracemalloc +": signed(l.traced_increment),
+    occurrences: number.format(l.occurrences),
+    "line contents": l.text,
+  }));
+  const columns = [
+    "line",
+    "objects after",
+    "increment",
+    "tracemalloc after",
+    "tracemalloc +",
+    "occurrences",
+    "line contents",
+  ];
+  out.push(table(rows, columns, new Set(columns.slice(0, 6))));
+  out.push("bytes; objects: the deep size of every frame's variables together; tracemalloc: its current");
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+async function traceCommand(args) {
+  const program = programArguments("trace", args);
+  const report = await runProgram("trace", program);
+  const stopped = report.diagnostics.some((d) => d.code.startsWith("run."));
+  if (program.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    if (report.error)
+      process.stderr.write(report.error.traceback + (report.error.hint ? `${report.error.hint}\n` : ""));
+    for (const d of report.diagnostics) process.stderr.write(`bytewise: ${d.message}\n`);
+    printTrace(report, program.file);
+  }
+  return report.error || stopped ? 1 : 0;
 }
 
 // Lessons: each file parsed (web/lessons.js), each Python block run, each exercise's answer
@@ -417,11 +493,24 @@ async function lessonsCommand(args) {
   return problems.length ? 1 : 0;
 }
 
-const COMMANDS = { measure: measureCommand, size: sizeCommand, explain: explainCommand, lessons: lessonsCommand };
+const COMMANDS = {
+  measure: measureCommand,
+  trace: traceCommand,
+  size: sizeCommand,
+  explain: explainCommand,
+  lessons: lessonsCommand,
+};
 const [command, ...rest] = process.argv.slice(2);
 if (command === undefined || command === "--help" || command === "-h") {
   process.stdout.write(`${command === undefined ? USAGE : help()}\n`);
   process.exit(command === undefined ? 2 : 0);
 }
 if (!(command in COMMANDS)) usageError(`unknown command "${command}"`);
-COMMANDS[command](rest).then((status) => process.exit(status));
+COMMANDS[command](rest).then(
+  (status) => process.exit(status),
+  (err) => {
+    // A fault of Bytewise's own: one line, not a stack of minified code.
+    process.stderr.write(`bytewise: ${command} failed: ${err?.message ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -5,6 +5,7 @@
 //   node tools/bench.mjs core [--callgrind]
 //   node tools/bench.mjs capture [--runs N] [--probe]   (--probe: the probe on 10M floats too)
 //   node tools/bench.mjs canvas
+//   node tools/bench.mjs output
 //
 // core: the core's analyses on a synthetic 1,000,000-object, 2,000,000-reference heap,
 // natively (Google Benchmark) and in wasm under Node (the same workload). Budgets apply to
@@ -390,8 +391,9 @@ async function benchCanvas() {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     await page.goto(server.url);
     await page.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
-    // A tall canvas, so that the whole diagram fits at a zoom where boxes keep their text.
-    await page.addStyleTag({ content: "#bw-canvas { height: 1100px !important; }" });
+    // A tall canvas (its wrapper sets its size), so that much of the diagram is in view at a
+    // zoom where boxes keep their text.
+    await page.addStyleTag({ content: ".bw-canvas-wrap { height: 1100px !important; flex: none !important; }" });
     const shown = await page.evaluate(() => globalThis.bytewise.reportsShown());
     await page.evaluate((code) => globalThis.bytewise.setCode(code), FRAME_PROGRAM);
     await page.click("#bw-run");
@@ -413,7 +415,7 @@ async function benchCanvas() {
     };
     const canvasAction = (name, arg = null) =>
       page.evaluate(([n, a]) => globalThis.bytewise.canvasAction(n, a), [name, arg]);
-    await measureView("fit: the whole diagram", () => canvasAction("fit"));
+    await measureView("fit: as much as box text of 11 px allows", () => canvasAction("fit"));
     await measureView("idle: nothing redrawn", async () => {}, false);
     await measureView("fit, numbers shown as deep", () => canvasAction("measure", 1));
     await measureView("zoom 0.4: text on every box", () => canvasAction("zoom", 0.4));
@@ -445,6 +447,116 @@ async function benchCanvas() {
   }
 }
 
+// output: print to paint in headless Chromium. The program prints its own clock
+// (time.time(), the browser's Date.now() in the worker) one line at a time with pauses, and
+// in bursts followed by a sleep (what a batching design holds back until the next write);
+// the page records when each line is in the DOM and when the frame after that is painted.
+// Baseline: the page's idle frame interval, measured in the same run.
+const OUTPUT_PROGRAM = [
+  "import time",
+  "def stamp(tag):",
+  "    print(f'{tag} @{time.time() * 1000:.1f}')",
+  "for i in range(20):",
+  "    stamp(f'tick {i}')",
+  "    time.sleep(0.1)",
+  "for burst in range(5):",
+  "    for j in range(5):",
+  "        stamp(f'burst {burst}.{j}')",
+  "    time.sleep(0.5)",
+].join("\n");
+const OUTPUT_BUDGET_MS = 100;
+
+async function benchOutput() {
+  await buildSite();
+  const { startServer } = await import("./serve.mjs");
+  const { launchChromium } = await import("../tests/browser/chromium.mjs");
+  const server = await startServer({ port: 0 });
+  const browser = await launchChromium();
+  const rows = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await page.evaluate(() => globalThis.bytewise.pythonReady);
+    for (let run = 1; run <= 3; ++run) {
+      const idle = await page.evaluate(async () => {
+        const stamps = [];
+        for (let i = 0; i < 61; ++i) stamps.push(await new Promise((resolve) => requestAnimationFrame(resolve)));
+        const gaps = stamps
+          .slice(1)
+          .map((t, i) => t - stamps[i])
+          .sort((a, b) => a - b);
+        return gaps[gaps.length >> 1];
+      });
+      await page.evaluate((code) => globalThis.bytewise.setCode(code), OUTPUT_PROGRAM);
+      const before = await page.evaluate(() => globalThis.bytewise.outcomes());
+      await page.evaluate(() => {
+        const out = document.querySelector("#bw-output");
+        const seen = [];
+        let scanned = 0;
+        globalThis.benchOutputSeen = seen;
+        globalThis.benchOutputObserver?.disconnect();
+        globalThis.benchOutputObserver = new MutationObserver(() => {
+          const inDom = Date.now();
+          const text = out.textContent;
+          const fresh = [];
+          // Only whole stamps: a line is counted once its newline is there.
+          const whole = text.lastIndexOf("\n") + 1;
+          for (const m of text.slice(scanned, whole).matchAll(/(tick|burst) [\d.]+ @(\d+\.\d)/g)) {
+            fresh.push({ kind: m[1], printed: Number(m[2]), inDom });
+          }
+          if (whole > scanned) scanned = whole;
+          if (fresh.length) {
+            requestAnimationFrame(() => {
+              const painted = Date.now();
+              for (const f of fresh) seen.push({ ...f, painted });
+            });
+          }
+        });
+        globalThis.benchOutputObserver.observe(out, { childList: true, subtree: true, characterData: true });
+      });
+      await page.click("#bw-run");
+      await page.waitForFunction((n) => globalThis.bytewise.outcomes() > n, before, { timeout: 60_000 });
+      await page.waitForTimeout(100);
+      const seen = await page.evaluate(() => globalThis.benchOutputSeen);
+      const pick = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+      for (const kind of ["tick", "burst"]) {
+        const lat = seen.filter((s) => s.kind === kind).map((s) => s.painted - s.printed);
+        const dom = seen.filter((s) => s.kind === kind).map((s) => s.inDom - s.printed);
+        rows.push({
+          run,
+          lines: `${lat.length} ${kind === "tick" ? "single, 100 ms apart" : "in bursts of 5, then 0.5 s of sleep"}`,
+          "to DOM ms (median)": pick(dom, 0.5).toFixed(0),
+          "to DOM max": Math.max(...dom).toFixed(0),
+          "to paint ms (median)": pick(lat, 0.5).toFixed(0),
+          "p95 ms": pick(lat, 0.95).toFixed(0),
+          "max ms": Math.max(...lat).toFixed(0),
+          "idle frame ms": idle.toFixed(1),
+          "max / frame": (Math.max(...lat) / idle).toFixed(1),
+          budget: `<= ${OUTPUT_BUDGET_MS} ms${Math.max(...lat) <= OUTPUT_BUDGET_MS ? "" : " OVER"}`,
+        });
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log("\nprint to paint in headless Chromium (1400 x 900): the program's own clock against the page's");
+  console.log(
+    table(rows, [
+      "run",
+      "lines",
+      "to DOM ms (median)",
+      "to DOM max",
+      "to paint ms (median)",
+      "p95 ms",
+      "max ms",
+      "idle frame ms",
+      "max / frame",
+      "budget",
+    ]),
+  );
+}
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { callgrind: { type: "boolean" }, runs: { type: "string" }, probe: { type: "boolean" } },
@@ -454,6 +566,7 @@ const benches = {
   core: () => benchCore({ withCallgrind: values.callgrind ?? false }),
   capture: () => benchCapture({ runs: Math.max(1, Number(values.runs ?? 3)), probe: values.probe ?? false }),
   canvas: benchCanvas,
+  output: benchOutput,
 };
 if (!(what in benches)) {
   process.stderr.write(`unknown benchmark "${what}": use ${Object.keys(benches).join(", ")}\n`);

@@ -4,8 +4,9 @@
 //
 //   node tools/measure-layouts.mjs
 //
-// Per platform, NAME.tsv holds sys.getsizeof of every corpus value and NAME.alloc.tsv what
-// the allocator did: the blocks each fresh object of the allocation corpus requested, which
+// Per platform, NAME.tsv holds sys.getsizeof of every corpus value, NAME.deep.tsv the deep
+// size of each instance-heavy program (corpus.py deep_programs) and NAME.alloc.tsv what the
+// allocator did: the blocks each fresh object of the allocation corpus requested, which
 // values are the interpreter's static data, and what the allocator reserves per request.
 //
 // Native interpreters: every `pyenv versions` entry from 3.8 up, and python3 on PATH.
@@ -61,9 +62,14 @@ function platformName(header) {
   return `cpython-${major}.${minor}-${wasm ? "wasm32" : bits}`;
 }
 
-function save(output, allocation) {
+function save(output, allocation, deep) {
   const header = output.split("\n", 1)[0];
   const name = platformName(header);
+  const programs = deep.trimEnd().split("\n");
+  fs.writeFileSync(
+    path.join(out, `${name}.deep.tsv`),
+    `${header}\n# measured by tools/measure-layouts.mjs (corpus.py deep_size): key<TAB>deep size\n${programs.join("\n")}\n`,
+  );
   const lines = output.trimEnd().split("\n");
   fs.writeFileSync(
     path.join(out, `${name}.tsv`),
@@ -78,17 +84,18 @@ function save(output, allocation) {
   );
   const count = (kind) => rows.filter((row) => row.startsWith(`${kind}\t`)).length;
   log(
-    `${name}: ${lines.length - 1} values, ${count("block")} allocation blocks, ${count("reserve")} ` +
+    `${name}: ${lines.length - 1} values, ${programs.length} deep sizes, ${count("block")} allocation blocks, ` +
+      `${count("reserve")} ` +
       `request sizes (${header.slice(2)})`,
   );
   return name;
 }
 
-// The child's "## getsizeof" and "## allocation" sections.
+// The child's "## getsizeof", "## allocation" and "## deep" sections.
 function sections(output) {
-  const [, getsizeof, allocation] = output.split(/^## (?:getsizeof|allocation)\n/m);
-  if (!allocation) throw new Error(`unexpected output from the Pyodide runner:\n${output.slice(0, 2000)}`);
-  return [getsizeof, allocation];
+  const [, getsizeof, allocation, deep] = output.split(/^## (?:getsizeof|allocation|deep)\n/m);
+  if (!deep) throw new Error(`unexpected output from the Pyodide runner:\n${output.slice(0, 2000)}`);
+  return [getsizeof, allocation, deep];
 }
 
 function pyodideDir(version) {
@@ -116,7 +123,7 @@ for (const [version, exe] of nativeInterpreters()) {
     continue;
   }
   measured.set(name, version);
-  save(output, run(exe, [corpus, "--allocation"]));
+  save(output, run(exe, [corpus, "--allocation"]), run(exe, [corpus, "--deep"]));
 }
 const runner = path.join(root, "tools", "layouts", "run-pyodide.mjs");
 for (const version of PYODIDE_VERSIONS) {

@@ -24,16 +24,16 @@ export class BytewiseError extends Error {
  */
 export const QUIET_RUN = Object.freeze({
   error: null,
-  stdout: "",
-  stderr: "",
+  output: [],
   tracemalloc: null,
   run_ms: 0,
   capture_ms: 0,
 });
 
 /**
- * @typedef {{ error: object | null, stdout: string, stderr: string, tracemalloc: object | null,
- *             run_ms: number, capture_ms: number }} RunFacts
+ * @typedef {{ error: object | null, output: Array<{ stream: "stdout" | "stderr", text: string }>,
+ *             tracemalloc: object | null, run_ms: number, capture_ms: number }} RunFacts
+ *   output: what the program printed, in the order printed, a chunk per change of stream
  * @typedef {{ snapshot: Uint8Array, facts: RunFacts }} Run
  */
 
@@ -153,6 +153,32 @@ export function createAnalyser(module) {
       return JSON.parse(
         withBytes(module, run.snapshot, (ptr, length) =>
           show ? module.showReport(ptr, length, text, facts, keepView) : module.report(ptr, length, text, facts),
+        ),
+      );
+    },
+
+    /**
+     * The trace report (docs/trace-report.schema.json) of a recorded run: every step's
+     * snapshot is copied into the module's memory once, in one block.
+     * @param {Array<{ meta: object, snapshot: Uint8Array }>} steps as the runner recorded them
+     * @param {string} code the program (each line's text)
+     * @param {RunFacts} facts
+     * @param {object} given measure() options (the policy, stepCap)
+     * @param {{ truncated: boolean, stopped: Array<{ code: string, message: string }> }} how
+     */
+    trace(steps, code, facts, given, { truncated, stopped }) {
+      let length = 0;
+      const index = [];
+      for (const { meta, snapshot } of steps) {
+        index.push({ meta, offset: length, length: snapshot.length });
+        length += snapshot.length;
+      }
+      const all = new Uint8Array(length);
+      for (const [i, { snapshot }] of steps.entries()) all.set(snapshot, index[i].offset);
+      const text = JSON.stringify({ steps: index, truncated, stopped });
+      return JSON.parse(
+        withBytes(module, all, (ptr, size) =>
+          module.trace(ptr, size, text, code, JSON.stringify(facts), optionsText(given)),
         ),
       );
     },

@@ -116,9 +116,24 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
   return { ok: true, answer, values };
 }
 
+// Values that are numbers Bytewise measured or computed, shown with separators ("100,021");
+// the program's own output ({{output}}, and {{answer}} of an output or choice exercise)
+// stays as it printed it.
+const MEASURED = ["here", "predicted"];
+const NUMERIC_ANSWERS = ["number", "bytes", "bigger"];
+
+/** Whole numbers of four digits or more in `text` with thousands separators. */
+export function withSeparators(text) {
+  return text.replace(/(?<![\w.,])\d{4,}(?![\d.,]*\d)/g, (digits) => Number(digits).toLocaleString("en"));
+}
+
 /** The explanation with its {{values}} filled in (plain text: the page sets it as text). */
 export function explain(exercise, computed) {
-  return fillPlaceholders(exercise.explanation, computed.values);
+  const shown = { ...computed.values };
+  for (const name of [...MEASURED, ...(NUMERIC_ANSWERS.includes(exercise.kind) ? ["answer"] : [])]) {
+    if (typeof shown[name] === "string") shown[name] = withSeparators(shown[name]);
+  }
+  return fillPlaceholders(exercise.explanation, shown);
 }
 
 /**

@@ -16,6 +16,7 @@ import WORKER_URL from "./worker.js?worker&url";
 import { decodeShare, encodeShare } from "./share.js";
 import { createLessons } from "./lesson-view.js";
 import { enableOffline } from "./offline.js";
+import { setupLayout } from "./layout.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
 import "./styles.css";
 
@@ -94,13 +95,33 @@ function setStatus(text, fraction = null) {
   }
 }
 
+let outputScroll = 0; // the frame that scrolls the output to its end, once per frame
+
+/** Adds text to the output, as a span per run of one kind (stdout, stderr, notice). */
 function appendOutput(text, kind) {
-  const span = document.createElement("span");
-  span.className = `bw-out-${kind}`;
-  span.textContent = text;
-  ui.output.append(span);
-  ui.output.scrollTop = ui.output.scrollHeight;
+  const last = ui.output.lastElementChild;
+  const run = last && last === ui.output.lastChild && last.className === `bw-out-${kind}` ? last.lastChild : null;
+  if (run?.nodeType === Node.TEXT_NODE) {
+    run.appendData(text);
+  } else {
+    const span = document.createElement("span");
+    span.className = `bw-out-${kind}`;
+    span.textContent = text;
+    ui.output.append(span);
+  }
+  outputScroll ||= requestAnimationFrame(() => {
+    outputScroll = 0;
+    ui.output.scrollTop = ui.output.scrollHeight;
+  });
 }
+
+const layout = setupLayout({
+  storage: {
+    getItem: (key) => recall(key, null),
+    setItem: remember,
+  },
+  tables: [ui.table, /** @type {HTMLTableElement} */ ($("bw-trace-lines"))],
+});
 
 // lastRun: the last run's snapshot and facts, analysed again when "Compare with" changes.
 const state = { ready: false, running: false, canvas: null, lastReport: null, lastRun: null, lastOptions: null };
@@ -173,6 +194,11 @@ function onCanvasRequest(name, detail) {
   } else if (name === "pngReady") {
     state.lastPng = detail;
     state.pngs = (state.pngs ?? 0) + 1;
+  } else if (name === "sizesTable") {
+    // The canvas's Panels menu: the sizes table is the page's own.
+    ui.table.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    ui.table.focus({ preventScroll: true });
+    state.sizesAsked = (state.sizesAsked ?? 0) + 1;
   }
 }
 
@@ -206,7 +232,14 @@ const sandbox = new Sandbox({
   onEvent: onSandboxEvent,
 });
 const pythonReady = sandbox.ready;
-setStatus("Loading Python…", 0.02);
+// How long Python took to load on this machine last time, said while it loads.
+const LOAD_MS_KEY = "bytewise.loadMs";
+const lastLoadMs = Number(recall(LOAD_MS_KEY, ""));
+const loadHint =
+  Number.isFinite(lastLoadMs) && lastLoadMs > 0
+    ? ` (about ${Math.max(1, Math.round(lastLoadMs / 1000))} s last time)`
+    : " (usually 3 to 10 s the first time; runs asked for now start by themselves)";
+setStatus(`Loading Python…${loadHint}`, 0.02);
 
 function request(type, options) {
   return sandbox.request(type, options);
@@ -244,10 +277,12 @@ function showHeap() {
 function onSandboxEvent(event) {
   switch (event.type) {
     case "progress":
-      setStatus(`${event.stage}…`, event.fraction);
+      setStatus(`${event.stage}…${state.loaded ? "" : loadHint}`, event.fraction);
       break;
     case "ready":
       state.ready = true;
+      if (!state.loaded && Number.isFinite(event.ms)) remember(LOAD_MS_KEY, String(Math.round(event.ms)));
+      state.loaded = true;
       state.lastRestartMs = event.restart ? event.ms : state.lastRestartMs;
       setStatus(
         event.restart
@@ -388,9 +423,11 @@ function showReport(report) {
   state.reports = (state.reports ?? 0) + 1;
   renderSizes(ui.table, report);
   renderTrace(ui.trace, report.tracemalloc);
+  layout.fitTables();
   ui.platform.textContent =
     `Measured in ${report.platform.description}` +
     (report.compared_with ? `; compared with ${report.compared_with.description}` : "");
+  ui.platform.title = ui.platform.textContent; // the line is cut short on a narrow screen
   ui.table.caption.textContent = `Sizes in bytes, measured in ${report.platform.description}`;
   const t = report.timings;
   ui.runInfo.textContent =
@@ -444,6 +481,8 @@ function presenterOn() {
 }
 function setPresenter(on) {
   document.body.classList.toggle("bw-presenter", on);
+  document.documentElement.classList.toggle("bw-presenter", on);
+  layout.fitTables();
   ui.presenter.setAttribute("aria-pressed", String(on));
   remember(PRESENTER_KEY, on ? "1" : "");
   state.canvas?.module.setPresenter(on);
@@ -691,6 +730,7 @@ globalThis.bytewise = {
   pngsMade: () => state.pngs ?? 0,
   xrayFields: () => state.canvas?.module.xrayFields() ?? [],
   presenter: () => presenterOn(),
+  layout: () => ({ codeWidth: layout.codeWidth(), codeHidden: layout.codeHidden(), sizesAsked: state.sizesAsked ?? 0 }),
   code: () => editor.getCode(),
   setCode: (text) => editor.setCode(text),
 };

@@ -106,6 +106,24 @@ export function footprintSeries(analyser, raw) {
 export function createMeasurer({ runner, analyser }) {
   const core = analyser.module;
 
+  /** Why a run the host ended did not finish: { code, message }, or null if it did. */
+  function stoppedBecause(run, timeLimitMs) {
+    if (run.stopped === "time limit") {
+      const seconds = (timeLimitMs / 1000).toLocaleString("en");
+      const message =
+        `The program was still running after the time limit of ${seconds} s, so it was stopped ` +
+        "(option timeLimit changes the limit; 0 turns it off).";
+      return { code: "run.time_limit", message };
+    }
+    if (run.stopped === "crash") {
+      const message =
+        `Python crashed (${run.message}); a fresh one runs the next program. Deep recursion ` +
+        "through C, or a structure nested thousands of levels deep, can do this.";
+      return { code: "run.crashed", message };
+    }
+    return null;
+  }
+
   /** Runs `code` with `options` (checked first) and returns the run and its report. */
   async function measureRun(code, options = {}) {
     checkCode(code);
@@ -113,19 +131,8 @@ export function createMeasurer({ runner, analyser }) {
     const { timeLimitMs } = analyser.limits(options);
     await runner.prepare();
     const run = await runner.run(code, probe, { timeLimitMs });
-    if (run.stopped === "time limit") {
-      const seconds = (timeLimitMs / 1000).toLocaleString("en");
-      const message =
-        `The program was still running after the time limit of ${seconds} s, so it was stopped ` +
-        "(option timeLimit changes the limit; 0 turns it off).";
-      return { run, report: analyser.stoppedReport("run.time_limit", message, run.facts) };
-    }
-    if (run.stopped === "crash") {
-      const message =
-        `Python crashed (${run.message}); a fresh one runs the next program. Deep recursion ` +
-        "through C, or a structure nested thousands of levels deep, can do this.";
-      return { run, report: analyser.stoppedReport("run.crashed", message, run.facts) };
-    }
+    const stopped = stoppedBecause(run, timeLimitMs);
+    if (stopped) return { run, report: analyser.stoppedReport(stopped.code, stopped.message, run.facts) };
     return { run, report: analyser.report(run, options) };
   }
 
@@ -141,6 +148,27 @@ export function createMeasurer({ runner, analyser }) {
      */
     async measure(code, options = {}) {
       return (await measureRun(code, options)).report;
+    },
+
+    /**
+     * Runs `code` recording a step at each line of its own code and one when it ends: the
+     * frames, their variables' sizes, what each step allocated, freed and changed, and
+     * memory by line. A program stopped by the time limit keeps the steps it had.
+     * @param {string} code Python source
+     * @param {object} [options] measure() options; stepCap bounds the steps recorded
+     * @returns {Promise<object>} the trace report (docs/trace-report.schema.json)
+     */
+    async trace(code, options = {}) {
+      checkCode(code);
+      const probe = analyser.check(options);
+      const { timeLimitMs } = analyser.limits(options);
+      await runner.prepare();
+      const run = await runner.trace(code, probe, { stepCap: probe.step_cap, timeLimitMs });
+      const stopped = stoppedBecause(run, timeLimitMs);
+      return analyser.trace(run.steps, code, run.facts, options, {
+        truncated: run.truncated,
+        stopped: stopped ? [stopped] : [],
+      });
     },
 
     /**

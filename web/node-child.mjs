@@ -8,7 +8,7 @@
 // parent.
 //
 // Messages in (process.send, structured clone): { id, method, args }, method one of the
-// runner's: prepare, run, footprints, smallIntIds, listConstruction, memory, heapBytes.
+// runner's: prepare, run, trace, footprints, smallIntIds, listConstruction, memory, heapBytes.
 // Messages out: { type: "ready" } once, { type: "output", stream, text } as the program
 // prints, { type: "phase", phase: "capture" } when the program has ended and the capture
 // starts, { id, result } or { id, error: { message, fatal } } per call.
@@ -60,6 +60,9 @@ const METHODS = {
   prepare: () => runner.prepare(),
   // The program's time ends where the capture begins (the capture runs none of its code).
   run: (code, probe) => runner.run(code, probe, { onCapture: () => send({ type: "phase", phase: "capture" }) }),
+  // Each step goes to the parent as it is recorded: a trace killed by the time limit keeps them.
+  trace: (code, probe, stepCap) =>
+    runner.trace(code, probe, { stepCap, onStep: (step) => send({ type: "step", step }) }),
   footprints: (sizes, probe) => runner.footprints(sizes, probe),
   smallIntIds: (low, high) => runner.smallIntIds(low, high),
   listConstruction: (expression) => runner.listConstruction(expression),
@@ -78,6 +81,7 @@ process.on("message", ({ id, method, args }) => {
       Boolean(err?.pyodide_fatal_error) ||
       err instanceof WebAssembly.RuntimeError ||
       method === "run" ||
+      method === "trace" ||
       method === "prepare";
     const message = String(err?.message ?? err)
       .split("\n")

@@ -12,6 +12,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { OutputRecord } from "./python-runner.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, "..");
@@ -48,8 +49,9 @@ export function createChildRunner({ onOutput } = {}) {
   let ready = null;
   let nextId = 1;
   const pending = new Map(); // id -> { resolve, reject }
-  let output = null; // { stdout, stderr } of the run in progress, for a run that is killed
+  let output = null; // OutputRecord of the run in progress, for a run that is killed
   let onCapture = null; // the run in progress: its program has ended
+  let steps = null; // the trace in progress: its steps so far
 
   function start() {
     child = fork(CHILD, [], {
@@ -68,8 +70,10 @@ export function createChildRunner({ onOutput } = {}) {
           resolve();
         } else if (message?.type === "phase") {
           onCapture?.();
+        } else if (message?.type === "step") {
+          steps?.push(message.step);
         } else if (message?.type === "output") {
-          if (output) output[message.stream] += message.text;
+          output?.add(message.stream, message.text);
           onOutput?.(message.stream, message.text);
         } else if (pending.has(message?.id)) {
           const call = pending.get(message.id);
@@ -106,6 +110,22 @@ export function createChildRunner({ onOutput } = {}) {
     } finally {
       if (pending.size === 0) current.channel?.unref();
     }
+  }
+
+  /**
+   * What a run that never came back printed, in the shape of a run's facts: a function
+   * to call when it is known to be killed. Started now, with the run.
+   * @param {OutputRecord} record the run's output
+   */
+  function factsOfKilled(record) {
+    const began = performance.now();
+    return () => ({
+      error: null,
+      output: record.chunks,
+      tracemalloc: null,
+      run_ms: performance.now() - began,
+      capture_ms: 0,
+    });
   }
 
   /** Kills the child (a fresh one starts at the next call). */
@@ -187,16 +207,8 @@ export function createChildRunner({ onOutput } = {}) {
      * @returns {Promise<object>}
      */
     async run(code, probe, { timeLimitMs = 0 } = {}) {
-      output = { stdout: "", stderr: "" };
-      const began = performance.now();
-      // What a run that never came back printed, in the shape of a run's facts.
-      const killedFacts = () => ({
-        error: null,
-        ...output,
-        tracemalloc: null,
-        run_ms: performance.now() - began,
-        capture_ms: 0,
-      });
+      output = new OutputRecord();
+      const killedFacts = factsOfKilled(output);
       try {
         const { answer, stopTimer } = bounded(timeLimitMs, "run", code, probe);
         onCapture = stopTimer;
@@ -213,6 +225,34 @@ export function createChildRunner({ onOutput } = {}) {
       } finally {
         output = null;
         onCapture = null;
+      }
+    },
+
+    /**
+     * Records `code` step by step (see python-runner.js trace). When it runs past
+     * `timeLimitMs` the child is killed and the result is { stopped: "time limit", facts,
+     * steps } with the steps recorded until then.
+     * @returns {Promise<{ facts: object, steps: Array<{ meta: object, snapshot: Uint8Array }>,
+     *   truncated: boolean, stopped?: "time limit" | "crash", message?: string }>}
+     */
+    async trace(code, probe, { stepCap, timeLimitMs = 0 }) {
+      output = new OutputRecord();
+      steps = [];
+      const recorded = steps;
+      const killedFacts = factsOfKilled(output);
+      try {
+        const { answer } = bounded(timeLimitMs, "trace", code, probe, stepCap);
+        const { result, timedOut } = await answer;
+        if (timedOut) return { stopped: "time limit", facts: killedFacts(), steps: recorded, truncated: false };
+        if (result.unrestored.length) kill();
+        return { facts: result.facts, steps: recorded, truncated: result.truncated };
+      } catch (err) {
+        if (!err.fatal) throw err;
+        kill();
+        return { stopped: "crash", message: err.message, facts: killedFacts(), steps: recorded, truncated: false };
+      } finally {
+        output = null;
+        steps = null;
       }
     },
 

@@ -58,13 +58,34 @@ function nullify(value) {
   return value;
 }
 
+/**
+ * What a run printed on both streams, in the order printed: [{ stream, text }], a chunk
+ * per change of stream. The core makes the report's stdout and stderr from it.
+ */
+export class OutputRecord {
+  constructor() {
+    this.chunks = [];
+  }
+
+  add(stream, text) {
+    const last = this.chunks.at(-1);
+    if (last?.stream === stream) last.text += text;
+    else this.chunks.push({ stream, text });
+  }
+}
+
 /** Collects one stream's output up to the limits, passing it on as it comes. */
 class OutputCollector {
-  constructor(stream, onOutput) {
+  /**
+   * @param {"stdout" | "stderr"} stream
+   * @param {OutputRecord} record where the text goes, in order with the other stream's
+   * @param {((stream: string, text: string) => void) | undefined} onOutput
+   */
+  constructor(stream, record, onOutput) {
     this.stream = stream;
+    this.record = record;
     this.onOutput = onOutput;
     this.decoder = new TextDecoder();
-    this.text = "";
     this.bytes = 0;
     this.lines = 0;
     this.truncated = false;
@@ -98,7 +119,7 @@ class OutputCollector {
       this.truncated = true;
       text += `${text.endsWith("\n") || text === "" ? "" : "\n"}[output truncated: ${why}; the program went on running]\n`;
     }
-    this.text += text;
+    if (text) this.record.add(this.stream, text);
     if (text && this.onOutput) this.onOutput(this.stream, text);
     return bytes.length;
   }
@@ -135,6 +156,18 @@ function callPython(pyodide, module, name, ...args) {
  *   The Bytewise Python files must be installed in `pyodide` (installModules).
  */
 export function createRunner({ pyodide, onOutput }) {
+  /** Sends the program's streams to fresh collectors; returns their record. */
+  function collectOutput() {
+    const output = new OutputRecord();
+    const stdout = new OutputCollector("stdout", output, onOutput);
+    const stderr = new OutputCollector("stderr", output, onOutput);
+    pyodide.setStdout({ write: (b) => stdout.write(b) });
+    pyodide.setStderr({ write: (b) => stderr.write(b) });
+    // No keyboard: sys.stdin is at its end (input() says so itself, _bytewise.runner).
+    pyodide.setStdin({ stdin: () => null });
+    return output;
+  }
+
   // The sandbox's limits and the baseline every run is put back to (_bytewise/state.py).
   callPython(pyodide, "_bytewise.runner", "start");
   return {
@@ -164,12 +197,7 @@ export function createRunner({ pyodide, onOutput }) {
      *   the program changed beyond repair; the host replaces the interpreter when not empty
      */
     run(code, probe, { onCapture } = {}) {
-      const stdout = new OutputCollector("stdout", onOutput);
-      const stderr = new OutputCollector("stderr", onOutput);
-      pyodide.setStdout({ write: (b) => stdout.write(b) });
-      pyodide.setStderr({ write: (b) => stderr.write(b) });
-      // No keyboard: sys.stdin is at its end (input() says so itself, _bytewise.runner).
-      pyodide.setStdin({ stdin: () => null });
+      const output = collectOutput();
       const result = callPython(pyodide, "_bytewise.runner", "run_and_capture", code, probe, onCapture);
       try {
         const plain = (key) => {
@@ -182,13 +210,55 @@ export function createRunner({ pyodide, onOutput }) {
         const snapshot = copyBytes(result.get("snapshot"));
         const facts = {
           error: plain("error"),
-          stdout: stdout.text,
-          stderr: stderr.text,
+          output: output.chunks,
           tracemalloc: plain("tracemalloc"),
           run_ms: result.get("run_ms"),
           capture_ms: result.get("capture_ms"),
         };
         return { snapshot, facts, unrestored: plain("unrestored") ?? [] };
+      } finally {
+        result.destroy();
+      }
+    },
+
+    /**
+     * Runs `code` as __main__ recording a step at each line of its own code that is about
+     * to run, and one when it ends (_bytewise/stepping.py).
+     * @param {string} code Python source
+     * @param {object} probe the probe's options, as the analyser's check() returns them
+     * @param {{ stepCap: number, onStep?: (step: { meta: object, snapshot: Uint8Array }) => void }} how
+     *   onStep: each step as it is recorded (a host in another process keeps them, so a run
+     *   that is killed keeps the steps it had); without it the result holds them
+     * @returns {{ facts: import("./analyser.js").RunFacts, steps: Array<{ meta: object,
+     *             snapshot: Uint8Array }>, truncated: boolean, unrestored: string[] }}
+     */
+    trace(code, probe, { stepCap, onStep = null }) {
+      const output = collectOutput();
+      const recorded = [];
+      const hand = onStep ?? ((s) => recorded.push(s));
+      // Python's arguments are borrowed for the call: copied here, released by Pyodide.
+      const step = (meta, snapshot) => {
+        const bytes = snapshot.toJs();
+        hand({
+          meta: nullify(meta.toJs({ dict_converter: Object.fromEntries })),
+          snapshot: bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice(),
+        });
+      };
+      const result = callPython(pyodide, "_bytewise.stepping", "record", code, probe, stepCap, step);
+      try {
+        const js = result.toJs({ dict_converter: Object.fromEntries });
+        return {
+          facts: {
+            error: nullify(js.error),
+            output: output.chunks,
+            tracemalloc: null,
+            run_ms: js.run_ms,
+            capture_ms: 0,
+          },
+          steps: recorded,
+          truncated: js.truncated,
+          unrestored: js.unrestored,
+        };
       } finally {
         result.destroy();
       }

@@ -1,12 +1,37 @@
-// The sizes table: the accessible twin of the canvas. Text only (never HTML from data).
+// The sizes table: the accessible twin of the canvas, sortable by any column (click its
+// header). Text only (never HTML from data). Every cell carries its column's name
+// (data-label), which the stacked form of a narrow screen shows beside the value.
 
 const number = new Intl.NumberFormat("en");
 
-function cell(row, text, className) {
+// The columns in the header's order: what each sorts by (a row's data-field cell).
+const COLUMNS = [
+  "name",
+  "type",
+  "shallow",
+  "predicted-shallow",
+  "deep",
+  "predicted-deep",
+  "allocated",
+  "naive",
+  "retained",
+  "objects",
+];
+
+function cell(row, text, className, label) {
   const td = document.createElement("td");
   td.textContent = text;
   if (className) td.className = className;
+  if (label) td.dataset.label = label;
   row.append(td);
+  return td;
+}
+
+/** A cell holding a byte count or a count: its value is kept for sorting. */
+function numberCell(row, value, label, field) {
+  const td = cell(row, value === null ? "" : number.format(value), "bw-num", label);
+  td.dataset.field = field;
+  if (value !== null) td.dataset.value = String(value);
   return td;
 }
 
@@ -24,6 +49,7 @@ function predictedCell(row, bytes, { status, rule, unmodelled = 0, assumed = 0 }
   }
   const td = cell(row, text, bytes === null ? "bw-num bw-there bw-unknown" : "bw-num bw-there");
   if (title) td.title = title;
+  if (bytes !== null) td.dataset.value = String(bytes);
   return td;
 }
 
@@ -31,14 +57,16 @@ function predictedCell(row, bytes, { status, rule, unmodelled = 0, assumed = 0 }
  * in the title. */
 function allocatedCell(row, root) {
   const here = root.allocated;
-  if (!here) return cell(row, "", "bw-num");
+  if (!here) return cell(row, "", "bw-num", "Allocated");
   const there = root.predicted?.allocated ?? null;
   const bytes = here.deep;
   const td = cell(
     row,
     bytes === null ? "—" : `${here.assumed_objects > 0 ? "≈ " : ""}${number.format(bytes)}`,
     bytes === null ? "bw-num bw-unknown" : "bw-num",
+    "Allocated",
   );
+  if (bytes !== null) td.dataset.value = String(bytes);
   const lines = [];
   if (here.static) {
     lines.push(`${root.name}: ${here.rule}`);
@@ -73,14 +101,16 @@ export function renderSizes(table, report) {
   const body = table.tBodies[0];
   const foot = table.tFoot;
   const comparing = report.compared_with !== null;
+  const there = comparing ? report.compared_with.short : "";
   for (const th of table.tHead.querySelectorAll("th.bw-there")) {
     th.hidden = !comparing;
     if (comparing) {
       // Two lines at most: "on 64-bit" over "3.12" (no break inside "on 64-bit").
-      th.textContent = `on\u00a0${report.compared_with.short.replace("-", "\u2011")}`;
+      th.textContent = `on\u00a0${there.replace("-", "\u2011")}`;
       th.title = `${th.dataset.compare === "deep" ? "Deep" : "Shallow"} size predicted for ${report.compared_with.description}`;
     }
   }
+  makeSortable(table);
   body.replaceChildren();
   foot.replaceChildren();
   const columns = comparing ? 10 : 8;
@@ -97,45 +127,104 @@ export function renderSizes(table, report) {
     name.scope = "row";
     name.textContent = root.name;
     row.append(name);
-    cell(row, root.type, "bw-type");
-    cell(row, number.format(root.shallow), "bw-num").dataset.field = "shallow";
+    cell(row, root.type, "bw-type", "Type").dataset.field = "type";
+    numberCell(row, root.shallow, "Shallow", "shallow");
     if (comparing) {
-      predictedCell(row, root.predicted.shallow, root.predicted).dataset.field = "predicted-shallow";
+      const td = predictedCell(row, root.predicted.shallow, root.predicted);
+      td.dataset.field = "predicted-shallow";
+      td.dataset.label = `Shallow on ${there}`;
     }
-    cell(row, number.format(root.deep), "bw-num").dataset.field = "deep";
+    numberCell(row, root.deep, "Deep", "deep");
     if (comparing) {
-      predictedCell(row, root.predicted.deep, {
+      const td = predictedCell(row, root.predicted.deep, {
         status: "exact",
         rule: root.predicted.rule,
         unmodelled: root.predicted.unmodelled_objects,
         assumed: root.predicted.assumed_objects,
-      }).dataset.field = "predicted-deep";
+      });
+      td.dataset.field = "predicted-deep";
+      td.dataset.label = `Deep on ${there}`;
     }
     allocatedCell(row, root).dataset.field = "allocated";
-    cell(row, number.format(root.naive), "bw-num").dataset.field = "naive";
-    cell(row, root.retained === null ? "" : number.format(root.retained), "bw-num").dataset.field = "retained";
-    cell(row, number.format(root.objects), "bw-num").dataset.field = "objects";
+    numberCell(row, root.naive, "Naive", "naive");
+    numberCell(row, root.retained, "Retained", "retained");
+    numberCell(row, root.objects, "Objects", "objects");
   }
+  sortRows(table);
   const row = foot.insertRow();
   const label = document.createElement("th");
   label.scope = "row";
   label.colSpan = comparing ? 4 : 3;
   label.textContent = "All variables together (shared objects counted once)";
   row.append(label);
-  cell(row, number.format(report.total.deep), "bw-num").dataset.field = "deep";
+  numberCell(row, report.total.deep, "Deep", "deep");
   if (comparing) {
     const td = cell(
       row,
       report.total.predicted_deep === null ? "—" : number.format(report.total.predicted_deep),
       "bw-num bw-there",
+      `Deep on ${there}`,
     );
     td.dataset.field = "predicted-deep";
   }
-  const allocated = report.total.allocated_deep;
-  cell(row, allocated === null ? "" : number.format(allocated), "bw-num").dataset.field = "allocated";
-  cell(row, number.format(report.total.naive), "bw-num").dataset.field = "naive";
+  numberCell(row, report.total.allocated_deep, "Allocated", "allocated");
+  numberCell(row, report.total.naive, "Naive", "naive");
   cell(row, "", "bw-num");
-  cell(row, number.format(report.total.objects), "bw-num").dataset.field = "objects";
+  numberCell(row, report.total.objects, "Objects", "objects");
+}
+
+/** Puts a sort button in each header cell (again after a header's text was replaced). */
+function makeSortable(table) {
+  const headers = [...table.tHead.rows[0].cells];
+  headers.forEach((th, i) => {
+    th.dataset.sort = COLUMNS[i];
+    if (th.querySelector(".bw-sort")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "bw-sort";
+    button.textContent = th.textContent;
+    th.replaceChildren(button);
+    button.addEventListener("click", () => {
+      const field = th.dataset.sort;
+      const numeric = field !== "name" && field !== "type";
+      // Numbers sort biggest first, names from A; a second click turns the order round.
+      const first = numeric ? "descending" : "ascending";
+      const order = table.dataset.sortField === field && table.dataset.sortOrder === first ? flip(first) : first;
+      table.dataset.sortField = field;
+      table.dataset.sortOrder = order;
+      sortRows(table);
+    });
+  });
+}
+
+function flip(order) {
+  return order === "ascending" ? "descending" : "ascending";
+}
+
+/** Orders the body's rows by the chosen column (the program's order until one is chosen). */
+function sortRows(table) {
+  const field = table.dataset.sortField;
+  for (const th of table.tHead.rows[0].cells) {
+    if (th.dataset.sort === field) th.setAttribute("aria-sort", table.dataset.sortOrder);
+    else th.removeAttribute("aria-sort");
+  }
+  if (!field) return;
+  const body = table.tBodies[0];
+  const rows = [...body.rows].filter((r) => r.dataset.name !== undefined);
+  const sign = table.dataset.sortOrder === "ascending" ? 1 : -1;
+  const key = (row) => {
+    if (field === "name") return row.dataset.name;
+    const td = row.querySelector(`[data-field="${field}"]`);
+    if (field === "type") return td?.textContent ?? "";
+    return td?.dataset.value === undefined ? null : Number(td.dataset.value);
+  };
+  rows.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1; // unknown last
+    return (x < y ? -1 : x > y ? 1 : 0) * sign;
+  });
+  body.append(...rows);
 }
 
 /**
@@ -154,10 +243,10 @@ export function renderTrace(section, trace) {
   body.replaceChildren();
   for (const line of trace.top_lines) {
     const row = body.insertRow();
-    cell(row, String(line.line), "bw-num");
-    cell(row, line.text, "bw-code");
-    cell(row, number.format(line.bytes), "bw-num");
-    cell(row, number.format(line.blocks), "bw-num");
+    cell(row, String(line.line), "bw-num", "Line");
+    cell(row, line.text, "bw-code", "Code");
+    cell(row, number.format(line.bytes), "bw-num", "Bytes");
+    cell(row, number.format(line.blocks), "bw-num", "Blocks");
   }
   const regions = section.querySelector("#bw-trace-regions");
   regions.replaceChildren();

@@ -38,20 +38,14 @@ let runner = null;
 let post = null; // the page's port's postMessage, bound when the frame connects
 let starting = null; // the init promise: other messages wait for it
 let interrupts = null; // Int32Array on a SharedArrayBuffer, shared with the page
+// Output goes to the page from the write handler itself, at once: a timer cannot fire
+// while Python runs, so anything held back for batching would wait for the program's next
+// write, or its end (a print before a long sleep). The output limits (python-runner.js)
+// bound the messages to a few thousand per run; the page paints them once per frame.
+// Only a dying interpreter's stack dump is held back: the crash that follows trims it.
 const pending = { stdout: "", stderr: "" };
-let flushTimer = 0;
-
-// Output goes to the page from the write handler itself (a timer cannot fire while
-// Python runs): at once when OUTPUT_INTERVAL_MS have passed since the last message, so a
-// slow loop's prints appear as they happen; in between it is batched, so a print loop
-// does not flood the page, and a timer sends the rest once Python lets go.
-const OUTPUT_INTERVAL_MS = 30;
-let lastFlush = 0;
 
 function flushOutput() {
-  if (flushTimer) clearTimeout(flushTimer);
-  flushTimer = 0;
-  lastFlush = performance.now();
   for (const stream of ["stdout", "stderr"]) {
     if (pending[stream]) {
       post({ type: "output", stream, text: pending[stream] });
@@ -65,14 +59,9 @@ let dying = false; // Pyodide has begun writing a fatal error's stack
 
 function onOutput(stream, text) {
   if (dead) return;
-  // The other stream's text goes first, so the two stay in the order they were written.
-  const other = stream === "stdout" ? "stderr" : "stdout";
-  if (pending[other]) flushOutput();
-  pending[stream] += text;
-  // A dying interpreter's stack dump is held back: the crash that follows trims it.
   if (text.includes("Stack (most recent call first):")) dying = true;
-  if (!dying && performance.now() - lastFlush >= OUTPUT_INTERVAL_MS) flushOutput();
-  else if (!flushTimer) flushTimer = setTimeout(flushOutput, OUTPUT_INTERVAL_MS);
+  if (dying) pending[stream] += text;
+  else post({ type: "output", stream, text });
 }
 
 /** A fetch that answers only for Pyodide's own files, from the bytes the page sent. */

@@ -62,6 +62,8 @@ std::string_view to_string(block_role r) {
     case block_role::table: return "hash table";
     case block_role::buffer: return "buffer";
     case block_role::utf8: return "UTF-8 copy";
+    case block_role::dict: return "__dict__";
+    case block_role::values: return "__dict__ values";
   }
   return "block";
 }
@@ -127,7 +129,10 @@ std::optional<static_answer> static_reason(const snapshot& snap, std::uint32_t n
   // 3.11 the same objects are static on every version, save the interpreter's own names
   // (identifiers such as 'name' or 'append'), whose list changes a little per version.
   const std::optional<cpython_target> source = source_target(snap.platform);
-  if (snap.capture.static_known && source && source->minor >= 11 && singletons_static) {
+  const bool wider_cache = family_of(shape) == shape_family::int_ && !shape_facts::int_negative.of(shape) &&
+                           shape_facts::int_bit_length.of(shape) <= 10 && singletons_static && source &&
+                           small_ints(t).high > small_ints(*source).high;
+  if (snap.capture.static_known && source && source->minor >= 11 && singletons_static && !wider_cache) {
     const bool flagged = (g.flags[node] & node_flag::static_object) != 0;
     if (!flagged) return static_answer{false, prediction_status::exact, {}};
     const bool name =
@@ -147,8 +152,13 @@ std::optional<static_answer> static_reason(const snapshot& snap, std::uint32_t n
     case shape_family::int_: {
       // A snapshot without the live probe still knows 0..255 are cached.
       const bool negative = shape_facts::int_negative.of(shape);
-      const bool cached = (g.flags[node] & node_flag::small_int) ||
-                          (!snap.capture.small_ints_probed && !negative && shape_facts::int_bit_length.of(shape) <= 8);
+      const std::uint64_t bits = shape_facts::int_bit_length.of(shape);
+      const bool cached =
+          (g.flags[node] & node_flag::small_int) || (!snap.capture.small_ints_probed && !negative && bits <= 8);
+      // 3.15 caches up to 1024: 257..1023 (bit length 9 or 10) are its static objects too.
+      if (singletons_static && !cached && !negative && bits <= 10 && small_ints(t).high >= 1023) {
+        return yes("a cached small int on this version (up to 1024), static: no allocator block");
+      }
       if (singletons_static && cached) {
         return yes("a cached small int, static in the interpreter: no allocator block");
       }
@@ -253,7 +263,27 @@ std::optional<std::uint64_t> object_request(cpython_target t, std::uint64_t shap
   return split->object;
 }
 
-allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints) {
+namespace {
+
+allocation allocate_on_row(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints,
+                           const prediction* instance_dict);
+
+}  // namespace
+
+allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints,
+                              const prediction* instance_dict) {
+  allocation a = allocate_on_row(snap, node, target, hints, instance_dict);
+  if (a.status == prediction_status::exact && !measured_platform(target)) {
+    a.status = prediction_status::assumed;
+    a.rule = "from this version's sources: no interpreter of it was measured";
+  }
+  return a;
+}
+
+namespace {
+
+allocation allocate_on_row(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints,
+                           const prediction* instance_dict) {
   const layout_params* dst = find_params(target);
   if (!dst) return refuse("the target platform is not modelled");
   const prediction size = predict_getsizeof(snap, node, target, hints);
@@ -290,8 +320,22 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
     }
     case shape_family::instance:
       if (shape_facts::instance_has_dict.of(shape)) {
-        return refuse(target.minor <= 10 ? "its __dict__ is a separate dict here, which this snapshot does not hold"
-                                         : "its attribute values live in storage sized by the class's history");
+        if (dst->instances != detail::instance_layout::inline_pointers) {
+          return refuse("its attribute values live in storage sized by the class's history");
+        }
+        if (!instance_dict) return refuse("its __dict__ is a separate dict here, sized by the class's other instances");
+        s.add(block_role::object, G);
+        if (instance_dict->size != 0) {
+          // The dict object (new_dict_with_shared_keys) and its values array
+          // (new_values: PyMem_NEW(PyObject *, usable)); the shared keys are the class's.
+          const std::uint64_t dict = dst->dict_base + detail::gc(*dst);
+          s.add(block_role::dict, dict);
+          s.add(block_role::values, instance_dict->size - dict);
+          s.out.status = worse(s.out.status, instance_dict->status);
+          if (instance_dict->status == prediction_status::assumed && s.out.rule.empty())
+            s.out.rule = instance_dict->rule;
+        }
+        return s.out;
       }
       break;
     case shape_family::generator:
@@ -310,5 +354,7 @@ allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_
   }
   return s.out;
 }
+
+}  // namespace
 
 }  // namespace bytewise

@@ -49,8 +49,13 @@ allocated_sizes allocate(const snapshot& snap, const analysis& a, cpython_target
   out.target = target;
   out.per_node.assign(snap.graph.node_count(), 0);
   out.status.assign(snap.graph.node_count(), prediction_status::not_modelled);
+  out.instance_dicts = predict_instance_dicts(snap, target);
   model_sizes(snap, a, out, [&](std::uint32_t v) {
-    const allocation alloc = predict_allocation(snap, v, target);
+    allocation alloc = predict_allocation(snap, v, target, {}, &out.instance_dicts.added[v]);
+    if (out.instance_dicts.replaced[v]) {
+      alloc = {};  // an instance's own dict: its blocks as another version makes them are not modelled
+      alloc.rule = "an instance's __dict__: its blocks depend on the version and the instances made before";
+    }
     out.status[v] = alloc.status;
     out.per_node[v] = alloc.reserved();
     return std::pair{alloc.status, out.per_node[v]};
@@ -62,9 +67,17 @@ comparison compare(const snapshot& snap, const analysis& a, cpython_target targe
   comparison c;
   c.target = target;
   c.per_node.assign(snap.graph.node_count(), prediction{});
+  c.instance_dicts = predict_instance_dicts(snap, target);
   model_sizes(snap, a, c, [&](std::uint32_t v) {
-    c.per_node[v] = predict_getsizeof(snap, v, target);
-    return std::pair{c.per_node[v].status, c.per_node[v].size};
+    const std::optional<prediction>& replaced = c.instance_dicts.replaced[v];
+    c.per_node[v] = replaced ? *replaced : predict_getsizeof(snap, v, target);
+    const prediction& p = c.per_node[v];
+    const prediction& d = c.instance_dicts.added[v];
+    if (p.status == prediction_status::not_modelled || d.status == prediction_status::not_modelled) {
+      return std::pair{prediction_status::not_modelled, std::uint64_t{0}};
+    }
+    const bool sure = p.status != prediction_status::assumed && d.status != prediction_status::assumed;
+    return std::pair{sure ? p.status : prediction_status::assumed, p.size + d.size};
   });
   return c;
 }

@@ -22,6 +22,24 @@ enum class literal_build : std::uint8_t {
   list_resize,  // BUILD_LIST 0 + LIST_EXTEND through list_resize from 0     (3.9)
   preallocate,  // BUILD_LIST 0 + LIST_EXTEND through list_preallocate_exact (3.10+)
 };
+enum class list_extend : std::uint8_t {
+  hint_resize,  // list(iterator), [*x], extend() of an empty list: list_resize to the
+                // length hint                                                          (3.8, 3.9)
+  hint_even,    // list_preallocate_exact to the hint, rounded up to even               (3.10+)
+};
+enum class list_from_set : std::uint8_t {
+  like_sized,  // list(set), list(dict): as any object with a length (the prealloc column) (<= 3.12)
+  set_resize,  // list_extend's set and dict paths: list_resize to the length              (3.13+)
+};
+enum class split_prealloc : std::uint8_t {
+  twelve,     // str.split() starts with 12 slots (Objects/stringlib/split.h MAX_PREALLOC)      (<= 3.11)
+  by_length,  // at most 12, fewer for a short string: len // 2 + 2                             (3.12+)
+};
+enum class dict_log2 : std::uint8_t {
+  loop,     // calculate_log2_keysize: smallest power of two >= minsize, at least 8       (3.8, 3.9, 3.14)
+  rounded,  // bit_length(((minsize | 8) - 1) | 7): one step more at powers of two >= 16
+            // and for minsize 1..7                                                        (3.10-3.13)
+};
 enum class instance_layout : std::uint8_t {
   inline_pointers,  // __dict__ and __weakref__ pointers inside the object   (<= 3.10)
   managed_dict,     // dict managed (pre-header), weakref pointer inline       (3.11)
@@ -48,6 +66,21 @@ struct layout_params {
   list_prealloc prealloc;
   literal_build literal;
   instance_layout instances;
+  list_extend extend;
+  list_from_set from_set;
+  // Displays of more items than this (0: none) are built by BUILD_LIST 0 and one
+  // LIST_APPEND per item (Python/compile.c STACK_USE_GUIDELINE): non-constant items since
+  // 3.10, constants too since 3.14 (they are folded later, in the flow graph).
+  std::uint8_t display_appends_above;
+  std::uint8_t literal_appends_above;
+  split_prealloc split;
+  dict_log2 dict_sizing;
+  bool dict_call_table;         // dict() and dict.fromkeys() start with an 8-slot table (3.8, 3.9)
+  bool set_display_adds;        // a display of constants adds its items one by one (3.8 BUILD_SET n)
+  bool generator_handler;       // generator and coroutine frames keep 2+ stack slots for the
+                                // StopIteration handler around their body (3.12+)
+  std::int32_t small_int_high;  // the cached small ints are -5..this (1024 from 3.15)
+  bool measured;                // false: built from the sources alone, every prediction assumed
 };
 
 // Every row: the platforms the model covers, in the order modelled_targets() lists them

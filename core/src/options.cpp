@@ -20,7 +20,7 @@ namespace owner = option_owner;
 constexpr std::uint8_t capture = owner::probe | owner::core;  // the probe records, the core applies
 
 // clang-format off
-constexpr std::array<option_spec, 14> rows{{
+constexpr std::array<option_spec, 15> rows{{
     {"objectCap", owner::probe, option_kind::whole_number, 1, 50'000'000, "200000", "object-cap", false,
      "Capture at most this many objects; past it every size that depends on the rest is a lower bound."},
     {"edgeCap", owner::probe, option_kind::whole_number, 1, 100'000'000, "1000000", "edge-cap", false,
@@ -47,6 +47,8 @@ constexpr std::array<option_spec, 14> rows{{
      "Length of the lists of largest objects."},
     {"timeLimit", owner::sandbox, option_kind::whole_number, 0, 3'600, "30", "time-limit", false,
      "Stop the program after this many seconds (0: no limit)."},
+    {"stepCap", owner::probe, option_kind::whole_number, 1, 1'000'000, "10000", "step-cap", false,
+     "trace: record at most this many steps; the program then runs on to its end, unrecorded."},
     // The default platform is the layout model's (default_target), so it is not written here.
     {"comparePlatform", owner::core, option_kind::platform, 0, 0, "", "compare", false,
      "Also predict every size on this platform with the layout model; null compares with nothing."},
@@ -119,6 +121,7 @@ void apply(std::string_view name, const json& value, measure_options& out) {
   probe.follow_code = policy.follow_code;
   if (name == "objectCap") probe.object_cap = value.get<std::uint32_t>();
   if (name == "edgeCap") probe.edge_cap = value.get<std::uint32_t>();
+  if (name == "stepCap") probe.step_cap = value.get<std::uint32_t>();
   if (name == "topN") out.analysis.top_n = value.get<std::uint32_t>();
   if (name == "timeLimit") out.sandbox.time_limit_seconds = value.get<std::uint32_t>();
   if (name == "roots") {
@@ -218,6 +221,7 @@ std::string probe_options_json(const probe_options& p) {
   ordered_json out;
   out["object_cap"] = p.object_cap;
   out["edge_cap"] = p.edge_cap;
+  out["step_cap"] = p.step_cap;
   out["roots"] = p.roots.empty() ? json(nullptr) : json(p.roots);
   out["follow_types"] = p.follow_types;
   out["follow_modules"] = p.follow_modules;

@@ -6,6 +6,8 @@
 #include <bytewise/diagram.hpp>
 #include <bytewise/report.hpp>
 
+#include "report_parts.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -81,9 +83,12 @@ class fields {
     }
     return out;
   }
+  // A diagnostic for a field that is there but not what it must be.
+  void fail_with(const char* name, const char* wants) { fail(name, wants); }
   // False (and a diagnostic) when the field is missing.
   bool require(const char* name) { return find(name) != nullptr; }
   bool has(const char* name) const { return object_.is_object() && object_.contains(name); }
+  bool is_string(const char* name) const { return has(name) && object_[name].is_string(); }
   bool is_null(const char* name) const { return has(name) && object_[name].is_null(); }
   fields nested(const char* name) {
     return fields(object_.is_object() ? object_[name] : object_, path_ + "." + name, errors_);
@@ -174,13 +179,26 @@ ordered traced_json(const std::optional<traced_memory>& t) {
 
 double hundredths(double ms) { return std::round(ms * 100) / 100; }
 
+}  // namespace
+
+void write_run_output(ordered& out, const run_facts& run) {
+  out["error"] = error_json(run.error);
+  out["stdout"] = stream_text(run, output_stream::stdout_);
+  out["stderr"] = stream_text(run, output_stream::stderr_);
+  json chunks = json::array();
+  for (const output_chunk& c : run.output) {
+    chunks.push_back({{"stream", c.stream == output_stream::stdout_ ? "stdout" : "stderr"}, {"text", c.text}});
+  }
+  out["output"] = std::move(chunks);
+}
+
+namespace {
+
 // The fields every report has, whatever became of the capture.
 ordered run_part(const run_facts& run, double analyze_ms) {
   ordered out;
   out["schema"] = report_schema;
-  out["error"] = error_json(run.error);
-  out["stdout"] = run.stdout_text;
-  out["stderr"] = run.stderr_text;
+  write_run_output(out, run);
   out["tracemalloc"] = traced_json(run.tracemalloc);
   out["timings"] = {{"run_ms", hundredths(run.run_ms)},
                     {"capture_ms", hundredths(run.capture_ms)},
@@ -221,7 +239,8 @@ ordered or_null(const std::optional<T>& v) {
 // The bytes the allocator reserved for root `index` on sizes.target: the root object's own
 // blocks, and its deep total over the same objects as deep.
 ordered allocated_json(const snapshot& snap, const allocated_sizes& sizes, std::size_t index, bool counted) {
-  const allocation own = predict_allocation(snap, snap.roots[index].node, sizes.target);
+  const std::uint32_t node = snap.roots[index].node;
+  const allocation own = predict_allocation(snap, node, sizes.target, {}, &sizes.instance_dicts.added[node]);
   const bool sized = own.status != prediction_status::not_modelled && counted;
   ordered out;
   out["platform"] = target_name(sizes.target);
@@ -301,8 +320,22 @@ result<run_facts> read_run_facts(std::string_view text) {
     fields e = f.nested("error");
     out.error = python_error{e.text("type"), e.text("message"), e.text("traceback"), e.optional_text("hint")};
   }
-  out.stdout_text = f.text("stdout");
-  out.stderr_text = f.text("stderr");
+  const std::vector<std::optional<output_chunk>> chunks =
+      f.list<std::optional<output_chunk>>("output", [](fields& c) -> std::optional<output_chunk> {
+        const std::string stream = c.text("stream");
+        std::string text = c.text("text");
+        if (stream == "stdout") return output_chunk{output_stream::stdout_, std::move(text)};
+        if (stream == "stderr") return output_chunk{output_stream::stderr_, std::move(text)};
+        if (c.is_string("stream")) c.fail_with("stream", "\"stdout\" or \"stderr\"");
+        return std::nullopt;
+      });
+  for (const std::optional<output_chunk>& c : chunks) {
+    if (!c || c->text.empty()) continue;
+    if (!out.output.empty() && out.output.back().stream == c->stream)
+      out.output.back().text += c->text;
+    else
+      out.output.push_back(*c);
+  }
   if (f.require("tracemalloc") && !f.is_null("tracemalloc")) {
     fields t = f.nested("tracemalloc");
     out.tracemalloc = read_traced(t);
@@ -310,6 +343,16 @@ result<run_facts> read_run_facts(std::string_view text) {
   out.run_ms = f.milliseconds("run_ms");
   out.capture_ms = f.milliseconds("capture_ms");
   if (!errors.empty()) return errors;
+  return out;
+}
+
+ordered platform_fields(const snapshot& snap) { return platform_json(snap); }
+
+std::string stream_text(const run_facts& run, output_stream stream) {
+  std::string out;
+  for (const output_chunk& c : run.output) {
+    if (c.stream == stream) out += c.text;
+  }
   return out;
 }
 

@@ -20,11 +20,23 @@ test("Ctrl+Enter while Python loads runs the program once Python is ready", asyn
   await page.waitForFunction(() => globalThis.bytewise?.setCode);
   await hook("setCode", "print('asked for early')\n");
   assert.equal((await hook("sandbox")).ready, false, "Python is still loading");
+  // The load says how long it takes: on the first visit in general, then as measured here.
+  assert.match(await page.locator("#bw-status-text").textContent(), /\(about \d+ s last time\)|\(usually 3 to 10 s/);
   await page.locator(".cm-content").click();
   await page.keyboard.press("Control+Enter");
   assert.match(await output(), /runs as soon as it is ready/);
   await page.waitForFunction(() => globalThis.bytewise.outcomes() > 0, null, { timeout: 60_000 });
   assert.equal(await output(), "asked for early\n");
+  const loadMs = Number(await page.evaluate(() => localStorage.getItem("bytewise.loadMs")));
+  assert.ok(loadMs > 0, "the load time is kept for the next visit");
+  // The run started a spare Python: let it load, so the reload cuts no fetch short.
+  await page.waitForFunction(() => globalThis.bytewise.sandbox().spareReady, null, { timeout: 60_000 });
+  await page.reload();
+  await page.waitForFunction(() => globalThis.bytewise?.setCode);
+  if (!(await hook("sandbox")).ready) {
+    assert.match(await page.locator("#bw-status-text").textContent(), /\(about \d+ s last time\)/);
+  }
+  await page.evaluate(() => globalThis.bytewise.pythonReady);
 });
 
 test("a slow loop's prints appear as they happen", async (t) => {

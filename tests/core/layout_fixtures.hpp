@@ -10,6 +10,7 @@
 #include "graph_helpers.hpp"
 
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <map>
 #include <string>
@@ -52,24 +53,71 @@ inline std::map<std::string, std::uint32_t> roots_by_name() {
   return out;
 }
 
-// How each corpus list was built: its key says (see corpus.py; "new list ..." keys are
-// the allocation corpus's).
+// How each corpus container was built, as its key says (corpus.py: "list <way> <n>",
+// "dict <way> <n>", "set <way> <n>"; "new ..." keys are the allocation corpus's). Values
+// whose history is no single named way (pops, deletes, merges) get no hint.
 inline prediction_hints hints_for(std::string key) {
   prediction_hints h;
   if (key.rfind("new ", 0) == 0) key = key.substr(4);
-  auto starts = [&](const char* prefix) { return key.rfind(prefix, 0) == 0; };
-  if (starts("list append ") || starts("list appended") || starts("list comprehension")) {
-    h.list = list_construction::appends;
-  } else if (starts("list [None]*") || starts("list display") || key == "list []" || key == "list()") {
-    h.list = list_construction::exact;
-  } else if (starts("list(range(") || starts("list from ")) {
-    h.list = list_construction::from_iterable;
-  } else if (starts("list literal")) {
-    h.list = list_construction::literal;
-  } else if (starts("list popped")) {
-    h.list = list_construction::kept;
+  auto starts = [&](std::initializer_list<const char*> prefixes) {
+    for (const char* prefix : prefixes) {
+      if (key.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+  };
+  using L = list_construction;
+  if (starts({"list append ", "list appended", "list comprehension", "list insert "})) {
+    h.list = L::appends;
+  } else if (starts({"list [None]*", "list display", "list a+b ", "list copy ", "list [:] ", "list slice of 100 "}) ||
+             key == "list []" || key == "list()") {
+    h.list = L::exact;
+  } else if (starts({"list(range(", "list from ", "list list(tuple) ", "list list(list) ", "list list(str) "})) {
+    h.list = L::from_iterable;
+  } else if (starts({"list literal", "list negative literal "})) {
+    h.list = L::literal;
+  } else if (starts({"list names display "})) {
+    h.list = L::display;
+  } else if (starts({"list list(iter) ", "list list(reversed) ", "list sorted ", "list [*range] ", "list [*tuple] ",
+                     "list extend tuple ", "list += tuple "})) {
+    h.list = L::iterated;
+  } else if (starts({"list list(genexpr) ", "list list(map) ", "list list(filter) "})) {
+    h.list = L::unsized;
+  } else if (starts({"list list(set) ", "list list(dict) "})) {
+    h.list = L::from_set;
+  } else if (starts({"list *= "})) {
+    h.list = L::repeated;
+  } else if (starts({"list split "})) {
+    h.list = L::split;
+  }
+  using D = dict_construction;
+  if (starts({"dict zip ", "dict keywords ", "dict fromkeys list ", "dict dict(d) ", "dict(zip) "})) {
+    h.dict = D::called;
+  } else if (starts({"dict fromkeys dict ", "dict fromkeys set "})) {
+    h.dict = D::presized;
+  } else if (starts({"dict copy after delete "})) {
+    h.dict = D::inferred;
+  } else if (starts({"dict str keys ", "dict int keys ", "dict display ", "dict inserted ", "dict comprehension ",
+                     "dict copy ", "dict {**a} ", "dict update empty ", "dict setdefault ", "dict literal ",
+                     "dict {}"})) {
+    h.dict = D::grown;
+  }
+  using S = set_construction;
+  if (starts({"set display ", "set 3"})) {
+    h.set = S::literal;
+  } else if (starts({"set set(set) ", "set copy ", "set frozenset(set) ", "set frozenset display ", "set dict "})) {
+    h.set = S::merged;
+  } else if (starts({"set add ", "set range ", "set names display ", "set list ", "set comprehension ", "set(range(",
+                     "frozenset(range(", "set()", "frozenset()"})) {
+    h.set = S::added;
   }
   return h;
+}
+
+// Whether a key names its construction (hints_for gives it a hint).
+inline bool named_construction(const std::string& key) {
+  const prediction_hints h = hints_for(key);
+  return h.list != list_construction::inferred || h.dict != dict_construction::inferred ||
+         h.set != set_construction::inferred;
 }
 
 // A test name for a platform parameter: "cpython_3_12_64".
@@ -81,13 +129,13 @@ inline std::string platform_test_name(const ::testing::TestParamInfo<cpython_tar
   return name;
 }
 
-// The modelled platforms that have measured fixtures: all but 64-bit CPython 3.14, which no
-// interpreter here runs (its values are derived from the sources and tested in
-// layout_model_test's derived_3_14_values_come_from_the_sources).
+// The modelled platforms that have measured fixtures: all but 64-bit CPython 3.14 and 3.15,
+// which no interpreter here runs (their values are derived from the sources and tested in
+// layout_model_test's derived_3_14_values_come_from_the_sources and cpython_3_15 tests).
 inline std::vector<cpython_target> measured_targets() {
   std::vector<cpython_target> out;
   for (const cpython_target& t : modelled_targets()) {
-    if (!(t == cpython_target{14, 8})) out.push_back(t);
+    if (!(t == cpython_target{14, 8}) && measured_platform(t)) out.push_back(t);
   }
   return out;
 }

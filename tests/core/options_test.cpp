@@ -79,7 +79,7 @@ TEST(options, an_unknown_option_names_every_known_one) {
   EXPECT_EQ(first_error(R"({"objectcap": 5})"),
             "api.unknown_option: Unknown option objectcap; known options: objectCap, edgeCap, roots, followTypes, "
             "followModules, followGlobals, followCode, tracemalloc, includeInterpreterShared, retained, allocated, "
-            "topN, timeLimit, comparePlatform.");
+            "topN, timeLimit, stepCap, comparePlatform.");
 }
 
 TEST(options, wrong_types_and_ranges_say_what_is_accepted) {
@@ -116,7 +116,8 @@ TEST(options, input_that_is_not_an_object_is_one_clear_error) {
 TEST(options, the_probe_gets_the_runner_s_names) {
   const measure_options o = parsed(R"({"objectCap": 7, "roots": ["a"], "tracemalloc": true})");
   EXPECT_EQ(probe_options_json(o.probe),
-            R"({"object_cap":7,"edge_cap":1000000,"roots":["a"],"follow_types":false,"follow_modules":false,)"
+            R"({"object_cap":7,"edge_cap":1000000,"step_cap":10000,"roots":["a"],"follow_types":false,)"
+            R"("follow_modules":false,)"
             R"("follow_globals":false,"follow_code":false,"tracemalloc":true})");
   EXPECT_EQ(json::parse(probe_options_json(parsed("{}").probe))["roots"], nullptr);
 }

@@ -12,7 +12,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr const char* quiet_run = R"({"error": null, "stdout": "", "stderr": "", "tracemalloc": null,
+constexpr const char* quiet_run = R"({"error": null, "output": [], "tracemalloc": null,
                                       "run_ms": 1.234, "capture_ms": 2})";
 
 run_facts facts(const char* text) {
@@ -89,7 +89,8 @@ TEST(report, without_comparison_or_retained_sizes_those_fields_are_null) {
 
 TEST(report, carries_the_run_s_error_output_and_tracemalloc) {
   const char* run = R"({"error": {"type": "KeyError", "message": "'k'", "traceback": "Traceback...\n", "hint": "h"},
-    "stdout": "out\n", "stderr": "err\n",
+    "output": [{"stream": "stdout", "text": "out\n"}, {"stream": "stderr", "text": "err\n"},
+               {"stream": "stdout", "text": "more"}, {"stream": "stdout", "text": " out\n"}],
     "tracemalloc": {"current": 10, "peak": 20, "top_lines": [{"line": 3, "bytes": 5, "blocks": 1, "text": "x = 1"}],
                     "regions": [{"label": "r", "line": 2, "before": 1, "after": 4, "change": 3, "peak": 6,
                                  "top_lines": [{"line": 3, "bytes": -4000, "blocks": -1, "text": "del t"}]}]},
@@ -98,8 +99,11 @@ TEST(report, carries_the_run_s_error_output_and_tracemalloc) {
   EXPECT_EQ(r["ok"], false);  // the program raised
   EXPECT_EQ(r["error"]["type"], "KeyError");
   EXPECT_EQ(r["error"]["hint"], "h");
-  EXPECT_EQ(r["stdout"], "out\n");
+  EXPECT_EQ(r["stdout"], "out\nmore out\n");
   EXPECT_EQ(r["stderr"], "err\n");
+  // In the order printed, one chunk per change of stream.
+  EXPECT_EQ(r["output"], json::parse(R"([{"stream": "stdout", "text": "out\n"}, {"stream": "stderr", "text": "err\n"},
+                                         {"stream": "stdout", "text": "more out\n"}])"));
   EXPECT_EQ(r["tracemalloc"]["peak"], 20);
   EXPECT_EQ(r["tracemalloc"]["top_lines"][0]["text"], "x = 1");
   EXPECT_EQ(r["tracemalloc"]["regions"][0]["change"], 3);
@@ -130,20 +134,24 @@ TEST(report, a_failed_capture_keeps_the_run_s_output) {
 
 TEST(report, text_that_is_not_utf8_is_replaced_not_passed_on) {
   run_facts run = facts(quiet_run);
-  run.stdout_text = "caf\xc3";  // cut inside a character
+  run.output.push_back({output_stream::stdout_, "caf\xc3"});  // cut inside a character
   const std::string text = failed_report_json({}, run, 0);
   EXPECT_EQ(json::parse(text)["stdout"], "caf\xef\xbf\xbd");
+  EXPECT_EQ(json::parse(text)["output"][0]["text"], "caf\xef\xbf\xbd");
 }
 
 TEST(run_facts, every_bad_field_is_named) {
-  auto r = read_run_facts(R"({"error": 3, "stdout": "", "stderr": 1, "tracemalloc": {"current": -1, "peak": null,
+  auto r = read_run_facts(R"({"error": 3, "output": [{"stream": "stdin", "text": ""}, {"text": 1}],
+    "tracemalloc": {"current": -1, "peak": null,
     "top_lines": [{"line": 1, "bytes": 2, "blocks": 3}], "regions": []}, "run_ms": "fast"})");
   ASSERT_FALSE(r.ok());
   std::vector<std::string> messages;
   for (const diagnostic& d : r.errors()) messages.push_back(d.message);
   EXPECT_EQ(messages, (std::vector<std::string>{
                           "The run's facts.error must be an object.",  // once, not once per field
-                          "The run's facts.stderr must be a string.",
+                          "The run's facts.output[0].stream must be \"stdout\" or \"stderr\".",
+                          "The run's facts.output[1].stream must be present.",
+                          "The run's facts.output[1].text must be a string.",
                           "The run's facts.tracemalloc.current must be a whole number of 0 or more.",
                           "The run's facts.tracemalloc.top_lines[0].text must be present.",
                           "The run's facts.run_ms must be a number of milliseconds.",

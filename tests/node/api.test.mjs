@@ -232,6 +232,21 @@ describe("sizeOf()", () => {
     assert.equal(appended["cpython-3.8-64"], 56 + 25 * 8);
     await assert.rejects(() => bytewise.sizeOf(""), /non-empty string/);
   });
+
+  test("knows constant folding, iterators and set displays by version (measured on each)", async () => {
+    const on = async (expression) =>
+      Object.fromEntries((await bytewise.sizeOf(expression)).sizes.map((s) => [s.platform, s]));
+    const negative = await on("[-1, -2, -3, -4]"); // folded to a constant tuple on 3.9+
+    assert.deepEqual([negative["cpython-3.8-64"].size, negative["cpython-3.9-64"].size], [88, 120]);
+    assert.equal(negative["cpython-3.9-64"].status, "exact");
+    const iterated = await on("list(iter(range(8)))");
+    assert.deepEqual([iterated["cpython-3.8-64"].size, iterated["cpython-3.10-64"].size], [56 + 12 * 8, 56 + 8 * 8]);
+    const fives = await on("{1, 2, 3, 4, 5}"); // BUILD_SET 5 on 3.8, one merge since 3.9
+    assert.deepEqual([fives["cpython-3.8-64"].size, fives["cpython-3.9-64"].size], [728, 472]);
+    const mixed = await on("{'x': 1, 2: 'y'}");
+    assert.deepEqual([mixed["cpython-3.10-64"].size, mixed["cpython-3.12-64"].size], [232, 352]);
+    assert.equal(mixed["cpython-3.12-64"].status, "exact");
+  });
 });
 
 describe("footprints()", () => {
@@ -460,6 +475,21 @@ describe("npx bytewise", () => {
     const failing = run("size", "no_such_name");
     assert.equal(failing.status, 1);
     assert.match(failing.stderr, /NameError/);
+  });
+
+  test("the first argument of size and explain is the expression, even one that starts with -", async () => {
+    const negative = run("size", "-5", "--platform", "cpython-3.12-64");
+    assert.equal(negative.status, 0, negative.stderr);
+    assert.equal(negative.stdout.trim(), "28");
+    const explained = run("explain", "-5", "16");
+    assert.equal(explained.status, 0, explained.stderr);
+    assert.match(explained.stdout, /cpython-3\.14-wasm32/);
+    for (const args of [["size", ""], ["size", "  "], ["size"], ["explain", "", "49"]]) {
+      const r = run(...args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split("\n").length, 1, `one line for ${JSON.stringify(args)}: ${r.stderr}`);
+      assert.match(r.stderr, /^bytewise: (size|explain) takes/);
+    }
   });
 
   test("explain names the Pythons that print a number", async () => {

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { before, describe, test } from "node:test";
-import { checkAnswer, computeAnswer, explain, parseQuantity } from "../../web/lesson-answers.js";
+import { checkAnswer, computeAnswer, explain, parseQuantity, withSeparators } from "../../web/lesson-answers.js";
 import { parseLesson } from "../../web/lessons.js";
 import { openBytewise } from "../../web/node-api.js";
 
@@ -21,6 +21,34 @@ let measure;
 before(async () => {
   const bytewise = await openBytewise();
   measure = (code, options) => bytewise.measure(code, options);
+});
+
+describe("explain", () => {
+  test("measured numbers get thousands separators; what a program printed does not", () => {
+    const exercise = {
+      kind: "bytes",
+      explanation: "{{answer}} here, {{predicted}} on {{platform}}; it printed {{output}}.",
+    };
+    const values = { answer: "100021", here: "100021", predicted: "200040", platform: "64-bit CPython 3.12" };
+    assert.equal(
+      explain(exercise, { values: { ...values, output: "100021" } }),
+      "100,021 here, 200,040 on 64-bit CPython 3.12; it printed 100021.",
+    );
+    const printed = { kind: "output", explanation: "It prints {{answer}}." };
+    assert.equal(explain(printed, { values: { answer: "100021" } }), "It prints 100021.");
+    const bigger = { kind: "bigger", explanation: "The sizes were {{here}} bytes." };
+    assert.equal(explain(bigger, { values: { here: "56 and 4028" } }), "The sizes were 56 and 4,028 bytes.");
+  });
+  for (const [text, shown] of [
+    ["999", "999"],
+    ["1000000 bytes", "1,000,000 bytes"],
+    ["2.5", "2.5"],
+    ["1234.5678", "1234.5678"],
+    ["0.12345", "0.12345"],
+    ["x1234", "x1234"],
+  ]) {
+    test(`"${text}" is shown as "${shown}"`, () => assert.equal(withSeparators(text), shown));
+  }
 });
 
 describe("parseQuantity", () => {

@@ -18,7 +18,11 @@ export async function openSession() {
   const started = performance.now();
   const pyodide = await loadPyodide();
   const loadMs = performance.now() - started;
-  installModules(pyodide, { ...pythonModuleSources(), "reference_sizes.py": read("tests/node/reference_sizes.py") });
+  installModules(pyodide, {
+    ...pythonModuleSources(),
+    "reference_sizes.py": read("tests/node/reference_sizes.py"),
+    "reference_trace.py": read("tests/node/reference_trace.py"),
+  });
   const core = await loadCore();
   const analyser = createAnalyser(core);
   const runner = createRunner({ pyodide });

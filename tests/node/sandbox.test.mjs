@@ -121,6 +121,22 @@ describe("output", () => {
     assert.equal(report.stdout, "no newline");
   });
 
+  test("stdout and stderr are kept in the order printed, partial lines too", async () => {
+    const report = await bytewise.measure(
+      "import sys\nprint('one')\nprint('two', file=sys.stderr)\nsys.stdout.write('thr')\nsys.stdout.write('ee\\n')\n" +
+        "sys.stderr.write('four\\n')\nprint('five')\nsys.stdout.write('six')",
+    );
+    assert.deepEqual(report.output, [
+      { stream: "stdout", text: "one\n" },
+      { stream: "stderr", text: "two\n" },
+      { stream: "stdout", text: "three\n" },
+      { stream: "stderr", text: "four\n" },
+      { stream: "stdout", text: "five\nsix" },
+    ]);
+    assert.equal(report.stdout, "one\nthree\nfive\nsix");
+    assert.equal(report.stderr, "two\nfour\n");
+  });
+
   test("input() says why it cannot read, after printing its prompt", async () => {
     const report = await bytewise.measure("name = input('Your name? ')");
     assert.equal(report.error?.type, "EOFError");

@@ -95,6 +95,29 @@ async def _coro():
     return 1
 
 
+def _gen_loop(n):
+    for i in range(n):
+        yield i * i
+
+
+def _gen_locals(a, b, c, d, e):
+    total = a + b + c + d + e
+    yield total
+
+
+def _gen_from():
+    yield from range(3)
+
+
+def _gen_arg(a):
+    yield a
+
+
+async def _coro_await():
+    await _coro()
+    return 2
+
+
 def _func(a, b=1):
     return a + b
 
@@ -125,6 +148,12 @@ def _dict_inserted(keys):
     for k in keys:
         d[k] = None
     return d
+
+
+class _AllocPoint:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
 
 
 class _Holder:
@@ -187,6 +216,7 @@ def builders():
     b["bound method"] = lambda: _HOLDER.method
     b["cell"] = lambda: types.CellType(_SMALL[3])
     b["generator"] = lambda: _gen3(_SMALL[1], _SMALL[2])
+    b["instance 2 attributes"] = lambda: _AllocPoint(_SMALL[1], _SMALL[2])
     return b
 
 
@@ -403,8 +433,21 @@ def _values():
     v["generator g0"] = _gen0()
     v["generator g3"] = _gen3(1, 2)
     v["generator expression"] = (x for x in [])
+    v["generator expression range(10**6)"] = (x for x in range(10 ** 6))
+    v["generator expression call"] = (abs(x) for x in [])
+    v["generator expression nested"] = (x * y for x in [] for y in [])
+    v["generator expression filtered"] = (x for x in [] if x)
+    v["generator loop"] = _gen_loop(10)
+    v["generator many locals"] = _gen_locals(1, 2, 3, 4, 5)
+    v["generator yield from"] = _gen_from()
+    v["generator one argument"] = _gen_arg(1)
+    started = _gen_loop(10)
+    next(started)
+    v["generator started"] = started
     coroutine = _coro()
     v["coroutine"] = coroutine
+    awaiting = _coro_await()
+    v["coroutine awaiting"] = awaiting
     # Instances
     for name, cls in (("Empty", Empty), ("Plain", Plain), ("Slots0", Slots0), ("Slots1", Slots1),
                       ("Slots3", Slots3), ("SlotsDict", SlotsDict), ("SlotsWeak", SlotsWeak)):
@@ -418,7 +461,7 @@ def _values():
     v["bound method"] = Plain().__init__
     v["cell"] = _closure().__closure__[0]
     v["memoryview 1-D"] = memoryview(b"abc")
-    return v, coroutine
+    return v, (coroutine, awaiting)
 
 
 def _popped():
@@ -456,11 +499,423 @@ def series():
     return v
 
 
+# Sizes of the construction series: every n where growth matters (FULL), a spread of the
+# sizes where each version's rules part ways otherwise (SPREAD).
+FULL = range(101)
+SPREAD = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 20, 21, 24, 25, 30, 31, 33, 40, 42, 43,
+          50, 64, 65, 77, 85, 86, 93, 100)
+_NAMES = tuple("k%d" % i for i in range(101))
+_NONZERO = tuple(range(1, 102))
+
+
+def _display(text, n, namespace=None):
+    """The value of a display written out in source text, compiled by this version's own
+    compiler (a display's bytecode, and so its size, differs between versions)."""
+    return eval(compile(text, "<corpus>", "eval"), namespace or {})  # noqa: S307
+
+
+def _list_ways():
+    """Lists of n items built each way a program builds them: key "list <way> <n>"."""
+    ways = {
+        "list(tuple)": (FULL, lambda n: list(tuple(range(n)))),
+        "list(list)": (SPREAD, lambda n: list(list(range(n)))),
+        "list(iter)": (FULL, lambda n: list(iter(tuple(range(n))))),
+        "list(reversed)": (SPREAD, lambda n: list(reversed(tuple(range(n))))),
+        "list(genexpr)": (FULL, lambda n: list(x for x in range(n))),
+        "list(map)": (SPREAD, lambda n: list(map(abs, range(n)))),
+        "list(filter)": (SPREAD, lambda n: list(filter(None, _NONZERO[:n]))),
+        "list(set)": (SPREAD, lambda n: list(set(range(n)))),
+        "list(dict)": (SPREAD, lambda n: list(dict.fromkeys(range(n)))),
+        "list(str)": (SPREAD, lambda n: list("x" * n)),
+        "sorted": (FULL, lambda n: sorted(range(n - 1, -1, -1))),
+        "literal": (FULL, lambda n: _display("[%s]" % ", ".join(map(str, range(n))), n)),
+        "negative literal": (SPREAD, lambda n: _display("[%s]" % ", ".join("-%d" % (i + 1) for i in range(n)), n)),
+        "names display": (FULL, lambda n: _display("[%s]" % ", ".join(["a"] * n), n, {"a": None})),
+        "[*range]": (FULL, lambda n: _display("[*r]", n, {"r": range(n)})),
+        "[*tuple]": (SPREAD, lambda n: _display("[*t]", n, {"t": tuple(range(n))})),
+        "extend tuple": (SPREAD, lambda n: _extended(tuple(range(n)))),
+        "+= tuple": (SPREAD, lambda n: _iadded(tuple(range(n)))),
+        "+= [x]": (FULL, _iadded_one),
+        "insert": (SPREAD, _inserted_front),
+        "*=": (FULL, _imultiplied),
+        "a+b": (SPREAD, lambda n: [None] * (n // 2) + [None] * (n - n // 2)),
+        "copy": (SPREAD, lambda n: _appended(n).copy()),
+        "[:]": (SPREAD, lambda n: _appended(n)[:]),
+        "slice of 100": (SPREAD, lambda n: _appended(100)[:n]),
+        "split": (FULL, lambda n: " ".join(["w"] * n).split()),
+        "del [n:] of 100": (FULL, _deleted_tail),
+        "pop to": (FULL, _popped_to),
+        "extend by 3s": (range(0, 101, 3), _extended_by_3s),
+    }
+    out = {}
+    for way, (sizes, build) in ways.items():
+        for n in sizes:
+            out["list %s %d" % (way, n)] = build(n)
+    cleared = _appended(50)
+    cleared.clear()
+    out["list cleared"] = cleared
+    return out
+
+
+def _extended(items):
+    out = []
+    out.extend(items)
+    return out
+
+
+def _iadded(items):
+    out = []
+    out += items
+    return out
+
+
+def _iadded_one(n):
+    out = []
+    for _ in range(n):
+        out += [None]
+    return out
+
+
+def _inserted_front(n):
+    out = []
+    for _ in range(n):
+        out.insert(0, None)
+    return out
+
+
+def _imultiplied(n):
+    out = [None]
+    out *= n
+    return out
+
+
+def _deleted_tail(n):
+    out = _appended(100)
+    del out[n:]
+    return out
+
+
+def _popped_to(n):
+    out = _appended(100)
+    while len(out) > n:
+        out.pop()
+    return out
+
+
+def _extended_by_3s(n):
+    out = []
+    while len(out) < n:
+        out.extend((None, None, None))
+    return out
+
+
+def _dict_display(keys):
+    return _display("{%s}" % ", ".join("%r: None" % (k,) for k in keys), len(keys))
+
+
+def _mixed_keys(n, str_first=True):
+    """n keys: one str and then ints (or ints and then one str)."""
+    if n == 0:
+        return ()
+    ints = tuple(range(1, n))
+    return ("k0",) + ints if str_first else ints + ("k0",)
+
+
+def _dict_ways():
+    """Dicts of n items built each way: key "dict <way> <n>"."""
+    ways = {
+        "str keys": (FULL, lambda n: _inserted(n, True)),
+        "int keys": (FULL, lambda n: _inserted(n, False)),
+        "display str": (FULL, lambda n: _dict_display(_NAMES[:n])),
+        "display int": (SPREAD, lambda n: _dict_display(range(n))),
+        "display str then int": (SPREAD, lambda n: _dict_display(_mixed_keys(n))),
+        "display int then str": (SPREAD, lambda n: _dict_display(_mixed_keys(n, False))),
+        "inserted str then int": (SPREAD, lambda n: _dict_inserted(_mixed_keys(n))),
+        "zip": (FULL, lambda n: dict(zip(_NAMES[:n], range(n)))),
+        "keywords": (FULL, lambda n: _display("dict(%s)" % ", ".join("%s=None" % k for k in _NAMES[:n]), n)),
+        "fromkeys list": (FULL, lambda n: dict.fromkeys(list(_NAMES[:n]))),
+        "fromkeys dict": (SPREAD, lambda n: dict.fromkeys(dict.fromkeys(_NAMES[:n]))),
+        "fromkeys set": (SPREAD, lambda n: dict.fromkeys(set(range(n)))),
+        "comprehension": (SPREAD, lambda n: {k: None for k in _NAMES[:n]}),
+        "{**a}": (SPREAD, lambda n: _display("{**a}", n, {"a": _inserted(n)})),
+        "{**a, **b}": (SPREAD, lambda n: _display("{**a, **b}", n, {"a": dict.fromkeys(_NAMES[:n // 2]),
+                                                                   "b": dict.fromkeys(_NAMES[n // 2:n])})),
+        "dict(d)": (SPREAD, lambda n: dict(_inserted(n))),
+        "copy": (SPREAD, lambda n: _inserted(n).copy()),
+        "update empty": (SPREAD, lambda n: _updated({}, _inserted(n))),
+        "update half": (SPREAD, lambda n: _updated(dict.fromkeys(_NAMES[:n // 2]), dict.fromkeys(_NAMES[n // 2:n]))),
+        "setdefault": (SPREAD, lambda n: _set_defaults(n)),
+        "20 less": (range(0, 21), lambda n: _deleted_from(20, n)),
+        "deleted then set": (SPREAD, lambda n: _deleted_then_set(n)),
+        "copy after delete": (SPREAD, lambda n: _deleted_from(n + 5, 5).copy()),
+    }
+    if sys.version_info >= (3, 9):
+        ways["a|b"] = (SPREAD, lambda n: dict.fromkeys(_NAMES[:n // 2]) | dict.fromkeys(_NAMES[n // 2:n]))
+    out = {}
+    for way, (sizes, build) in ways.items():
+        for n in sizes:
+            out["dict %s %d" % (way, n)] = build(n)
+    return out
+
+
+def _updated(d, other):
+    d.update(other)
+    return d
+
+
+def _set_defaults(n):
+    d = {}
+    for k in _NAMES[:n]:
+        d.setdefault(k, None)
+    return d
+
+
+def _deleted_from(total, n):
+    d = _inserted(total)
+    for i in range(n):
+        del d["k%d" % i]
+    return d
+
+
+def _deleted_then_set(n):
+    d = _inserted(n)
+    for i in range(n):
+        del d["k%d" % i]
+    for i in range(n):
+        d["k%d" % i] = None
+    return d
+
+
+def _set_ways():
+    """Sets of n items built each way: key "set <way> <n>"."""
+    ways = {
+        "add": (FULL, _set_added),
+        "range": (SPREAD, lambda n: set(range(n))),
+        "display": (FULL, lambda n: _display("{%s}" % ", ".join(map(str, range(n))), n) if n else set()),
+        "names display": (SPREAD, lambda n: _display("{%s}" % ", ".join("a%d" % i for i in range(n)), n,
+                                                     {"a%d" % i: i for i in range(n)}) if n else set()),
+        "set(set)": (SPREAD, lambda n: set(set(range(n)))),
+        "copy": (SPREAD, lambda n: set(range(n)).copy()),
+        "list": (SPREAD, lambda n: set(list(range(n)))),
+        "dict": (SPREAD, lambda n: set(dict.fromkeys(range(n)))),
+        "comprehension": (SPREAD, lambda n: {i for i in range(n)}),
+        "union": (SPREAD, lambda n: set(range(n // 2)) | set(range(n // 2, n))),
+        "frozenset(set)": (SPREAD, lambda n: frozenset(set(range(n)))),
+        "frozenset display": (SPREAD, lambda n: frozenset(_display("{%s}" % ", ".join(map(str, range(n))), n))
+                              if n else frozenset()),
+        "20 discarded": (range(0, 21), lambda n: _discarded(20, n)),
+    }
+    out = {}
+    for way, (sizes, build) in ways.items():
+        for n in sizes:
+            out["set %s %d" % (way, n)] = build(n)
+    return out
+
+
+def _discarded(total, n):
+    s = _set_added(total)
+    for i in range(n):
+        s.discard(i)
+    return s
+
+
+def constructions():
+    """Lists, dicts and sets built every way (the keys say how, and how many items)."""
+    v = _list_ways()
+    v.update(_dict_ways())
+    v.update(_set_ways())
+    return v
+
+
+# Instance-heavy programs, measured as deep sizes (--deep): what a program's variables
+# cost in all, on every version. Each program has classes of its own, so what one does to a
+# class's shared keys never reaches another.
+class _Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+class _SlotPoint:
+    __slots__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+class _Wide10:
+    def __init__(self, i):
+        self.a0, self.a1, self.a2, self.a3, self.a4 = i, i, i, i, i
+        self.a5, self.a6, self.a7, self.a8, self.a9 = i, i, i, i, i
+
+
+class _Wide11:
+    def __init__(self, i):
+        self.a0, self.a1, self.a2, self.a3, self.a4 = i, i, i, i, i
+        self.a5, self.a6, self.a7, self.a8, self.a9, self.a10 = i, i, i, i, i, i
+
+
+class _Wide30:
+    def __init__(self, i):
+        for k in range(30):
+            setattr(self, "a%d" % k, i)
+
+
+class _One:
+    def __init__(self, v):
+        self.v = v
+
+
+class _Empty:
+    pass
+
+
+class _Node:
+    def __init__(self, value, next_node):
+        self.value = value
+        self.next = next_node
+
+
+class _Base:
+    def __init__(self, i):
+        self.a = i
+
+
+class _Child(_Base):
+    def __init__(self, i):
+        super().__init__(i)
+        self.b = i
+
+
+class _Extra:
+    def __init__(self, i):
+        self.a = i
+        self.b = i
+
+
+class _Reordered:
+    pass
+
+
+class _Deleted:
+    def __init__(self, i):
+        self.a = i
+        self.b = i
+
+
+class _ManyAttrs:
+    def __init__(self, i):
+        for k in range(6):
+            setattr(self, "m%d" % k, i)
+
+
+def _linked(n):
+    head = None
+    for i in range(n):
+        head = _Node(i * 1000, head)
+    return head
+
+
+def _with_extra(n):
+    out = [_Extra(i * 1000) for i in range(n)]
+    for item in out[::10]:
+        item.c = 0
+    return out
+
+
+def _reordered(n):
+    out = []
+    for i in range(n):
+        o = _Reordered()
+        if i % 2:
+            o.b, o.a = i * 1000, i * 1000
+        else:
+            o.a, o.b = i * 1000, i * 1000
+        out.append(o)
+    return out
+
+
+def _one_deleted(n):
+    out = [_Deleted(i * 1000) for i in range(n)]
+    del out[0].b
+    return out
+
+
+def deep_programs():
+    """key -> the value of an instance-heavy program (key "deep <what>")."""
+    v = {}
+    v["deep 1000 instances"] = [_Point(i * 1000, i * 1000 + 1) for i in range(1000)]
+    v["deep 1000 slots instances"] = [_SlotPoint(i * 1000, i * 1000 + 1) for i in range(1000)]
+    v["deep 1 instance"] = _Point(1000, 2000)
+    v["deep 1 slots instance"] = _SlotPoint(1000, 2000)
+    v["deep 100 instances 1 attribute"] = [_One(i * 1000) for i in range(100)]
+    v["deep 100 instances 6 attributes"] = [_ManyAttrs(i * 1000) for i in range(100)]
+    v["deep 100 instances 10 attributes"] = [_Wide10(i * 1000) for i in range(100)]
+    v["deep 100 instances 11 attributes"] = [_Wide11(i * 1000) for i in range(100)]
+    v["deep 50 instances 30 attributes"] = [_Wide30(i * 1000) for i in range(50)]
+    v["deep 100 empty instances"] = [_Empty() for _ in range(100)]
+    v["deep linked list of 100 instances"] = _linked(100)
+    v["deep 100 subclass instances"] = [_Child(i * 1000) for i in range(100)]
+    v["deep 100 instances some with an extra attribute"] = _with_extra(100)
+    v["deep 100 instances attributes in two orders"] = _reordered(100)
+    v["deep 100 instances one attribute deleted"] = _one_deleted(100)
+    v["deep dict of 100 instances"] = {"k%d" % i: _Point(i * 1000, -i * 1000) for i in range(100)}
+    return v
+
+
+def deep_size(root):
+    """Bytewise's deep size (core/include/bytewise/sizes.hpp) under its default policy:
+    sys.getsizeof summed over every distinct object gc.get_referents reaches, and the keys
+    of dicts (which it skips for str-keyed tables), not counting or following classes,
+    modules, functions and code. Before 3.11 the keys of an instance's key-sharing __dict__
+    are the class's (CPython counts them in the type's __sizeof__), so they are not counted
+    there, as on 3.11+ the attribute names of values kept in the object are not."""
+    skip = (type, types.ModuleType, types.FunctionType, types.CodeType)
+    seen = set()
+    class_keys = set()  # ids of instance __dict__s whose keys the class holds
+    stack = [root]
+    total = 0
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        total += sys.getsizeof(o)
+        referents = [r for r in gc.get_referents(o) if not isinstance(r, skip)]
+        if sys.version_info < (3, 11) and not isinstance(o, (dict, list, tuple, set, frozenset)):
+            own = getattr(type(o), "__dictoffset__", 0) and [r for r in referents if type(r) is dict]
+            if own and own[0] is object.__getattribute__(o, "__dict__") and _shares_keys(own[0]):
+                class_keys.add(id(own[0]))
+        if type(o) is dict and id(o) not in class_keys:
+            referents.extend(o)
+        stack.extend(referents)
+    return total
+
+
+def _shares_keys(d):
+    """Whether an instance's __dict__ (3.8-3.10) is a key-sharing one: no keys table of its
+    own, only a values array of a table's usable entries (Objects/dictobject.c _PyDict_SizeOf)."""
+    values = d.__sizeof__() - {}.__sizeof__()
+    size = 8
+    while (size * 2 // 3) * 8 < values:
+        size *= 2
+    return values == (size * 2 // 3) * 8
+
+
+def print_deep(v):
+    for key, value in v.items():
+        if key.startswith("deep "):
+            print("%s\t%d" % (key, deep_size(value)))
+
+
 def values():
-    """Every corpus value by key (the single values, the series, then one object from each
-    builder of the allocation corpus, keyed "new <key>")."""
+    """Every corpus value by key (the single values, the series, the constructions, then one
+    object from each builder of the allocation corpus, keyed "new <key>")."""
     v, coroutine = _values()
     v.update(series())
+    v.update(constructions())
+    v.update(deep_programs())
     for key, build in builders().items():
         v["new " + key] = build()
     return v
@@ -487,8 +942,12 @@ def main():
         print_allocation(measure_reserved())
         return
     v = values()
-    for key, value in v.items():
-        print("%s\t%d" % (key, sys.getsizeof(value)))
+    if "--deep" in sys.argv:
+        print_deep(v)
+    else:
+        for key, value in v.items():
+            if not key.startswith("deep "):
+                print("%s\t%d" % (key, sys.getsizeof(value)))
     _close(v)
 
 

@@ -5,6 +5,7 @@
 //   ## allocation   the allocation fixture (corpus.py print_allocation): block, static and
 //                   reserve lines; reserve rows are dlmalloc's chunks for 64 requests held at
 //                   once (malloc_usable_size + its 4-byte header)
+//   ## deep         the instance-heavy programs' deep sizes: key<TAB>deep size
 // With argv[3] (a file path) it also captures the corpus as a snapshot there (the model's
 // source snapshot). One Pyodide per process: two versions cannot share one.
 import fs from "node:fs";
@@ -46,6 +47,12 @@ const heapBase = typeof m.___heap_base === "object" ? m.___heap_base.value : m._
 out += "## allocation\n";
 pyodide.globals.set("reserved", pyodide.toPy(reserved));
 pyodide.runPython(`corpus.print_allocation({int(k): tuple(v) for k, v in reserved.items()}, ${heapBase})`);
+out += "## deep\n";
+pyodide.runPython(`
+deep_values = corpus.values()
+corpus.print_deep(deep_values)
+corpus._close(deep_values)
+del deep_values`);
 if (snapshotFile) {
   installModules(pyodide, pythonModuleSources());
   const bytes = pyodide

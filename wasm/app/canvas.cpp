@@ -1,5 +1,7 @@
-// The diagram window: draws the core's layout and handles pan, zoom, hover, selection,
-// expanding containers and keyboard navigation (see canvas.hpp).
+// The canvas: draws the core's layout and handles pan, zoom, hover, selection, expanding
+// containers and keyboard navigation; lays out the toolbar, the strip under the diagram
+// (legend, overview) and the dock of tools, so that nothing covers the diagram (see
+// canvas.hpp).
 //
 // Index:
 //   [SECTION] Colours, fonts and number text
@@ -7,6 +9,8 @@
 //   [SECTION] Drawing: arrows and boxes
 //   [SECTION] Tooltips
 //   [SECTION] Input: mouse and keyboard
+//   [SECTION] The strip under the diagram: legend and overview
+//   [SECTION] The dock
 //   [SECTION] The window
 #include "canvas.hpp"
 
@@ -121,11 +125,18 @@ void relayout(canvas_state& s) {
   s.changed = true;
 }
 
-// The whole diagram in view at the next frame (the Fit button), even when a run's readable
-// first view is still pending.
-void request_fit(canvas_state& s) {
+// The Fit button's view at the next frame (`all`: the whole diagram, as `0` asks), even
+// when a run's opening view is still pending.
+void request_fit(canvas_state& s, bool all) {
   s.fit_pending = true;
   s.fit_readable = false;
+  s.fit_all = all;
+}
+
+// The tooltip waits until the pointer leaves where it is now (a tool just opened).
+void hold_tooltip(canvas_state& s) {
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  s.tooltip_hold = m.x >= 0 ? m : ImVec2(0, 0);
 }
 
 // Passes a new request for memory from the X-ray on to the page.
@@ -146,6 +157,8 @@ void select_box(canvas_state& s, std::uint32_t box) {
           ? b.title + " \xE2\x86\x92 " + s.layout.boxes[b.rows[0].box != no_box ? b.rows[0].box : box].title
           : b.title;
   s.xray.Open(xray_subject_of(*s.snap, b.node), title, b.node);
+  s.select_tool = static_cast<int>(tool::xray);
+  hold_tooltip(s);
   ask_for_xray_memory(s);
 }
 
@@ -205,7 +218,7 @@ void apply(canvas_state& s, const canvas_event& e) {
       relayout(s);
       break;
     case canvas_event_kind::set_measure: s.shown = e.shown; break;
-    case canvas_event_kind::fit: request_fit(s); break;
+    case canvas_event_kind::fit: request_fit(s, e.flag); break;
     case canvas_event_kind::zoom: zoom_at(s, e.factor, e.at); break;
     case canvas_event_kind::set_view:
       s.zoom = std::clamp(e.factor, min_zoom, max_zoom);
@@ -233,8 +246,24 @@ void set_snapshot(canvas_state& s, snapshot snap, analysis result, bool keep_vie
 
 void set_presenter(canvas_state& s, bool on) {
   s.presenter = on;
-  s.fit_pending = true;
+  s.fit_pending = s.fit_readable = true;  // the opening view at the new size
   s.changed = true;
+}
+
+void open_tool(canvas_state& s, tool t) {
+  const int i = static_cast<int>(t);
+  if (t != tool::xray) s.show_tool[i] = true;
+  if (t == tool::footprints && !s.footprints) s.requests.push_back(canvas_request::footprints);
+  if (t == tool::small_ints && !s.small_ints) s.requests.push_back(canvas_request::small_ints);
+  s.select_tool = i;
+  hold_tooltip(s);
+  s.changed = true;
+}
+
+void SameLineIfFits(float width) {
+  ImGui::SameLine();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
 }
 
 void queue(canvas_state& s, canvas_event event) { s.events.push_back(event); }
@@ -286,17 +315,41 @@ struct view {
   ImVec2 at(diagram_point p) const { return at(p.x, p.y); }
 };
 
-// Fits the whole diagram in view. `readable` (after a run) keeps text large enough to read
-// and shows the top-left part when the whole would be smaller; the Fit button shows all.
-void fit(canvas_state& s, ImVec2 size, bool readable) {
-  const float margin = 20.0f * s.ui_scale;
-  if (s.show_legend && !s.exporting) size.y -= ImGui::GetFontSize() * 1.9f;  // the legend's line
-  const float w = std::max(s.layout.width, 1.0f) * s.ui_scale;
-  const float h = std::max(s.layout.height, 1.0f) * s.ui_scale;
+// The diagram's bounds in model units, the variables' frame and its label included.
+struct bounds {
+  float x0, y0, x1, y1;
+};
+constexpr float frame_margin = 6;
+bounds content_bounds(const canvas_state& s) {
+  return {-frame_margin, -frame_margin - dm::line_height, std::max(s.layout.width, 1.0f) + frame_margin,
+          std::max(s.layout.height, 1.0f) + frame_margin};
+}
+
+// The zoom at which box text is `css_px` CSS pixels tall.
+float zoom_for_text(float css_px) { return css_px / dm::font_size; }
+
+// Fits the diagram in a view of `size` device pixels, with box text at least `least_px`
+// CSS pixels (0: no floor, as for a PNG), or down to `lower_px` where that brings every
+// variable into view. What fits is centred; what does not starts at the top left, where
+// the first variables and the objects they reach are.
+void fit(canvas_state& s, ImVec2 size, float least_px, float lower_px = 0) {
+  const float margin = 16.0f * s.ui_scale;
+  const bounds b = content_bounds(s);
+  const float w = (b.x1 - b.x0) * s.ui_scale, h = (b.y1 - b.y0) * s.ui_scale;
   const float most = s.presenter ? 2.0f : 1.4f;
-  const float least = readable ? (s.presenter ? 0.9f : 0.6f) : min_zoom;
-  s.zoom = std::clamp(std::min((size.x - 2 * margin) / w, (size.y - 2 * margin) / h), std::min(least, most), most);
-  s.pan = ImVec2(margin, margin + 8.0f * s.ui_scale);
+  float least = least_px > 0 ? std::min(zoom_for_text(least_px), most) : min_zoom;
+  if (lower_px > 0 && lower_px < least_px) {
+    float variables_bottom = b.y0;
+    for (const diagram_box& box : s.layout.boxes) {
+      if (box.kind == box_kind::variable) variables_bottom = std::max(variables_bottom, box.y + box.h + frame_margin);
+    }
+    const float all_variables = (size.y - 2 * margin) / ((variables_bottom - b.y0) * s.ui_scale);
+    least = std::clamp(all_variables, zoom_for_text(lower_px), least);
+  }
+  s.zoom = std::clamp(std::min((size.x - 2 * margin) / w, (size.y - 2 * margin) / h), least, most);
+  const float dw = w * s.zoom, dh = h * s.zoom;
+  s.pan.x = (dw + 2 * margin <= size.x ? (size.x - dw) / 2 : margin) - b.x0 * s.zoom * s.ui_scale;
+  s.pan.y = (dh + 2 * margin <= size.y ? (size.y - dh) / 2 : margin) - b.y0 * s.zoom * s.ui_scale;
 }
 
 // A polyline with rounded corners (two points: an S-curve), ending in an arrow head.
@@ -360,40 +413,6 @@ void draw_tails(const canvas_state& s, ImDrawList* dl, const view& v) {
   }
 }
 
-// One line at the bottom of the diagram saying what the colours mean.
-void draw_legend(const canvas_state& s, ImDrawList* dl, ImVec2 origin, ImVec2 size) {
-  const canvas_colors& c = colors(s);
-  struct item {
-    ImU32 fill, border;
-    float thickness;
-    const char* text;
-  };
-  const item items[] = {
-      {c.variable, c.border, 1, "variable"},
-      {c.object, c.border, 1, "object"},
-      {c.object, c.shared, 2.5f, "shared"},
-      {c.object, c.cycle, 2.5f, "in a cycle"},
-      {c.interpreter, c.border, 1, "the interpreter's own"},
-      {c.aggregate, c.border, 1, "many as one"},
-  };
-  ImFont* font = ImGui::GetFont();
-  const float px = ImGui::GetFontSize() * 0.9f;
-  const float gap = px * 0.6f, sw = px * 1.6f;
-  float width = gap;
-  for (const item& it : items) width += sw + gap / 2 + font->CalcTextSizeA(px, FLT_MAX, 0, it.text).x + gap;
-  const ImVec2 p0(origin.x + gap, origin.y + size.y - px * 1.9f);
-  dl->AddRectFilled(p0, ImVec2(p0.x + width, p0.y + px * 1.6f), (c.background & 0x00FFFFFF) | 0xE6000000, px * 0.3f);
-  float x = p0.x + gap;
-  const float y = p0.y + px * 0.3f;
-  for (const item& it : items) {
-    dl->AddRectFilled(ImVec2(x, y), ImVec2(x + sw, y + px), it.fill, 2);
-    dl->AddRect(ImVec2(x, y), ImVec2(x + sw, y + px), it.border, 2, 0, it.thickness);
-    x += sw + gap / 2;
-    dl->AddText(font, px, ImVec2(x, y), c.muted, it.text);
-    x += font->CalcTextSizeA(px, FLT_MAX, 0, it.text).x + gap;
-  }
-}
-
 // Text cut off at `clip_right` (a row's label stops where its address cell starts).
 void text_at(ImDrawList* dl, ImFont* font, float size, ImVec2 pos, ImU32 color, const std::string& text,
              float clip_right) {
@@ -449,6 +468,7 @@ void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t inde
     // in the smallest legible size, when the box is tall enough to hold it.
     const float px = std::min(9.0f * s.ui_scale, (p1.y - p0.y) * 0.6f);
     if (px >= 6.0f * s.ui_scale) {
+      shown.text_px = px / s.ui_scale;
       // "24 B Item": the number first, since titles run long ("str 'xxxx...'").
       const std::string bytes = number_value(s, box, s.shown);
       const std::string summary = variable || bytes.empty() ? box.title : bytes + " " + box.title;
@@ -462,23 +482,29 @@ void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t inde
   }
   ImFont* regular = font_for(s, false, text_px);
   ImFont* bold = font_for(s, true, text_px);
+  // Every text drawn in the box goes through here, which keeps the smallest size drawn.
+  auto put = [&](ImFont* font, float px, ImVec2 pos, ImU32 color, const std::string& text, float clip_right) {
+    if (text.empty()) return;
+    text_at(dl, font, px, pos, color, text, clip_right);
+    const float css = px / s.ui_scale;
+    shown.text_px = shown.text_px > 0 ? std::min(shown.text_px, css) : css;
+  };
   dl->PushClipRect(p0, p1, true);
   const float pad = dm::padding * v.k;
   const float lh = dm::line_height * v.k;
   const float baseline = (lh - text_px) / 2;
   float y = p0.y + pad / 2;
   // Title line: type (bold) and subtitle; a variable's slot sits at its right end.
-  dl->AddText(bold, text_px, ImVec2(p0.x + pad, y + baseline), c.text, box.title.c_str());
+  put(bold, text_px, ImVec2(p0.x + pad, y + baseline), c.text, box.title, p1.x);
   if (!box.subtitle.empty()) {
     const float tw = bold->CalcTextSizeA(text_px, FLT_MAX, 0, box.title.c_str()).x;
-    text_at(dl, regular, text_px, ImVec2(p0.x + pad + tw + dm::char_width * v.k, y + baseline), c.muted, box.subtitle,
-            p1.x);
+    put(regular, text_px, ImVec2(p0.x + pad + tw + dm::char_width * v.k, y + baseline), c.muted, box.subtitle, p1.x);
   }
   y += lh;
-  text_at(dl, regular, text_px, ImVec2(p0.x + pad, y + baseline), c.text, shown.number, p1.x);
+  put(regular, text_px, ImVec2(p0.x + pad, y + baseline), c.text, shown.number, p1.x);
   y += lh;
   if (!shown.compared.empty()) {
-    text_at(dl, regular, text_px, ImVec2(p0.x + pad, y + baseline), c.compared, shown.compared, p1.x);
+    put(regular, text_px, ImVec2(p0.x + pad, y + baseline), c.compared, shown.compared, p1.x);
   }
   // Rows: label on the left, the slot on the right (an address cell or a value).
   if (!variable && !box.rows.empty()) {
@@ -490,8 +516,7 @@ void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t inde
     const float ry = p0.y + (box.rows_y + (variable ? 0 : r * dm::line_height)) * v.k;
     const float slot_x = p1.x - pad - dm::pointer_width * v.k;
     if (!variable) {
-      text_at(dl, regular, text_px, ImVec2(p0.x + pad, ry + baseline), row.hidden ? c.accent : c.label, row.label,
-              slot_x);
+      put(regular, text_px, ImVec2(p0.x + pad, ry + baseline), row.hidden ? c.accent : c.label, row.label, slot_x);
     }
     if (row.box != no_box) {
       // An address cell: a small square holding the arrow's tail.
@@ -499,7 +524,7 @@ void draw_box(canvas_state& s, ImDrawList* dl, const view& v, std::uint32_t inde
       dl->AddRect(a, b, c.border, 2 * v.k, 0, v.k);
     } else if (!row.value.empty()) {
       const ImVec2 size = regular->CalcTextSizeA(text_px, FLT_MAX, 0, row.value.c_str());
-      text_at(dl, regular, text_px, ImVec2(p1.x - pad - size.x, ry + baseline), c.text, row.value, p1.x);
+      put(regular, text_px, ImVec2(p1.x - pad - size.x, ry + baseline), c.text, row.value, p1.x);
     }
   }
   dl->PopClipRect();
@@ -656,7 +681,8 @@ canvas_event toggle_event(std::uint32_t node) {
 }
 
 // Keys become events: Tab and the arrows select (and reveal) a box, Esc clears the
-// selection and closes the X-ray, Enter expands or folds the selected box, + - 0 f zoom.
+// selection and closes the X-ray, Enter expands or folds the selected box, + - zoom, f
+// fits (text kept readable), 0 shows the whole diagram.
 void keyboard(canvas_state& s, ImVec2 size) {
   const std::uint32_t count = static_cast<std::uint32_t>(s.layout.boxes.size());
   if (count == 0) return;
@@ -701,23 +727,41 @@ void keyboard(canvas_state& s, ImVec2 size) {
   for (unsigned c : io.InputQueueCharacters) {
     if (c == '+' || c == '=') queue(s, zoom_event(1.25f, ImVec2(size.x / 2, size.y / 2)));
     if (c == '-') queue(s, zoom_event(1 / 1.25f, ImVec2(size.x / 2, size.y / 2)));
-    if (c == '0' || c == 'f') queue(s, event(canvas_event_kind::fit));
+    if (c == '0' || c == 'f') {
+      canvas_event e = event(canvas_event_kind::fit);
+      e.flag = c == '0';  // 0: the whole diagram, however small
+      queue(s, e);
+    }
   }
 }
 
-// The toolbar's buttons become events too; the Panels menu only opens windows.
+float button_width(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+float checkbox_width(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+
+constexpr const char* tool_labels[] = {"X-ray", "Footprints over N", "List growth", "Small-int explorer"};
+
+// The toolbar's buttons become events too; the Panels menu opens tools in the dock (or asks
+// the page to show its sizes table). It wraps onto more lines where the canvas is narrow.
 void toolbar(canvas_state& s, bool have) {
+  const ImGuiStyle& style = ImGui::GetStyle();
   if (ImGui::Button("Fit")) queue(s, event(canvas_event_kind::fit));
-  ImGui::SameLine();
+  SameLineIfFits(button_width(" - "));
   if (ImGui::Button(" - ")) queue(s, zoom_event(1 / 1.25f, ImVec2(0, 0)));
-  ImGui::SameLine();
+  SameLineIfFits(button_width(" + "));
   if (ImGui::Button(" + ")) queue(s, zoom_event(1.25f, ImVec2(0, 0)));
+  char zoom_text[16];
+  std::snprintf(zoom_text, sizeof zoom_text, "%d%%", static_cast<int>(std::lround(s.zoom * 100)));
+  SameLineIfFits(ImGui::CalcTextSize("8888%").x);
+  ImGui::TextUnformatted(zoom_text);
+  const float combo_w = ImGui::GetFontSize() * 9;
+  SameLineIfFits(ImGui::CalcTextSize("Boxes show").x + style.ItemSpacing.x + combo_w);
+  ImGui::TextUnformatted("Boxes show");
   ImGui::SameLine();
-  ImGui::Text("%d%%", static_cast<int>(std::lround(s.zoom * 100)));
-  ImGui::SameLine();
-  ImGui::TextUnformatted(" Boxes show");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+  ImGui::SetNextItemWidth(combo_w);
   const char* current = measure_names[static_cast<int>(s.shown)];
   std::string compared_name = s.result.compared ? "on " + short_target_name(s.result.compared->target) : "compared";
   if (s.shown == measure::predicted) current = compared_name.c_str();
@@ -738,30 +782,249 @@ void toolbar(canvas_state& s, bool have) {
     }
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  SameLineIfFits(checkbox_width("inline small values"));
   bool inline_shared = s.layout_options.inline_shared;
   if (ImGui::Checkbox("inline small values", &inline_shared)) {
     canvas_event e = event(canvas_event_kind::set_inline_shared);
     e.flag = inline_shared;
     queue(s, e);
   }
-  ImGui::SameLine();
-  if (ImGui::Button("Panels \xE2\x96\xBC")) ImGui::OpenPopup("panels");  // a down triangle
+  const char* panels = "Panels \xE2\x96\xBC";  // a down triangle
+  SameLineIfFits(button_width(panels));
+  if (ImGui::Button(panels)) ImGui::OpenPopup("panels");
   if (ImGui::BeginPopup("panels")) {
-    auto item = [&](const char* label, bool* open, bool needs_data, canvas_request request) {
-      if (ImGui::MenuItem(label, nullptr, open) && *open && needs_data) s.requests.push_back(request);
-    };
-    item("Sizes table", &s.show_sizes, false, {});
-    item("Footprints over N", &s.show_footprints, !s.footprints, canvas_request::footprints);
-    item("List growth", &s.show_growth, false, {});
-    item("Small-int explorer", &s.show_small_ints, !s.small_ints, canvas_request::small_ints);
-    item("Legend", &s.show_legend, false, {});
+    if (ImGui::MenuItem("Sizes table")) s.requests.push_back(canvas_request::sizes_table);
+    for (int t = 1; t < tool_count; ++t) {
+      if (ImGui::MenuItem(tool_labels[t], nullptr, s.show_tool[t])) {
+        if (s.show_tool[t]) {
+          s.show_tool[t] = false;
+        } else {
+          open_tool(s, static_cast<tool>(t));
+        }
+      }
+    }
+    ImGui::MenuItem("Legend and overview", nullptr, &s.show_legend);
     ImGui::EndPopup();
   }
-  ImGui::SameLine();
+  SameLineIfFits(button_width("PNG"));
   if (!have) ImGui::BeginDisabled();  // nothing to export before a run
   if (ImGui::Button("PNG")) queue(s, event(canvas_event_kind::export_png));
   if (!have) ImGui::EndDisabled();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The strip under the diagram: legend and overview
+//-----------------------------------------------------------------------------
+
+// The strip under the diagram: on the left the legend (what the colours mean) and a line
+// saying how many boxes are out of view and where; on the right a map of the whole diagram
+// with the view's rectangle, which a click or a drag pans to. It covers no box: the
+// diagram's region ends where it starts.
+struct legend_item {
+  ImU32 fill, border;
+  float thickness;
+  const char* text;
+};
+
+struct strip_layout {
+  float line = 0, height = 0, map_w = 0, map_h = 0, text_w = 0;
+  int legend_lines = 0;
+};
+
+std::vector<legend_item> legend_items(const canvas_state& s) {
+  const canvas_colors& c = colors(s);
+  return {
+      {c.variable, c.border, 1, "variable"},
+      {c.object, c.border, 1, "object"},
+      {c.object, c.shared, 2.5f, "shared"},
+      {c.object, c.cycle, 2.5f, "in a cycle"},
+      {c.interpreter, c.border, 1, "the interpreter's own"},
+      {c.aggregate, c.border, 1, "many as one"},
+  };
+}
+
+float legend_item_width(const legend_item& it, float px) {
+  return px * 1.6f + px * 0.3f + ImGui::GetFont()->CalcTextSizeA(px, FLT_MAX, 0, it.text).x + px * 0.9f;
+}
+
+strip_layout lay_out_strip(const canvas_state& s, float width) {
+  strip_layout l;
+  const float px = ImGui::GetFontSize();
+  l.line = px * 1.45f;
+  const float pad = px * 0.4f;
+  const bounds b = content_bounds(s);
+  l.map_h = 2 * l.line;
+  l.map_w = std::min(width * 0.3f, l.map_h * std::clamp((b.x1 - b.x0) / (b.y1 - b.y0), 1.2f, 4.0f));
+  l.text_w = width - l.map_w - 3 * pad;
+  if (s.show_legend) {
+    float x = 0;
+    l.legend_lines = 1;
+    for (const legend_item& it : legend_items(s)) {
+      const float w = legend_item_width(it, px);
+      if (x > 0 && x + w > l.text_w) {
+        ++l.legend_lines;
+        x = 0;
+      }
+      x += w;
+    }
+  }
+  const int lines = l.legend_lines + 1 + (s.layout.limited ? 1 : 0);
+  l.height = std::max(2, lines) * l.line + 2 * pad;
+  l.map_h = l.height - 2 * pad;
+  return l;
+}
+
+void draw_strip(canvas_state& s, const strip_layout& l, ImVec2 p0, ImVec2 size, const view& v, ImVec2 view_size) {
+  const canvas_colors& c = colors(s);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float px = ImGui::GetFontSize();
+  const float pad = px * 0.4f;
+  dl->AddLine(ImVec2(p0.x, p0.y), ImVec2(p0.x + size.x, p0.y), c.frame, s.ui_scale);
+  float x = p0.x + pad, y = p0.y + pad;
+  if (s.show_legend) {
+    for (const legend_item& it : legend_items(s)) {
+      const float w = legend_item_width(it, px);
+      if (x > p0.x + pad && x + w > p0.x + pad + l.text_w) {
+        x = p0.x + pad;
+        y += l.line;
+      }
+      const float sw = px * 1.6f, top = y + (l.line - px) / 2 - pad / 2;
+      dl->AddRectFilled(ImVec2(x, top), ImVec2(x + sw, top + px), it.fill, 2);
+      dl->AddRect(ImVec2(x, top), ImVec2(x + sw, top + px), it.border, 2, 0, it.thickness);
+      dl->AddText(ImGui::GetFont(), px, ImVec2(x + sw + px * 0.3f, top), c.muted, it.text);
+      x += w;
+    }
+    y += l.line;
+  }
+  // Where the boxes out of view are.
+  frame_regions& r = s.regions;
+  const std::uint32_t total = static_cast<std::uint32_t>(s.layout.boxes.size());
+  std::string text;
+  if (r.out_of_view == 0) {
+    text = "All " + format_count(total) + (total == 1 ? " box" : " boxes") + " in view";
+  } else {
+    // The longest of these that fits: "26 of 28 boxes out of view: 25 ->, 1 v (drag, or
+    // click the map)", without the hint, then without "boxes".
+    std::string where;
+    const std::pair<std::uint32_t, const char*> ways[] = {
+        {r.right, " \xE2\x86\x92"}, {r.below, " \xE2\x86\x93"}, {r.left, " \xE2\x86\x90"}, {r.above, " \xE2\x86\x91"}};
+    for (const auto& [n, arrow] : ways) {
+      if (n == 0) continue;
+      where += (where.empty() ? " " : ", ") + format_count(n) + arrow;
+    }
+    const std::string count = format_count(r.out_of_view) + " of " + format_count(total);
+    for (const std::string& candidate : {count + " boxes out of view:" + where + " (drag, or click the map)",
+                                         count + " boxes out of view:" + where, count + " out of view:" + where}) {
+      text = candidate;
+      if (ImGui::GetFont()->CalcTextSizeA(px, FLT_MAX, 0, text.c_str()).x <= l.text_w) break;
+    }
+  }
+  const ImVec4 clip(p0.x, p0.y, p0.x + pad + l.text_w, p0.y + size.y);
+  const float top = y + (l.line - px) / 2 - pad / 2;
+  dl->AddText(ImGui::GetFont(), px, ImVec2(p0.x + pad, top), r.out_of_view ? c.accent : c.muted, text.c_str(), nullptr,
+              0.0f, &clip);
+  if (s.layout.limited) {
+    dl->AddText(ImGui::GetFont(), px, ImVec2(p0.x + pad, top + l.line), c.muted,
+                "Some objects are not drawn (too many or too deep): the sizes still count them.", nullptr, 0.0f, &clip);
+  }
+
+  // The map: every box as a dot of its colour, the view as a rectangle.
+  const bounds b = content_bounds(s);
+  const ImVec2 m0(p0.x + size.x - pad - l.map_w, p0.y + pad);
+  const float scale = std::min(l.map_w / (b.x1 - b.x0), l.map_h / (b.y1 - b.y0));
+  // The diagram centred in the map.
+  const ImVec2 inset((l.map_w - (b.x1 - b.x0) * scale) / 2, (l.map_h - (b.y1 - b.y0) * scale) / 2);
+  auto map_at = [&](float mx, float my) {
+    return ImVec2(m0.x + inset.x + (mx - b.x0) * scale, m0.y + inset.y + (my - b.y0) * scale);
+  };
+  dl->AddRectFilled(m0, ImVec2(m0.x + l.map_w, m0.y + l.map_h), c.frame, 3);
+  dl->PushClipRect(m0, ImVec2(m0.x + l.map_w, m0.y + l.map_h), true);
+  for (const diagram_box& box : s.layout.boxes) {
+    const ImU32 fill = box.kind == box_kind::variable ? c.accent : (box.flags & box_flag::cycle) ? c.cycle : c.border;
+    const ImVec2 a = map_at(box.x, box.y), e = map_at(box.x + box.w, box.y + box.h);
+    dl->AddRectFilled(a, ImVec2(std::max(e.x, a.x + 1), std::max(e.y, a.y + 1)), fill);
+  }
+  // The view in model units: the diagram region's corners through the inverse of v.
+  const ImVec2 v0 = map_at(-v.pan.x / v.k, -v.pan.y / v.k);
+  const ImVec2 v1 = map_at((view_size.x - v.pan.x) / v.k, (view_size.y - v.pan.y) / v.k);
+  dl->AddRect(v0, v1, c.selected, 0, 0, 2 * s.ui_scale);
+  dl->PopClipRect();
+  r.minimap = true;
+  ImGui::SetCursorScreenPos(m0);
+  ImGui::InvisibleButton("overview", ImVec2(l.map_w, l.map_h));
+  if (ImGui::IsItemActive()) {
+    // Centre the view on the point under the pointer.
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const float mx = (mouse.x - m0.x - inset.x) / scale + b.x0, my = (mouse.y - m0.y - inset.y) / scale + b.y0;
+    canvas_event e = event(canvas_event_kind::set_view);
+    e.factor = s.zoom;
+    e.at = ImVec2(view_size.x / 2 - mx * v.k, view_size.y / 2 - my * v.k);
+    queue(s, e);
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The whole diagram; the rectangle is what is in view.");
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The dock
+//-----------------------------------------------------------------------------
+
+bool* tool_open(canvas_state& s, int t) { return t == static_cast<int>(tool::xray) ? &s.xray.open : &s.show_tool[t]; }
+
+bool any_tool_open(canvas_state& s) {
+  for (int t = 0; t < tool_count; ++t) {
+    if (*tool_open(s, t)) return true;
+  }
+  return false;
+}
+
+// The open tools as tabs, in a region of their own beside or below the diagram. Each tab
+// scrolls down but never sideways: its contents fit the width they are given.
+void draw_dock(canvas_state& s, ImVec2 pos, ImVec2 size) {
+  ImGui::SetCursorScreenPos(pos);
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_WindowBg));
+  ImGui::BeginChild("dock", size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleColor();
+  if (ImGui::BeginTabBar("tools", ImGuiTabBarFlags_FittingPolicyResizeDown)) {
+    for (int t = 0; t < tool_count; ++t) {
+      bool* open = tool_open(s, t);
+      if (!*open) continue;
+      const ImGuiTabItemFlags flags = s.select_tool == t ? ImGuiTabItemFlags_SetSelected : 0;
+      const std::string label = t == static_cast<int>(tool::xray) ? "X-ray: " + s.xray.title + "###xray"
+                                                                  : std::string(tool_labels[t]) + "###" + tool_names[t];
+      if (ImGui::BeginTabItem(label.c_str(), open, flags)) {
+        ImGui::BeginChild("tab", ImVec2(0, 0), false);
+        switch (static_cast<tool>(t)) {
+          case tool::xray: s.xray.DrawContents(); break;
+          case tool::footprints: DrawFootprintsPanel(&s); break;
+          case tool::growth: DrawGrowthPanel(&s); break;
+          case tool::small_ints: DrawSmallIntsPanel(&s); break;
+        }
+        s.regions.dock_overflow_x = ImGui::GetScrollMaxX() / s.ui_scale;
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+      }
+      if (!*open) s.changed = true;
+    }
+    ImGui::EndTabBar();
+  }
+  s.select_tool = -1;
+  ImGui::EndChild();
+}
+
+// The bar between the diagram and the dock: dragging it gives one more room.
+void dock_splitter(canvas_state& s, ImVec2 pos, ImVec2 size, bool right, ImVec2 avail) {
+  ImGui::SetCursorScreenPos(pos);
+  ImGui::InvisibleButton("dock-splitter", size);
+  if (ImGui::IsItemActivated()) s.dock_drag_start = s.dock_fraction;
+  const bool lit = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  if (lit) ImGui::SetMouseCursor(right ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+  if (ImGui::IsItemActive()) {
+    const ImVec2 d = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0);
+    s.dock_fraction = std::clamp(s.dock_drag_start - (right ? d.x / avail.x : d.y / avail.y), 0.2f, 0.8f);
+    s.changed = true;
+  }
+  const canvas_colors& c = colors(s);
+  ImGui::GetWindowDrawList()->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), lit ? c.accent : c.frame);
 }
 
 }  // namespace
@@ -777,18 +1040,61 @@ void ShowCanvas(canvas_state* state) {
   ImGui::SetNextWindowPos(viewport->Pos);
   ImGui::SetNextWindowSize(viewport->Size);
   ImGui::PushStyleColor(ImGuiCol_WindowBg, c.background);
-  ImGui::Begin("Diagram", nullptr,
+  ImGui::Begin("Canvas", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleColor();
   const bool have = s.snap.has_value() && !s.layout.boxes.empty();
+  const ImVec2 corner = viewport->Pos;  // the HTML canvas's top-left corner
+  const float ui = s.ui_scale;
+  auto css = [&](ImVec2 p, ImVec2 size) {
+    return css_rect{(p.x - corner.x) / ui, (p.y - corner.y) / ui, size.x / ui, size.y / ui};
+  };
+  const float dock_overflow = s.regions.dock_overflow_x;
+  s.regions = {};
+  s.regions.dock_overflow_x = dock_overflow;
   if (!s.exporting) toolbar(s, have);
 
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  s.diagram_origin = ImVec2(origin.x - viewport->Pos.x, origin.y - viewport->Pos.y);
-  ImVec2 size = ImGui::GetContentRegionAvail();
-  size.x = std::max(size.x, 50.0f);
-  size.y = std::max(size.y, 50.0f);
+  // Regions: the toolbar's lines, then the diagram's column (the diagram over its strip) and
+  // the dock of open tools, beside it when the canvas is wide, below it when not.
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  s.regions.toolbar = css(corner, ImVec2(viewport->Size.x, top.y - corner.y));
+  s.regions.toolbar_lines =
+      std::max(1, static_cast<int>(std::lround((top.y - corner.y) / ImGui::GetFrameHeightWithSpacing())));
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  avail.x = std::max(avail.x, 50.0f);
+  avail.y = std::max(avail.y, 50.0f);
+  const bool docked = !s.exporting && any_tool_open(s);
+  const bool right = avail.x > 1.6f * avail.y;
+  const float bar = 6 * ui;
+  ImVec2 column = avail, dock_pos{0, 0}, dock_size{0, 0}, bar_pos{0, 0}, bar_size{0, 0};
+  if (docked) {
+    const float f = std::clamp(s.dock_fraction, 0.2f, 0.8f);
+    if (right) {
+      dock_size = ImVec2(std::floor(avail.x * f), avail.y);
+      column.x = avail.x - dock_size.x - bar;
+      bar_pos = ImVec2(top.x + column.x, top.y);
+      bar_size = ImVec2(bar, avail.y);
+      dock_pos = ImVec2(bar_pos.x + bar, top.y);
+    } else {
+      dock_size = ImVec2(avail.x, std::floor(avail.y * f));
+      column.y = avail.y - dock_size.y - bar;
+      bar_pos = ImVec2(top.x, top.y + column.y);
+      bar_size = ImVec2(avail.x, bar);
+      dock_pos = ImVec2(top.x, bar_pos.y + bar);
+    }
+  }
+  const bool strip = have && !s.exporting;
+  const strip_layout sl = strip ? lay_out_strip(s, column.x) : strip_layout{};
+  const ImVec2 origin = top;
+  const ImVec2 size(column.x, std::max(column.y - sl.height, 50.0f));
+  s.diagram_origin = ImVec2(origin.x - corner.x, origin.y - corner.y);
+  s.regions.diagram = css(origin, size);
+  s.regions.strip = css(ImVec2(origin.x, origin.y + size.y), ImVec2(column.x, sl.height));
+  s.regions.dock = css(dock_pos, dock_size);
+  s.regions.dock_right = docked && right;
+
+  ImGui::SetCursorScreenPos(origin);
   ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft);
   const bool hovered = ImGui::IsItemHovered();
   // Keys reach ImGui only while the HTML canvas has focus (glfw-keys.js); they move through
@@ -796,9 +1102,15 @@ void ShowCanvas(canvas_state* state) {
   ImGuiIO& io = ImGui::GetIO();
   const bool focused = !io.WantTextInput && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId);
   if (s.fit_pending && have) {
-    fit(s, size, s.fit_readable && !s.exporting);
+    const float least = s.exporting || s.fit_all ? 0
+                        : s.fit_readable         ? (s.presenter ? presenter_opening_text_px : opening_text_px)
+                                                 : (s.presenter ? presenter_fit_text_px : fit_text_px);
+    // A run opens at least at the opening size; outside presenter mode it may go down to
+    // Fit's floor to show every variable.
+    fit(s, size, least, s.fit_readable && !s.fit_all && !s.exporting && !s.presenter ? fit_text_px : 0);
     s.fit_pending = false;
     s.fit_readable = false;
+    if (!s.exporting) s.fit_all = false;
   }
   view v{origin, s.pan, s.zoom * s.ui_scale};
 
@@ -849,15 +1161,24 @@ void ShowCanvas(canvas_state* state) {
   }
   if (have && focused) keyboard(s, size);
   s.hovered = under.box;
+  // A tool that just opened keeps the tooltip away until the pointer moves on.
+  if (s.tooltip_hold.x >= 0) {
+    const float dx = io.MousePos.x - s.tooltip_hold.x, dy = io.MousePos.y - s.tooltip_hold.y;
+    if (dx * dx + dy * dy > 16 * ui * ui) s.tooltip_hold = ImVec2(-1, -1);
+  }
+  const bool tooltips = s.tooltip_hold.x < 0;
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+  const ImVec2 view_max(origin.x + size.x, origin.y + size.y);
+  dl->PushClipRect(origin, view_max, true);
   s.drawn.clear();
   s.arrows_drawn = 0;
+  s.tooltip_shown = false;
   if (!have) {
     const char* hint = s.snap ? "The program left no variables to draw." : "Run your code to see its objects here.";
     ImVec2 text = ImGui::CalcTextSize(hint);
-    dl->AddText(ImVec2(origin.x + (size.x - text.x) / 2, origin.y + (size.y - text.y) / 2), c.muted, hint);
+    dl->AddText(ImVec2(origin.x + std::max(0.0f, (size.x - text.x) / 2), origin.y + (size.y - text.y) / 2), c.muted,
+                hint);
   } else {
     // The variables' frame, behind their slots.
     float fx0 = FLT_MAX, fy0 = FLT_MAX, fx1 = 0, fy1 = 0;
@@ -867,30 +1188,42 @@ void ShowCanvas(canvas_state* state) {
       fx1 = std::max(fx1, box.x + box.w), fy1 = std::max(fy1, box.y + box.h);
     }
     if (fx0 < FLT_MAX) {
-      const float m = 6;
+      const float m = frame_margin;
       dl->AddRectFilled(v.at(fx0 - m, fy0 - m - dm::line_height), v.at(fx1 + m, fy1 + m), c.frame, 6 * v.k);
       const float px = dm::font_size * v.k * 0.9f;
       if (px >= 5) {
         dl->AddText(font_for(s, true, px), px, v.at(fx0, fy0 - m - dm::line_height + 3), c.muted, "Variables");
       }
     }
-    const ImVec2 canvas_min = ImGui::GetMainViewport()->Pos;  // the HTML canvas's top-left corner
     draw_arrows(s, dl, v, false);
-    const ImVec2 view_max(origin.x + size.x, origin.y + size.y);
+    frame_regions& r = s.regions;
     for (std::uint32_t b = 0; b < s.layout.boxes.size(); ++b) {
       const diagram_box& box = s.layout.boxes[b];
       const ImVec2 p0 = v.at(box.x, box.y), p1 = v.at(box.x + box.w, box.y + box.h);
+      // Out of view when less than half of it shows (a box cut at the edge is in view, as a
+      // reader sees it): counted for the overview, by the side its middle lies past.
+      const float seen_w = std::max(0.0f, std::min(p1.x, view_max.x) - std::max(p0.x, origin.x));
+      const float seen_h = std::max(0.0f, std::min(p1.y, view_max.y) - std::max(p0.y, origin.y));
+      if (2 * seen_w * seen_h < (p1.x - p0.x) * (p1.y - p0.y)) {
+        const float mx = (p0.x + p1.x) / 2, my = (p0.y + p1.y) / 2;
+        if (mx > view_max.x) {
+          ++r.right;
+        } else if (mx < origin.x) {
+          ++r.left;
+        } else if (my > (origin.y + view_max.y) / 2) {
+          ++r.below;
+        } else {
+          ++r.above;
+        }
+      }
       if (!s.exporting && (p1.x < origin.x || p1.y < origin.y || p0.x > view_max.x || p0.y > view_max.y)) continue;
-      draw_box(s, dl, v, b, canvas_min);
+      draw_box(s, dl, v, b, corner);
     }
+    r.out_of_view = r.right + r.left + r.below + r.above;
     draw_arrows(s, dl, v, true);  // the hovered or selected box's arrows on top
     draw_tails(s, dl, v);
-    if (s.show_legend && !s.exporting) draw_legend(s, dl, origin, size);
-    if (s.layout.limited) {
-      const char* note = "Some objects are not drawn (too many or too deep): the sizes still count them.";
-      dl->AddText(ImVec2(origin.x + 8 * s.ui_scale, origin.y + 4 * s.ui_scale), c.muted, note);
-    }
-    if (hovered && under.box != no_box && !ImGui::IsItemActive()) {
+    if (hovered && tooltips && under.box != no_box && !ImGui::IsItemActive()) {
+      s.tooltip_shown = true;
       const diagram_box& box = s.layout.boxes[under.box];
       if (under.slot && under.row < box.rows.size()) {
         slot_tooltip(s, box.rows[under.row]);
@@ -902,14 +1235,14 @@ void ShowCanvas(canvas_state* state) {
     }
   }
   dl->PopClipRect();
+  if (strip) draw_strip(s, sl, ImVec2(origin.x, view_max.y), ImVec2(column.x, sl.height), v, size);
+  if (docked) {
+    dock_splitter(s, bar_pos, bar_size, right, avail);
+    draw_dock(s, dock_pos, dock_size);
+  } else {
+    s.regions.dock_overflow_x = 0;
+  }
   ImGui::End();
-
-  if (s.exporting) return;  // the PNG holds the diagram only
-  if (s.show_sizes) ShowSizesWindow(&s);
-  if (s.show_footprints) ShowFootprintsWindow(&s);
-  if (s.show_growth) ShowGrowthWindow(&s);
-  if (s.show_small_ints) ShowSmallIntsWindow(&s);
-  if (s.xray.open) s.xray.DrawWindow();
 }
 
 }  // namespace bytewise::app

@@ -40,6 +40,7 @@ const char* request_name(canvas_request r) {
     case canvas_request::footprints: return "footprints";
     case canvas_request::small_ints: return "smallInts";
     case canvas_request::png_ready: return "pngReady";
+    case canvas_request::sizes_table: return "sizesTable";
   }
   return "unknown";
 }
@@ -227,6 +228,7 @@ val drawn_boxes() {
     item.set("y", box.y);
     item.set("w", box.w);
     item.set("h", box.h);
+    item.set("textPx", box.text_px);
     list.call<void>("push", item);
   }
   return list;
@@ -252,9 +254,11 @@ val xray_stats(const canvas_state& s) {
   out.set("rounds", x.rounds);
   out.set("rowsDrawn", x.rows_drawn);
   double rows = 0;
-  for (const xray_block& b : x.result.blocks) rows += static_cast<double>((b.bytes.size() + x.columns - 1) / x.columns);
+  for (const xray_block& b : x.result.blocks)
+    rows += static_cast<double>((b.bytes.size() + x.columns_drawn - 1) / x.columns_drawn);
   out.set("rows", rows);
-  out.set("columns", x.columns);
+  out.set("columns", x.columns_drawn);
+  out.set("textColumn", x.text_drawn);
   const ImVec2 corner = ImGui::GetMainViewport()->Pos;
   auto css_x = [&](float px) { return (px - corner.x) / s.ui_scale; };
   auto css_y = [&](float px) { return (px - corner.y) / s.ui_scale; };
@@ -284,6 +288,37 @@ val xray_stats(const canvas_state& s) {
   return out;
 }
 
+val rect_of(const css_rect& r) {
+  val out = val::object();
+  out.set("x", r.x);
+  out.set("y", r.y);
+  out.set("w", r.w);
+  out.set("h", r.h);
+  return out;
+}
+
+// Where the last frame put the toolbar, the diagram, the strip under it and the dock, and
+// what the overview counted (CSS pixels from the canvas's top-left corner).
+val regions_of(const frame_regions& r) {
+  val out = val::object();
+  out.set("toolbar", rect_of(r.toolbar));
+  out.set("toolbarLines", r.toolbar_lines);
+  out.set("diagram", rect_of(r.diagram));
+  out.set("strip", rect_of(r.strip));
+  out.set("dock", r.dock.w > 0 ? rect_of(r.dock) : val::null());
+  out.set("dockRight", r.dock_right);
+  out.set("dockOverflowX", r.dock_overflow_x);
+  val out_of_view = val::object();
+  out_of_view.set("total", r.out_of_view);
+  out_of_view.set("right", r.right);
+  out_of_view.set("left", r.left);
+  out_of_view.set("below", r.below);
+  out_of_view.set("above", r.above);
+  out.set("outOfView", out_of_view);
+  out.set("minimap", r.minimap);
+  return out;
+}
+
 val canvas_stats() {
   val out = val::object();
   if (!the_app()) return out;
@@ -306,15 +341,22 @@ val canvas_stats() {
   out.set("xrayError", s.xray.error);
   out.set("xray", xray_stats(s));
   out.set("hovered", s.hovered == no_box ? val::null() : val(s.hovered));
+  out.set("tooltip", s.tooltip_shown);
   out.set("footprintsLoaded", s.footprints.has_value());
   out.set("smallIntsLoaded", s.small_ints.has_value());
   val windows = val::object();
-  windows.set("sizes", s.show_sizes);
-  windows.set("footprints", s.show_footprints);
-  windows.set("growth", s.show_growth);
-  windows.set("smallInts", s.show_small_ints);
+  for (int t = 0; t < tool_count; ++t) {
+    windows.set(tool_names[t], t == static_cast<int>(tool::xray) ? s.xray.open : s.show_tool[t]);
+  }
   windows.set("legend", s.show_legend);
   out.set("windows", windows);
+  // The smallest box text the last frame drew (CSS pixels; null when no box had text).
+  float smallest = 0;
+  for (const drawn_box& b : s.drawn) {
+    if (b.text_px > 0 && (smallest == 0 || b.text_px < smallest)) smallest = b.text_px;
+  }
+  out.set("boxTextPx", smallest > 0 ? val(smallest) : val::null());
+  out.set("regions", regions_of(s.regions));
   return out;
 }
 
@@ -348,10 +390,10 @@ val frame_times() {
 }
 
 // Test hook: a canvas action by name, queued as a click or key would queue it ("select",
-// box index), ("measure", 0..4), ("inline", bool), ("expand", box), ("fit"), ("zoom",
-// factor: that zoom with the diagram's top left corner at the canvas's); or done at once
-// for windows: ("window", "sizes"|"footprints"|"growth"|"smallInts"|"legend"),
-// ("closeWindows"), ("redraw").
+// box index), ("measure", 0..4), ("inline", bool), ("expand", box), ("fit") as the Fit button, ("fit", "all") as the 0
+// key, ("zoom", factor: that zoom with the diagram's top left corner at the canvas's); or done at once for windows:
+// ("window", "sizes"|"footprints"|"growth"|"smallInts"|"legend"),
+// ("closeWindows"), ("dock", the share of the canvas the dock takes, 0.2..0.8), ("redraw").
 void canvas_action(std::string action, val arg) {
   if (!the_app()) return;
   canvas_state& s = the_app()->canvas;
@@ -369,19 +411,14 @@ void canvas_action(std::string action, val arg) {
     queue(s, e);
   } else if (action == "window") {
     const std::string name = arg.as<std::string>();
-    if (name == "sizes") s.show_sizes = true;
-    if (name == "growth") s.show_growth = true;
-    if (name == "footprints") {
-      s.show_footprints = true;
-      if (!s.footprints) s.requests.push_back(canvas_request::footprints);
-    }
-    if (name == "smallInts") {
-      s.show_small_ints = true;
-      if (!s.small_ints) s.requests.push_back(canvas_request::small_ints);
+    if (name == "sizes") s.requests.push_back(canvas_request::sizes_table);
+    for (int t = 1; t < tool_count; ++t) {
+      if (name == tool_names[t]) open_tool(s, static_cast<tool>(t));
     }
     if (name == "legend") s.show_legend = true;
   } else if (action == "closeWindows") {
-    s.show_sizes = s.show_growth = s.show_footprints = s.show_small_ints = s.xray.open = false;
+    for (bool& open : s.show_tool) open = false;
+    s.xray.open = false;
   } else if (action == "expand") {
     const unsigned box = arg.as<unsigned>();
     const auto& expanded = s.layout_options.expanded;
@@ -391,8 +428,12 @@ void canvas_action(std::string action, val arg) {
       e.node = s.layout.boxes[box].node;
       queue(s, e);
     }
+  } else if (action == "dock") {
+    s.dock_fraction = std::clamp(arg.as<float>(), 0.2f, 0.8f);
   } else if (action == "fit") {
-    queue(s, event(canvas_event_kind::fit));
+    canvas_event e = event(canvas_event_kind::fit);
+    e.flag = arg.isString() && arg.as<std::string>() == "all";
+    queue(s, e);
   } else if (action == "zoom") {
     canvas_event e = event(canvas_event_kind::set_view);
     e.factor = arg.as<float>();

@@ -1,10 +1,10 @@
-// The canvas's windows beside the diagram: sizes table, footprint charts, list
-// growth and small-int explorer (see canvas.hpp; the X-ray is a widget of its own,
-// xray_widget.hpp). Each is one Show*Window function drawing from canvas_state only.
+// The tools the dock beside the diagram holds: footprint charts, list growth and the
+// small-int explorer (see canvas.hpp; the X-ray is a widget of its own, xray_widget.hpp).
+// Each is one Draw*Panel function drawing from canvas_state only, inside the dock's tab;
+// each fits the tab's width (text wraps, charts take the width given).
 //
 // Index:
-//   [SECTION] Helpers: placement, charts
-//   [SECTION] Sizes table
+//   [SECTION] Helpers: charts
 //   [SECTION] Footprints over N
 //   [SECTION] List growth
 //   [SECTION] Small ints
@@ -17,27 +17,54 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <numeric>
+#include <cstdio>
 #include <string>
 
 namespace bytewise::app {
 namespace {
 
 //-----------------------------------------------------------------------------
-// [SECTION] Helpers: placement, charts
+// [SECTION] Helpers: charts
 //-----------------------------------------------------------------------------
 
-// A window's first position and size, as fractions of the display.
-void place_window(float x, float y, float w, float h) {
-  const ImGuiViewport* v = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(v->Pos.x + v->Size.x * x, v->Pos.y + v->Size.y * y), ImGuiCond_Appearing);
-  ImGui::SetNextWindowSize(ImVec2(v->Size.x * w, v->Size.y * h), ImGuiCond_Appearing);
-}
+// Series are told apart three ways: colour (Okabe and Ito's palette, distinct for colour-blind
+// readers too, its yellow darkened for a white background), marker shape, and a label at the
+// line's end.
+constexpr ImU32 series_colors[] = {IM_COL32(0, 114, 178, 255),   IM_COL32(213, 94, 0, 255), IM_COL32(0, 158, 115, 255),
+                                   IM_COL32(204, 121, 167, 255), IM_COL32(0, 0, 0, 255),    IM_COL32(230, 159, 0, 255),
+                                   IM_COL32(86, 180, 233, 255),  IM_COL32(150, 120, 0, 255)};
+enum class marker : std::uint8_t { circle, square, triangle, diamond, cross, ring, down, plus };
+inline constexpr int marker_count = 8;
 
-constexpr ImU32 series_colors[] = {IM_COL32(36, 87, 197, 255),  IM_COL32(214, 110, 0, 255), IM_COL32(46, 139, 87, 255),
-                                   IM_COL32(176, 38, 120, 255), IM_COL32(120, 90, 40, 255), IM_COL32(0, 140, 160, 255),
-                                   IM_COL32(200, 40, 40, 255),  IM_COL32(90, 90, 90, 255),  IM_COL32(130, 60, 200, 255),
-                                   IM_COL32(170, 150, 0, 255)};
+ImU32 series_color(std::size_t i) { return series_colors[i % std::size(series_colors)]; }
+
+void draw_marker(ImDrawList* dl, ImVec2 c, float r, std::size_t series, ImU32 color) {
+  switch (static_cast<marker>(series % marker_count)) {
+    case marker::circle: dl->AddCircleFilled(c, r, color); break;
+    case marker::square: dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), color); break;
+    case marker::triangle:
+      dl->AddTriangleFilled(ImVec2(c.x, c.y - r * 1.2f), ImVec2(c.x - r * 1.1f, c.y + r * 0.8f),
+                            ImVec2(c.x + r * 1.1f, c.y + r * 0.8f), color);
+      break;
+    case marker::diamond:
+      dl->AddQuadFilled(ImVec2(c.x, c.y - r * 1.3f), ImVec2(c.x + r * 1.3f, c.y), ImVec2(c.x, c.y + r * 1.3f),
+                        ImVec2(c.x - r * 1.3f, c.y), color);
+      break;
+    case marker::cross:
+      dl->AddLine(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), color, r * 0.6f);
+      dl->AddLine(ImVec2(c.x - r, c.y + r), ImVec2(c.x + r, c.y - r), color, r * 0.6f);
+      break;
+    case marker::ring: dl->AddCircle(c, r, color, 0, r * 0.5f); break;
+    case marker::down:
+      dl->AddTriangleFilled(ImVec2(c.x, c.y + r * 1.2f), ImVec2(c.x + r * 1.1f, c.y - r * 0.8f),
+                            ImVec2(c.x - r * 1.1f, c.y - r * 0.8f), color);
+      break;
+    case marker::plus:
+      dl->AddLine(ImVec2(c.x - r * 1.2f, c.y), ImVec2(c.x + r * 1.2f, c.y), color, r * 0.6f);
+      dl->AddLine(ImVec2(c.x, c.y - r * 1.2f), ImVec2(c.x, c.y + r * 1.2f), color, r * 0.6f);
+      break;
+  }
+}
 
 struct axis {
   double lo = 0, hi = 1;
@@ -72,8 +99,18 @@ axis fit_axis(double lo, double hi, bool log) {
   return a;
 }
 
-std::string short_bytes(double v) { return format_bytes(static_cast<std::uint64_t>(std::max(0.0, v))); }
 std::string short_count(double v) { return format_count(static_cast<std::uint64_t>(std::max(0.0, v))); }
+// An axis tick in bytes, in one unit style all along the axis: 100 B, 1 kB, 10 kB, 2.5 MB
+// (boxes and tables keep exact counts below 100,000; a tick only marks a scale).
+std::string tick_bytes(double v) {
+  static constexpr const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  int unit = 0;
+  v = std::max(0.0, v);
+  while (v >= 999.5 && unit < 4) v /= 1000, ++unit;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g %s", v, units[unit]);
+  return buf;
+}
 
 struct chart_series {
   std::string name;
@@ -103,8 +140,13 @@ void draw_chart(const char* id, const std::vector<chart_series>& series, bool lo
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float font = ImGui::GetFontSize();
-  const float left = p0.x + font * 5.5f, right = p0.x + size.x - font * 2.5f, top = p0.y + font * 0.5f,
-              bottom = p0.y + size.y - font * 1.8f;
+  const float r = std::max(3.0f, font * 0.28f);  // marker radius
+  // Room at the right for the direct labels: the longest name, up to a third of the width.
+  float label_w = 0;
+  for (const chart_series& cs : series) label_w = std::max(label_w, ImGui::CalcTextSize(cs.name.c_str()).x);
+  label_w = std::min(label_w + font, size.x / 3);
+  const float left = p0.x + font * 5.5f, right = p0.x + size.x - std::max(font * 2.5f, label_w),
+              top = p0.y + font * 0.5f, bottom = p0.y + size.y - font * 1.8f;
   const ImU32 grid = IM_COL32(210, 214, 224, 255), ink = ImGui::GetColorU32(ImGuiCol_Text);
   dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), grid);
   // Grid lines and labels: powers of ten on log axes, quarters on linear ones.
@@ -121,19 +163,28 @@ void draw_chart(const char* id, const std::vector<chart_series>& series, bool lo
   for (double v : ticks(ay)) {
     const float y = static_cast<float>(ay.map(v, bottom, top));
     dl->AddLine(ImVec2(left, y), ImVec2(right, y), grid);
-    const std::string text = bytes ? short_bytes(v) : short_count(v);
+    const std::string text = bytes ? tick_bytes(v) : short_count(v);
     dl->AddText(ImVec2(left - ImGui::CalcTextSize(text.c_str()).x - font * 0.3f, y - font / 2), ink, text.c_str());
   }
+  float labels_end = -FLT_MAX;  // x labels that would run into the previous one are left out
   for (double v : ticks(ax)) {
     const float x = static_cast<float>(ax.map(v, left, right));
     dl->AddLine(ImVec2(x, top), ImVec2(x, bottom), grid);
     const std::string text = format_count(static_cast<std::uint64_t>(v));
-    dl->AddText(ImVec2(x - ImGui::CalcTextSize(text.c_str()).x / 2, bottom + font * 0.2f), ink, text.c_str());
+    const float w = ImGui::CalcTextSize(text.c_str()).x;
+    if (x - w / 2 < labels_end + font * 0.5f) continue;
+    dl->AddText(ImVec2(x - w / 2, bottom + font * 0.2f), ink, text.c_str());
+    labels_end = x + w / 2;
   }
   dl->AddText(ImVec2(right - ImGui::CalcTextSize(x_label).x, bottom + font), ink, x_label);
   dl->AddText(ImVec2(left + font * 0.3f, top), ink, y_label);
+  struct end_label {
+    float y;
+    std::size_t series;
+  };
+  std::vector<end_label> ends;
   for (std::size_t i = 0; i < series.size(); ++i) {
-    const ImU32 color = series_colors[i % std::size(series_colors)];
+    const ImU32 color = series_color(i);
     const auto& pts = series[i].points;
     for (std::size_t j = 0; j < pts.size(); ++j) {
       const ImVec2 a(static_cast<float>(ax.map(pts[j].first, left, right)),
@@ -148,16 +199,33 @@ void draw_chart(const char* id, const std::vector<chart_series>& series, bool lo
           dl->AddLine(a, b, color, 2.0f);
         }
       }
-      if (!series[i].steps) dl->AddCircleFilled(a, 3.0f, color);
+      if (!series[i].steps || j + 1 == pts.size()) draw_marker(dl, a, r, i, color);
+      if (j + 1 == pts.size()) ends.push_back({a.y, i});
     }
+  }
+  // Direct labels at the lines' ends, nudged apart so none covers another.
+  std::sort(ends.begin(), ends.end(), [](const end_label& a, const end_label& b) { return a.y < b.y; });
+  float next = top - font;
+  for (end_label& e : ends) {
+    e.y = std::max(e.y - font / 2, next);
+    next = e.y + font;
+  }
+  for (std::size_t k = ends.size(); k-- > 0;) {  // and back up from the bottom edge
+    const float limit = k + 1 < ends.size() ? ends[k + 1].y - font : bottom - font / 2;
+    ends[k].y = std::min(ends[k].y, limit);
+  }
+  const ImVec4 clip(right, p0.y, p0.x + size.x, p0.y + size.y);
+  for (const end_label& e : ends) {
+    dl->AddText(ImGui::GetFont(), font, ImVec2(right + font * 0.4f, e.y), series_color(e.series),
+                series[e.series].name.c_str(), nullptr, 0.0f, &clip);
   }
   // Hover: the nearest x and every series' value there.
   if (hovered && !series.empty()) {
     const float mx = ImGui::GetIO().MousePos.x;
     double best_x = 0;
     float best_d = FLT_MAX;
-    for (const chart_series& s : series) {
-      for (const auto& [x, y] : s.points) {
+    for (const chart_series& cs : series) {
+      for (const auto& [x, y] : cs.points) {
         const float d = std::abs(static_cast<float>(ax.map(x, left, right)) - mx);
         if (d < best_d) best_d = d, best_x = x;
       }
@@ -172,143 +240,41 @@ void draw_chart(const char* id, const std::vector<chart_series>& series, bool lo
         if (px == best_x || (series[i].steps && px <= best_x)) value = py;
       }
       if (value < 0) continue;
-      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(series_colors[i % std::size(series_colors)]), "%s: %s",
-                         series[i].name.c_str(), format_count(static_cast<std::uint64_t>(value)).c_str());
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(series_color(i)), "%s: %s", series[i].name.c_str(),
+                         format_count(static_cast<std::uint64_t>(value)).c_str());
     }
     ImGui::EndTooltip();
   }
-  // Legend, wrapping to the next line when the window is narrow.
+  // Legend with each series' marker, wrapping to the next line when the tab is narrow.
   const float right_edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (std::size_t i = 0; i < series.size(); ++i) {
-    const std::string text = "\xE2\x97\x8F " + series[i].name;  // U+25CF
+    const float w = 3 * r + ImGui::CalcTextSize(series[i].name.c_str()).x;
     if (i) {
-      ImGui::SameLine();
-      if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(text.c_str()).x > right_edge) ImGui::NewLine();
+      ImGui::SameLine(0, font);
+      if (ImGui::GetCursorScreenPos().x + w > right_edge) ImGui::NewLine();
     }
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(series_colors[i % std::size(series_colors)]), "%s", text.c_str());
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(3 * r, font));
+    draw_marker(dl, ImVec2(at.x + r * 1.2f, at.y + font / 2), r, i, series_color(i));
+    ImGui::SameLine(0, 0);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(series_color(i)), "%s", series[i].name.c_str());
   }
 }
 
 }  // namespace
 
 //-----------------------------------------------------------------------------
-// [SECTION] Sizes table
-//-----------------------------------------------------------------------------
-
-void ShowSizesWindow(canvas_state* state) {
-  canvas_state& s = *state;
-  place_window(0.05f, 0.1f, 0.7f, 0.5f);
-  if (!ImGui::Begin("Sizes", &s.show_sizes, ImGuiWindowFlags_NoSavedSettings)) {
-    ImGui::End();
-    return;
-  }
-  if (!s.snap) {
-    ImGui::TextDisabled("Run a program first.");
-    ImGui::End();
-    return;
-  }
-  const snapshot& snap = *s.snap;
-  const analysis& a = s.result;
-  struct row {
-    std::string name, type;
-    double shallow, deep, retained, allocated, predicted, objects;
-  };
-  std::vector<row> rows;
-  for (std::size_t i = 0; i < snap.roots.size(); ++i) {
-    const root& r = snap.roots[i];
-    const root_size& z = a.sizes.roots[i];
-    row out{std::string(snap.strings.get(r.name)),
-            std::string(snap.strings.get(snap.graph.type[r.node], "?")),
-            static_cast<double>(z.shallow),
-            static_cast<double>(z.deep),
-            -1,
-            -1,
-            -1,
-            static_cast<double>(z.objects)};
-    if (!a.dom.root_retained.empty()) out.retained = static_cast<double>(a.dom.root_retained[i]);
-    if (a.allocated) {
-      if (const auto deep = a.allocated->root_deep(i)) out.allocated = static_cast<double>(*deep);
-    }
-    if (a.compared) {
-      if (const auto deep = a.compared->root_deep(i)) out.predicted = static_cast<double>(*deep);
-    }
-    rows.push_back(std::move(out));
-  }
-  const std::string there = a.compared ? "deep on " + short_target_name(a.compared->target) : "compared";
-  const char* headers[] = {"variable", "type", "shallow", "deep", "retained", "allocated", there.c_str(), "objects"};
-  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
-                                ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
-  if (ImGui::BeginTable("sizes", 8, flags)) {
-    ImGui::TableSetupScrollFreeze(0, 1);
-    for (int i = 0; i < 8; ++i) {
-      ImGuiTableColumnFlags f =
-          i == 3 ? ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending : 0;
-      if (i >= 2) f |= ImGuiTableColumnFlags_PreferSortDescending;
-      ImGui::TableSetupColumn(headers[i], f);
-    }
-    ImGui::TableHeadersRow();
-    if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsCount > 0) {
-      s.sizes_sort_column = specs->Specs[0].ColumnIndex;
-      s.sizes_sort_direction = specs->Specs[0].SortDirection == ImGuiSortDirection_Ascending ? 1 : -1;
-    }
-    std::vector<std::size_t> order(rows.size());
-    std::iota(order.begin(), order.end(), 0);
-    auto key = [&](const row& r) -> double {
-      switch (s.sizes_sort_column) {
-        case 2: return r.shallow;
-        case 3: return r.deep;
-        case 4: return r.retained;
-        case 5: return r.allocated;
-        case 6: return r.predicted;
-        case 7: return r.objects;
-        default: return 0;
-      }
-    };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-      if (s.sizes_sort_column <= 1) {
-        const std::string& a1 = s.sizes_sort_column == 0 ? rows[x].name : rows[x].type;
-        const std::string& b1 = s.sizes_sort_column == 0 ? rows[y].name : rows[y].type;
-        return s.sizes_sort_direction > 0 ? a1 < b1 : a1 > b1;
-      }
-      return s.sizes_sort_direction > 0 ? key(rows[x]) < key(rows[y]) : key(rows[x]) > key(rows[y]);
-    });
-    for (std::size_t i : order) {
-      const row& r = rows[i];
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r.name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r.type.c_str());
-      for (double v : {r.shallow, r.deep, r.retained, r.allocated, r.predicted, r.objects}) {
-        ImGui::TableNextColumn();
-        if (v < 0) {
-          ImGui::TextDisabled("\xE2\x80\x94");  // an em dash: not computed or not modelled
-        } else {
-          ImGui::TextUnformatted(format_count(static_cast<std::uint64_t>(v)).c_str());
-        }
-      }
-    }
-    ImGui::EndTable();
-  }
-  ImGui::End();
-}
-
-//-----------------------------------------------------------------------------
 // [SECTION] Footprints over N
 //-----------------------------------------------------------------------------
 
-void ShowFootprintsWindow(canvas_state* state) {
+void DrawFootprintsPanel(canvas_state* state) {
   canvas_state& s = *state;
-  place_window(0.08f, 0.08f, 0.8f, 0.8f);
-  if (!ImGui::Begin("Footprints over N", &s.show_footprints, ImGuiWindowFlags_NoSavedSettings)) {
-    ImGui::End();
-    return;
-  }
   if (!s.footprints) {
     const auto& sizes = experiments.footprint_sizes;
-    ImGui::TextDisabled("Measuring in Python: each structure is built for N = %s ... %s and captured.",
-                        format_count(sizes.front()).c_str(), format_count(sizes.back()).c_str());
-    ImGui::End();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Measuring in Python: each structure is built for N = %s ... %s and captured.",
+                       format_count(sizes.front()).c_str(), format_count(sizes.back()).c_str());
+    ImGui::PopStyleColor();
     return;
   }
   const footprints_data& f = *s.footprints;
@@ -318,9 +284,9 @@ void ShowFootprintsWindow(canvas_state* state) {
       f.platform.c_str());
   static constexpr const char* metrics[] = {"shallow (getsizeof)", "deep (everything reachable)",
                                             "tracemalloc peak while building"};
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 16, ImGui::GetContentRegionAvail().x * 0.6f));
   ImGui::Combo("measure", &s.footprint_metric, metrics, 3);
-  ImGui::SameLine();
+  SameLineIfFits(ImGui::GetFrameHeight() + ImGui::CalcTextSize("log scale").x + ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::Checkbox("log scale", &s.footprints_log);
   std::vector<chart_series> series;
   for (const footprint_series& fs : f.structures) {
@@ -343,27 +309,21 @@ void ShowFootprintsWindow(canvas_state* state) {
   }
   draw_chart("peaks", peaks, true, s.footprints_log, "N", "bytes",
              std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFontSize() * 2.5f, ImGui::GetFontSize() * 8));
-  ImGui::End();
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] List growth
 //-----------------------------------------------------------------------------
 
-void ShowGrowthWindow(canvas_state* state) {
+void DrawGrowthPanel(canvas_state* state) {
   canvas_state& s = *state;
-  place_window(0.12f, 0.12f, 0.7f, 0.7f);
-  if (!ImGui::Begin("List growth", &s.show_growth, ImGuiWindowFlags_NoSavedSettings)) {
-    ImGui::End();
-    return;
-  }
   const std::vector<cpython_target>& targets = modelled_targets();
   if (s.growth_platform < 0 || s.growth_platform >= static_cast<int>(targets.size())) {
     const cpython_target wanted = s.result.compared ? s.result.compared->target : default_target;
     s.growth_platform = static_cast<int>(std::find(targets.begin(), targets.end(), wanted) - targets.begin());
   }
   const cpython_target t = targets[static_cast<std::size_t>(s.growth_platform)];
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 16, ImGui::GetContentRegionAvail().x * 0.6f));
   if (ImGui::BeginCombo("platform", describe_target(t).c_str())) {
     for (int i = 0; i < static_cast<int>(targets.size()); ++i) {
       if (ImGui::Selectable(describe_target(targets[i]).c_str(), i == s.growth_platform)) s.growth_platform = i;
@@ -390,35 +350,28 @@ void ShowGrowthWindow(canvas_state* state) {
   draw_chart("growth", series, false, false, "n items", "slots",
              std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFontSize() * 2.5f, ImGui::GetFontSize() * 10),
              false);
-  ImGui::End();
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Small ints
 //-----------------------------------------------------------------------------
 
-void ShowSmallIntsWindow(canvas_state* state) {
+void DrawSmallIntsPanel(canvas_state* state) {
   canvas_state& s = *state;
-  place_window(0.1f, 0.1f, 0.75f, 0.75f);
-  if (!ImGui::Begin("Small ints", &s.show_small_ints, ImGuiWindowFlags_NoSavedSettings)) {
-    ImGui::End();
-    return;
-  }
   if (!s.small_ints) {
-    ImGui::TextDisabled("Asking Python: each value from %lld to %lld is made twice ...",
-                        static_cast<long long>(experiments.small_int_low),
-                        static_cast<long long>(experiments.small_int_high));
-    ImGui::End();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Asking Python: each value from %lld to %lld is made twice ...",
+                       static_cast<long long>(experiments.small_int_low),
+                       static_cast<long long>(experiments.small_int_high));
+    ImGui::PopStyleColor();
     return;
   }
   const small_ints_data& d = *s.small_ints;
   if (d.cached_range) {
     ImGui::TextWrapped(
         "Each value was made twice from its text, int(str(n)). From %lld to %lld both came back as "
-        "the "
-        "same object (same id): CPython keeps one of each, made at start-up. Outside that range "
-        "every "
-        "int is a new object, so `is` tells them apart while == does not.",
+        "the same object (same id): CPython keeps one of each, made at start-up. Outside that range "
+        "every int is a new object, so \"a is b\" tells the two apart while \"a == b\" does not.",
         static_cast<long long>(d.cached_range->first), static_cast<long long>(d.cached_range->second));
   }
   if (d.stride) {
@@ -451,9 +404,20 @@ void ShowSmallIntsWindow(canvas_state* state) {
     }
     ++i;
   }
-  ImGui::TextDisabled("green: the same object both times (cached); red: two objects. Measured in %s.",
-                      d.platform.c_str());
-  ImGui::End();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("green: the same object both times (cached); red: two objects. Measured in %s.",
+                     d.platform.c_str());
+  ImGui::PopStyleColor();
+  // Versions whose cache differs from the one measured here: their range is the layout
+  // model's (the platform table), and for a version no interpreter of which was measured,
+  // only its sources say so.
+  for (const cpython_target& t : modelled_targets()) {
+    const small_int_range r = small_ints(t);
+    if (d.cached_range && r.low == d.cached_range->first && r.high == d.cached_range->second) continue;
+    ImGui::TextWrapped("%s caches %d to %d: from the layout model, %s.", describe_target(t).c_str(), r.low, r.high,
+                       measured_platform(t) ? "tested against that interpreter"
+                                            : "read from its sources (assumed: no interpreter of it was measured)");
+  }
 }
 
 }  // namespace bytewise::app

@@ -6,6 +6,8 @@
 //   [SECTION] Drawing: window, hex rows, field table
 #include "xray_widget.hpp"
 
+#include "canvas.hpp"
+
 #include <bytewise/diagram.hpp>
 
 #include <algorithm>
@@ -104,7 +106,7 @@ void xray_widget::Decode() {
 // bytes no narrower field does); each row lists the fields its bytes belong to.
 void xray_widget::Index() {
   index_.assign(result.blocks.size(), {});
-  index_columns_ = columns;
+  index_columns_ = columns_drawn;
   for (std::size_t b = 0; b < result.blocks.size(); ++b) {
     const xray_block& block = result.blocks[b];
     block_index& ix = index_[b];
@@ -121,7 +123,7 @@ void xray_widget::Index() {
         }
       }
     }
-    const std::size_t cols = static_cast<std::size_t>(columns);
+    const std::size_t cols = static_cast<std::size_t>(columns_drawn);
     ix.row_fields.assign((block.bytes.size() + cols - 1) / cols, {});
     for (std::size_t i = 0; i < block.bytes.size(); ++i) {
       const std::int32_t f = ix.field_of_byte[i];
@@ -152,36 +154,17 @@ char printable(std::uint8_t c) { return c >= 0x20 && c < 0x7F ? static_cast<char
 
 }  // namespace
 
-void xray_widget::DrawWindow() {
-  // Wide enough for a row of hex and its text column where the display allows; the fields
-  // each row holds, written after it, scroll into view.
-  const ImGuiViewport* v = ImGui::GetMainViewport();
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float row = ImGui::CalcTextSize("0").x * static_cast<float>(14 + 4 * columns);
-  const float w = std::min(
-      v->Size.x * 0.95f,
-      std::max(v->Size.x * 0.52f, row + 2 * style.WindowPadding.x + style.ScrollbarSize + 4 * style.ItemSpacing.x));
-  ImGui::SetNextWindowPos(ImVec2(v->Pos.x + v->Size.x - w - v->Size.x * 0.02f, v->Pos.y + v->Size.y * 0.12f),
-                          ImGuiCond_Appearing);
-  ImGui::SetNextWindowSize(ImVec2(w, v->Size.y * 0.8f), ImGuiCond_Appearing);
-  const std::string name = "X-ray: " + title + "###xray";
-  const ImGuiWindowFlags flags =
-      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_HorizontalScrollbar;
-  if (ImGui::Begin(name.c_str(), &open, flags)) DrawContents();
-  ImGui::End();
-}
-
 void xray_widget::DrawContents() {
   rows_drawn = 0;
   first_rows.clear();
   next_block_ = next_field_ = -1;
   hex_hovered_ = false;
   if (status == state::idle) {
-    ImGui::TextDisabled("Click an object to see its bytes.");
+    ImGui::TextWrapped("Click an object to see its bytes.");
     return;
   }
   if (status == state::reading) {
-    ImGui::TextDisabled("Reading the object's bytes from Python's memory ...");
+    ImGui::TextWrapped("Reading the object's bytes from Python's memory ...");
     return;
   }
   if (status == state::failed) {
@@ -189,16 +172,26 @@ void xray_widget::DrawContents() {
     return;
   }
   // Options, as the memory editor's options line.
+  const float box = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
   ImGui::TextUnformatted("bytes per row");
-  ImGui::SameLine();
+  SameLineIfFits(box + ImGui::CalcTextSize("8").x);
   if (ImGui::RadioButton("8", columns == 8)) columns = 8;
-  ImGui::SameLine();
+  SameLineIfFits(box + ImGui::CalcTextSize("16").x);
   if (ImGui::RadioButton("16", columns == 16)) columns = 16;
-  ImGui::SameLine();
+  SameLineIfFits(box + ImGui::CalcTextSize("text").x);
   ImGui::Checkbox("text", &show_text);
-  ImGui::SameLine();
+  SameLineIfFits(box + ImGui::CalcTextSize("fields").x);
   ImGui::Checkbox("fields", &show_fields);
-  if (index_columns_ != columns || index_.size() != result.blocks.size()) Index();
+  // The widest row that fits: 16 bytes and their text where there is room, else 8, else
+  // 8 without the text column.
+  const float char_w = ImGui::CalcTextSize("0").x;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  auto row_width = [&](int cols, bool text) {
+    return char_w * static_cast<float>(10 + 3 * cols + 1 + (text ? cols + 1 : 0));
+  };
+  columns_drawn = columns == 16 && row_width(16, show_text) <= avail ? 16 : 8;
+  text_drawn = show_text && row_width(columns_drawn, true) <= avail;
+  if (index_columns_ != columns_drawn || index_.size() != result.blocks.size()) Index();
 
   const ImU32 text_color = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 muted_color = ImGui::GetColorU32(ImGuiCol_TextDisabled);
@@ -209,9 +202,13 @@ void xray_widget::DrawContents() {
     if (ImGui::CollapsingHeader(header.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
       if (block.allocated > 0) {
         const std::string requested = block.requested > 0 ? ", requested " + format_count(block.requested) : "";
-        ImGui::Text("allocated %s bytes%s", format_count(block.allocated).c_str(), requested.c_str());
+        ImGui::TextWrapped("allocated %s bytes%s", format_count(block.allocated).c_str(), requested.c_str());
       }
-      if (!block.allocation.empty()) ImGui::TextDisabled("%s", block.allocation.c_str());
+      if (!block.allocation.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", block.allocation.c_str());
+        ImGui::PopStyleColor();
+      }
       DrawBlock(static_cast<int>(b), text_color, muted_color);
       if (show_fields) DrawFields(static_cast<int>(b));
     }
@@ -239,7 +236,8 @@ void xray_widget::DrawContents() {
 void xray_widget::DrawBlock(int b, ImU32 text_color, ImU32 muted_color) {
   const xray_block& block = result.blocks[static_cast<std::size_t>(b)];
   const block_index& ix = index_[static_cast<std::size_t>(b)];
-  const std::size_t cols = static_cast<std::size_t>(columns);
+  const std::size_t cols = static_cast<std::size_t>(columns_drawn);
+  const bool show_text = text_drawn;
   const int rows = static_cast<int>(ix.row_fields.size());
   const float char_w = ImGui::CalcTextSize("0").x;
   const float line_h = ImGui::GetTextLineHeight();
@@ -249,6 +247,8 @@ void xray_widget::DrawBlock(int b, ImU32 text_color, ImU32 muted_color) {
   };
   const float text_x = byte_x(cols) + char_w;
   const float fields_x = text_x + (show_text ? static_cast<float>(cols) * char_w + 2 * char_w : 0);
+  // The fields a row holds are written after it as far as the tab's width allows.
+  const float names_room = ImGui::GetContentRegionAvail().x - fields_x;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool window_hovered = ImGui::IsWindowHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -322,8 +322,11 @@ void xray_widget::DrawBlock(int b, ImU32 text_color, ImU32 muted_color) {
       const std::string address = hex_address(block.address + first);
       dl->AddText(font, font_size, pos, muted_color, address.c_str());
       dl->AddText(font, font_size, ImVec2(pos.x + hex_x - char_w / 2, pos.y), text_color, hex.c_str());
+      const std::size_t fit = names_room > 4 * char_w ? static_cast<std::size_t>(names_room / char_w) : 0;
+      if (names.size() > fit) names = fit > 4 ? names.substr(0, fit - 4) + " ..." : std::string();
       if (!names.empty()) dl->AddText(font, font_size, ImVec2(pos.x + fields_x, pos.y), muted_color, names.c_str());
-      ImGui::Dummy(ImVec2(fields_x + ImGui::CalcTextSize(names.c_str()).x, line_h));
+      ImGui::Dummy(
+          ImVec2(std::min(fields_x + ImGui::CalcTextSize(names.c_str()).x, ImGui::GetContentRegionAvail().x), line_h));
       if (rows_drawn == 0 || first_rows.empty() || first_rows.back().block != b) {
         drawn_row row{b, block.address + first, pos, line_h, {}};
         for (std::size_t i = 0; i < count; ++i) row.byte_x.push_back(pos.x + byte_x(i) + char_w);
@@ -338,12 +341,15 @@ void xray_widget::DrawBlock(int b, ImU32 text_color, ImU32 muted_color) {
 // hex rows; hovering a row lights its bytes, and the hovered byte's field is lit here.
 void xray_widget::DrawFields(int b) {
   const xray_block& block = result.blocks[static_cast<std::size_t>(b)];
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
+  // The table takes the tab's width; value and meaning wrap inside their columns rather
+  // than being cut off.
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
+                                ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("fields", 4, flags)) return;
-  ImGui::TableSetupColumn("offset");
-  ImGui::TableSetupColumn("field");
-  ImGui::TableSetupColumn("value");
-  ImGui::TableSetupColumn("meaning");
+  ImGui::TableSetupColumn("offset", ImGuiTableColumnFlags_WidthStretch, 0.5f);
+  ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("meaning", ImGuiTableColumnFlags_WidthStretch, 2.0f);
   ImGui::TableHeadersRow();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(block.fields.size()));
@@ -362,11 +368,11 @@ void xray_widget::DrawFields(int b) {
         next_field_ = i;
       }
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(f.name.c_str());
+      ImGui::TextWrapped("%s", f.name.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(f.value.c_str());
+      ImGui::TextWrapped("%s", f.value.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(f.note.c_str());
+      ImGui::TextWrapped("%s", f.note.c_str());
     }
   }
   ImGui::EndTable();

@@ -3,15 +3,16 @@
 // field) and a table of the fields.
 //
 // Shaped like imgui_club's memory editor (imgui_memory_editor.h): one struct with Settings,
-// public read-only state and internal state, drawn by DrawWindow() (a window of its own) or
-// DrawContents() (inside the caller's window). Decoding is the core's xray()
+// public read-only state and internal state, drawn by DrawContents() inside the caller's
+// window (the canvas's dock tab); it fits the width it is given, with 8 bytes a row instead
+// of 16 and without the text column where it must, and never needs scrolling sideways. Decoding is the core's xray()
 // (core/include/bytewise/xray.hpp); this widget calls it, and calls it again with more
 // memory each time the page answers, until it wants nothing more:
 //
 //   x.Open(xray_subject_of(snap, node), "x -> list", node);  // decodes what it can
 //   if (x.TakeRequest()) ...send x.Request() and x.Wanted() to the page...
 //   x.Supply(request, regions);  // the page's answer (or x.Fail(request, why))
-//   if (x.open) x.DrawWindow();  // every frame
+//   if (x.open) x.DrawContents();  // every frame, inside the dock's tab
 //
 // An answer to an older request (another object was opened since) is ignored.
 #pragma once
@@ -32,7 +33,7 @@ struct xray_widget {
 
   // [Settings]
   bool open = false;                 // the window is shown; its close button clears this
-  int columns = 16;                  // bytes per hex row: 8 or 16
+  int columns = 16;                  // bytes per hex row wanted: 8 or 16
   bool show_text = true;             // the printable-ASCII column after the hex
   bool show_fields = true;           // the table of fields under each block
   int max_rounds = xray_max_rounds;  // memory requests before giving up
@@ -47,7 +48,9 @@ struct xray_widget {
   int rounds = 0;                // memory requests answered so far
   int hovered_block = -1;        // the block and field under the mouse (hex view or table)
   int hovered_field = -1;
-  int rows_drawn = 0;  // hex rows drawn by the last frame (the clipper skips the rest)
+  int rows_drawn = 0;      // hex rows drawn by the last frame (the clipper skips the rest)
+  int columns_drawn = 16;  // bytes per row the last frame drew (8 where 16 do not fit)
+  bool text_drawn = true;  // the last frame drew the text column
   struct drawn_row {
     int block = 0;
     std::uint64_t address = 0;  // of the row's first byte
@@ -71,7 +74,6 @@ struct xray_widget {
   // The page could not answer request `request` (Python restarted, the worker failed).
   void Fail(std::uint32_t request, std::string message);
 
-  void DrawWindow();
   void DrawContents();
 
  private:

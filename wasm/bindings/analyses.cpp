@@ -49,21 +49,15 @@ val failure_to_js(const std::vector<diagnostic>& errors) {
 
 val predict_root_bytes(std::uintptr_t address, std::size_t size, std::uint32_t root_index,
                        const std::string& list_hint) {
-  static constexpr std::pair<std::string_view, list_construction> hints[] = {
-      {"inferred", list_construction::inferred}, {"appends", list_construction::appends},
-      {"exact", list_construction::exact},       {"from_iterable", list_construction::from_iterable},
-      {"literal", list_construction::literal},   {"kept", list_construction::kept},
-  };
-  prediction_hints how;
-  bool known = false;
-  for (const auto& [name, value] : hints) {
-    if (name == list_hint) how.list = value, known = true;
-  }
-  if (!known) {
+  const std::optional<prediction_hints> parsed = parse_hint(list_hint);
+  if (!parsed) {
     return failure_to_js({{"api.bad_argument", std::nullopt,
-                           "Unknown list construction " + list_hint +
-                               "; use inferred, appends, exact, from_iterable, literal or kept."}});
+                           "Unknown construction " + list_hint +
+                               "; use inferred, a list's (appends, exact, from_iterable, literal, kept, iterated, "
+                               "unsized, from_set, display, repeated, split), a dict's (dict_grown, dict_called, "
+                               "dict_presized) or a set's (set_added, set_merged, set_literal)."}});
   }
+  const prediction_hints how = *parsed;
   auto snap = read_snapshot({reinterpret_cast<const std::uint8_t*>(address), size});
   if (!snap) return failure_to_js(snap.errors());
   if (root_index >= snap->roots.size()) {

@@ -4,6 +4,7 @@
 
 #include <bytewise/options.hpp>
 #include <bytewise/report.hpp>
+#include <bytewise/trace.hpp>
 
 #include <emscripten/bind.h>
 
@@ -28,6 +29,13 @@ std::string stopped_report(const std::string& code, const std::string& message, 
   return bytewise::failed_report_json(errors, run ? run.value() : bytewise::run_facts{}, 0);
 }
 
+// The trace report: every step's snapshot in one block of the module's memory.
+std::string trace(std::uintptr_t address, std::size_t size, const std::string& index_json, const std::string& source,
+                  const std::string& run_json, const std::string& options_json) {
+  return bytewise::trace_report_json({reinterpret_cast<const std::uint8_t*>(address), size}, index_json, source,
+                                     run_json, options_json);
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(bytewise_measure) {
@@ -38,4 +46,5 @@ EMSCRIPTEN_BINDINGS(bytewise_measure) {
   emscripten::function("report", &report);
   emscripten::function("smallInts", &small_ints);
   emscripten::function("stoppedReport", &stopped_report);
+  emscripten::function("trace", &trace);
 }

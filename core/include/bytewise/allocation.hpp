@@ -74,6 +74,8 @@ enum class block_role : std::uint8_t {
   table,   // a set's hash table once it outgrows the 8 slots inside the object
   buffer,  // bytearray or array.array data
   utf8,    // a str's cached UTF-8 form
+  dict,    // 3.8-3.10: an instance's __dict__ object (predict_instance_dicts)
+  values,  // 3.8-3.10: that __dict__'s values array
 };
 std::string_view to_string(block_role r);
 
@@ -88,15 +90,18 @@ struct allocation {
   std::string_view rule;   // why not modelled, or what was assumed
   bool is_static = false;  // the interpreter's static data: no block at all
   std::uint8_t count = 0;  // blocks used below
-  std::array<memory_block, 2> blocks{};
+  std::array<memory_block, 3> blocks{};
   std::uint64_t requested() const;
   std::uint64_t reserved() const;
 };
 
 // The blocks node `node` of a snapshot taken on a modelled platform takes on `target` (the
 // snapshot's own platform included: its sizes are measured, the split into blocks is the
-// model's). Precondition: node < node_count().
+// model's). An instance's __dict__ on 3.8-3.10, which the snapshot does not hold, is two more
+// blocks of the instance's: pass its entry of predict_instance_dicts(snap, target) as
+// `instance_dict` (without it such an instance is not modelled). Precondition:
+// node < node_count().
 allocation predict_allocation(const snapshot& snap, std::uint32_t node, cpython_target target,
-                              prediction_hints hints = {});
+                              prediction_hints hints = {}, const prediction* instance_dict = nullptr);
 
 }  // namespace bytewise

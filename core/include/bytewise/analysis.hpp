@@ -63,14 +63,19 @@ struct model_totals {
 // 0 for the interpreter's static objects), and per root over the same objects as deep.
 struct allocated_sizes : model_totals {
   cpython_target target;
-  std::vector<std::uint64_t> per_node;    // 0 where not modelled
-  std::vector<prediction_status> status;  // per object
+  std::vector<std::uint64_t> per_node;       // 0 where not modelled
+  std::vector<prediction_status> status;     // per object
+  instance_dict_predictions instance_dicts;  // on target: the added ones are part of an instance's blocks
 };
 
 // The snapshot's sizes as they would be on another platform.
 struct comparison : model_totals {
   cpython_target target;
-  std::vector<prediction> per_node;          // sys.getsizeof there, per object
+  std::vector<prediction> per_node;  // sys.getsizeof there, per object
+  // Instances' __dict__s there (predict_instance_dicts): the ones only the target makes
+  // (3.8-3.10) are counted in the deep sizes, not in per_node; the source's own are in
+  // per_node, predicted as instance dicts.
+  instance_dict_predictions instance_dicts;
   std::optional<allocated_sizes> allocated;  // when options.allocated
 };
 

@@ -1,5 +1,5 @@
 // bytewise/layout_model.hpp: what sys.getsizeof would print for the same object on
-// another CPython: 64-bit 3.8 to 3.14, and 32-bit wasm (Pyodide) 3.11 to 3.14.
+// another CPython: 64-bit 3.8 to 3.15, and 32-bit wasm (Pyodide) 3.11 to 3.14.
 //
 // The model has two parts, kept apart: per-version data tables (core/src/layout_tables.cpp:
 // header sizes, what getsizeof adds, growth rules, with the CPython sources they come
@@ -57,34 +57,92 @@ struct prediction {
   std::string_view rule;   // a short reason: "capacity kept", "as if built by appends"...
 };
 
-// How a list was built, when the caller knows better than the capacity shows.
+// How a list was built, when the caller knows better than the capacity shows. Each way is
+// measured for 0..100 items on every platform with fixtures (tools/layouts/corpus.py, the
+// "list <way> <n>" series).
 enum class list_construction : std::uint8_t {
   inferred,       // from the capacity measured on the source (default)
-  appends,        // append() one at a time, comprehensions
-  exact,          // [x] * n, short displays [a, b]: exactly n slots
-  from_iterable,  // list(iterable with a length), list.extend on an empty list
+  appends,        // append() or insert() one at a time, comprehensions
+  exact,          // [x] * n, a + b, copies and slices, displays of up to 30 non-constants
+  from_iterable,  // list(x) of an object with a length: a list, tuple, range, str
   literal,        // a display of three or more constants: [1, 2, 3]
   kept,           // the measured capacity, whatever the version
+  iterated,       // list(iter(x)), list(reversed(x)), sorted(x), [*x], extend() of an empty list
+  unsized,        // list() of an iterator with no length hint: generators, map, filter, zip
+  from_set,       // list(a set or a dict)
+  display,        // a display of non-constant items: [a, b, c]
+  repeated,       // [x] then *= n
+  split,          // str.split()
+};
+
+// How a dict was built, where versions give it different tables.
+enum class dict_construction : std::uint8_t {
+  inferred,  // from the table measured on the source (default)
+  grown,     // a display, insertions, a comprehension, dict(zip(...)), dict(**kw), copies
+  called,    // dict() or dict.fromkeys() with nothing in it: 3.8 and 3.9 give it a table
+  presized,  // dict.fromkeys(a dict or set), {**a, **b}, a | b: sized once for all items
+};
+
+// How a set was built.
+enum class set_construction : std::uint8_t {
+  inferred,  // from the table measured on the source (default)
+  added,     // add() one at a time, set(iterable), comprehensions, displays of non-constants
+  merged,    // set(a set), copy(), |: sized once for all items
+  literal,   // a display of constants: merged since 3.9, added on 3.8
 };
 
 struct prediction_hints {
   list_construction list = list_construction::inferred;
+  dict_construction dict = dict_construction::inferred;
+  set_construction set = set_construction::inferred;
 };
+
+// The hint a name gives ("appends", "dict_presized", "set_literal": the enumerators above,
+// dict and set ones prefixed); nullopt for an unknown name. "inferred" leaves all three so.
+std::optional<prediction_hints> parse_hint(std::string_view name);
 
 // sys.getsizeof(obj) on `target` for node `node` of a snapshot taken on a modelled
 // platform. Precondition: node < node_count().
 prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_target target,
                              prediction_hints hints = {});
 
+// Instances' __dict__s on `target`, which the source may not hold or may hold in another
+// form. On 3.8-3.10 an instance that has attributes keeps them in a real dict object, a
+// key-sharing one (PEP 412): its getsizeof is the dict with a values array as large as the
+// class's shared keys have room for, and those keys grow, while one instance alone uses
+// them, as a dict grows by insertion. 3.11+ keep the values in the object or in a values
+// array no getsizeof counts, as the 3.14 source does. Where the source made an instance's
+// dict (values that did not fit its class's keys: an unlabelled reference from the instance
+// to a dict holding its attributes, or one labelled "__dict__"), whether the target makes
+// one, and how large, depends on the version and on the instances made before.
+struct instance_dict_predictions {
+  // Per node: the __dict__ the target makes for this instance and the snapshot does not
+  // hold, counted in deep sizes beside the instance's own getsizeof. Exact 0 where the
+  // target makes none (not an instance, no attributes, 3.11+, or the snapshot holds it).
+  std::vector<prediction> added;
+  // Per node: for a dict that is an instance's __dict__ on the source, the prediction that
+  // replaces predict_getsizeof's (which cannot tell an instance's dict from another one).
+  std::vector<std::optional<prediction>> replaced;
+};
+// Assumed wherever a dict is involved: a history the snapshot does not show (attributes set
+// in another order, or deleted, by some instance) turns the dicts made after it into
+// ordinary ones on 3.8-3.10, and decides which instances' values fit on 3.11+.
+instance_dict_predictions predict_instance_dicts(const snapshot& snap, cpython_target target);
+
 // The rules by themselves, for charts and the CLI.
 // Slots a list of n items has on `target` when built by `how` (not inferred or kept).
 std::uint64_t list_capacity(cpython_target target, list_construction how, std::uint64_t n);
 // sys.getsizeof of a list with `capacity` slots.
 std::uint64_t list_getsizeof(cpython_target target, std::uint64_t capacity);
-// The small ints CPython caches (the same -5..256 on every modelled version).
+// The small ints CPython caches: -5..256 up to 3.14, -5..1024 from 3.15 (the platform
+// table's ints column).
 struct small_int_range {
   std::int32_t low, high;
 };
 small_int_range small_ints(cpython_target target);
+// Whether an interpreter of `target` was measured (its fixtures, or for 64-bit 3.14 a build
+// from source): false for 64-bit 3.15, whose row comes from its sources alone and whose
+// every prediction is therefore assumed.
+bool measured_platform(cpython_target target);
 
 }  // namespace bytewise

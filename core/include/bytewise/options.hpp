@@ -62,6 +62,7 @@ std::span<const option_spec> option_table();
 struct probe_options {
   std::uint32_t object_cap = 0;
   std::uint32_t edge_cap = 0;
+  std::uint32_t step_cap = 0;      // trace's recorder: steps recorded at most
   std::vector<std::string> roots;  // empty: the program's own variables
   bool follow_types = false, follow_modules = false, follow_globals = false, follow_code = false;
   bool tracemalloc = false;

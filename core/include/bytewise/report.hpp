@@ -58,18 +58,29 @@ struct traced_memory {
   std::vector<traced_region> regions;
 };
 
+// A stretch of output on one stream; a run's output is a list of them in the order printed.
+enum class output_stream : std::uint8_t { stdout_, stderr_ };
+struct output_chunk {
+  output_stream stream = output_stream::stdout_;
+  std::string text;
+};
+
 // What the runner reports about a run besides the snapshot.
 struct run_facts {
   std::optional<python_error> error;
-  std::string stdout_text, stderr_text;
+  std::vector<output_chunk> output;  // in the order printed, a chunk per change of stream
   std::optional<traced_memory> tracemalloc;
   double run_ms = 0, capture_ms = 0;
 };
 
-// Reads the runner's account of a run: {"error": {...} | null, "stdout": "...",
-// "stderr": "...", "tracemalloc": {...} | null, "run_ms": n, "capture_ms": n}. Every field
-// is checked; a problem is a diagnostic "run.bad_facts" naming the field.
+// Reads the runner's account of a run: {"error": {...} | null, "output": [{"stream":
+// "stdout" | "stderr", "text": "..."}, ...], "tracemalloc": {...} | null, "run_ms": n,
+// "capture_ms": n}. Every field is checked; a problem is a diagnostic "run.bad_facts"
+// naming the field. Adjacent chunks of one stream are joined.
 result<run_facts> read_run_facts(std::string_view json);
+
+// What was printed on one stream, in order.
+std::string stream_text(const run_facts& run, output_stream stream);
 
 // The report of a run whose snapshot was read and analysed (`a` from analyze(snap, ...)).
 std::string report_json(const snapshot& snap, const analysis& a, const run_facts& run, double analyze_ms);

@@ -6,6 +6,7 @@
     shapes       per-object facts for the layout model
     runner       runs a user's program as __main__, then captures it
     tracing      tracemalloc per line of the user's program, and bytewise.region()
+    stepping     records a program line by line (sys.monitoring): frames, variables, a capture per step
     experiments  footprints of ways to hold N values
     safe         what the probe may ask of a class without running the program's code
     state        the interpreter's state before any program ran, and putting it back

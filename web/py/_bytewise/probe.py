@@ -43,7 +43,8 @@ from . import safe
 from . import shapes as shapes_mod
 from .edges import DEFAULT_POLICY, Policy
 from .format import (
-    EDGE_KIND_ATTRIBUTE, EDGE_KIND_DICT_KEY, EDGE_KIND_DICT_VALUE, EDGE_KIND_INDEX, EDGE_KIND_TYPE,
+    EDGE_KIND_ATTRIBUTE, EDGE_KIND_CODE, EDGE_KIND_DICT_KEY, EDGE_KIND_DICT_VALUE, EDGE_KIND_GLOBALS, EDGE_KIND_INDEX,
+    EDGE_KIND_TYPE,
     META_FLAG_FREE_THREADED, META_FLAG_INTERNED_KNOWN, META_FLAG_SMALL_INTS_PROBED,
     META_FLAG_STATIC_KNOWN, META_FLAG_TRUNCATED, META_OFFSET_CAPTURE_FLAGS, META_OFFSET_EDGE_COUNT,
     META_OFFSET_IMPLEMENTATION, META_OFFSET_MACHINE, META_OFFSET_NODE_COUNT, META_OFFSET_OBJECT_CAP,
@@ -388,10 +389,16 @@ class _Capture:
     """One capture: objects become nodes in breadth-first order, in batches, so that the
     per-object work runs in CPython's C loops (map over builtins) wherever it can."""
 
-    def __init__(self, object_cap, edge_cap, policy, label_cap=LABEL_CAP):
+    def __init__(self, object_cap, edge_cap, policy, label_cap=LABEL_CAP, pruned=False):
         self.object_cap = object_cap
         self.edge_cap = edge_cap
         self.policy = policy
+        # Kinds of reference whose targets are not recorded at all (pruned captures): the
+        # ones the policy does not count, so a function's globals are not walked.
+        self.pruned = frozenset(
+            kind for kind, followed in ((EDGE_KIND_GLOBALS, policy.follow_globals), (EDGE_KIND_CODE, policy.follow_code),
+                                        (EDGE_KIND_TYPE, policy.follow_types))
+            if not followed) if pruned else frozenset()
         self.label_cap = label_cap
         self.strings = _StringTable()
         self.index_of = {}  # id -> node index
@@ -568,6 +575,9 @@ class _Capture:
                           "Reading the references of a %s failed (%s); its size is known, what "
                           "it points to is not." % (safe.qualname(t), _exception_text(exc)))
             return 0
+        if self.pruned:
+            pruned = self.pruned
+            found = [f for f in found if f[1] not in pruned]
         if self._capped(index, obj, len(found)):
             found = found[: self.edge_cap]
         add = self.strings.add
@@ -848,7 +858,7 @@ def make_policy(follow_types=False, follow_modules=False, follow_globals=False, 
     return Policy(follow_types, follow_modules, follow_globals, follow_code)
 
 
-def capture(roots, object_cap, policy, edge_cap, diagnostics=()):
+def capture(roots, object_cap, policy, edge_cap, diagnostics=(), pruned=False):
     """Captures the objects reachable from ``roots`` (a name -> object mapping).
 
     Returns the snapshot as bytes. At most ``object_cap`` objects are recorded, and at
@@ -856,12 +866,15 @@ def capture(roots, object_cap, policy, edge_cap, diagnostics=()):
     the core's option table: the runner passes them; ``policy`` None follows the
     defaults); when either limit is hit the
     snapshot says so (truncated flags and diagnostics). ``diagnostics`` are extra
-    (code, message) findings of the caller to carry in the snapshot.
+    (code, message) findings of the caller to carry in the snapshot. ``pruned``: leave
+    out the targets of references the policy does not count (a function's globals, code
+    and type when not followed), for captures that will only ever be read under this
+    policy (the steps of a trace); sizes under the policy are the same.
     """
     for name, value in (("object_cap", object_cap), ("edge_cap", edge_cap)):
         if type(value) is not int or value < 1:
             raise ValueError("%s must be a positive int, got %r" % (name, value))
-    c = _Capture(object_cap, edge_cap, policy or DEFAULT_POLICY)
+    c = _Capture(object_cap, edge_cap, policy or DEFAULT_POLICY, pruned=pruned)
     for code, message in diagnostics:
         c.diagnose(None, code, message)
     root_pairs = c.run(roots)

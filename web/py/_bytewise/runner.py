@@ -277,25 +277,73 @@ def _roots(namespace, expressions):
     return roots, problems
 
 
+def _constant(node):
+    """Whether the compiler folds node to a constant (-1, (1, 2), 'a' are; names are not)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Invert)):
+        return _constant(node.operand)
+    return isinstance(node, ast.Tuple) and all(_constant(e) for e in node.elts)
+
+
+def _called(node, *names):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
+
+
+def _list_source(arg):
+    """The construction list(arg) follows, from arg's syntax; None when arg's kind is unknown."""
+    if isinstance(arg, (ast.List, ast.Tuple, ast.ListComp)) or (
+            isinstance(arg, ast.Constant) and isinstance(arg.value, str)) or _called(arg, "range", "list", "tuple", "str"):
+        return "from_iterable"
+    if _called(arg, "iter", "reversed"):
+        return "iterated"
+    if isinstance(arg, ast.GeneratorExp) or _called(arg, "map", "filter", "zip", "enumerate"):
+        return "unsized"
+    if isinstance(arg, (ast.Set, ast.Dict, ast.SetComp, ast.DictComp)) or _called(arg, "set", "frozenset", "dict"):
+        return "from_set"
+    return None
+
+
 def list_construction(expression):
-    """How the list an expression builds gets its slots, read from the expression itself:
-    "literal" (a display of 3+ constants), "exact" (other displays, [x] * n), "appends"
-    (a comprehension), "from_iterable" (list(...)), or "inferred" (anything else)."""
+    """How the container an expression builds gets its slots, read from the expression
+    itself: a list's way ("literal", "display", "exact", "appends", "from_iterable",
+    "iterated", "unsized", "from_set", "split"), a dict's ("dict_grown", "dict_called",
+    "dict_presized"), a set's ("set_literal", "set_added", "set_merged"), or "inferred"
+    (core/include/bytewise/layout_model.hpp parse_hint)."""
     try:
         tree = ast.parse(expression, mode="eval").body
     except SyntaxError:
         return "inferred"
     if isinstance(tree, ast.List):
-        constants = all(isinstance(e, ast.Constant) for e in tree.elts)
-        return "literal" if constants and len(tree.elts) >= 3 else "exact"
+        if any(isinstance(e, ast.Starred) for e in tree.elts):
+            return "iterated" if len(tree.elts) == 1 else "inferred"
+        return "literal" if len(tree.elts) >= 3 and all(_constant(e) for e in tree.elts) else "display"
     if isinstance(tree, ast.ListComp):
         return "appends"
     if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Mult) and (
             isinstance(tree.left, ast.List) or isinstance(tree.right, ast.List)):
         return "exact"
-    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == "list" \
-            and len(tree.args) == 1 and not tree.keywords:
-        return "from_iterable"
+    if isinstance(tree, ast.Call) and not tree.keywords and len(tree.args) == 1:
+        if _called(tree, "list"):
+            return _list_source(tree.args[0]) or "inferred"
+        if _called(tree, "sorted"):
+            return "iterated"
+    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Attribute) and tree.func.attr == "split" \
+            and not tree.args and not tree.keywords:
+        return "split"
+    if isinstance(tree, (ast.Dict, ast.DictComp)):
+        return "dict_grown"
+    if _called(tree, "dict"):
+        return "dict_called"
+    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Attribute) and tree.func.attr == "fromkeys" \
+            and isinstance(tree.func.value, ast.Name) and tree.func.value.id == "dict" and tree.args:
+        source = tree.args[0]
+        sized_once = isinstance(source, (ast.Set, ast.Dict, ast.SetComp, ast.DictComp)) or _called(source, "set", "dict")
+        return "dict_presized" if sized_once else "dict_called"
+    if isinstance(tree, ast.Set):
+        return "set_literal" if all(_constant(e) for e in tree.elts) else "set_added"
+    if isinstance(tree, ast.SetComp):
+        return "set_added"
     return "inferred"
 
 
