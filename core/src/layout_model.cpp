@@ -297,7 +297,7 @@ unsigned dict_log2_for(const layout_params& p, std::uint64_t minsize) {
   if (p.dict_sizing == detail::dict_log2::rounded)
     return static_cast<unsigned>(std::bit_width(((minsize | 8) - 1) | 7));
   unsigned log2 = 3;
-  while ((std::uint64_t{1} << log2) < minsize) ++log2;
+  while (log2 < 62 && (std::uint64_t{1} << log2) < minsize) ++log2;
   return log2;
 }
 
@@ -305,7 +305,10 @@ unsigned dict_log2_for(const layout_params& p, std::uint64_t minsize) {
 // entries run out asks for three times as many (GROWTH_RATE).
 unsigned grown_log2(const layout_params& p, std::uint64_t n) {
   unsigned log2 = 3;
-  while (n > (std::uint64_t{1} << log2) * 2 / 3) log2 = dict_log2_for(p, 3 * ((std::uint64_t{1} << log2) * 2 / 3));
+  // Bounded: a length read from a hostile snapshot may be near 2^64.
+  while (log2 < 60 && n > (std::uint64_t{1} << log2) * 2 / 3) {
+    log2 = std::max(log2 + 1, dict_log2_for(p, 3 * ((std::uint64_t{1} << log2) * 2 / 3)));
+  }
   return log2;
 }
 
@@ -392,14 +395,16 @@ prediction predict_dict(const facts& f, const layout_params& src, const layout_p
 
 // The table slots set_add_entry one item at a time leaves for n items.
 std::uint64_t set_added(std::uint64_t n) {
-  std::uint64_t slots = 8, fill = 0;
-  for (std::uint64_t used = 1; used <= n; ++used) {
-    ++fill;
-    if (fill * 5 < (slots - 1) * 3) continue;
+  // Adding one at a time, the table's fill is the item count: it resizes at the first count
+  // that fills three fifths of it, so the walk goes from resize to resize (a length read
+  // from a hostile snapshot costs a few dozen steps, never a loop over it).
+  std::uint64_t slots = 8;
+  while (slots < (std::uint64_t{1} << 60)) {
+    const std::uint64_t used = ((slots - 1) * 3 + 4) / 5;
+    if (used > n) break;
     const std::uint64_t minused = used > 50000 ? used * 2 : used * 4;
     slots = 8;
     while (slots <= minused) slots <<= 1;
-    fill = used;
   }
   return slots;
 }
@@ -408,7 +413,7 @@ std::uint64_t set_added(std::uint64_t n) {
 std::uint64_t set_merged(std::uint64_t n) {
   if (n * 5 < 7 * 3) return 8;
   std::uint64_t slots = 8;
-  while (slots <= 2 * n) slots <<= 1;
+  while (slots <= 2 * n && slots < (std::uint64_t{1} << 62)) slots <<= 1;
   return slots;
 }
 
