@@ -3,7 +3,7 @@
 // belong in benchmarks, with ratios to a baseline measured in the same run.
 //
 //   node tools/bench.mjs core [--callgrind]
-//   node tools/bench.mjs capture
+//   node tools/bench.mjs capture [--runs N] [--probe]   (--probe: the probe on 10M floats too)
 //   node tools/bench.mjs canvas
 //   node tools/bench.mjs output
 //
@@ -144,95 +144,156 @@ async function benchCore({ withCallgrind }) {
   }
 }
 
-// capture: the probe and the core together in Pyodide under Node, on structures of 10k,
-// 100k and 1M objects, beside the plain iterative Python walk (tests/node/
-// reference_sizes.py, which only sums sizes) timed in the same run.
-const CAPTURE_BUDGET = 300_000; // objects per second, DESIGN.md
-const CAPTURE_SHAPES = {
-  tuples: (n) => `data = [(i, float(i), str(i)) for i in range(${n} // 4)]`,
-  records: (n) =>
-    [
-      "class Record:",
-      "    def __init__(self, i):",
-      "        self.id = i",
-      "        self.score = float(i)",
-      "        self.tags = [str(i)]",
-      `data = [Record(i) for i in range(${n} // 5)]`,
-    ].join("\n"),
-};
+// capture: the native capture (the core's heap walker reading a copy of Pyodide's heap,
+// web/native-capture.js) and the analysis of what it captured, on 1M floats, 1M rows
+// [i, str(i), float(i)], 1M instances of a small class and 10M floats, each beside the
+// Python probe and a bare gc.get_referents walk (tests/bench/capture_bench.py) of the same
+// data in the same interpreter. Every figure is the median of `runs` runs; ratios are
+// taken within a run. The deep size the analysis reports must equal the bare walk's.
+const CAPTURE_TARGETS = { objectsPerSecond: 10_000_000, vsBareWalk: 5, tenMillionMs: 5000 };
+const CAPTURE_CAPS = { objectCap: 50_000_000, edgeCap: 50_000_000 };
 
-async function benchCapture() {
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+async function benchCapture({ runs, probe }) {
   buildWasm();
-  const { openBytewise } = await import("../web/node-api.js");
+  const fs = await import("node:fs");
+  const { openSession } = await import("../tests/node/pyodide-session.mjs");
+  const { createNativeCapture } = await import("../web/native-capture.js");
   const { QUIET_RUN } = await import("../web/analyser.js");
   const { installModules } = await import("../web/python-runner.js");
-  const fs = await import("node:fs");
-  const bytewise = await openBytewise();
-  const py = bytewise.pyodide;
+  const session = await openSession();
+  const py = session.pyodide;
   installModules(py, {
-    "reference_sizes.py": fs.readFileSync(path.join(ROOT, "tests", "node", "reference_sizes.py"), "utf8"),
+    "capture_bench.py": fs.readFileSync(path.join(ROOT, "tests", "bench", "capture_bench.py"), "utf8"),
   });
-  const timed = py.runPython(`
-import time, reference_sizes
-from _bytewise import probe
-def timed(setup):
-    namespace = {}
-    exec(setup, namespace)
-    data = namespace["data"]
-    t = time.perf_counter()
-    snapshot = probe.capture({"data": data}, 5_000_000, None, 5_000_000)
-    captured = time.perf_counter()
-    reference_sizes.deep(data)
-    walked = time.perf_counter()
-    return snapshot, (captured - t) * 1000, (walked - captured) * 1000
-timed`);
-  timed(CAPTURE_SHAPES.tuples(1000)).destroy(); // warm up: imports, platform facts
+  const bench = py.pyimport("capture_bench");
+  const pyId = py.runPython("id");
+  const native = createNativeCapture({ pyodide: py, core: session.core });
   const rows = [];
-  for (const [shape, setup] of Object.entries(CAPTURE_SHAPES)) {
-    for (const n of [10_000, 100_000, 1_000_000]) {
-      // Small sizes are noisy: best of three runs; 1M once.
-      let best = null;
-      for (let run = 0; run < (n > 100_000 ? 1 : 3); ++run) {
-        const result = timed(setup(n));
-        const bytes = result.get(0).toJs();
-        const captureMs = result.get(1);
-        const walkMs = result.get(2);
-        result.destroy();
-        const started = performance.now();
-        const report = bytewise.analyser.report({ snapshot: bytes, facts: QUIET_RUN });
-        const analyzeMs = performance.now() - started;
-        if (!best || captureMs + analyzeMs < best.captureMs + best.analyzeMs) {
-          best = { captureMs, walkMs, analyzeMs, objects: report.objects };
-        }
+  const phases = [];
+  const memory = [];
+  for (const name of Object.keys(bench.DATA.toJs({ dict_converter: Object.fromEntries }))) {
+    const namespace = bench.make(name);
+    const data = namespace.get("data");
+    const address = pyId(data);
+    const samples = [];
+    for (let run = 0; run < runs; ++run) {
+      const bare = bench.bare_walk(data).toJs();
+      const [bareMs, bareDeep, bareObjects] = bare;
+      const started = performance.now();
+      const walk = native.walk({ roots: [["data", address]], ...CAPTURE_CAPS });
+      const captured = performance.now();
+      const report = session.analyser.report({ snapshot: walk.snapshot, facts: QUIET_RUN }, CAPTURE_CAPS);
+      const analysed = performance.now();
+      const sample = {
+        bareMs,
+        captureMs: captured - started,
+        analysisMs: analysed - captured,
+        objects: report.objects,
+        deepEqual: report.total.deep === bareDeep,
+        bareObjects,
+        handedBack: walk.handedBack.length,
+        ...walk,
+      };
+      if (run === 0) {
+        memory.push({
+          data: name,
+          "Pyodide heap": mb(py._module.HEAPU8.length),
+          "heap copy": mb(walk.heapBytes),
+          "snapshot (JS)": mb(walk.snapshot.length),
+          "core module memory": mb(session.core.HEAPU8.length),
+          "bytes per object": (walk.snapshot.length / walk.nodes).toFixed(1),
+        });
       }
-      const { captureMs, walkMs, analyzeMs, objects } = best;
-      const total = captureMs + analyzeMs;
-      rows.push({
-        structure: shape,
-        objects: objects.toLocaleString("en"),
-        "capture ms": captureMs.toFixed(0),
-        "analyze ms": analyzeMs.toFixed(0),
-        "objects/s": Math.round(objects / (total / 1000)).toLocaleString("en"),
-        "plain walk ms": walkMs.toFixed(0),
-        "vs plain walk": (total / walkMs).toFixed(2),
-        budget: objects / (total / 1000) >= CAPTURE_BUDGET ? "ok" : `< ${CAPTURE_BUDGET.toLocaleString("en")}/s`,
-      });
+      sample.snapshot = null;
+      if (probe || !name.startsWith("10M")) {
+        const captured = bench.probe_capture(data, CAPTURE_CAPS.objectCap);
+        const probeCaptureMs = captured.get(0);
+        const bytes = captured.get(1).toJs();
+        captured.destroy();
+        const before = performance.now();
+        session.analyser.report({ snapshot: bytes, facts: QUIET_RUN }, CAPTURE_CAPS);
+        sample.probeMs = probeCaptureMs + (performance.now() - before);
+      }
+      samples.push(sample);
+      process.stderr.write(`[bench] ${name}: run ${run + 1} of ${runs}\n`);
     }
+    const m = (f) => median(samples.map(f));
+    const total = (s) => s.captureMs + s.analysisMs;
+    const hasProbe = samples.every((s) => s.probeMs !== undefined);
+    rows.push({
+      data: name,
+      objects: samples[0].objects.toLocaleString("en"),
+      "capture ms": m((s) => s.captureMs).toFixed(0),
+      "analysis ms": m((s) => s.analysisMs).toFixed(0),
+      "objects/s (capture)": Math.round(m((s) => s.objects / (s.captureMs / 1000))).toLocaleString("en"),
+      "bare walk ms": m((s) => s.bareMs).toFixed(0),
+      "vs bare walk": `${m((s) => s.bareMs / total(s)).toFixed(2)}x`,
+      "probe ms": hasProbe ? m((s) => s.probeMs).toFixed(0) : "not run",
+      "vs probe": hasProbe ? `${m((s) => s.probeMs / total(s)).toFixed(1)}x` : "",
+      "deep = bare walk's": samples.every((s) => s.deepEqual) ? "yes" : "NO",
+      "handed back": m((s) => s.handedBack),
+    });
+    phases.push({
+      data: name,
+      "hand-over ms": m((s) => s.handOverMs).toFixed(1),
+      "heap copy ms": m((s) => s.copyMs).toFixed(0),
+      "walk ms": m((s) => s.walkMs).toFixed(0),
+      "walk objects/s": Math.round(m((s) => s.objects / (s.walkMs / 1000))).toLocaleString("en"),
+      "encode ms": m((s) => s.encodeMs).toFixed(0),
+      "binding ms": m((s) => s.bindingMs).toFixed(0),
+      "analysis ms": m((s) => s.analysisMs).toFixed(0),
+    });
+    data.destroy();
+    namespace.destroy();
+    py.runPython("import gc; gc.collect()");
   }
   console.log(
-    `\ncapture + analysis in ${bytewise.pyodide.version === "314.0.7" ? "Pyodide 314.0.7" : `Pyodide ${bytewise.pyodide.version}`} under Node (budget >= ${CAPTURE_BUDGET.toLocaleString("en")} objects/s)`,
+    `\nnative capture + analysis in Pyodide ${py.version} under Node, median of ${runs} runs ` +
+      "(capture: hand-over, heap copy, walk, encoding, to JS; analysis: the report with measure()'s defaults)",
   );
   console.log(
     table(rows, [
-      "structure",
+      "data",
       "objects",
       "capture ms",
-      "analyze ms",
-      "objects/s",
-      "plain walk ms",
-      "vs plain walk",
-      "budget",
+      "analysis ms",
+      "objects/s (capture)",
+      "bare walk ms",
+      "vs bare walk",
+      "probe ms",
+      "vs probe",
+      "deep = bare walk's",
+      "handed back",
     ]),
+  );
+  console.log(
+    `targets: capture >= ${CAPTURE_TARGETS.objectsPerSecond.toLocaleString("en")} objects/s; ` +
+      `capture + analysis >= ${CAPTURE_TARGETS.vsBareWalk}x faster than the bare walk (vs bare walk = ` +
+      `bare walk ms / (capture + analysis ms)); 10M floats <= ${CAPTURE_TARGETS.tenMillionMs} ms`,
+  );
+  console.log("\nphases (medians):");
+  console.log(
+    table(phases, [
+      "data",
+      "hand-over ms",
+      "heap copy ms",
+      "walk ms",
+      "walk objects/s",
+      "encode ms",
+      "binding ms",
+      "analysis ms",
+    ]),
+  );
+  console.log("\nmemory after the first capture (the heap copy lives in the core module only during the walk):");
+  console.log(
+    table(memory, ["data", "Pyodide heap", "heap copy", "snapshot (JS)", "core module memory", "bytes per object"]),
   );
 }
 
@@ -496,11 +557,14 @@ async function benchOutput() {
   );
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { callgrind: { type: "boolean" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { callgrind: { type: "boolean" }, runs: { type: "string" }, probe: { type: "boolean" } },
+});
 const what = positionals[0] ?? "core";
 const benches = {
   core: () => benchCore({ withCallgrind: values.callgrind ?? false }),
-  capture: benchCapture,
+  capture: () => benchCapture({ runs: Math.max(1, Number(values.runs ?? 3)), probe: values.probe ?? false }),
   canvas: benchCanvas,
   output: benchOutput,
 };

@@ -77,7 +77,7 @@ export function buildFuzz() {
       { CC: "clang-14", CXX: "clang++-14" },
     );
   }
-  run("cmake", ["--build", dir, "--target", "snapshot_fuzzer", "json_fuzzer"]);
+  run("cmake", ["--build", dir, "--target", "snapshot_fuzzer", "json_fuzzer", "heap_fuzzer"]);
 }
 
 function copyIfChanged(from, to) {

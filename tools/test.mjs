@@ -14,8 +14,9 @@
 //   node     real Pyodide + the core wasm: sizes against the interpreter's own answers;
 //            then `bytewise lessons check` over every lesson
 //   browser  the served page in Chromium: type, run, read the table, look at the canvas
-//   fuzz     libFuzzer on the snapshot reader and every analysis, and on the JSON readers
-//            (options, a run's facts), 60 s in all (ASan, UBSan);
+//   fuzz     libFuzzer on the snapshot reader and every analysis, on the JSON readers
+//            (options, a run's facts) and on the heap walker (mutated memory), 60 s in
+//            all (ASan, UBSan);
 //            fast-check on the share-link decoder and the lesson parser (tests/fuzz/*.fuzz.mjs)
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -96,10 +97,11 @@ const LAYERS = {
     // leaves its input in test-artifacts/fuzz/ and fails the layer.
     const artifacts = path.join(ROOT, "test-artifacts", "fuzz");
     fs.mkdirSync(artifacts, { recursive: true });
-    // Snapshot bytes get three quarters of the time, the JSON readers the rest.
+    // Snapshot bytes get half the time, the JSON readers and the heap walker a quarter each.
     const targets = [
-      ["snapshot_fuzzer", "snapshot", Math.ceil(FUZZ_SECONDS * 0.75), 65536],
+      ["snapshot_fuzzer", "snapshot", Math.ceil(FUZZ_SECONDS * 0.5), 65536],
       ["json_fuzzer", "json", Math.ceil(FUZZ_SECONDS * 0.25), 8192],
+      ["heap_fuzzer", "heap", Math.ceil(FUZZ_SECONDS * 0.25), 4096],
     ];
     for (const [target, seeds, seconds, maxLen] of targets) {
       const scratch = path.join(ROOT, "build", "fuzz", "corpus", seeds);

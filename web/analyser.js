@@ -55,7 +55,7 @@ export function withBytes(module, bytes, use) {
   if (!(bytes instanceof Uint8Array)) {
     throw new BytewiseError("api.bad_argument", `Expected the snapshot as a Uint8Array, got ${describe(bytes)}.`);
   }
-  const ptr = module._malloc(Math.max(bytes.length, 1));
+  const ptr = module._malloc(Math.max(bytes.length, 1)) >>> 0;
   if (!ptr) {
     throw new BytewiseError(
       "api.out_of_memory",

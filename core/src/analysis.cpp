@@ -13,19 +13,29 @@ template <typename Out, typename Predict>
 void model_sizes(const snapshot& snap, const analysis& a, Out& out, Predict&& predict) {
   const std::uint32_t n = snap.graph.node_count();
   std::vector<std::uint64_t> sizes(n, 0), unmodelled(n, 0), assumed(n, 0);
+  bool any_unmodelled = false, any_assumed = false;
   for (std::uint32_t v = 0; v < n; ++v) {
     if (a.comps.of[v] == no_node) continue;
     const auto [status, bytes] = predict(v);
     if (status == prediction_status::not_modelled) {
       unmodelled[v] = 1;
+      any_unmodelled = true;
     } else {
       sizes[v] = bytes;
       assumed[v] = status == prediction_status::assumed;
+      any_assumed |= assumed[v] != 0;
     }
   }
+  // Counts that are zero everywhere are zero for every root: no walk needed.
+  auto counted = [&](bool any, const std::vector<std::uint64_t>& weights) {
+    if (any) return measure_roots(snap, a.graph, a.comps, 0, weights);
+    root_sizes none;
+    none.roots.resize(a.graph.root_nodes.size());
+    return none;
+  };
   out.sizes = measure_roots(snap, a.graph, a.comps, 0, sizes);
-  const root_sizes not_sized = measure_roots(snap, a.graph, a.comps, 0, unmodelled);
-  const root_sizes on_assumption = measure_roots(snap, a.graph, a.comps, 0, assumed);
+  const root_sizes not_sized = counted(any_unmodelled, unmodelled);
+  const root_sizes on_assumption = counted(any_assumed, assumed);
   for (std::size_t r = 0; r < not_sized.roots.size(); ++r) {
     out.unmodelled.push_back(not_sized.roots[r].deep);
     out.assumed.push_back(on_assumption.roots[r].deep);

@@ -87,10 +87,22 @@ std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_
     for (std::uint32_t i = succ_offsets[c]; i < succ_offsets[c + 1]; ++i) b = saturating_add(b, bound[succ[i]]);
     bound[c] = b;
   }
+  // Components by bound, largest first (ties: lower number first), taken from a heap one
+  // at a time: the loop below stops after the first few, so sorting them all is waste.
   std::vector<std::uint32_t> order(count);
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return bound[a] != bound[b] ? bound[a] > bound[b] : a < b; });
+  const auto after = [&](std::uint32_t a, std::uint32_t b) {
+    return bound[a] != bound[b] ? bound[a] < bound[b] : a > b;
+  };
+  std::make_heap(order.begin(), order.end(), after);
+  auto heap_end = order.end();
+  auto next_component = [&](std::uint32_t& c) {
+    if (heap_end == order.begin()) return false;
+    std::pop_heap(order.begin(), heap_end, after);
+    --heap_end;
+    c = *heap_end;
+    return true;
+  };
 
   std::vector<std::uint32_t> stamp(count, no_node), stack;
   std::uint64_t work = 0;
@@ -117,7 +129,7 @@ std::vector<ranked_object> largest_by_deep(const snapshot& snap, const followed_
   auto better = [](const ranked_object& a, const ranked_object& b) {
     return a.bytes != b.bytes ? a.bytes > b.bytes : a.node < b.node;
   };
-  for (std::uint32_t c : order) {
+  for (std::uint32_t c = 0; next_component(c);) {
     if (out.size() >= n) {
       std::partial_sort(out.begin(), out.begin() + n, out.end(), better);
       out.resize(n);

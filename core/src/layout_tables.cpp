@@ -90,11 +90,28 @@ constexpr std::array<layout_params, 12> rows{{
 
 std::span<const layout_params> all_params() { return rows; }
 
-const layout_params* find_params(cpython_target t) {
-  for (const layout_params& row : rows) {
-    if (row.target == t) return &row;
+namespace {
+
+// Rows by (minor, 32- or 64-bit): the analyses ask for a platform's row once per object.
+constexpr std::size_t max_minor = 64;
+constexpr std::size_t slot_of(cpython_target t) { return t.minor * 2u + (t.pointer_size == 8 ? 1u : 0u); }
+constexpr std::array<std::uint8_t, 2 * max_minor> row_slots = [] {
+  std::array<std::uint8_t, 2 * max_minor> out{};
+  out.fill(0xFF);
+  for (std::size_t i = rows.size(); i-- > 0;) {  // the first row of a target wins, as a scan would find it
+    const cpython_target t = rows[i].target;
+    if (t.minor < max_minor && (t.pointer_size == 4 || t.pointer_size == 8))
+      out[slot_of(t)] = static_cast<std::uint8_t>(i);
   }
-  return nullptr;
+  return out;
+}();
+
+}  // namespace
+
+const layout_params* find_params(cpython_target t) {
+  if (t.minor >= max_minor || (t.pointer_size != 4 && t.pointer_size != 8)) return nullptr;
+  const std::uint8_t i = row_slots[slot_of(t)];
+  return i == 0xFF ? nullptr : &rows[i];
 }
 
 }  // namespace bytewise::detail

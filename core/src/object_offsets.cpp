@@ -23,7 +23,14 @@ constexpr std::array<object_offsets, 1> rows{{
                    8, 12, 8, 8,
                    // _Py_IMMORTAL_MINIMUM_REFCNT 1 << 30, _Py_STATIC_IMMORTAL_INITIAL_REFCNT 7 << 28
                    1u << 30, 7u << 28},
-        .type = {.name = {12, 4}},
+        //        tp_name  basicsize itemsize flags     weaklist  base       dictoffset mro
+        .type = {{12, 4}, {16, 4},  {20, 4}, {84, 4},  {104, 4}, {128, 4},  {144, 4},  {172, 4},
+                 // tp_traverse
+                 {92, 4},
+                 // sizeof(PyTypeObject); ht_slots, ht_qualname, ht_cached_keys; sizeof(PyHeapTypeObject)
+                 208, {432, 4}, {436, 4}, {440, 4}, 468},
+        //              inline values, managed dict, managed weakref, heap type, have GC
+        .type_flags = {1u << 2, 1u << 4, 1u << 3, 1u << 9, 1u << 14},
         //         lv_tag   digit[0]  bits shift sign immortal
         .long_ = {{8, 4},  {12, 4},  30,  3,    3,   4},
         .float_ = {.value = {8, 8}},
@@ -42,6 +49,26 @@ constexpr std::array<object_offsets, 1> rows{{
                       12, {0, 4}, {4, 4}, {8, 4}, 8, {0, 4}, {4, 4}},
         //                 capacity size    embedded valid   values[0]
         .inline_values = {{0, 1}, {1, 1}, {2, 1},  {3, 1}, {4, 4}},
+        .bytearray = {.alloc = {12, 4}},
+        //        used     mask     table    setentry: size, key, hash
+        .set = {{12, 4}, {16, 4}, {20, 4}, 8, {0, 4}, {4, 4}},
+        .range = {.length = {20, 4}},
+        //             globals builtins name     qualname code     defaults kwdefaults closure
+        .function = {{8, 4}, {12, 4}, {16, 4}, {20, 4}, {24, 4}, {28, 4}, {32, 4},   {36, 4},
+                     // doc    dict      module    annotations annotate  typeparams
+                     {40, 4}, {44, 4}, {52, 4}, {56, 4},     {60, 4},  {64, 4}},
+        .method = {.func = {8, 4}, .self = {12, 4}},
+        .cell = {.ref = {8, 4}},
+        //                     m_ml     m_self    m_module  mm_class  ml_flags  METH_METHOD
+        .builtin_function = {{8, 4}, {12, 4}, {16, 4}, {28, 4}, {8, 4}, 0x0200},
+        //         localsplusnames localspluskinds CO_FAST_FREE co_extra
+        .code = {{72, 4},        {76, 4},        0x80,        -4},
+        .module = {.def = {12, 4}},
+        //           d_member  PyMemberDef.offset
+        .member = {{20, 4}, {8, 4}},
+        //          allocated ob_descr  typecode itemsize
+        .array = {{16, 4},  {20, 4}, {0, 1},  {4, 4}},
+        .slice = {{8, 4}, {12, 4}, {16, 4}},
     },
 }};
 // clang-format on

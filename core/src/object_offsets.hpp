@@ -58,9 +58,31 @@ struct header_offsets {
   std::uint64_t static_refcnt;
 };
 
-// PyTypeObject, as far as it is read.
+// PyTypeObject, as far as it is read, and PyHeapTypeObject (a class statement's type).
 struct type_offsets {
-  field_at name;  // tp_name: a pointer to a C string ("list", "module.Class")
+  field_at name;              // tp_name: a pointer to a C string ("list", "module.Class")
+  field_at basicsize;         // tp_basicsize
+  field_at itemsize;          // tp_itemsize
+  field_at flags;             // tp_flags
+  field_at weaklistoffset;    // tp_weaklistoffset
+  field_at base;              // tp_base
+  field_at dictoffset;        // tp_dictoffset
+  field_at mro;               // tp_mro: a tuple
+  field_at traverse;          // tp_traverse: a function pointer, compared, never called
+  std::uint32_t object_size;  // sizeof(PyTypeObject): type.__sizeof__ of a static type
+  field_at heap_slots;        // PyHeapTypeObject.ht_slots: __slots__ as given, or NULL
+  field_at heap_qualname;     // ht_qualname: a str
+  field_at heap_cached_keys;  // ht_cached_keys: the shared keys of its instances' dicts
+  std::uint32_t heap_size;    // sizeof(PyHeapTypeObject)
+};
+
+// Bits of tp_flags the walker reads (Include/object.h).
+struct type_flag_bits {
+  std::uint32_t inline_values;    // Py_TPFLAGS_INLINE_VALUES (3.13+)
+  std::uint32_t managed_dict;     // Py_TPFLAGS_MANAGED_DICT
+  std::uint32_t managed_weakref;  // Py_TPFLAGS_MANAGED_WEAKREF (3.12+)
+  std::uint32_t heap_type;        // Py_TPFLAGS_HEAPTYPE
+  std::uint32_t have_gc;          // Py_TPFLAGS_HAVE_GC
 };
 
 // PyLongObject. 3.12+ keep the sign and the digit count in lv_tag (ndigits << 3 | sign,
@@ -145,10 +167,85 @@ struct inline_values_offsets {
   field_at value;     // values[0]; the next follow at value.size
 };
 
+struct bytearray_offsets {
+  field_at alloc;  // ob_alloc: bytes in the buffer
+};
+
+// PySetObject and its entries (setentry: key, hash).
+struct set_offsets {
+  field_at used;             // used: live keys
+  field_at mask;             // mask: table slots - 1
+  field_at table;            // table: the smalltable inside the object or a block of its own
+  std::uint32_t entry_size;  // sizeof(setentry)
+  field_at entry_key, entry_hash;
+};
+
+struct range_offsets {
+  field_at length;  // length: an int object
+};
+
+// PyFunctionObject; the fields func_traverse visits, in no particular order here.
+struct function_offsets {
+  field_at globals, builtins, name, qualname, code, defaults, kwdefaults, closure, doc, dict, module, annotations,
+      annotate, typeparams;
+};
+
+struct method_offsets {
+  field_at func;  // im_func
+  field_at self;  // im_self
+};
+
+struct cell_offsets {
+  field_at ref;  // ob_ref: the content, or NULL when empty
+};
+
+// PyCFunctionObject (builtin functions and methods of C objects) and its PyMethodDef.
+struct builtin_function_offsets {
+  field_at ml;                // m_ml: the PyMethodDef
+  field_at self;              // m_self
+  field_at module;            // m_module
+  field_at klass;             // PyCMethodObject.mm_class, with METH_METHOD
+  field_at ml_flags;          // PyMethodDef.ml_flags, from the PyMethodDef's start
+  std::uint32_t meth_method;  // METH_METHOD
+};
+
+// PyCodeObject, as far as it is read.
+struct code_offsets {
+  field_at localsplusnames;  // co_localsplusnames: a tuple of names
+  field_at localspluskinds;  // co_localspluskinds: a bytes object, one kind byte per name
+  std::uint8_t fast_free;    // CO_FAST_FREE: the kind bit of a free variable
+  // co_extra sits just before co_code_adaptive, which starts at the type's tp_basicsize.
+  std::int32_t extra_before_basicsize;
+};
+
+struct module_offsets {
+  field_at def;  // md_def: a PyModuleDef of a C module, or NULL
+};
+
+// PyMemberDescrObject (a __slots__ entry's descriptor) and its PyMemberDef.
+struct member_offsets {
+  field_at member;         // d_member: the PyMemberDef
+  field_at member_offset;  // PyMemberDef.offset: where the slot is in the instance
+};
+
+// arrayobject (Modules/arraymodule.c) and its arraydescr.
+struct array_offsets {
+  field_at allocated;  // allocated: items the buffer holds
+  field_at descr;      // ob_descr: the item type
+  field_at typecode;   // arraydescr.typecode, a char
+  field_at item_size;  // arraydescr.itemsize, an int
+};
+
+// PySliceObject.
+struct slice_offsets {
+  field_at start, stop, step;
+};
+
 struct object_offsets {
   cpython_target target;
   header_offsets header;
   type_offsets type;
+  type_flag_bits type_flags;
   long_offsets long_;
   float_offsets float_;
   str_offsets str;
@@ -158,6 +255,18 @@ struct object_offsets {
   dict_offsets dict;
   dict_keys_offsets dict_keys;
   inline_values_offsets inline_values;
+  bytearray_offsets bytearray;
+  set_offsets set;
+  range_offsets range;
+  function_offsets function;
+  method_offsets method;
+  cell_offsets cell;
+  builtin_function_offsets builtin_function;
+  code_offsets code;
+  module_offsets module;
+  member_offsets member;
+  array_offsets array;
+  slice_offsets slice;
 };
 
 // The row for a platform whose objects the core can read; nullptr otherwise.

@@ -5,24 +5,31 @@
 
 #include "snapshot_format.hpp"
 
+#include <cstring>
+#include <deque>
+
 namespace bytewise {
 
 namespace {
 
+// Sections are gathered as views of bytes that live elsewhere (the graph's own columns,
+// or small blocks the writer owns), then copied once each into the snapshot.
 class byte_writer {
  public:
   struct pending {
     detail::section_tag tag;
-    std::vector<std::uint8_t> bytes;
+    const std::uint8_t* data;
+    std::size_t size;
   };
 
-  void add(detail::section_tag tag, std::vector<std::uint8_t> bytes) { sections_.push_back({tag, std::move(bytes)}); }
+  void add(detail::section_tag tag, std::vector<std::uint8_t> bytes) {
+    owned_.push_back(std::move(bytes));
+    sections_.push_back({tag, owned_.back().data(), owned_.back().size()});
+  }
 
   template <typename T>
   void add_column(detail::section_tag tag, const std::vector<T>& values) {
-    std::vector<std::uint8_t> bytes(values.size() * sizeof(T));
-    if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
-    add(tag, std::move(bytes));
+    sections_.push_back({tag, reinterpret_cast<const std::uint8_t*>(values.data()), values.size() * sizeof(T)});
   }
 
   std::vector<std::uint8_t> finish() const {
@@ -36,7 +43,7 @@ class byte_writer {
     std::uint64_t end = offset;
     for (const pending& s : sections_) {
       offsets.push_back(offset);
-      end = offset + s.bytes.size();
+      end = offset + s.size;
       offset = align(end);
     }
     offset = end;
@@ -49,16 +56,15 @@ class byte_writer {
       std::uint8_t* entry = out.data() + detail::header_size + i * detail::directory_entry_size;
       std::memcpy(entry, sections_[i].tag.chars.data(), 4);
       detail::store<std::uint32_t>(entry + 4, static_cast<std::uint32_t>(offsets[i]));
-      detail::store<std::uint32_t>(entry + 8, static_cast<std::uint32_t>(sections_[i].bytes.size()));
-      if (!sections_[i].bytes.empty()) {
-        std::memcpy(out.data() + offsets[i], sections_[i].bytes.data(), sections_[i].bytes.size());
-      }
+      detail::store<std::uint32_t>(entry + 8, static_cast<std::uint32_t>(sections_[i].size));
+      if (sections_[i].size != 0) std::memcpy(out.data() + offsets[i], sections_[i].data, sections_[i].size);
     }
     return out;
   }
 
  private:
   std::vector<pending> sections_;
+  std::deque<std::vector<std::uint8_t>> owned_;  // a deque: blocks stay where they are
 };
 
 }  // namespace
@@ -109,10 +115,7 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
     std::memcpy(table.data() + 4 + strings.size() * 4, strings.data().data(), strings.data().size());
   }
 
-  std::vector<std::uint8_t> kinds(g.edge_count());
-  for (std::uint32_t i = 0; i < g.edge_count(); ++i) {
-    kinds[i] = static_cast<std::uint8_t>(g.edge_kinds[i]);
-  }
+  static_assert(sizeof(edge_kind) == 1, "EKND is the edge_kind column's bytes");
   std::vector<std::uint32_t> roots;
   for (const root& r : snap.roots) {
     roots.push_back(r.name);
@@ -136,7 +139,7 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
   w.add_column(detail::tag_node_label, g.label);
   w.add_column(detail::tag_edge_offsets, g.edge_offsets);
   w.add_column(detail::tag_edge_target, g.edge_target);
-  w.add(detail::tag_edge_kind, std::move(kinds));
+  w.add_column(detail::tag_edge_kind, g.edge_kinds);
   w.add_column(detail::tag_edge_label, g.edge_label);
   w.add_column(detail::tag_roots, roots);
   w.add_column(detail::tag_diagnostics, diagnostics);

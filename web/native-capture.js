@@ -1,0 +1,125 @@
+// Native capture: the core's heap walker (core/include/bytewise/heap_walk.hpp) reading a
+// copy of Pyodide's memory, instead of the Python probe walking objects one by one.
+//
+//   const native = createNativeCapture({ pyodide, core });
+//   const walk = native.walk({ roots: [["x", address]], policy: 0, objectCap, edgeCap });
+//   // { snapshot: Uint8Array (the snapshot format), handedBack, classesNeeded: [], problems,
+//   //   handOverMs, copyMs, walkMs, encodeMs, bindingMs, rounds, heapBytes }
+//   // (the phases: Python's hand-over of types and classes, the heap copy, the walk, the
+//   // snapshot's encoding, and the binding's own conversions, in milliseconds)
+//
+// Memory: Pyodide's heap (up to its break) is copied once per walk into a block of the core
+// module's own memory (TOOLCHAIN.md: Pyodide does not expose its wasm memory, so the core
+// cannot import it), walked there, and freed; the copy doubles the memory held while it
+// lives. Nothing is allocated in Pyodide's heap for the walk, so the program's numbers do
+// not include it. Why a copy and not a side module: core/include/bytewise/heap_walk.hpp,
+// with the measurements. The snapshot bytes are copied to JS (a Uint8Array) once.
+//
+// Classes are described by web/py/_bytewise/native.py when a walk first meets them (at most
+// a few rounds: each round adds the classes the previous one found) and remembered for the
+// interpreter's life. The lead wires this into the pipeline; nothing calls it there yet.
+
+/** @typedef {{ pyodide: any, core: any }} NativeCaptureDeps */
+
+const MAX_ROUNDS = 4;
+
+/**
+ * @param {NativeCaptureDeps} deps
+ */
+export function createNativeCapture({ pyodide, core }) {
+  const native = pyodide.pyimport("_bytewise.native");
+  /** @type {any} */
+  let setup = null;
+  /** @type {Map<number, object>} class facts by address, for this interpreter */
+  const classes = new Map();
+
+  const toJs = (proxy) => {
+    const value = proxy.toJs({ dict_converter: Object.fromEntries });
+    proxy.destroy?.();
+    return value;
+  };
+
+  function baseSetup() {
+    if (!setup) setup = toJs(native.setup());
+    return setup;
+  }
+
+  /**
+   * Copies Pyodide's heap, up to its break (sbrk(0): no object lies above it; the memory
+   * past it is what Emscripten grew ahead of need), into the core's memory; returns
+   * [pointer, length].
+   */
+  function copyHeap() {
+    const module = pyodide._module;
+    const heap = module.HEAPU8;
+    const top = typeof module._sbrk === "function" ? module._sbrk(0) >>> 0 : 0;
+    const length = top > 0 && top <= heap.length ? top : heap.length;
+    const pointer = core._malloc(length) >>> 0;
+    if (!pointer) throw new Error(`the core could not allocate ${length} bytes for a copy of Python's heap`);
+    core.HEAPU8.set(heap.subarray(0, length), pointer);
+    return [pointer, length];
+  }
+
+  /**
+   * Walks from `roots` ([[name, id(obj)], ...]) under the capture `policy` bits and caps.
+   * @param {{ roots: [string, number][], policy?: number, objectCap: number, edgeCap: number, labelCap?: number }} request
+   */
+  function walk({ roots, policy = 0, objectCap, edgeCap, labelCap }) {
+    const started = performance.now();
+    baseSetup();
+    const setUp = performance.now();
+    const [pointer, length] = copyHeap();
+    const copied = performance.now();
+    let handOverMs = setUp - started;
+    let coreMs = 0;
+    let walkMs = 0;
+    let encodeMs = 0;
+    try {
+      let result;
+      let rounds = 0;
+      let final = false;
+      for (;;) {
+        rounds += 1;
+        final ||= rounds >= MAX_ROUNDS;
+        const request = { ...baseSetup(), roots, policy, objectCap, edgeCap, classes: [...classes.values()], final };
+        if (labelCap !== undefined) request.labelCap = labelCap;
+        const called = performance.now();
+        result = core.walkHeap(pointer, length, 0, request);
+        coreMs += performance.now() - called;
+        if (!result.ok) throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join("\n"));
+        walkMs += result.walkMs;
+        encodeMs += result.encodeMs;
+        if (result.snapshot) break;
+        // Classes the walk met without facts: describe them and walk again. Classes no
+        // longer alive stay unknown (their objects are handed back in the last round).
+        // Describing classes runs Python, which does not touch the copy already made.
+        const needed = result.classesNeeded.filter((address) => !classes.has(address));
+        const asked = performance.now();
+        const described = needed.length ? toJs(native.class_facts(needed)) : [];
+        handOverMs += performance.now() - asked;
+        for (const facts of described) classes.set(facts.address, facts);
+        if (!described.length) final = true;
+      }
+      return {
+        snapshot: result.snapshot,
+        handedBack: result.handedBack,
+        classesNeeded: result.classesNeeded.filter((address) => !classes.has(address)),
+        problems: result.problems,
+        nodes: result.nodes,
+        bytesRead: result.bytesRead,
+        heapBytes: length,
+        handOverMs,
+        copyMs: copied - setUp,
+        walkMs,
+        encodeMs,
+        // The rest of the core calls: the setup read from JS, the results made JS values.
+        bindingMs: coreMs - walkMs - encodeMs,
+        rounds,
+      };
+    } finally {
+      core._free(pointer);
+    }
+  }
+
+  return { walk };
+}
