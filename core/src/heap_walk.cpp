@@ -257,6 +257,33 @@ std::optional<bool> printable(std::uint32_t c) {
   return !(c < 0x20 || (c >= 0x7F && c <= 0xA0) || c == 0xAD);
 }
 
+// The escapes repr gives in str and bytes alike: the quote in use and the backslash
+// (escaped as themselves), tab, newline and carriage return. False for any other character.
+bool push_shared_escape(std::vector<std::uint32_t>& out, std::uint32_t c, std::uint32_t q) {
+  std::uint32_t escaped = 0;
+  if (c == q || c == '\\') {
+    escaped = c;
+  } else if (c == '\t') {
+    escaped = 't';
+  } else if (c == '\n') {
+    escaped = 'n';
+  } else if (c == '\r') {
+    escaped = 'r';
+  } else {
+    return false;
+  }
+  out.push_back('\\');
+  out.push_back(escaped);
+  return true;
+}
+
+// "\xNN" for a character below U+0100 that repr does not show as itself.
+void push_hex_escape(std::vector<std::uint32_t>& out, std::uint32_t c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c & 0xFF));
+  for (const char* p = buf; *p; ++p) out.push_back(static_cast<unsigned char>(*p));
+}
+
 // repr() of a str (Objects/unicodeobject.c unicode_repr): quotes, escapes for the
 // unprintable. nullopt when a character needs the Unicode database.
 std::optional<std::vector<std::uint32_t>> str_repr(const std::vector<std::uint32_t>& text) {
@@ -264,29 +291,14 @@ std::optional<std::vector<std::uint32_t>> str_repr(const std::vector<std::uint32
   for (std::uint32_t c : text) single |= c == '\'', dbl |= c == '"';
   const std::uint32_t q = single && !dbl ? '"' : '\'';
   std::vector<std::uint32_t> out{q};
-  auto hex = [&](const char* format, std::uint32_t c) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, format, c);
-    for (const char* p = buf; *p; ++p) out.push_back(static_cast<unsigned char>(*p));
-  };
   for (std::uint32_t c : text) {
-    if (c == q || c == '\\') {
-      out.push_back('\\');
+    if (push_shared_escape(out, c, q)) continue;
+    const std::optional<bool> p = printable(c);
+    if (!p) return std::nullopt;
+    if (*p) {
       out.push_back(c);
-    } else if (c == '\t') {
-      out.push_back('\\'), out.push_back('t');
-    } else if (c == '\n') {
-      out.push_back('\\'), out.push_back('n');
-    } else if (c == '\r') {
-      out.push_back('\\'), out.push_back('r');
     } else {
-      const std::optional<bool> p = printable(c);
-      if (!p) return std::nullopt;
-      if (*p) {
-        out.push_back(c);
-      } else {
-        hex("\\x%02x", c);
-      }
+      push_hex_escape(out, c);
     }
   }
   out.push_back(q);
@@ -301,19 +313,9 @@ std::vector<std::uint32_t> bytes_repr(const std::uint8_t* data, std::size_t n) {
   std::vector<std::uint32_t> out{'b', q};
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint8_t c = data[i];
-    if (c == q || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\t') {
-      out.push_back('\\'), out.push_back('t');
-    } else if (c == '\n') {
-      out.push_back('\\'), out.push_back('n');
-    } else if (c == '\r') {
-      out.push_back('\\'), out.push_back('r');
-    } else if (c < 0x20 || c >= 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      for (const char* p = buf; *p; ++p) out.push_back(static_cast<unsigned char>(*p));
+    if (push_shared_escape(out, c, q)) continue;
+    if (c < 0x20 || c >= 0x7F) {
+      push_hex_escape(out, c);
     } else {
       out.push_back(c);
     }
