@@ -116,32 +116,39 @@ function printReport(report, file) {
   const out = [];
   if (report.platform) out.push(`${file}: measured in ${report.platform.description}`);
   if (report.truncated)
-    out.push(`truncated at ${number.format(report.object_cap)} objects: sizes count only what was captured`);
+    out.push(
+      `truncated at ${number.format(report.object_cap)} objects (option --object-cap): sizes marked ≥ count only what was captured`,
+    );
   if (report.roots.length === 0) {
     out.push("The program defined no variables.");
   } else {
     const there = (bytes, approximate) => (bytes === null ? "-" : `${approximate ? "~" : ""}${number.format(bytes)}`);
+    // ≥: the capture stopped short of something the variable reaches (report.roots[].lower_bound)
+    const atLeast = (bytes, lower) => `${lower ? "≥ " : ""}${number.format(bytes)}`;
     const rows = report.roots.map((r) => ({
       variable: r.name,
       type: r.type,
       shallow: number.format(r.shallow),
-      deep: number.format(r.deep),
-      naive: number.format(r.naive),
-      retained: r.retained === null ? "-" : number.format(r.retained),
-      objects: number.format(r.objects),
+      deep: atLeast(r.deep, r.lower_bound),
+      naive: atLeast(r.naive, r.lower_bound),
+      retained: r.retained === null ? "-" : atLeast(r.retained, r.lower_bound),
+      objects: atLeast(r.objects, r.lower_bound),
       "shallow there": r.predicted ? there(r.predicted.shallow, r.predicted.status === "assumed") : "",
-      "deep there": r.predicted ? there(r.predicted.deep, r.predicted.assumed_objects > 0) : "",
+      "deep there": r.predicted
+        ? `${r.lower_bound ? "≥ " : ""}${there(r.predicted.deep, r.predicted.assumed_objects > 0)}`
+        : "",
     }));
+    const lower = report.total.lower_bound;
     rows.push({
       variable: "all together",
       type: "",
       shallow: "",
-      deep: number.format(report.total.deep),
-      naive: number.format(report.total.naive),
+      deep: atLeast(report.total.deep, lower),
+      naive: atLeast(report.total.naive, lower),
       retained: "",
-      objects: number.format(report.total.objects),
+      objects: atLeast(report.total.objects, lower),
       "shallow there": "",
-      "deep there": report.compared_with ? there(report.total.predicted_deep, false) : "",
+      "deep there": report.compared_with ? `${lower ? "≥ " : ""}${there(report.total.predicted_deep, false)}` : "",
     });
     const columns = ["variable", "type", "shallow", "deep", "naive", "retained", "objects"];
     if (report.compared_with) columns.push("shallow there", "deep there");

@@ -13,13 +13,13 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { PYODIDE_FILES } from "../web/pyodide-files.js";
+import { PYODIDE_FILES, WALKER_FILES } from "../web/pyodide-files.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD = path.join(ROOT, "build");
 export const SITE_DIR = path.join(BUILD, "site");
 const PUBLIC_DIR = path.join(BUILD, "public");
-const APP_FILES = ["bytewise-app.js", "bytewise-app.wasm"];
+const APP_FILES = ["bytewise-app.js", "bytewise-app.wasm", ...WALKER_FILES];
 
 function log(message) {
   process.stdout.write(`[build] ${message}\n`);

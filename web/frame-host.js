@@ -8,18 +8,19 @@
 // nothing. Each worker talks to the page over its own MessagePort, which its code keeps in
 // a closure; what a program posts to the worker's global scope goes nowhere.
 //
-//   const host = createFrameHost({ script, workerUrl, pyodideUrl, files });
+//   const host = createFrameHost({ script, workerUrl, baseUrl, files });
 //   const worker = host.createWorker();  // Worker-like: postMessage, onmessage, onerror,
 //                                       // terminate, and interrupt() for Stop
 //   await host.canInterrupt;             // whether interrupt() can stop Python
 
 /**
- * @param {{ script: string, workerUrl: string, pyodideUrl: string, files: string[],
+ * @param {{ script: string, workerUrl: string, baseUrl: string, files: string[],
  *           container?: HTMLElement }} options
  *   script: the text of web/sandbox-frame.js; workerUrl: the built worker module;
- *   files: Pyodide's files (web/pyodide-files.js), fetched from pyodideUrl
+ *   files: the worker's files (web/pyodide-files.js WORKER_FILES), paths fetched from
+ *   baseUrl; the worker gets each by its name (the path's last part)
  */
-export function createFrameHost({ script, workerUrl, pyodideUrl, files, container = document.body }) {
+export function createFrameHost({ script, workerUrl, baseUrl, files, container = document.body }) {
   if (script.includes("</script")) throw new Error("the sandbox frame's script cannot hold </script");
   const frame = document.createElement("iframe");
   frame.sandbox = "allow-scripts";
@@ -56,9 +57,10 @@ export function createFrameHost({ script, workerUrl, pyodideUrl, files, containe
     };
     const [source, ...buffers] = await Promise.all([
       get(workerUrl).then((r) => r.text()),
-      ...files.map((file) => get(new URL(file, pyodideUrl).href).then((r) => r.arrayBuffer())),
+      ...files.map((file) => get(new URL(file, baseUrl).href).then((r) => r.arrayBuffer())),
     ]);
-    return { source, files: Object.fromEntries(files.map((file, i) => [file, buffers[i]])) };
+    const name = (file) => file.slice(file.lastIndexOf("/") + 1);
+    return { source, files: Object.fromEntries(files.map((file, i) => [name(file), buffers[i]])) };
   })();
   assets.catch(() => {});
 

@@ -10,7 +10,7 @@ import { checkFootprintSizes, checkSmallIntRange, footprintSeries } from "./meas
 import { DEFAULT_TIME_LIMIT_MS, RECYCLE_HEAP_BYTES, Sandbox } from "./sandbox.js";
 import { createFrameHost } from "./frame-host.js";
 import { createCodeKeeper } from "./code-history.js";
-import { PYODIDE_FILES } from "./pyodide-files.js";
+import { WORKER_FILES } from "./pyodide-files.js";
 import FRAME_SCRIPT from "./sandbox-frame.js?raw";
 import WORKER_URL from "./worker.js?worker&url";
 import { decodeShare, encodeShare } from "./share.js";
@@ -223,8 +223,8 @@ const canvasReady = loadCanvas(ui.canvas, { onRequest: onCanvasRequest })
 const frameHost = createFrameHost({
   script: FRAME_SCRIPT,
   workerUrl: WORKER_URL,
-  pyodideUrl: new URL("pyodide/", document.baseURI).href,
-  files: PYODIDE_FILES,
+  baseUrl: document.baseURI,
+  files: WORKER_FILES,
 });
 const sandbox = new Sandbox({
   createWorker: () => frameHost.createWorker(),

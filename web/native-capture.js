@@ -17,7 +17,13 @@
 //
 // Classes are described by web/py/_bytewise/native.py when a walk first meets them (at most
 // a few rounds: each round adds the classes the previous one found) and remembered for the
-// interpreter's life. The lead wires this into the pipeline; nothing calls it there yet.
+// interpreter's life.
+//
+// In the pipeline (web/python-runner.js), capture() is the runner's capture: the walker's
+// snapshot when it decoded every object itself, and otherwise a reason, upon which the
+// Python probe captures the whole run instead (web/py/_bytewise/runner.py run_and_capture).
+// A run is never half one and half the other: the probe answering for single objects the
+// walker hands back is not built yet.
 
 /** @typedef {{ pyodide: any, core: any }} NativeCaptureDeps */
 
@@ -61,10 +67,13 @@ export function createNativeCapture({ pyodide, core }) {
   }
 
   /**
-   * Walks from `roots` ([[name, id(obj)], ...]) under the capture `policy` bits and caps.
-   * @param {{ roots: [string, number][], policy?: number, objectCap: number, edgeCap: number, labelCap?: number }} request
+   * Walks from `roots` ([[name, id(obj)], ...]) under the capture `policy` bits and caps;
+   * `diagnostics` ([[code, message]]) go into the snapshot, `held` (ids) are references the
+   * caller holds, taken off the refcounts (wasm/bindings/native.cpp).
+   * @param {{ roots: [string, number][], policy?: number, objectCap: number, edgeCap: number,
+   *           labelCap?: number, diagnostics?: [string, string][], held?: number[] }} request
    */
-  function walk({ roots, policy = 0, objectCap, edgeCap, labelCap }) {
+  function walk({ roots, policy = 0, objectCap, edgeCap, labelCap, diagnostics = [], held = [] }) {
     const started = performance.now();
     baseSetup();
     const setUp = performance.now();
@@ -81,7 +90,17 @@ export function createNativeCapture({ pyodide, core }) {
       for (;;) {
         rounds += 1;
         final ||= rounds >= MAX_ROUNDS;
-        const request = { ...baseSetup(), roots, policy, objectCap, edgeCap, classes: [...classes.values()], final };
+        const request = {
+          ...baseSetup(),
+          roots,
+          policy,
+          objectCap,
+          edgeCap,
+          diagnostics,
+          held,
+          classes: [...classes.values()],
+          final,
+        };
         if (labelCap !== undefined) request.labelCap = labelCap;
         const called = performance.now();
         result = core.walkHeap(pointer, length, 0, request);
@@ -121,5 +140,46 @@ export function createNativeCapture({ pyodide, core }) {
     }
   }
 
-  return { walk };
+  /**
+   * The walk as a run's capture: { snapshot, walk } when the walker decoded every object
+   * itself, { snapshot: null, reason, walk } when the probe must capture instead (reason:
+   * one sentence naming what the walker could not decode). A walker that fails outright
+   * (a setup it cannot use) is a reason too: the probe still captures the run.
+   * @param {Parameters<typeof walk>[0]} request
+   */
+  function capture(request) {
+    let walked;
+    try {
+      walked = walk(request);
+    } catch (error) {
+      return { snapshot: null, reason: `the heap walker failed: ${error.message}`, walk: null };
+    }
+    if (walked.problems.length) {
+      const first = walked.problems[0];
+      const more = walked.problems.length > 1 ? ` (and ${walked.problems.length - 1} more)` : "";
+      return {
+        snapshot: null,
+        reason: `memory did not read as CPython writes it: ${first.message}${more}`,
+        walk: walked,
+      };
+    }
+    if (walked.handedBack.length) return { snapshot: null, reason: handBackReason(walked.handedBack), walk: walked };
+    return { snapshot: walked.snapshot, reason: null, walk: walked };
+  }
+
+  return { walk, capture };
+}
+
+/**
+ * "the heap walker does not decode 3 objects: 2 × walk.unknown_type: collections.deque, ...".
+ * @param {Array<{ reason: string }>} handedBack
+ */
+export function handBackReason(handedBack) {
+  const counts = new Map();
+  for (const { reason } of handedBack) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const shown = ranked.slice(0, 3).map(([reason, n]) => `${n.toLocaleString("en")} × ${reason}`);
+  if (ranked.length > 3) shown.push(`${ranked.length - 3} more kinds`);
+  const n = handedBack.length;
+  return `the heap walker does not decode ${n.toLocaleString("en")} object${n === 1 ? "" : "s"} itself (${shown.join(", ")})`;
 }

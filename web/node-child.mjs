@@ -14,6 +14,7 @@
 // starts, { id, result } or { id, error: { message, fatal } } per call.
 import fs from "node:fs";
 import os from "node:os";
+import { loadWalker } from "./core-node.js";
 import { pythonModuleSources } from "./node-api.js";
 import { createRunner, installModules } from "./python-runner.js";
 
@@ -54,7 +55,21 @@ scrubGlobals();
 // reports the crash in one sentence instead.
 console.error = () => {};
 console.warn = () => {};
-const runner = createRunner({ pyodide, onOutput: (stream, text) => send({ type: "output", stream, text }) });
+// The heap walker captures here, beside Pyodide (web/native-capture.js); one that does not
+// load leaves the captures to the Python probe, and each report says why.
+let walker = null;
+let walkerProblem = null;
+try {
+  walker = await loadWalker();
+} catch (err) {
+  walkerProblem = `the heap walker did not load: ${err?.message ?? err}`;
+}
+const runner = createRunner({
+  pyodide,
+  walker,
+  walkerProblem,
+  onOutput: (stream, text) => send({ type: "output", stream, text }),
+});
 
 const METHODS = {
   prepare: () => runner.prepare(),

@@ -12,6 +12,7 @@
 import { fork } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { WALKER_JS, WALKER_WASM } from "./core-node.js";
 import { OutputRecord } from "./python-runner.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,6 +33,8 @@ export function childFlags() {
     path.join(here, "*"),
     path.join(ROOT, "node_modules", "pyodide", "*"),
     path.join(ROOT, "package.json"),
+    WALKER_JS,
+    WALKER_WASM,
   ];
   return [
     "--experimental-permission",

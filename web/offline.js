@@ -1,13 +1,11 @@
 // Offline use after the first visit: registers the service worker (web/public/sw.js) and
 // fills its cache with every file a run needs, so that the next visit works without a
-// network. The Python worker's own files (Pyodide's, from web/pyodide-files.js) are
-// listed here, since a page's first visit is not yet under the service
+// network. The Python worker's own files (Pyodide's and the heap walker's, from
+// web/pyodide-files.js) are listed here, since a page's first visit is not yet under the service
 // worker's control.
-import { PYODIDE_FILES } from "./pyodide-files.js";
+import { WORKER_FILES } from "./pyodide-files.js";
 
 const CACHE = "bytewise-offline-v1"; // the same name as in sw.js
-
-const WORKER_FILES = PYODIDE_FILES.map((file) => `pyodide/${file}`);
 
 /**
  * @returns {Promise<{ ok: boolean, files: number, error?: string }>} resolves once the cache

@@ -9,6 +9,7 @@
 //   const runner = createRunner({ pyodide, onOutput });
 //   const { snapshot, facts } = runner.run(code, probeOptions);  // probeOptions: analyser.check()
 
+import { createNativeCapture } from "./native-capture.js";
 import { readRanges } from "./xray.js";
 
 /** Folder in Pyodide's file system that holds the Bytewise Python files (web/py's tree). */
@@ -152,10 +153,15 @@ function callPython(pyodide, module, name, ...args) {
 
 /**
  * @param {{ pyodide: import("pyodide").PyodideInterface,
- *           onOutput?: (stream: "stdout" | "stderr", text: string) => void }} deps
- *   The Bytewise Python files must be installed in `pyodide` (installModules).
+ *           onOutput?: (stream: "stdout" | "stderr", text: string) => void,
+ *           walker?: object | null, walkerProblem?: string | null }} deps
+ *   The Bytewise Python files must be installed in `pyodide` (installModules). `walker`:
+ *   an instantiated module with the core's heap walker (bytewise-walker, or bytewise-core),
+ *   in this realm: run() captures with it (web/native-capture.js) and with the Python probe
+ *   only where it cannot; without it, every capture is the probe's, and each run's facts
+ *   give `walkerProblem` (why the host has no walker) as the reason.
  */
-export function createRunner({ pyodide, onOutput }) {
+export function createRunner({ pyodide, onOutput, walker = null, walkerProblem = null }) {
   /** Sends the program's streams to fresh collectors; returns their record. */
   function collectOutput() {
     const output = new OutputRecord();
@@ -168,6 +174,8 @@ export function createRunner({ pyodide, onOutput }) {
     return output;
   }
 
+  /** @type {ReturnType<typeof createNativeCapture> | null} made at the first capture */
+  let native = null;
   // The sandbox's limits and the baseline every run is put back to (_bytewise/state.py).
   callPython(pyodide, "_bytewise.runner", "start");
   return {
@@ -191,14 +199,39 @@ export function createRunner({ pyodide, onOutput }) {
      * Runs `code` as __main__ and captures its variables.
      * @param {string} code Python source
      * @param {object} probe the probe's options, as the analyser's check() returns them
-     * @param {{ onCapture?: () => void }} [hooks] onCapture: called between the program's
-     *   end and the capture (the page's sandbox stops interrupting then)
+     * @param {{ onCapture?: () => void, walk?: boolean }} [hooks] onCapture: called between
+     *   the program's end and the capture (the page's sandbox stops interrupting then);
+     *   walk: false to capture with the Python probe alone (the walker's oracle in tests)
      * @returns {Run & { unrestored: string[] }} unrestored: what of the interpreter's state
      *   the program changed beyond repair; the host replaces the interpreter when not empty
      */
-    run(code, probe, { onCapture } = {}) {
+    run(code, probe, { onCapture, walk: useWalker = true } = {}) {
       const output = collectOutput();
-      const result = callPython(pyodide, "_bytewise.runner", "run_and_capture", code, probe, onCapture);
+      /** @type {{ snapshot: Uint8Array | null, reason: string | null } | null} */
+      let walked = null;
+      // (undefined reaches Python as None; JS null would be jsnull)
+      const walk = !(walker && useWalker)
+        ? undefined
+        : (roots, policy, objectCap, edgeCap, diagnostics, held) => {
+            const request = {
+              roots: roots.toJs(),
+              policy,
+              objectCap,
+              edgeCap,
+              diagnostics: diagnostics.toJs(),
+              held: held.toJs(),
+            };
+            for (const proxy of [roots, diagnostics, held]) proxy.destroy();
+            native ??= createNativeCapture({ pyodide, core: walker });
+            walked = native.capture(request);
+            return walked.snapshot !== null;
+          };
+      const probeReason = (tried) => {
+        if (tried) return tried.reason;
+        if (!walker) return walkerProblem ?? "this host gave the runner no heap walker";
+        return useWalker ? "the run ended before its capture" : "the caller asked for the Python probe";
+      };
+      const result = callPython(pyodide, "_bytewise.runner", "run_and_capture", code, probe, onCapture, walk);
       try {
         const plain = (key) => {
           const value = result.get(key);
@@ -207,13 +240,17 @@ export function createRunner({ pyodide, onOutput }) {
           value.destroy();
           return nullify(js);
         };
-        const snapshot = copyBytes(result.get("snapshot"));
+        const walkedSnapshot = walked?.snapshot ?? null;
+        const snapshot = walkedSnapshot ?? copyBytes(result.get("snapshot"));
         const facts = {
           error: plain("error"),
           output: output.chunks,
           tracemalloc: plain("tracemalloc"),
           run_ms: result.get("run_ms"),
           capture_ms: result.get("capture_ms"),
+          capture: walkedSnapshot
+            ? { method: "native", reason: null }
+            : { method: "probe", reason: probeReason(walked) },
         };
         return { snapshot, facts, unrestored: plain("unrestored") ?? [] };
       } finally {

@@ -27,16 +27,29 @@ function cell(row, text, className, label) {
   return td;
 }
 
-/** A cell holding a byte count or a count: its value is kept for sorting. */
-function numberCell(row, value, label, field) {
-  const td = cell(row, value === null ? "" : number.format(value), "bw-num", label);
+/**
+ * A cell holding a byte count or a count: its value is kept for sorting. `lowerBound`: the
+ * reason the number is only a lower bound (marked ≥), or null when it is exact.
+ */
+function numberCell(row, value, label, field, lowerBound = null) {
+  const text = value === null ? "" : `${lowerBound ? "≥ " : ""}${number.format(value)}`;
+  const td = cell(row, text, lowerBound ? "bw-num bw-lower" : "bw-num", label);
   td.dataset.field = field;
   if (value !== null) td.dataset.value = String(value);
+  if (lowerBound && value !== null) td.title = `at least this: ${lowerBound}`;
   return td;
 }
 
+/** Why a report's sizes marked ≥ are lower bounds (report.roots[].lower_bound). */
+function lowerBoundReason(report) {
+  if (report.truncated) {
+    return `the capture stopped at ${number.format(report.object_cap)} objects (the object cap, an option)`;
+  }
+  return "an object it reaches has more references than the capture read (the edge cap; see the notes)";
+}
+
 /** A predicted size for the "there" columns: ≈ marks an assumption, — not modelled. */
-function predictedCell(row, bytes, { status, rule, unmodelled = 0, assumed = 0 }) {
+function predictedCell(row, bytes, { status, rule, unmodelled = 0, assumed = 0, lowerBound = null }) {
   let text;
   let title = rule ?? "";
   if (bytes === null) {
@@ -44,8 +57,9 @@ function predictedCell(row, bytes, { status, rule, unmodelled = 0, assumed = 0 }
     title = unmodelled > 0 ? `${number.format(unmodelled)} of its objects are not modelled` : `not modelled: ${rule}`;
   } else {
     const approximate = status === "assumed" || assumed > 0;
-    text = `${approximate ? "≈ " : ""}${number.format(bytes)}`;
+    text = `${lowerBound ? "≥ " : ""}${approximate ? "≈ " : ""}${number.format(bytes)}`;
     if (assumed > 0) title = `${number.format(assumed)} of its objects sized on an assumption`;
+    if (lowerBound) title = [`at least this: ${lowerBound}`, title].filter(Boolean).join("; ");
   }
   const td = cell(row, text, bytes === null ? "bw-num bw-there bw-unknown" : "bw-num bw-there");
   if (title) td.title = title;
@@ -134,21 +148,23 @@ export function renderSizes(table, report) {
       td.dataset.field = "predicted-shallow";
       td.dataset.label = `Shallow on ${there}`;
     }
-    numberCell(row, root.deep, "Deep", "deep");
+    const lower = root.lower_bound ? lowerBoundReason(report) : null;
+    numberCell(row, root.deep, "Deep", "deep", lower);
     if (comparing) {
       const td = predictedCell(row, root.predicted.deep, {
         status: "exact",
         rule: root.predicted.rule,
         unmodelled: root.predicted.unmodelled_objects,
         assumed: root.predicted.assumed_objects,
+        lowerBound: lower,
       });
       td.dataset.field = "predicted-deep";
       td.dataset.label = `Deep on ${there}`;
     }
     allocatedCell(row, root).dataset.field = "allocated";
-    numberCell(row, root.naive, "Naive", "naive");
-    numberCell(row, root.retained, "Retained", "retained");
-    numberCell(row, root.objects, "Objects", "objects");
+    numberCell(row, root.naive, "Naive", "naive", lower);
+    numberCell(row, root.retained, "Retained", "retained", lower);
+    numberCell(row, root.objects, "Objects", "objects", lower);
   }
   sortRows(table);
   const row = foot.insertRow();
@@ -157,20 +173,21 @@ export function renderSizes(table, report) {
   label.colSpan = comparing ? 4 : 3;
   label.textContent = "All variables together (shared objects counted once)";
   row.append(label);
-  numberCell(row, report.total.deep, "Deep", "deep");
+  const lower = report.total.lower_bound ? lowerBoundReason(report) : null;
+  numberCell(row, report.total.deep, "Deep", "deep", lower);
   if (comparing) {
     const td = cell(
       row,
-      report.total.predicted_deep === null ? "—" : number.format(report.total.predicted_deep),
+      report.total.predicted_deep === null ? "—" : `${lower ? "≥ " : ""}${number.format(report.total.predicted_deep)}`,
       "bw-num bw-there",
       `Deep on ${there}`,
     );
     td.dataset.field = "predicted-deep";
   }
   numberCell(row, report.total.allocated_deep, "Allocated", "allocated");
-  numberCell(row, report.total.naive, "Naive", "naive");
+  numberCell(row, report.total.naive, "Naive", "naive", lower);
   cell(row, "", "bw-num");
-  numberCell(row, report.total.objects, "Objects", "objects");
+  numberCell(row, report.total.objects, "Objects", "objects", lower);
 }
 
 /** Puts a sort button in each header cell (again after a header's text was replaced). */

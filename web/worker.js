@@ -35,6 +35,7 @@ const PYTHON_FILES = Object.fromEntries(
 const INDEX_URL = "https://pyodide.invalid/";
 
 let runner = null;
+let walkerProblem = null; // why the heap walker did not load, if it did not
 let post = null; // the page's port's postMessage, bound when the frame connects
 let starting = null; // the init promise: other messages wait for it
 let interrupts = null; // Int32Array on a SharedArrayBuffer, shared with the page
@@ -76,6 +77,26 @@ function servedFetch(files) {
   };
 }
 
+/**
+ * The core's heap walker (bytewise-walker.js/.wasm, web/native-capture.js), from the bytes
+ * the page sent. Its script is Emscripten's UMD factory, which names the factory in a
+ * `var`: as a module of its own (a blob, like Pyodide's) it needs one export added. A
+ * walker that does not load leaves every capture to the Python probe; runs still work,
+ * and each report says why (its capture.reason).
+ */
+async function loadWalker(files) {
+  try {
+    const source = `${new TextDecoder().decode(files["bytewise-walker.js"])}\nexport default createBytewiseWalker;\n`;
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    const { default: createBytewiseWalker } = await import(/* @vite-ignore */ url);
+    URL.revokeObjectURL(url);
+    return await createBytewiseWalker({ wasmBinary: files["bytewise-walker.wasm"] });
+  } catch (err) {
+    walkerProblem = `the heap walker did not load in this browser: ${err?.message ?? err}`;
+    return null;
+  }
+}
+
 async function init({ files, interruptBuffer }) {
   post({ type: "progress", stage: "Starting CPython", fraction: 0.4 });
   const moduleUrl = (name) => URL.createObjectURL(new Blob([files[name]], { type: "text/javascript" }));
@@ -99,7 +120,8 @@ async function init({ files, interruptBuffer }) {
   }
   // The first capture would otherwise pay for importing platform and sysconfig.
   pyodide.runPython("import _bytewise.probe; _bytewise.probe.platform_facts()");
-  runner = createRunner({ pyodide, onOutput });
+  const walker = await loadWalker(files);
+  runner = createRunner({ pyodide, onOutput, walker, walkerProblem });
   const python = pyodide.runPython("import sys; sys.version.split()[0]");
   post({ type: "ready", python, pyodide: pyodide.version, heapBytes: runner.heapBytes() });
 }

@@ -395,6 +395,8 @@ class builder {
         stack.pop_back();
         num.deep += g_.shallow[v];
         ++objects;
+        // The capture cut this object's references (object or edge cap): at least this.
+        if (g_.flags[v] & node_flag::truncated) num.deep_exact = false;
         for (std::uint32_t i = a_.graph.offsets[v]; i < a_.graph.offsets[v + 1]; ++i) {
           const std::uint32_t t = a_.graph.targets[i];
           if (stamp[t] != walk) {

@@ -1793,6 +1793,9 @@ walk_result walker::run() {
   snap.capture.static_known = s_.heap_base != 0;
   snap.capture.object_cap = s_.object_cap;
   snap.capture.policy = s_.policy;
+  // The caller's findings first, as the probe records them (its diagnostics argument).
+  for (const auto& [code, message] : s_.diagnostics)
+    snap.diagnostics.push_back({no_node, intern(code), intern(message)});
   // Roots: distinct objects in order, each named root pointing at its object's node.
   const auto key_of = [&snap](std::uint32_t n) { return snap.graph.address[n]; };
   for (const auto& [name, address] : s_.roots) {
@@ -1811,6 +1814,12 @@ walk_result walker::run() {
     if (n != detail::address_index::none) snap.roots.push_back({intern(name), n});
   }
   for (std::uint32_t node = 0; node < nodes_; ++node) expand(node);
+  for (const std::uint64_t address : s_.held) {
+    const std::uint32_t n = index_of_.find(address, key_of);
+    if (n == detail::address_index::none) continue;
+    std::uint32_t& count = snap.graph.refcount[n];
+    if (count != refcount_unknown && count > 0) count -= 1;
+  }
   out_.bytes_read = r_.bytes_read();
   if (problems_ > max_problems) {
     out_.problems.push_back({"walk.more_problems", std::nullopt,

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -203,6 +204,12 @@ ordered run_part(const run_facts& run, double analyze_ms) {
   out["timings"] = {{"run_ms", hundredths(run.run_ms)},
                     {"capture_ms", hundredths(run.capture_ms)},
                     {"analyze_ms", hundredths(analyze_ms)}};
+  if (run.capture) {
+    out["capture"] = {{"method", run.capture->method},
+                      {"reason", run.capture->reason ? json(*run.capture->reason) : json(nullptr)}};
+  } else {
+    out["capture"] = nullptr;
+  }
   return out;
 }
 
@@ -342,6 +349,14 @@ result<run_facts> read_run_facts(std::string_view text) {
   }
   out.run_ms = f.milliseconds("run_ms");
   out.capture_ms = f.milliseconds("capture_ms");
+  if (f.has("capture") && !f.is_null("capture")) {
+    fields c = f.nested("capture");
+    capture_method how{c.text("method"), c.optional_text("reason")};
+    if (how.method != "native" && how.method != "probe" && c.is_string("method")) {
+      c.fail_with("method", "\"native\" or \"probe\"");
+    }
+    out.capture = std::move(how);
+  }
   if (!errors.empty()) return errors;
   return out;
 }
@@ -449,6 +464,7 @@ std::string report_json(const snapshot& snap, const analysis& a, const run_facts
     item["objects"] = s.objects;
     item["shared_bytes"] = s.shared_bytes;
     item["shared_objects"] = s.shared_objects;
+    item["lower_bound"] = s.lower_bound;
     item["allocated"] = a.allocated ? allocated_json(snap, *a.allocated, i, counted) : ordered(nullptr);
     item["predicted"] = a.compared ? predicted_json(snap, *a.compared, i, counted) : ordered(nullptr);
     roots.push_back(std::move(item));
@@ -463,6 +479,8 @@ std::string report_json(const snapshot& snap, const analysis& a, const run_facts
   total["shared_objects"] = a.sizes.shared_objects;
   total["shared_bytes"] = a.sizes.shared_bytes;
   total["repeated_objects"] = a.sizes.repeated_objects;
+  total["lower_bound"] = snap.capture.truncated || std::any_of(a.sizes.roots.begin(), a.sizes.roots.end(),
+                                                               [](const root_size& s) { return s.lower_bound; });
   total["allocated_deep"] = a.allocated ? or_null(a.allocated->total_deep()) : ordered(nullptr);
   total["predicted_allocated_deep"] =
       a.compared && a.compared->allocated ? or_null(a.compared->allocated->total_deep()) : ordered(nullptr);

@@ -97,6 +97,11 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
   for (std::uint64_t b : comp_bytes) out.total_deep += b;
   std::vector<std::uint64_t> comp_naive(comp_count, 0);
   count_references(shallow, g, comps, comp_naive, out);
+  // Per component: whether the capture cut any of its objects' references.
+  std::vector<std::uint8_t> comp_cut(comp_count, 0);
+  for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+    if (comps.of[v] != no_node && (snap.graph.flags[v] & node_flag::truncated)) comp_cut[comps.of[v]] = 1;
+  }
 
   // Walks components from the highest number down (every condensation edge points to a
   // lower number, so a component's mask is complete when it is reached), calling
@@ -135,6 +140,7 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
         rs.deep += comp_bytes[c];
         rs.objects += comps.size(c);
         rs.naive = add_saturating(rs.naive, comp_naive[c]);
+        rs.lower_bound = rs.lower_bound || comp_cut[c];
         if (shared) {
           rs.shared_bytes += comp_bytes[c];
           rs.shared_objects += comps.size(c);

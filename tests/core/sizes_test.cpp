@@ -59,6 +59,29 @@ TEST(deep_size, of_a_diamond_counts_the_bottom_once) {
   EXPECT_TRUE(a.cycles.empty());
 }
 
+TEST(deep_size, is_a_lower_bound_for_the_roots_that_reach_a_cut_object_and_exact_for_the_others) {
+  // a = [[...cut...]], b = [a[0]] shares the cut list, c = [1.5] reaches nothing cut.
+  snapshot_builder b;
+  auto outer = b.add_node("list", 40, 1);
+  auto cut = b.add_node("list", 4000, 2, node_flag::truncated);  // its references were not all read
+  auto other = b.add_node("list", 40, 3);
+  auto c = b.add_node("list", 40, 4);
+  auto f = b.add_node("float", 16, 5);
+  b.add_edge(outer, cut, edge_kind::index, 0);
+  b.add_edge(other, cut, edge_kind::index, 0);
+  b.add_edge(c, f, edge_kind::index, 0);
+  b.add_root("a", outer);
+  b.add_root("b", other);
+  b.add_root("c", c);
+  b.add_root("d", cut);
+  analysis a = analyze(std::move(b).build());
+  EXPECT_TRUE(a.sizes.roots[0].lower_bound);
+  EXPECT_TRUE(a.sizes.roots[1].lower_bound);
+  EXPECT_FALSE(a.sizes.roots[2].lower_bound);
+  EXPECT_TRUE(a.sizes.roots[3].lower_bound);
+  EXPECT_EQ(a.sizes.roots[2].deep, 56u);
+}
+
 TEST(deep_size, of_a_self_loop_counts_the_object_once) {
   // a = []; a.append(a)
   snapshot_builder b;

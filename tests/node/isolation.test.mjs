@@ -350,3 +350,43 @@ describe("no run changes the next one", () => {
     assert.ok(performance.now() - started < 45_000);
   });
 });
+
+describe("a program that rebinds what measuring uses is measured as if it had not", () => {
+  // The same objects, made after the rebinding: every number must be the one measured
+  // without it. The second program holds a deque, which the heap walker hands to the
+  // Python probe: both captures are tried (report.capture says which one answered).
+  const DATA = "x = [1, 2, 'three', 4.5, (6, 7)]\ny = {'k': x, 'n': None}\n";
+  const PROGRAMS = {
+    native: { code: DATA, method: "native" },
+    probe: { code: `import collections\n${DATA}q = collections.deque(x)\n`, method: "probe" },
+  };
+  const REBINDINGS = {
+    "builtins.id": "import builtins\nbuiltins.id = lambda o: 1\n",
+    "builtins.type": "import builtins\nbuiltins.type = lambda *a: int\n",
+    "builtins.len": "import builtins\nbuiltins.len = lambda o: 0\n",
+    "sys.getsizeof": "import sys\nsys.getsizeof = lambda *a: 1\n",
+    "gc.get_referents": "import gc\ngc.get_referents = lambda *a: []\ngc.get_referrers = lambda *a: []\n",
+  };
+  const numbers = (report) => ({
+    method: report.capture.method,
+    objects: report.objects,
+    references: report.references,
+    roots: report.roots.map((r) => [r.name, r.type, r.shallow, r.deep, r.naive, r.objects, r.retained]),
+  });
+  const clean = {};
+  before(async () => {
+    for (const [name, { code, method }] of Object.entries(PROGRAMS)) {
+      clean[name] = numbers(await bytewise.measure(code));
+      assert.equal(clean[name].method, method, `${name}: ${JSON.stringify(clean[name])}`);
+    }
+  });
+  for (const [what, rebind] of Object.entries(REBINDINGS)) {
+    for (const [name, { code }] of Object.entries(PROGRAMS)) {
+      test(`${what} rebound, captured by the ${name === "native" ? "heap walker" : "Python probe"}`, async () => {
+        const report = await bytewise.measure(rebind + code);
+        assert.equal(report.error, null);
+        assert.deepEqual(numbers(report), clean[name]);
+      });
+    }
+  }
+});

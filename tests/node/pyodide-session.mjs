@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPyodide } from "pyodide";
 import { createAnalyser } from "../../web/analyser.js";
-import { loadCore } from "../../web/core-node.js";
+import { loadCore, loadWalker } from "../../web/core-node.js";
 import { pythonModuleSources } from "../../web/node-api.js";
 import { createMeasurer } from "../../web/measure.js";
 import { createRunner, installModules } from "../../web/python-runner.js";
@@ -25,10 +25,13 @@ export async function openSession() {
   });
   const core = await loadCore();
   const analyser = createAnalyser(core);
-  const runner = createRunner({ pyodide });
+  // The walker the hosts give their runners (web/node-child.mjs, web/worker.js); a file
+  // that wants the probe's captures alone makes its own runner without one.
+  const walker = await loadWalker();
+  const runner = createRunner({ pyodide, walker });
   /** Runs `code` with measure() options and returns the run (snapshot and facts). */
   const run = (code, options = {}) => runner.run(code, analyser.check(options));
-  return { pyodide, core, analyser, runner, run, loadMs, measurer: createMeasurer({ runner, analyser }) };
+  return { pyodide, core, walker, analyser, runner, run, loadMs, measurer: createMeasurer({ runner, analyser }) };
 }
 
 /**

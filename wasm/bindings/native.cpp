@@ -8,7 +8,9 @@
 //   // or { ok: false, errors: [...] }
 //
 // `setup` is native.setup() of web/py/_bytewise/native.py, plus roots ([[name, address]]),
-// policy (capture_policy bits), objectCap, edgeCap, and classes (native.class_facts()).
+// policy (capture_policy bits), objectCap, edgeCap, classes (native.class_facts()) and,
+// optionally, diagnostics ([[code, message]]: the caller's findings, carried in the snapshot)
+// and held (addresses: references the caller holds, one each, taken off the refcounts).
 // A walk that met classes it has no facts for returns only { ok, classesNeeded, walkMs,
 // encodeMs } unless setup.final is true (the caller's last round).
 #include "analyses.hpp"
@@ -107,6 +109,23 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
   } else {
     const auto n = roots["length"].as<std::uint32_t>();
     for (std::uint32_t i = 0; i < n; ++i) s.roots.emplace_back(text(roots[i][0]), number(roots[i][1], "roots[i][1]"));
+  }
+  const val diagnostics = js["diagnostics"];
+  if (array_of(diagnostics)) {
+    const auto n = diagnostics["length"].as<std::uint32_t>();
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const val d = diagnostics[i];
+      if (!array_of(d) || !d[0].isString() || !d[1].isString()) {
+        errors.push_back(bad("The walk's diagnostics must be [code, message] pairs of strings."));
+        break;
+      }
+      s.diagnostics.emplace_back(text(d[0]), text(d[1]));
+    }
+  }
+  const val held = js["held"];
+  if (array_of(held)) {
+    const auto n = held["length"].as<std::uint32_t>();
+    for (std::uint32_t i = 0; i < n; ++i) s.held.push_back(number(held[i], "held[i]"));
   }
   const val classes = js["classes"];
   if (array_of(classes)) {

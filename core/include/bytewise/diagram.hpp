@@ -72,8 +72,9 @@ inline constexpr std::uint8_t truncated = 1u << 4;    // the capture did not rec
 struct box_numbers {
   std::uint64_t shallow = 0;  // sys.getsizeof (aggregates: all their objects)
   std::uint64_t deep = 0;
-  bool deep_exact = true;                  // false: the walk hit its work limit; deep is a lower bound
-  std::optional<std::uint64_t> retained;   // when the analysis has dominators
+  bool deep_exact = true;                 // false: the walk hit its work limit, or the capture cut an object it reached
+                                          // (node_flag::truncated); deep is a lower bound
+  std::optional<std::uint64_t> retained;  // when the analysis has dominators
   std::optional<std::uint64_t> allocated;  // when it has allocated sizes, and they are modelled
   prediction_status allocated_status = prediction_status::not_modelled;
   std::optional<std::uint64_t> predicted;  // shallow (deep for variables) on the compared platform

@@ -58,6 +58,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bytewise {
@@ -158,6 +159,13 @@ struct walk_setup {
   std::uint32_t object_cap = 200'000;
   std::uint32_t edge_cap = 100'000;
   std::uint32_t label_cap = 5'000;  // the probe's LABEL_CAP: nodes past it get no label
+  // The caller's own findings (code, message) to carry in the snapshot, about no node:
+  // the root expressions that failed (probe.capture's diagnostics).
+  std::vector<std::pair<std::string, std::string>> diagnostics;
+  // References the caller itself holds while it walks (the roots' names and values in its
+  // own containers): one per entry, taken off that object's refcount, as the probe takes
+  // its own off (probe._Capture._refcounts).
+  std::vector<std::uint64_t> held;
   // A round that only looks for classes without facts (the caller will walk again with
   // them): their objects are not handed back. A walk that meets no such class is whole.
   bool finding_classes = false;

@@ -66,16 +66,25 @@ struct output_chunk {
 };
 
 // What the runner reports about a run besides the snapshot.
+// Who captured the run's objects: the core's heap walker reading the interpreter's memory
+// ("native"), or the Python probe ("probe"), with the reason the walker did not.
+struct capture_method {
+  std::string method;                 // "native" or "probe"
+  std::optional<std::string> reason;  // why the probe captured; none for "native"
+};
+
 struct run_facts {
   std::optional<python_error> error;
   std::vector<output_chunk> output;  // in the order printed, a chunk per change of stream
   std::optional<traced_memory> tracemalloc;
   double run_ms = 0, capture_ms = 0;
+  std::optional<capture_method> capture;  // none when no capture was made (a stopped run)
 };
 
 // Reads the runner's account of a run: {"error": {...} | null, "output": [{"stream":
 // "stdout" | "stderr", "text": "..."}, ...], "tracemalloc": {...} | null, "run_ms": n,
-// "capture_ms": n}. Every field is checked; a problem is a diagnostic "run.bad_facts"
+// "capture_ms": n, "capture"?: {"method": "native" | "probe", "reason": "..." | null}}.
+// Every field is checked; a problem is a diagnostic "run.bad_facts"
 // naming the field. Adjacent chunks of one stream are joined.
 result<run_facts> read_run_facts(std::string_view json);
 

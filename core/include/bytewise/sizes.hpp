@@ -33,6 +33,10 @@ struct root_size {
   std::uint64_t naive = 0;           // bytes, double counting (see above)
   std::uint64_t shared_bytes = 0;    // part of `deep` that other roots reach too
   std::uint64_t shared_objects = 0;  // objects of `objects` that other roots reach too
+  // The capture cut something this root reaches (an object whose references were not all
+  // read: node_flag::truncated, the object or edge cap): deep, objects and naive are at
+  // least these, not exactly.
+  bool lower_bound = false;
 };
 
 // An object the naive sum counts more than once.

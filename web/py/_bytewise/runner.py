@@ -354,16 +354,25 @@ PROBE_OPTIONS = ("object_cap", "edge_cap", "roots", "follow_types", "follow_modu
                  "follow_code", "tracemalloc")
 
 
-def run_and_capture(source, options, on_capture=None, *, _restore_own=state.restore_own, _held=_HELD):
+def run_and_capture(source, options, on_capture=None, walk=None, *, _restore_own=state.restore_own,
+                    _held=_HELD):
     """Runs ``source`` and captures its variables. ``options`` holds every name of
     PROBE_OPTIONS: object_cap, edge_cap, roots (expressions, or None for the program's
     own variables), follow_types, follow_modules, follow_globals, follow_code,
     tracemalloc. ``on_capture`` (optional) is called when the program has ended, before
     the capture.
 
-    Returns a dict: snapshot (bytes), error (dict or None), tracemalloc (dict or None),
-    run_ms, capture_ms, and unrestored: what of the interpreter's state the program changed
-    beyond repair (state.restore); the host replaces the interpreter when it is not empty.
+    ``walk`` (optional) is the host's native capture (web/native-capture.js, the core's
+    heap walker): called as walk(roots, policy_bits, object_cap, edge_cap, diagnostics,
+    held) with roots as [(name, id(value))] and held the ids of the references this
+    function holds to them (taken off their refcounts), while the roots are held alive and nothing of the
+    program can run, it keeps the snapshot itself and returns true, or returns false when
+    the probe must capture instead (the host knows why).
+
+    Returns a dict: snapshot (bytes, or None when ``walk`` captured), error (dict or
+    None), tracemalloc (dict or None), run_ms, capture_ms, and unrestored: what of the
+    interpreter's state the program changed beyond repair (state.restore); the host
+    replaces the interpreter when it is not empty.
     """
     options = dict(options)
     missing = [name for name in PROBE_OPTIONS if name not in options]
@@ -393,8 +402,21 @@ def run_and_capture(source, options, on_capture=None, *, _restore_own=state.rest
         options["follow_types"], options["follow_modules"], options["follow_globals"], options["follow_code"])
 
     def capture():
+        if walk is not None:
+            named = [(name, id(value)) for name, value in roots.items()]
+            # What this function holds of the roots while the walker counts references:
+            # the mapping's names and values, and the names again in ``named``.
+            held = [id(name) for name in roots] * 2 + [id(value) for value in roots.values()]
+            if walk(named, policy.bits(), options["object_cap"], options["edge_cap"], list(problems), held):
+                return None
+        cap, note = options["object_cap"], None
+        if cap > probe.OWN_OBJECT_CAP:
+            cap, note = probe.OWN_OBJECT_CAP, ("probe.object_cap", (
+                "The Python probe captured this run (the report's capture says why), and it stops at "
+                "{:,} objects, before the object cap of {:,}: sizes marked \u2265 count only what it "
+                "captured.".format(probe.OWN_OBJECT_CAP, options["object_cap"])))
         return probe.capture(
-            roots, options["object_cap"], policy, options["edge_cap"], list(problems))
+            roots, cap, policy, options["edge_cap"], list(problems), cap_note=note)
     try:
         snapshot = capture()
     except KeyboardInterrupt:

@@ -123,8 +123,8 @@ class _Recorder:
                     else:
                         variables = dict(frame.f_locals.items())
                     described.append(self._frame(f_code.co_qualname, frame.f_lineno, variables, index, roots))
-            snapshot = probe.capture(roots, self.options["object_cap"], self.policy, self.options["edge_cap"],
-                                     pruned=True)
+            cap = min(self.options["object_cap"], probe.OWN_OBJECT_CAP)
+            snapshot = probe.capture(roots, cap, self.policy, self.options["edge_cap"], pruned=True)
             self.steps += 1
             self.on_step({"line": line, "frames": described, "traced_current": current, "traced_peak": peak},
                          snapshot)
