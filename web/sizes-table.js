@@ -69,14 +69,14 @@ function predictedCell(row, bytes, { status, rule, unmodelled = 0, assumed = 0, 
 
 /** Bytes the allocator reserved (deep), with its blocks and the compared platform's figure
  * in the title. */
-function allocatedCell(row, root) {
+function allocatedCell(row, root, lowerBound = null) {
   const here = root.allocated;
   if (!here) return cell(row, "", "bw-num", "Allocated");
   const there = root.predicted?.allocated ?? null;
   const bytes = here.deep;
   const td = cell(
     row,
-    bytes === null ? "—" : `${here.assumed_objects > 0 ? "≈ " : ""}${number.format(bytes)}`,
+    bytes === null ? "—" : `${lowerBound ? "≥ " : ""}${here.assumed_objects > 0 ? "≈ " : ""}${number.format(bytes)}`,
     bytes === null ? "bw-num bw-unknown" : "bw-num",
     "Allocated",
   );
@@ -101,6 +101,7 @@ function allocatedCell(row, root) {
         : `on ${there.platform} (${there.allocator}): ${there.assumed_objects > 0 ? "≈ " : ""}${number.format(there.deep)}`,
     );
   }
+  if (lowerBound) lines.unshift(`at least this: ${lowerBound}`);
   td.title = lines.join("\n");
   return td;
 }
@@ -161,7 +162,7 @@ export function renderSizes(table, report) {
       td.dataset.field = "predicted-deep";
       td.dataset.label = `Deep on ${there}`;
     }
-    allocatedCell(row, root).dataset.field = "allocated";
+    allocatedCell(row, root, lower).dataset.field = "allocated";
     numberCell(row, root.naive, "Naive", "naive", lower);
     numberCell(row, root.retained, "Retained", "retained", lower);
     numberCell(row, root.objects, "Objects", "objects", lower);
@@ -184,7 +185,7 @@ export function renderSizes(table, report) {
     );
     td.dataset.field = "predicted-deep";
   }
-  numberCell(row, report.total.allocated_deep, "Allocated", "allocated");
+  numberCell(row, report.total.allocated_deep, "Allocated", "allocated", lower);
   numberCell(row, report.total.naive, "Naive", "naive", lower);
   cell(row, "", "bw-num");
   numberCell(row, report.total.objects, "Objects", "objects", lower);

@@ -343,6 +343,7 @@ class builder {
         const root_size& s = a_.sizes.roots[box.root];
         num.shallow = s.shallow;
         num.deep = s.deep;
+        num.deep_exact = !s.lower_bound;
         num.objects = s.objects;
         if (!a_.dom.root_retained.empty()) num.retained = a_.dom.root_retained[box.root];
         if (a_.allocated) {

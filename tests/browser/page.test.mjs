@@ -248,3 +248,35 @@ test("Ctrl+Enter runs again and the page shows no errors", async () => {
   assert.equal(bigShallow, "4,028");
   assert.deepEqual(problems, []);
 });
+
+test("the heap walker captures in the worker, and sizes a cap cut are marked ≥ in the table and the canvas", async () => {
+  const before = await page.evaluate(() => globalThis.bytewise.reportsShown());
+  // 250,001 objects: past the default object cap of 200,000.
+  await page.evaluate(() =>
+    globalThis.bytewise.setCode("small = [1.5, 2.5]\nfloats = [i / 7 for i in range(250_000)]"),
+  );
+  await page.click("#bw-run");
+  await page.waitForFunction((b) => globalThis.bytewise.reportsShown() !== b, before, { timeout: 60_000 });
+  const report = await page.evaluate(() => globalThis.bytewise.lastReport());
+  assert.deepEqual(report.capture, { method: "native", reason: null });
+  assert.equal(report.truncated, true);
+  const cellOf = (name, field) =>
+    page.locator(`#bw-sizes tbody tr[data-name="${name}"] td[data-field="${field}"]`).textContent();
+  const floats = report.roots.find((r) => r.name === "floats");
+  assert.equal(floats.lower_bound, true);
+  assert.equal(await cellOf("floats", "deep"), `≥ ${floats.deep.toLocaleString("en")}`);
+  assert.match(
+    await page.locator('#bw-sizes tbody tr[data-name="floats"] td[data-field="deep"]').getAttribute("title"),
+    /at least this: the capture stopped at 200,000 objects/,
+  );
+  assert.equal(await cellOf("floats", "shallow"), floats.shallow.toLocaleString("en"), "shallow stays exact");
+  // The first variable was reached whole: exact.
+  const small = report.roots.find((r) => r.name === "small");
+  assert.equal(small.lower_bound, false);
+  assert.equal(await cellOf("small", "deep"), small.deep.toLocaleString("en"));
+  await page.waitForFunction(() => globalThis.bytewise.drawnBoxes().some((b) => b.title === "floats"));
+  const boxes = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
+  assert.match(boxes.find((b) => b.kind === "variable" && b.title === "floats").number, /^≥ .* deep$/);
+  assert.doesNotMatch(boxes.find((b) => b.kind === "variable" && b.title === "small").number, /≥/);
+  assert.deepEqual(problems, []);
+});

@@ -73,7 +73,9 @@ ImVec4 canvas_background(const canvas_state& state) { return ImGui::ColorConvert
 std::string number_value(const canvas_state& s, const diagram_box& box, measure m) {
   const box_numbers& n = box.numbers;
   switch (m) {
-    case measure::shallow: return format_bytes(box.kind == box_kind::variable ? n.deep : n.shallow);
+    case measure::shallow:
+      if (box.kind != box_kind::variable) return format_bytes(n.shallow);
+      [[fallthrough]];  // a variable's box shows its deep size
     case measure::deep: return (n.deep_exact ? "" : "\xE2\x89\xA5 ") + format_bytes(n.deep);  // >=
     case measure::retained: return n.retained ? format_bytes(*n.retained) : std::string();
     case measure::allocated:
