@@ -115,14 +115,18 @@ function table(rows, columns, right) {
 function printReport(report, file) {
   const out = [];
   if (report.platform) out.push(`${file}: measured in ${report.platform.description}`);
+  const probeStopped = report.diagnostics.some((d) => d.code === "probe.object_cap");
   if (report.truncated)
     out.push(
-      `truncated at ${number.format(report.object_cap)} objects (option --object-cap): sizes marked ≥ count only what was captured`,
+      probeStopped
+        ? "truncated at the Python probe's own limit (see the note below): sizes marked ≥ count only what was captured"
+        : `truncated at ${number.format(report.object_cap)} objects (option --object-cap): sizes marked ≥ count only what was captured`,
     );
   if (report.roots.length === 0) {
     out.push("The program defined no variables.");
   } else {
-    const there = (bytes, approximate) => (bytes === null ? "-" : `${approximate ? "~" : ""}${number.format(bytes)}`);
+    const there = (bytes, approximate, lower = false) =>
+      bytes === null ? "-" : `${lower ? "≥ " : ""}${approximate ? "~" : ""}${number.format(bytes)}`;
     // ≥: the capture stopped short of something the variable reaches (report.roots[].lower_bound)
     const atLeast = (bytes, lower) => `${lower ? "≥ " : ""}${number.format(bytes)}`;
     const rows = report.roots.map((r) => ({
@@ -131,12 +135,11 @@ function printReport(report, file) {
       shallow: number.format(r.shallow),
       deep: atLeast(r.deep, r.lower_bound),
       naive: atLeast(r.naive, r.lower_bound),
-      retained: r.retained === null ? "-" : atLeast(r.retained, r.lower_bound),
+      // A cut capture can move retained either way: approximate (~) for every variable.
+      retained: r.retained === null ? "-" : `${report.total.lower_bound ? "~" : ""}${number.format(r.retained)}`,
       objects: atLeast(r.objects, r.lower_bound),
       "shallow there": r.predicted ? there(r.predicted.shallow, r.predicted.status === "assumed") : "",
-      "deep there": r.predicted
-        ? `${r.lower_bound ? "≥ " : ""}${there(r.predicted.deep, r.predicted.assumed_objects > 0)}`
-        : "",
+      "deep there": r.predicted ? there(r.predicted.deep, r.predicted.assumed_objects > 0, r.lower_bound) : "",
     }));
     const lower = report.total.lower_bound;
     rows.push({
@@ -148,7 +151,7 @@ function printReport(report, file) {
       retained: "",
       objects: atLeast(report.total.objects, lower),
       "shallow there": "",
-      "deep there": report.compared_with ? `${lower ? "≥ " : ""}${there(report.total.predicted_deep, false)}` : "",
+      "deep there": report.compared_with ? there(report.total.predicted_deep, false, lower) : "",
     });
     const columns = ["variable", "type", "shallow", "deep", "naive", "retained", "objects"];
     if (report.compared_with) columns.push("shallow there", "deep there");
@@ -156,6 +159,9 @@ function printReport(report, file) {
     out.push(
       "bytes; deep counts shared objects once, naive counts them per reference, retained is what `del name` frees",
     );
+    if (report.total.lower_bound) {
+      out.push("≥ at least this (the capture was cut); ~ retained is approximate when the capture was cut");
+    }
     if (report.compared_with) {
       out.push(
         `"there" is ${report.compared_with.description}, predicted by the layout model (~ assumed, - not modelled)`,

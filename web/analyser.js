@@ -32,8 +32,10 @@ export const QUIET_RUN = Object.freeze({
 
 /**
  * @typedef {{ error: object | null, output: Array<{ stream: "stdout" | "stderr", text: string }>,
- *             tracemalloc: object | null, run_ms: number, capture_ms: number }} RunFacts
- *   output: what the program printed, in the order printed, a chunk per change of stream
+ *             tracemalloc: object | null, run_ms: number, capture_ms: number,
+ *             capture?: { method: "native" | "probe", reason: string | null } | null }} RunFacts
+ *   output: what the program printed, in the order printed, a chunk per change of stream;
+ *   capture: who captured (web/python-runner.js), absent where nobody says
  * @typedef {{ snapshot: Uint8Array, facts: RunFacts }} Run
  */
 

@@ -15,12 +15,13 @@
 
 /**
  * @param {{ script: string, workerUrl: string, baseUrl: string, files: string[],
- *           container?: HTMLElement }} options
+ *           optionalFiles?: string[], container?: HTMLElement }} options
  *   script: the text of web/sandbox-frame.js; workerUrl: the built worker module;
  *   files: the worker's files (web/pyodide-files.js WORKER_FILES), paths fetched from
- *   baseUrl; the worker gets each by its name (the path's last part)
+ *   baseUrl; the worker gets each by its name (the path's last part); optionalFiles: those
+ *   of them it can do without (the heap walker's: the probe captures instead)
  */
-export function createFrameHost({ script, workerUrl, baseUrl, files, container = document.body }) {
+export function createFrameHost({ script, workerUrl, baseUrl, files, optionalFiles = [], container = document.body }) {
   if (script.includes("</script")) throw new Error("the sandbox frame's script cannot hold </script");
   const frame = document.createElement("iframe");
   frame.sandbox = "allow-scripts";
@@ -55,12 +56,15 @@ export function createFrameHost({ script, workerUrl, baseUrl, files, container =
       if (!response.ok) throw new Error(`${url} answered ${response.status}`);
       return response;
     };
+    const fetchFile = (file) => get(new URL(file, baseUrl).href).then((r) => r.arrayBuffer());
     const [source, ...buffers] = await Promise.all([
       get(workerUrl).then((r) => r.text()),
-      ...files.map((file) => get(new URL(file, baseUrl).href).then((r) => r.arrayBuffer())),
+      // An optional file that does not load is left out: the worker copes without it.
+      ...files.map((file) => (optionalFiles.includes(file) ? fetchFile(file).catch(() => null) : fetchFile(file))),
     ]);
     const name = (file) => file.slice(file.lastIndexOf("/") + 1);
-    return { source, files: Object.fromEntries(files.map((file, i) => [name(file), buffers[i]])) };
+    const loaded = files.map((file, i) => [name(file), buffers[i]]).filter(([, bytes]) => bytes !== null);
+    return { source, files: Object.fromEntries(loaded) };
   })();
   assets.catch(() => {});
 

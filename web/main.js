@@ -10,7 +10,7 @@ import { checkFootprintSizes, checkSmallIntRange, footprintSeries } from "./meas
 import { DEFAULT_TIME_LIMIT_MS, RECYCLE_HEAP_BYTES, Sandbox } from "./sandbox.js";
 import { createFrameHost } from "./frame-host.js";
 import { createCodeKeeper } from "./code-history.js";
-import { WORKER_FILES } from "./pyodide-files.js";
+import { WALKER_FILES, WORKER_FILES } from "./pyodide-files.js";
 import FRAME_SCRIPT from "./sandbox-frame.js?raw";
 import WORKER_URL from "./worker.js?worker&url";
 import { decodeShare, encodeShare } from "./share.js";
@@ -225,6 +225,7 @@ const frameHost = createFrameHost({
   workerUrl: WORKER_URL,
   baseUrl: document.baseURI,
   files: WORKER_FILES,
+  optionalFiles: WALKER_FILES.map((file) => `wasm/${file}`),
 });
 const sandbox = new Sandbox({
   createWorker: () => frameHost.createWorker(),

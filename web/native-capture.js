@@ -16,8 +16,7 @@
 // with the measurements. The snapshot bytes are copied to JS (a Uint8Array) once.
 //
 // Classes are described by web/py/_bytewise/native.py when a walk first meets them (at most
-// a few rounds: each round adds the classes the previous one found) and remembered for the
-// interpreter's life.
+// a few rounds: each round adds the classes the previous one found), anew for each walk.
 //
 // In the pipeline (web/python-runner.js), capture() is the runner's capture: the walker's
 // snapshot when it decoded every object itself, and otherwise a reason, upon which the
@@ -34,9 +33,11 @@ const MAX_ROUNDS = 4;
  */
 export function createNativeCapture({ pyodide, core }) {
   const native = pyodide.pyimport("_bytewise.native");
-  /** @type {any} */
-  let setup = null;
-  /** @type {Map<number, object>} class facts by address, for this interpreter */
+  /**
+   * Class facts by address, for one walk and its rounds: a later run's class may live at
+   * an address an earlier run's class had.
+   * @type {Map<number, object>}
+   */
   const classes = new Map();
 
   const toJs = (proxy) => {
@@ -45,10 +46,10 @@ export function createNativeCapture({ pyodide, core }) {
     return value;
   };
 
-  function baseSetup() {
-    if (!setup) setup = toJs(native.setup());
-    return setup;
-  }
+  // Types, small ints and the platform, read once, when the runner is made (before any
+  // program has run in this interpreter).
+  const setup = toJs(native.setup());
+  const baseSetup = () => setup;
 
   /**
    * Copies Pyodide's heap, up to its break (sbrk(0): no object lies above it; the memory
@@ -75,7 +76,7 @@ export function createNativeCapture({ pyodide, core }) {
    */
   function walk({ roots, policy = 0, objectCap, edgeCap, labelCap, diagnostics = [], held = [] }) {
     const started = performance.now();
-    baseSetup();
+    classes.clear();
     const setUp = performance.now();
     const [pointer, length] = copyHeap();
     const copied = performance.now();
@@ -152,6 +153,8 @@ export function createNativeCapture({ pyodide, core }) {
     try {
       walked = walk(request);
     } catch (error) {
+      // A Stop that reached Python while it described classes: the runner retries the capture.
+      if (error?.type === "KeyboardInterrupt") throw error;
       return { snapshot: null, reason: `the heap walker failed: ${error.message}`, walk: null };
     }
     if (walked.problems.length) {

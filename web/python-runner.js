@@ -174,10 +174,18 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
     return output;
   }
 
-  /** @type {ReturnType<typeof createNativeCapture> | null} made at the first capture */
-  let native = null;
   // The sandbox's limits and the baseline every run is put back to (_bytewise/state.py).
   callPython(pyodide, "_bytewise.runner", "start");
+  // The walker's setup is read now, before any program runs here.
+  /** @type {ReturnType<typeof createNativeCapture> | null} */
+  let native = null;
+  if (walker) {
+    try {
+      native = createNativeCapture({ pyodide, core: walker });
+    } catch (err) {
+      walkerProblem = `the heap walker could not be set up: ${err?.message ?? err}`;
+    }
+  }
   return {
     pyodide,
 
@@ -210,7 +218,7 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
       /** @type {{ snapshot: Uint8Array | null, reason: string | null } | null} */
       let walked = null;
       // (undefined reaches Python as None; JS null would be jsnull)
-      const walk = !(walker && useWalker)
+      const walk = !(native && useWalker)
         ? undefined
         : (roots, policy, objectCap, edgeCap, diagnostics, held) => {
             const request = {
@@ -222,13 +230,12 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
               held: held.toJs(),
             };
             for (const proxy of [roots, diagnostics, held]) proxy.destroy();
-            native ??= createNativeCapture({ pyodide, core: walker });
             walked = native.capture(request);
             return walked.snapshot !== null;
           };
       const probeReason = (tried) => {
         if (tried) return tried.reason;
-        if (!walker) return walkerProblem ?? "this host gave the runner no heap walker";
+        if (!native) return walkerProblem ?? "this host gave the runner no heap walker";
         return useWalker ? "the run ended before its capture" : "the caller asked for the Python probe";
       };
       const result = callPython(pyodide, "_bytewise.runner", "run_and_capture", code, probe, onCapture, walk);

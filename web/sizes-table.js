@@ -40,12 +40,27 @@ function numberCell(row, value, label, field, lowerBound = null) {
   return td;
 }
 
+/**
+ * Retained bytes: approximate (≈) when the capture was cut anywhere, since objects it did
+ * not read may hold what a variable seems to own, or be owned by it.
+ */
+function retainedCell(row, value, cut) {
+  const td = numberCell(row, value, "Retained", "retained");
+  if (cut && value !== null) {
+    td.textContent = `≈ ${number.format(value)}`;
+    td.title = `approximate: ${cut}`;
+  }
+  return td;
+}
+
 /** Why a report's sizes marked ≥ are lower bounds (report.roots[].lower_bound). */
 function lowerBoundReason(report) {
+  const probeStopped = report.diagnostics.find((d) => d.code === "probe.object_cap");
+  if (report.truncated && probeStopped) return probeStopped.message;
   if (report.truncated) {
     return `the capture stopped at ${number.format(report.object_cap)} objects (the object cap, an option)`;
   }
-  return "an object it reaches has more references than the capture read (the edge cap; see the notes)";
+  return "the capture did not read every reference of an object it reaches (see the notes)";
 }
 
 /** A predicted size for the "there" columns: ≈ marks an assumption, — not modelled. */
@@ -164,7 +179,7 @@ export function renderSizes(table, report) {
     }
     allocatedCell(row, root, lower).dataset.field = "allocated";
     numberCell(row, root.naive, "Naive", "naive", lower);
-    numberCell(row, root.retained, "Retained", "retained", lower);
+    retainedCell(row, root.retained, report.total.lower_bound ? lowerBoundReason(report) : null);
     numberCell(row, root.objects, "Objects", "objects", lower);
   }
   sortRows(table);

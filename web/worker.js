@@ -85,6 +85,10 @@ function servedFetch(files) {
  * and each report says why (its capture.reason).
  */
 async function loadWalker(files) {
+  if (!files["bytewise-walker.js"] || !files["bytewise-walker.wasm"]) {
+    walkerProblem = "the heap walker's files did not load (wasm/bytewise-walker.js and .wasm)";
+    return null;
+  }
   try {
     const source = `${new TextDecoder().decode(files["bytewise-walker.js"])}\nexport default createBytewiseWalker;\n`;
     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));

@@ -72,17 +72,21 @@ ImVec4 canvas_background(const canvas_state& state) { return ImGui::ColorConvert
 // The byte count a box shows for `m`, without words ("≥ 1,234 B"); empty when there is none.
 std::string number_value(const canvas_state& s, const diagram_box& box, measure m) {
   const box_numbers& n = box.numbers;
+  const std::string at_least = n.deep_exact ? "" : "\xE2\x89\xA5 ";  // >=
+  // A variable's allocated and predicted numbers are deep ones: cut where its deep size is.
+  const std::string deep_bound = box.kind == box_kind::variable ? at_least : "";
   switch (m) {
     case measure::shallow:
       if (box.kind != box_kind::variable) return format_bytes(n.shallow);
       [[fallthrough]];  // a variable's box shows its deep size
-    case measure::deep: return (n.deep_exact ? "" : "\xE2\x89\xA5 ") + format_bytes(n.deep);  // >=
+    case measure::deep: return at_least + format_bytes(n.deep);
     case measure::retained: return n.retained ? format_bytes(*n.retained) : std::string();
     case measure::allocated:
-      return n.allocated ? approximately(n.allocated_status) + format_bytes(*n.allocated) : std::string();
+      return n.allocated ? deep_bound + approximately(n.allocated_status) + format_bytes(*n.allocated) : std::string();
     case measure::predicted:
-      return s.result.compared && n.predicted ? approximately(n.predicted_status) + format_bytes(*n.predicted)
-                                              : std::string();
+      return s.result.compared && n.predicted
+                 ? deep_bound + approximately(n.predicted_status) + format_bytes(*n.predicted)
+                 : std::string();
   }
   return {};
 }

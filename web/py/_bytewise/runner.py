@@ -94,6 +94,9 @@ def start():
     sandbox()
     probe.platform_facts()
     probe.capture({"warm-up": [1.5, "x", (1,), {"k": None}]}, 100, None, 100)
+    # The heap walker's side (the host calls it during captures): imported before the
+    # baseline, so that a program can neither replace it nor leave it changed.
+    from . import native  # noqa: F401
     _baseline = state.Baseline()
     _HELD[:] = [_baseline]
 
@@ -365,9 +368,9 @@ def run_and_capture(source, options, on_capture=None, walk=None, *, _restore_own
     ``walk`` (optional) is the host's native capture (web/native-capture.js, the core's
     heap walker): called as walk(roots, policy_bits, object_cap, edge_cap, diagnostics,
     held) with roots as [(name, id(value))] and held the ids of the references this
-    function holds to them (taken off their refcounts), while the roots are held alive and nothing of the
-    program can run, it keeps the snapshot itself and returns true, or returns false when
-    the probe must capture instead (the host knows why).
+    function holds to them (taken off their refcounts), while the roots are held alive
+    and nothing of the program can run. It keeps the snapshot itself and returns true,
+    or returns false when the probe must capture instead (the host knows why).
 
     Returns a dict: snapshot (bytes, or None when ``walk`` captured), error (dict or
     None), tracemalloc (dict or None), run_ms, capture_ms, and unrestored: what of the
