@@ -9,7 +9,8 @@
 // change what it sees.
 //
 // What it cannot decode exactly it does not guess: the object is handed back (see
-// handed_back), and the probe, which stays the oracle, answers for that object alone.
+// handed_back). The runner then has the probe, which stays the oracle, capture the whole
+// run instead (web/native-capture.js capture(); answers for single objects are not built).
 // Classes are described once each by the probe (class_facts: what their namespaces and MROs
 // say, which the walker would otherwise have to interpret): a walk that meets a class it has
 // no facts for says so in `classes_needed`; run it again with those facts.
