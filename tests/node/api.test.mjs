@@ -459,6 +459,27 @@ describe("npx bytewise", () => {
     assert.match(r.stdout, /^words\s+list\s+40\s+/m);
   });
 
+  test("sizes a cap cut are marked ≥, and exact ones are not", async () => {
+    const code = "small = [1.5]\nbig = [float(i) for i in range(50)]\n";
+    const r = run("measure", file("cut.py", code), "--object-cap", "20");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^truncated at 20 objects \(option --object-cap\): sizes marked ≥/m);
+    const row = (name) => r.stdout.split("\n").find((line) => line.startsWith(`${name} `));
+    assert.match(row("big"), /^big\s+list\s+\d+\s+≥ [\d,]+\s+≥ [\d,]+\s+~[\d,]+\s+≥ \d+/);
+    assert.doesNotMatch(row("small"), /≥/);
+    const json = JSON.parse(run("measure", file("cut.py", code), "--object-cap", "20", "--json").stdout);
+    assertValid(json);
+    assert.deepEqual(
+      json.roots.map((root) => [root.name, root.lower_bound]),
+      [
+        ["small", false],
+        ["big", true],
+      ],
+    );
+    assert.equal(json.total.lower_bound, true);
+    assert.deepEqual(json.capture, { method: "native", reason: null });
+  });
+
   test("size predicts sys.getsizeof on one platform or all", async () => {
     const one = run("size", "[1, 2, 3]", "--platform", "cpython-3.9-64");
     assert.equal(one.status, 0, one.stderr);
