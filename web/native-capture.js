@@ -49,7 +49,6 @@ export function createNativeCapture({ pyodide, core }) {
   // Types, small ints and the platform, read once, when the runner is made (before any
   // program has run in this interpreter).
   const setup = toJs(native.setup());
-  const baseSetup = () => setup;
 
   /**
    * Copies Pyodide's heap, up to its break (sbrk(0): no object lies above it; the memory
@@ -92,7 +91,7 @@ export function createNativeCapture({ pyodide, core }) {
         rounds += 1;
         final ||= rounds >= MAX_ROUNDS;
         const request = {
-          ...baseSetup(),
+          ...setup,
           roots,
           policy,
           objectCap,

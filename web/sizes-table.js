@@ -150,6 +150,8 @@ export function renderSizes(table, report) {
     td.colSpan = columns;
     return;
   }
+  // Why the numbers a cut capture touched are not exact (null: nothing was cut).
+  const cut = report.total.lower_bound ? lowerBoundReason(report) : null;
   for (const root of report.roots) {
     const row = body.insertRow();
     row.dataset.name = root.name;
@@ -164,7 +166,7 @@ export function renderSizes(table, report) {
       td.dataset.field = "predicted-shallow";
       td.dataset.label = `Shallow on ${there}`;
     }
-    const lower = root.lower_bound ? lowerBoundReason(report) : null;
+    const lower = root.lower_bound ? cut : null;
     numberCell(row, root.deep, "Deep", "deep", lower);
     if (comparing) {
       const td = predictedCell(row, root.predicted.deep, {
@@ -179,7 +181,7 @@ export function renderSizes(table, report) {
     }
     allocatedCell(row, root, lower).dataset.field = "allocated";
     numberCell(row, root.naive, "Naive", "naive", lower);
-    retainedCell(row, root.retained, report.total.lower_bound ? lowerBoundReason(report) : null);
+    retainedCell(row, root.retained, cut);
     numberCell(row, root.objects, "Objects", "objects", lower);
   }
   sortRows(table);
@@ -189,21 +191,20 @@ export function renderSizes(table, report) {
   label.colSpan = comparing ? 4 : 3;
   label.textContent = "All variables together (shared objects counted once)";
   row.append(label);
-  const lower = report.total.lower_bound ? lowerBoundReason(report) : null;
-  numberCell(row, report.total.deep, "Deep", "deep", lower);
+  numberCell(row, report.total.deep, "Deep", "deep", cut);
   if (comparing) {
     const td = cell(
       row,
-      report.total.predicted_deep === null ? "—" : `${lower ? "≥ " : ""}${number.format(report.total.predicted_deep)}`,
+      report.total.predicted_deep === null ? "—" : `${cut ? "≥ " : ""}${number.format(report.total.predicted_deep)}`,
       "bw-num bw-there",
       `Deep on ${there}`,
     );
     td.dataset.field = "predicted-deep";
   }
-  numberCell(row, report.total.allocated_deep, "Allocated", "allocated", lower);
-  numberCell(row, report.total.naive, "Naive", "naive", lower);
+  numberCell(row, report.total.allocated_deep, "Allocated", "allocated", cut);
+  numberCell(row, report.total.naive, "Naive", "naive", cut);
   cell(row, "", "bw-num");
-  numberCell(row, report.total.objects, "Objects", "objects", lower);
+  numberCell(row, report.total.objects, "Objects", "objects", cut);
 }
 
 /** Puts a sort button in each header cell (again after a header's text was replaced). */

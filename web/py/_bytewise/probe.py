@@ -865,7 +865,7 @@ def make_policy(follow_types=False, follow_modules=False, follow_globals=False, 
 OWN_OBJECT_CAP = 1_000_000
 
 
-def capture(roots, object_cap, policy, edge_cap, diagnostics=(), pruned=False, cap_note=None):
+def capture(roots, object_cap, policy, edge_cap, diagnostics=(), pruned=False, own_limit=None):
     """Captures the objects reachable from ``roots`` (a name -> object mapping).
 
     Returns the snapshot as bytes. At most ``object_cap`` objects are recorded, and at
@@ -876,18 +876,24 @@ def capture(roots, object_cap, policy, edge_cap, diagnostics=(), pruned=False, c
     (code, message) findings of the caller to carry in the snapshot. ``pruned``: leave
     out the targets of references the policy does not count (a function's globals, code
     and type when not followed), for captures that will only ever be read under this
-    policy (the steps of a trace); sizes under the policy are the same. ``cap_note``: a
-    (code, message) finding recorded only if the object cap is reached.
+    policy (the steps of a trace); sizes under the policy are the same. ``own_limit``: the
+    probe captures in the heap walker's stead or for a trace's step, so at most
+    OWN_OBJECT_CAP objects whatever ``object_cap``; where that limit is reached, the
+    snapshot says so with this text, formatted with the limit and ``object_cap``.
     """
     for name, value in (("object_cap", object_cap), ("edge_cap", edge_cap)):
         if type(value) is not int or value < 1:
             raise ValueError("%s must be a positive int, got %r" % (name, value))
+    note = None
+    if own_limit is not None and object_cap > OWN_OBJECT_CAP:
+        note = ("probe.object_cap", own_limit.format(OWN_OBJECT_CAP, object_cap))
+        object_cap = OWN_OBJECT_CAP
     c = _Capture(object_cap, edge_cap, policy or DEFAULT_POLICY, pruned=pruned)
     for code, message in diagnostics:
         c.diagnose(None, code, message)
     root_pairs = c.run(roots)
-    if cap_note is not None and c.truncated:
-        c.diagnose(None, *cap_note)
+    if note is not None and c.truncated:
+        c.diagnose(None, *note)
     return _assemble(_sections(c, root_pairs, platform_facts()))
 
 

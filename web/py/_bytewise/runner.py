@@ -412,14 +412,11 @@ def run_and_capture(source, options, on_capture=None, walk=None, *, _restore_own
             held = [id(name) for name in roots] * 2 + [id(value) for value in roots.values()]
             if walk(named, policy.bits(), options["object_cap"], options["edge_cap"], list(problems), held):
                 return None
-        cap, note = options["object_cap"], None
-        if cap > probe.OWN_OBJECT_CAP:
-            cap, note = probe.OWN_OBJECT_CAP, ("probe.object_cap", (
+        return probe.capture(
+            roots, options["object_cap"], policy, options["edge_cap"], list(problems), own_limit=(
                 "The Python probe captured this run (the report's capture says why), and it stops at "
                 "{:,} objects, before the object cap of {:,}: sizes marked \u2265 count only what it "
-                "captured.".format(probe.OWN_OBJECT_CAP, options["object_cap"])))
-        return probe.capture(
-            roots, cap, policy, options["edge_cap"], list(problems), cap_note=note)
+                "captured."))
     try:
         snapshot = capture()
     except KeyboardInterrupt:

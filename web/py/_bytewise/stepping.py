@@ -123,13 +123,10 @@ class _Recorder:
                     else:
                         variables = dict(frame.f_locals.items())
                     described.append(self._frame(f_code.co_qualname, frame.f_lineno, variables, index, roots))
-            cap, note = self.options["object_cap"], None
-            if cap > probe.OWN_OBJECT_CAP:
-                cap, note = probe.OWN_OBJECT_CAP, ("probe.object_cap", (
-                    "Each step is captured by the Python probe, which stops at {:,} objects, before "
-                    "the object cap of {:,}.".format(probe.OWN_OBJECT_CAP, self.options["object_cap"])))
-            snapshot = probe.capture(roots, cap, self.policy, self.options["edge_cap"], pruned=True,
-                                     cap_note=note)
+            snapshot = probe.capture(roots, self.options["object_cap"], self.policy, self.options["edge_cap"],
+                                     pruned=True, own_limit=(
+                                         "Each step is captured by the Python probe, which stops at {:,} "
+                                         "objects, before the object cap of {:,}."))
             self.steps += 1
             self.on_step({"line": line, "frames": described, "traced_current": current, "traced_peak": peak},
                          snapshot)
