@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cmath>
 #include <limits>
 #include <utility>
 
@@ -148,9 +149,9 @@ bool valid(const option_spec& row, const json& value) {
         return value.get<std::int64_t>() >= row.low && value.get<std::int64_t>() <= row.high;
       if (value.is_number_float()) {
         // JavaScript has one number type: 1e6 arrives as a float and is fine if whole.
+        // The range first: casting a double beyond int64's range is undefined.
         const double d = value.get<double>();
-        return d == static_cast<double>(static_cast<std::int64_t>(d)) && d >= static_cast<double>(row.low) &&
-               d <= static_cast<double>(row.high);
+        return d >= static_cast<double>(row.low) && d <= static_cast<double>(row.high) && d == std::floor(d);
       }
       return false;
     }

@@ -69,6 +69,13 @@ TEST(options, reads_numbers_platforms_and_roots) {
   EXPECT_EQ(o.probe.roots, (std::vector<std::string>{"x", "c.cache"}));
 }
 
+TEST(options, a_whole_number_far_beyond_the_range_is_refused_like_any_other) {
+  // Beyond int64 as a double (a fuzzer's find): refused, not cast.
+  EXPECT_EQ(first_error(R"({"objectCap": 101111111111111111100})").rfind("api.bad_option: Option objectCap", 0), 0u);
+  EXPECT_EQ(first_error(R"({"objectCap": -1e300})").rfind("api.bad_option: Option objectCap", 0), 0u);
+  EXPECT_EQ(first_error(R"({"objectCap": 2.5})").rfind("api.bad_option: Option objectCap", 0), 0u);
+}
+
 TEST(options, null_compares_with_nothing_and_null_roots_mean_the_program_s_variables) {
   const measure_options o = parsed(R"({"comparePlatform": null, "roots": null})");
   EXPECT_FALSE(o.analysis.compare_with.has_value());
