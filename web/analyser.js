@@ -45,15 +45,8 @@ function describe(value) {
   return value.constructor?.name ?? "an object";
 }
 
-/**
- * Copies `bytes` into the module's heap for the duration of `use(ptr, length)`.
- * @template T
- * @param {object} module an instantiated bytewise-core or bytewise-app module
- * @param {Uint8Array} bytes
- * @param {(ptr: number, length: number) => T} use
- * @returns {T}
- */
-export function withBytes(module, bytes, use) {
+/** A block of the module's heap for `bytes`, or a BytewiseError. */
+function reserve(module, bytes) {
   if (!(bytes instanceof Uint8Array)) {
     throw new BytewiseError("api.bad_argument", `Expected the snapshot as a Uint8Array, got ${describe(bytes)}.`);
   }
@@ -64,12 +57,41 @@ export function withBytes(module, bytes, use) {
       `The core could not reserve ${bytes.length.toLocaleString("en")} bytes for the snapshot.`,
     );
   }
+  return ptr;
+}
+
+/**
+ * Copies `bytes` into the module's heap for the duration of `use(ptr, length)`.
+ * @template T
+ * @param {object} module an instantiated bytewise-core or bytewise-app module
+ * @param {Uint8Array} bytes
+ * @param {(ptr: number, length: number) => T} use
+ * @returns {T}
+ */
+export function withBytes(module, bytes, use) {
+  const ptr = reserve(module, bytes);
   try {
     module.HEAPU8.set(bytes, ptr);
     return use(ptr, bytes.length);
   } finally {
     module._free(ptr);
   }
+}
+
+/**
+ * Copies `bytes` into a block of the module's heap and hands the block to `use(ptr,
+ * length)`, which takes it: the module frees it (wasm/bindings/measure.hpp report_bytes
+ * frees a snapshot as soon as it is read, before the analysis needs the memory).
+ * @template T
+ * @param {object} module an instantiated bytewise-core or bytewise-app module
+ * @param {Uint8Array} bytes
+ * @param {(ptr: number, length: number) => T} use
+ * @returns {T}
+ */
+function handBytes(module, bytes, use) {
+  const ptr = reserve(module, bytes);
+  module.HEAPU8.set(bytes, ptr);
+  return use(ptr, bytes.length);
 }
 
 function optionsText(options) {
@@ -153,7 +175,7 @@ export function createAnalyser(module) {
       const text = optionsText(given);
       const facts = JSON.stringify(run.facts);
       return JSON.parse(
-        withBytes(module, run.snapshot, (ptr, length) =>
+        handBytes(module, run.snapshot, (ptr, length) =>
           show ? module.showReport(ptr, length, text, facts, keepView) : module.report(ptr, length, text, facts),
         ),
       );

@@ -1,47 +1,67 @@
 #include <bytewise/analysis.hpp>
 
+#include "reach.hpp"
+
+#include <algorithm>
 #include <utility>
 
 namespace bytewise {
 
 namespace {
 
-// Per-object sizes from a model, summed per root like deep sizes, with the counts of
-// objects the model could not size or sized on an assumption. `predict(v)` gives node v's
-// (status, bytes); only objects some root reaches are asked.
+// Per-object sizes from a model, summed per root like deep sizes (each object a root
+// reaches, once), with the counts of objects the model could not size or sized on an
+// assumption. `predict(v)` gives node v's (status, bytes); only objects some root reaches
+// are asked (a root's object twice). Sums go per component, then to the roots that reach it (reach.hpp): no
+// per-object column but the model's own.
 template <typename Out, typename Predict>
 void model_sizes(const snapshot& snap, const analysis& a, Out& out, Predict&& predict) {
-  const std::uint32_t n = snap.graph.node_count();
-  std::vector<std::uint64_t> sizes(n, 0), unmodelled(n, 0), assumed(n, 0);
-  bool any_unmodelled = false, any_assumed = false;
-  for (std::uint32_t v = 0; v < n; ++v) {
-    if (a.comps.of[v] == no_node) continue;
+  struct sums {
+    std::uint64_t bytes = 0, unmodelled = 0, assumed = 0;
+  };
+  const components& comps = a.comps;
+  std::vector<sums> per_comp(comps.count());
+  sums total;
+  for (std::uint32_t v = 0; v < snap.graph.node_count(); ++v) {
+    const std::uint32_t c = comps.of[v];
+    if (c == no_node) continue;
     const auto [status, bytes] = predict(v);
+    sums& s = per_comp[c];
     if (status == prediction_status::not_modelled) {
-      unmodelled[v] = 1;
-      any_unmodelled = true;
+      s.unmodelled += 1;
     } else {
-      sizes[v] = bytes;
-      assumed[v] = status == prediction_status::assumed;
-      any_assumed |= assumed[v] != 0;
+      s.bytes += bytes;
+      s.assumed += status == prediction_status::assumed;
     }
   }
-  // Counts that are zero everywhere are zero for every root: no walk needed.
-  auto counted = [&](bool any, const std::vector<std::uint64_t>& weights) {
-    if (any) return measure_roots(snap, a.graph, a.comps, 0, weights);
-    root_sizes none;
-    none.roots.resize(a.graph.root_nodes.size());
-    return none;
-  };
-  out.sizes = measure_roots(snap, a.graph, a.comps, 0, sizes);
-  const root_sizes not_sized = counted(any_unmodelled, unmodelled);
-  const root_sizes on_assumption = counted(any_assumed, assumed);
-  for (std::size_t r = 0; r < not_sized.roots.size(); ++r) {
-    out.unmodelled.push_back(not_sized.roots[r].deep);
-    out.assumed.push_back(on_assumption.roots[r].deep);
+  for (const sums& s : per_comp) {
+    total.bytes += s.bytes;
+    total.unmodelled += s.unmodelled;
+    total.assumed += s.assumed;
   }
-  out.total_unmodelled = not_sized.total_deep;
-  out.total_assumed = on_assumption.total_deep;
+  const std::uint32_t root_count = static_cast<std::uint32_t>(a.graph.root_nodes.size());
+  out.sizes.roots.resize(root_count);
+  out.unmodelled.assign(root_count, 0);
+  out.assumed.assign(root_count, 0);
+  std::vector<std::uint64_t> mask;
+  for (std::uint32_t first = 0; first < root_count; first += 64) {
+    detail::propagate_roots(a.graph, comps, first, std::min(root_count, first + 64), mask,
+                            [&](std::uint32_t c, std::uint64_t m) {
+                              detail::for_each_bit(first, m, [&](std::uint32_t r) {
+                                out.sizes.roots[r].deep += per_comp[c].bytes;
+                                out.unmodelled[r] += per_comp[c].unmodelled;
+                                out.assumed[r] += per_comp[c].assumed;
+                              });
+                            });
+  }
+  for (std::uint32_t r = 0; r < root_count; ++r) {
+    root_size& rs = out.sizes.roots[r];
+    rs.node = a.graph.root_nodes[r];
+    if (rs.node != no_node) rs.shallow = predict(rs.node).second;  // asked again: the same answer
+  }
+  out.sizes.total_deep = total.bytes;
+  out.total_unmodelled = total.unmodelled;
+  out.total_assumed = total.assumed;
 }
 
 allocated_sizes allocate(const snapshot& snap, const analysis& a, cpython_target target) {
@@ -52,7 +72,7 @@ allocated_sizes allocate(const snapshot& snap, const analysis& a, cpython_target
   out.instance_dicts = predict_instance_dicts(snap, target);
   model_sizes(snap, a, out, [&](std::uint32_t v) {
     allocation alloc = predict_allocation(snap, v, target, {}, &out.instance_dicts.added[v]);
-    if (out.instance_dicts.replaced[v]) {
+    if (out.instance_dicts.replaced.find(v)) {
       alloc = {};  // an instance's own dict: its blocks as another version makes them are not modelled
       alloc.rule = "an instance's __dict__: its blocks depend on the version and the instances made before";
     }
@@ -66,12 +86,12 @@ allocated_sizes allocate(const snapshot& snap, const analysis& a, cpython_target
 comparison compare(const snapshot& snap, const analysis& a, cpython_target target) {
   comparison c;
   c.target = target;
-  c.per_node.assign(snap.graph.node_count(), prediction{});
+  c.per_node.assign(snap.graph.node_count());
   c.instance_dicts = predict_instance_dicts(snap, target);
   model_sizes(snap, a, c, [&](std::uint32_t v) {
-    const std::optional<prediction>& replaced = c.instance_dicts.replaced[v];
-    c.per_node[v] = replaced ? *replaced : predict_getsizeof(snap, v, target);
-    const prediction& p = c.per_node[v];
+    const prediction* replaced = c.instance_dicts.replaced.find(v);
+    const prediction p = replaced ? *replaced : predict_getsizeof(snap, v, target);
+    c.per_node.set(v, p);
     const prediction& d = c.instance_dicts.added[v];
     if (p.status == prediction_status::not_modelled || d.status == prediction_status::not_modelled) {
       return std::pair{prediction_status::not_modelled, std::uint64_t{0}};

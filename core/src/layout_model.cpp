@@ -63,6 +63,62 @@ std::string_view to_string(prediction_status s) {
   return "unknown";
 }
 
+void prediction_column::assign(std::uint32_t count) {
+  sizes_.assign(count, 0);
+  status_.assign(count, static_cast<std::uint8_t>(prediction_status::not_modelled));
+  rule_.assign(count, 0);
+}
+
+std::uint16_t prediction_column::rule_index(std::string_view rule) {
+  if (rules_[last_rule_] == rule) return last_rule_;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (rules_[i] == rule) return last_rule_ = static_cast<std::uint16_t>(i);
+  }
+  // The model's rules are a few hundred literals at most; past 65,535 a rule would be lost.
+  if (rules_.size() > 0xFFFF) return 0;
+  rules_.push_back(rule);
+  return last_rule_ = static_cast<std::uint16_t>(rules_.size() - 1);
+}
+
+void prediction_column::set(std::uint32_t node, const prediction& p) {
+  sizes_[node] = p.size;
+  status_[node] = static_cast<std::uint8_t>(p.status);
+  rule_[node] = rule_index(p.rule);
+}
+
+const prediction* sparse_predictions::find(std::uint32_t node) const {
+  auto is = [node](const std::pair<std::uint32_t, prediction>& e) { return e.first == node; };
+  if (!sorted_) {
+    auto it = std::find_if(entries_.begin(), entries_.end(), is);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  auto it =
+      std::lower_bound(entries_.begin(), entries_.end(), node,
+                       [](const std::pair<std::uint32_t, prediction>& e, std::uint32_t n) { return e.first < n; });
+  return it != entries_.end() && it->first == node ? &it->second : nullptr;
+}
+
+void sparse_predictions::set(std::uint32_t node, const prediction& p) {
+  if (!entries_.empty() && entries_.back().first >= node) sorted_ = false;
+  entries_.emplace_back(node, p);
+}
+
+void sparse_predictions::finish() {
+  if (sorted_) return;
+  std::stable_sort(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Of a node set twice, the later prediction stays.
+  std::vector<std::pair<std::uint32_t, prediction>> kept;
+  kept.reserve(entries_.size());
+  for (const auto& e : entries_) {
+    if (!kept.empty() && kept.back().first == e.first)
+      kept.back() = e;
+    else
+      kept.push_back(e);
+  }
+  entries_ = std::move(kept);
+  sorted_ = true;
+}
+
 small_int_range small_ints(cpython_target target) {
   const layout_params* p = find_params(target);
   return {-5, p ? p->small_int_high : 256};
@@ -504,8 +560,6 @@ std::uint64_t class_of(const object_graph& g, std::uint32_t node) {
 instance_dict_predictions predict_instance_dicts(const snapshot& snap, cpython_target target) {
   const object_graph& g = snap.graph;
   instance_dict_predictions out;
-  out.added.assign(g.node_count(), exact(0, "no __dict__ object of its own here"));
-  out.replaced.assign(g.node_count(), std::nullopt);
   const layout_params* dst = find_params(target);
   const std::optional<cpython_target> source = source_target(snap.platform);
   if (!dst || !source || target == *source) return out;
@@ -569,11 +623,11 @@ instance_dict_predictions predict_instance_dicts(const snapshot& snap, cpython_t
     const std::uint64_t usable = (std::uint64_t{1} << grown_log2(*dst, count)) * 2 / 3;
     const prediction split = assumed(dst->dict_base + gc(*dst) + usable * P, shared);
     if (i.own_dict == no_node) {
-      if (dict_object) out.added[i.node] = split;
+      if (dict_object) out.added.set(i.node, split);
       continue;
     }
     if (dict_object) {
-      out.replaced[i.own_dict] = split;
+      out.replaced.set(i.own_dict, split);
       continue;
     }
     prediction kept = predict_getsizeof(snap, i.own_dict, target);
@@ -582,8 +636,10 @@ instance_dict_predictions predict_instance_dicts(const snapshot& snap, cpython_t
                      "an instance's __dict__ as on the source: whether its values fit the class's keys depends on "
                      "the version and on the instances made before");
     }
-    out.replaced[i.own_dict] = kept;
+    out.replaced.set(i.own_dict, kept);
   }
+  out.added.finish();
+  out.replaced.finish();
   return out;
 }
 

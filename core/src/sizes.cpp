@@ -1,8 +1,8 @@
-// Root sizes from reachability masks over the condensation. Components are visited from
-// the highest number down, each pushing its mask of "roots that reach me" to the
-// components it points to; all objects of one component share a mask. Roots go in chunks
-// of 64 (one bit each).
+// Root sizes from reachability masks over the condensation (reach.hpp): all objects of one
+// component share a mask of the roots that reach them. Roots go in chunks of 64.
 #include <bytewise/sizes.hpp>
+
+#include "reach.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -103,30 +103,12 @@ root_sizes measure_roots(const snapshot& snap, const followed_graph& g, const co
     if (comps.of[v] != no_node && (snap.graph.flags[v] & node_flag::truncated)) comp_cut[comps.of[v]] = 1;
   }
 
-  // Walks components from the highest number down (every condensation edge points to a
-  // lower number, so a component's mask is complete when it is reached), calling
-  // visit(c, mask) for each component some root of the chunk [first, last) reaches.
-  std::vector<std::uint64_t> mask(comp_count);
+  std::vector<std::uint64_t> mask;
   auto propagate = [&](std::uint32_t first, std::uint32_t last, auto&& visit) {
-    std::fill(mask.begin(), mask.end(), 0);
-    for (std::uint32_t r = first; r < last; ++r) {
-      if (g.root_nodes[r] != no_node) {
-        mask[comps.of[g.root_nodes[r]]] |= std::uint64_t{1} << (r - first);
-      }
-    }
-    for (std::uint32_t c = comp_count; c-- > 0;) {
-      const std::uint64_t m = mask[c];
-      if (m == 0) continue;
-      for (std::uint32_t i = comps.succ_offsets[c]; i < comps.succ_offsets[c + 1]; ++i) {
-        mask[comps.succ[i]] |= m;
-      }
-      visit(c, m);
-    }
+    detail::propagate_roots(g, comps, first, last, mask, visit);
   };
   auto for_each_root = [&](std::uint32_t first, std::uint64_t m, auto&& f) {
-    for (std::uint64_t rest = m; rest != 0; rest &= rest - 1) {
-      f(out.roots[first + static_cast<std::uint32_t>(std::countr_zero(rest))]);
-    }
+    detail::for_each_bit(first, m, [&](std::uint32_t r) { f(out.roots[r]); });
   };
 
   // reached[c]: how many roots reach component c, saturating at 2.

@@ -67,7 +67,7 @@ TEST_P(allocation_fixture_test, splits_every_fresh_object_into_the_blocks_it_req
   const auto roots = roots_by_name();
   std::ostringstream wrong;
   int mismatches = 0, modelled = 0;
-  const std::vector<prediction> dicts = predict_instance_dicts(source(), target).added;
+  const sparse_predictions dicts = predict_instance_dicts(source(), target).added;
   for (const auto& [key, sizes] : measured.blocks) {
     ASSERT_TRUE(roots.count(key)) << "the source snapshot has no value " << key;
     const std::uint32_t node = roots.at(key);

@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 namespace bytewise {
 namespace {
@@ -310,11 +311,51 @@ TEST_P(deep_fixture, predicts_the_deep_size_of_instance_heavy_programs) {
 INSTANTIATE_TEST_SUITE_P(every_measured_platform, deep_fixture, ::testing::ValuesIn(measured_targets()),
                          platform_test_name);
 
+TEST(prediction_column, gives_back_every_prediction_it_was_given) {
+  prediction_column column(5);
+  const std::string owned = "capacity kept";  // a rule equal to a literal, stored elsewhere
+  column.set(0, {prediction_status::exact, 88, "as if built by appends"});
+  column.set(1, {prediction_status::assumed, std::uint64_t{1} << 47, owned});
+  column.set(3, {prediction_status::exact, 24, "capacity kept"});
+  column.set(4, {prediction_status::measured, 16, ""});
+  column.set(0, {prediction_status::exact, 120, "as if built by appends"});  // set again: the later stays
+  auto fields = [](const prediction& p) { return std::tuple(p.status, p.size, std::string(p.rule)); };
+  EXPECT_EQ(column.size(), 5u);
+  EXPECT_EQ(fields(column[0]), fields({prediction_status::exact, 120, "as if built by appends"}));
+  EXPECT_EQ(fields(column[1]), fields({prediction_status::assumed, std::uint64_t{1} << 47, "capacity kept"}));
+  EXPECT_EQ(fields(column[2]), fields(prediction{}));  // never set: not modelled
+  EXPECT_EQ(fields(column[3]), fields({prediction_status::exact, 24, "capacity kept"}));
+  EXPECT_EQ(fields(column[4]), fields({prediction_status::measured, 16, ""}));
+}
+
+TEST(sparse_predictions, finds_what_was_set_in_any_order_and_the_fallback_elsewhere) {
+  sparse_predictions in_order({prediction_status::exact, 0, "none"});
+  in_order.set(2, {prediction_status::assumed, 104, "a"});
+  in_order.set(7, {prediction_status::exact, 72, "b"});
+  ASSERT_NE(in_order.find(7), nullptr);
+  EXPECT_EQ(in_order.find(7)->size, 72u);
+  EXPECT_EQ(in_order.find(3), nullptr);
+  EXPECT_EQ(in_order[3].rule, "none");
+  EXPECT_EQ(in_order[2].size, 104u);
+
+  sparse_predictions shuffled;
+  for (std::uint32_t node : {9u, 4u, 6u, 4u, 1u}) shuffled.set(node, {prediction_status::exact, node * 10u, "x"});
+  shuffled.set(4, {prediction_status::assumed, 41, "set twice"});
+  EXPECT_EQ(shuffled.find(4)->size, 40u);  // before finish(): a linear search finds the first
+  shuffled.finish();
+  EXPECT_EQ(shuffled.count(), 4u);
+  EXPECT_EQ(shuffled.find(4)->size, 41u);  // the later of the two
+  EXPECT_EQ(shuffled.find(1)->size, 10u);
+  EXPECT_EQ(shuffled.find(9)->size, 90u);
+  EXPECT_EQ(shuffled.find(5), nullptr);
+  EXPECT_EQ(shuffled[5].status, prediction_status::not_modelled);  // the default fallback
+}
+
 TEST(instance_dicts, a_slots_class_saves_the_dict_on_3_8) {
   // 1,000 instances of a two-attribute class against the same with __slots__: on 3.8 the
   // plain ones carry a 104-byte key-sharing __dict__ each (48 + 5 values * 8 + 16).
   const auto roots = roots_by_name();
-  const std::vector<prediction> dicts = predict_instance_dicts(source(), {8, 8}).added;
+  const sparse_predictions dicts = predict_instance_dicts(source(), {8, 8}).added;
   const object_graph& g = source().graph;
   const std::uint32_t plain = g.edge_target[g.first_edge(roots.at("deep 1000 instances"))];
   const std::uint32_t slots = g.edge_target[g.first_edge(roots.at("deep 1000 slots instances"))];

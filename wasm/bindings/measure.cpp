@@ -4,6 +4,8 @@
 #include <bytewise/report.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <memory>
 #include <span>
 #include <utility>
 
@@ -20,11 +22,13 @@ double milliseconds_since(std::chrono::steady_clock::time_point start) {
 std::string report_bytes(std::uintptr_t address, std::size_t size, const std::string& options_json,
                          const std::string& run_json, std::optional<measured>* kept) {
   const auto started = std::chrono::steady_clock::now();
+  std::unique_ptr<std::uint8_t, decltype(&std::free)> bytes(reinterpret_cast<std::uint8_t*>(address), &std::free);
   const result<run_facts> run = read_run_facts(run_json);
   if (!run) return failed_report_json(run.errors(), run_facts{}, milliseconds_since(started));
   const result<measure_options> options = parse_measure_options(options_json);
   if (!options) return failed_report_json(options.errors(), run.value(), milliseconds_since(started));
-  result<snapshot> snap = read_snapshot({reinterpret_cast<const std::uint8_t*>(address), size});
+  result<snapshot> snap = read_snapshot({bytes.get(), size});
+  bytes.reset();
   if (!snap) return failed_report_json(snap.errors(), run.value(), milliseconds_since(started));
   analysis a = analyze(snap.value(), options->analysis);
   const std::string report = report_json(snap.value(), a, run.value(), milliseconds_since(started));

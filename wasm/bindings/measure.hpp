@@ -19,11 +19,14 @@ struct measured {
   analysis result;
 };
 
-// Reads the snapshot at `address` (size bytes of this module's memory, written there by
-// web/analyser.js), analyses it under `options_json` and writes the public report with
-// the run's facts (`run_json`, see report.hpp read_run_facts). Bad options, bad facts or a
-// snapshot that cannot be read give a report with ok false and the diagnostics. When
-// `kept` is not null and the snapshot was read, the snapshot and its analysis move there.
+// Reads the snapshot at `address` (size bytes of this module's memory, a block of its
+// malloc that web/analyser.js handBytes filled), analyses it under `options_json` and
+// writes the public report with the run's facts (`run_json`, see report.hpp
+// read_run_facts). It takes the block: it is freed as soon as the snapshot is read (or
+// refused), so the bytes and the analysis are never in memory together (57 bytes an
+// object at format 1.4). Bad options, bad facts or a snapshot that cannot be read give a
+// report with ok false and the diagnostics. When `kept` is not null and the snapshot was
+// read, the snapshot and its analysis move there.
 std::string report_bytes(std::uintptr_t address, std::size_t size, const std::string& options_json,
                          const std::string& run_json, std::optional<measured>* kept = nullptr);
 

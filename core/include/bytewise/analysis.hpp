@@ -39,7 +39,10 @@ struct analysis_options {
 // a root's (or the total's) modelled deep size exists only when the policy counts the root
 // and every object in it is modelled; otherwise there is no number, only the counts.
 struct model_totals {
-  root_sizes sizes;  // deep = the modelled sizes of each root's objects (0 where not modelled)
+  // Per root: node, shallow (the root object's modelled size) and deep (the modelled sizes
+  // of its objects, 0 where not modelled); total_deep. Nothing else of root_sizes is filled
+  // (no per-object columns).
+  root_sizes sizes;
   std::vector<std::uint64_t> unmodelled, assumed;  // per root: objects not sized, sized on an assumption
   std::uint64_t total_unmodelled = 0, total_assumed = 0;
 
@@ -71,7 +74,7 @@ struct allocated_sizes : model_totals {
 // The snapshot's sizes as they would be on another platform.
 struct comparison : model_totals {
   cpython_target target;
-  std::vector<prediction> per_node;  // sys.getsizeof there, per object
+  prediction_column per_node;  // sys.getsizeof there, per object
   // Instances' __dict__s there (predict_instance_dicts): the ones only the target makes
   // (3.8-3.10) are counted in the deep sizes, not in per_node; the source's own are in
   // per_node, predicted as instance dicts.
