@@ -348,7 +348,7 @@ async function run() {
   ui.run.textContent = "Running…";
   ui.output.replaceChildren();
   ui.runInfo.textContent = "";
-  const options = { comparePlatform: compareOption() };
+  const options = { comparePlatform: compareOption(), ...state.captureCaps };
   if (ui.tracemalloc.checked) options.tracemalloc = true;
   const limit = timeLimitMs();
   let probe;
@@ -734,4 +734,11 @@ globalThis.bytewise = {
   layout: () => ({ codeWidth: layout.codeWidth(), codeHidden: layout.codeHidden(), sizesAsked: state.sizesAsked ?? 0 }),
   code: () => editor.getCode(),
   setCode: (text) => editor.setCode(text),
+  // Caps for the next runs ({ objectCap, edgeCap }, checked like any option when a run
+  // starts): what a cut capture shows, without a program of ten million objects.
+  setCaptureCaps: ({ objectCap, edgeCap } = {}) => {
+    state.captureCaps = Object.fromEntries(
+      Object.entries({ objectCap, edgeCap }).filter(([, value]) => value !== undefined),
+    );
+  },
 };

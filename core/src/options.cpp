@@ -22,9 +22,9 @@ constexpr std::uint8_t capture = owner::probe | owner::core;  // the probe recor
 
 // clang-format off
 constexpr std::array<option_spec, 15> rows{{
-    {"objectCap", owner::probe, option_kind::whole_number, 1, 50'000'000, "200000", "object-cap", false,
+    {"objectCap", owner::probe, option_kind::whole_number, 1, 50'000'000, "10000000", "object-cap", false,
      "Capture at most this many objects; past it every size that depends on the rest is a lower bound (marked \u2265)."},
-    {"edgeCap", owner::probe, option_kind::whole_number, 1, 100'000'000, "1000000", "edge-cap", false,
+    {"edgeCap", owner::probe, option_kind::whole_number, 1, 100'000'000, "20000000", "edge-cap", false,
      "Record at most this many references of any one object; past it the capture says which objects lost theirs."},
     {"roots", owner::probe, option_kind::expressions, 0, 0, "null", "roots", false,
      "Measure these Python expressions instead of the program's own variables."},

@@ -251,10 +251,12 @@ test("Ctrl+Enter runs again and the page shows no errors", async () => {
 
 test("the heap walker captures in the worker, and sizes a cap cut are marked ≥ in the table and the canvas", async () => {
   const before = await page.evaluate(() => globalThis.bytewise.reportsShown());
-  // 250,001 objects: past the default object cap of 200,000.
-  await page.evaluate(() =>
-    globalThis.bytewise.setCode("small = [1.5, 2.5]\nfloats = [i / 7 for i in range(250_000)]"),
-  );
+  // 250,001 objects, past an object cap of 200,000 (the default, 10,000,000, would need a
+  // program too big for a test).
+  await page.evaluate(() => {
+    globalThis.bytewise.setCaptureCaps({ objectCap: 200_000 });
+    globalThis.bytewise.setCode("small = [1.5, 2.5]\nfloats = [i / 7 for i in range(250_000)]");
+  });
   await page.click("#bw-run");
   await page.waitForFunction((b) => globalThis.bytewise.reportsShown() !== b, before, { timeout: 60_000 });
   const report = await page.evaluate(() => globalThis.bytewise.lastReport());
@@ -278,5 +280,16 @@ test("the heap walker captures in the worker, and sizes a cap cut are marked ≥
   const boxes = await page.evaluate(() => globalThis.bytewise.drawnBoxes());
   assert.match(boxes.find((b) => b.kind === "variable" && b.title === "floats").number, /^≥ .* deep$/);
   assert.doesNotMatch(boxes.find((b) => b.kind === "variable" && b.title === "small").number, /≥/);
+  // With the default caps the same program is captured whole: exact numbers, no mark.
+  await page.evaluate(() => globalThis.bytewise.setCaptureCaps({}));
+  const shown = await page.evaluate(() => globalThis.bytewise.reportsShown());
+  await page.click("#bw-run");
+  await page.waitForFunction((b) => globalThis.bytewise.reportsShown() !== b, shown, { timeout: 60_000 });
+  const whole = await page.evaluate(() => globalThis.bytewise.lastReport());
+  assert.equal(whole.truncated, false);
+  assert.equal(whole.objects, 250_004); // two lists, two floats in small, 250,000 in floats
+  const wholeFloats = whole.roots.find((r) => r.name === "floats");
+  assert.equal(wholeFloats.lower_bound, false);
+  assert.equal(await cellOf("floats", "deep"), wholeFloats.deep.toLocaleString("en"));
   assert.deepEqual(problems, []);
 });
