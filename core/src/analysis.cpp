@@ -3,11 +3,51 @@
 #include "reach.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace bytewise {
 
 namespace {
+
+// The model's answers by the columns they depend on (answers_from_own_columns): a program's
+// millions of objects are a few hundred kinds (floats, short strs, ints of a few bit
+// lengths, lists of a few capacities), so each kind is asked once and the rest are
+// looked up. Direct-mapped: a kind that misses is asked again, never answered wrongly (the
+// whole key is compared).
+template <typename Answer>
+class answer_memo {
+ public:
+  template <typename Ask>
+  Answer get(const object_graph& g, std::uint32_t v, Ask&& ask) {
+    const std::uint64_t shape = g.shape[v];
+    if (!answers_from_own_columns(shape)) return ask();
+    const key k{shape, g.shallow[v], g.length[v], g.flags[v]};
+    std::uint64_t h = (k.shape * 0x9E3779B97F4A7C15u) ^ (k.shallow * 0xC2B2AE3D27D4EB4Fu) ^
+                      (k.length * 0x165667B19E3779F9u) ^ (std::uint64_t{k.flags} * 0x27D4EB2F165667C5u);
+    h ^= h >> 29;
+    entry& e = table_[h & (size - 1)];
+    if (!e.used || !(e.k == k)) {
+      e = {true, k, ask()};
+    }
+    return e.answer;
+  }
+
+ private:
+  struct key {
+    std::uint64_t shape, shallow, length;
+    std::uint32_t flags;
+    bool operator==(const key&) const = default;
+  };
+  struct entry {
+    bool used = false;
+    key k{};
+    Answer answer{};
+  };
+  static constexpr std::size_t size = 4096;
+  std::vector<entry> table_ = std::vector<entry>(size);
+};
 
 // Per-object sizes from a model, summed per root like deep sizes (each object a root
 // reaches, once), with the counts of objects the model could not size or sized on an
@@ -70,8 +110,10 @@ allocated_sizes allocate(const snapshot& snap, const analysis& a, cpython_target
   out.per_node.assign(snap.graph.node_count(), 0);
   out.status.assign(snap.graph.node_count(), prediction_status::not_modelled);
   out.instance_dicts = predict_instance_dicts(snap, target);
+  answer_memo<allocation> memo;
   model_sizes(snap, a, out, [&](std::uint32_t v) {
-    allocation alloc = predict_allocation(snap, v, target, {}, &out.instance_dicts.added[v]);
+    allocation alloc =
+        memo.get(snap.graph, v, [&] { return predict_allocation(snap, v, target, {}, &out.instance_dicts.added[v]); });
     if (out.instance_dicts.replaced.find(v)) {
       alloc = {};  // an instance's own dict: its blocks as another version makes them are not modelled
       alloc.rule = "an instance's __dict__: its blocks depend on the version and the instances made before";
@@ -88,9 +130,11 @@ comparison compare(const snapshot& snap, const analysis& a, cpython_target targe
   c.target = target;
   c.per_node.assign(snap.graph.node_count());
   c.instance_dicts = predict_instance_dicts(snap, target);
+  answer_memo<prediction> memo;
   model_sizes(snap, a, c, [&](std::uint32_t v) {
     const prediction* replaced = c.instance_dicts.replaced.find(v);
-    const prediction p = replaced ? *replaced : predict_getsizeof(snap, v, target);
+    const prediction p =
+        replaced ? *replaced : memo.get(snap.graph, v, [&] { return predict_getsizeof(snap, v, target); });
     c.per_node.set(v, p);
     const prediction& d = c.instance_dicts.added[v];
     if (p.status == prediction_status::not_modelled || d.status == prediction_status::not_modelled) {

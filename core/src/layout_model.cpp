@@ -690,6 +690,39 @@ std::uint64_t list_getsizeof(cpython_target target, std::uint64_t capacity) {
   return 7 * std::uint64_t{target.pointer_size} + capacity * target.pointer_size;
 }
 
+bool answers_from_own_columns(std::uint64_t shape) {
+  switch (family_of(shape)) {
+    case shape_family::int_:
+    case shape_family::bool_:
+    case shape_family::float_:
+    case shape_family::complex_:
+    case shape_family::str:
+    case shape_family::bytes:
+    case shape_family::bytearray:
+    case shape_family::tuple:
+    case shape_family::list:
+    case shape_family::set:
+    case shape_family::frozenset:
+    case shape_family::range:
+    case shape_family::slice:
+    case shape_family::singleton:
+    case shape_family::object:
+    case shape_family::function:
+    case shape_family::builtin_function:
+    case shape_family::method:
+    case shape_family::cell:
+    case shape_family::array:
+    case shape_family::memoryview: return true;
+    case shape_family::instance: return !shape_facts::instance_has_dict.of(shape);
+    case shape_family::dict:       // rebuilt_for_other_keys reads its keys
+    case shape_family::generator:  // frame_values reads its frame's references
+    case shape_family::coroutine:
+    case shape_family::async_generator:  // not sized
+    case shape_family::unknown: return false;
+  }
+  return false;
+}
+
 namespace {
 
 prediction predict_on_row(const snapshot& snap, std::uint32_t node, cpython_target target, prediction_hints hints);

@@ -156,6 +156,15 @@ std::optional<prediction_hints> parse_hint(std::string_view name);
 prediction predict_getsizeof(const snapshot& snap, std::uint32_t node, cpython_target target,
                              prediction_hints hints = {});
 
+// Whether the model's answers for an object of this shape (predict_getsizeof, and
+// predict_allocation with no instance dict, both with inferred hints) follow from the
+// object's own columns alone: shape, shallow size, length and flags, besides the snapshot's
+// platform and capture facts. Objects alike in those have the same answers, which lets an
+// analysis of millions of objects ask once per kind (analysis.cpp). False for dicts and
+// generators (their references count too), instances that have a __dict__ (their class's
+// other instances) and the families the model does not size.
+bool answers_from_own_columns(std::uint64_t shape);
+
 // Instances' __dict__s on `target`, which the source may not hold or may hold in another
 // form. On 3.8-3.10 an instance that has attributes keeps them in a real dict object, a
 // key-sharing one (PEP 412): its getsizeof is the dict with a values array as large as the
