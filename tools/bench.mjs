@@ -3,7 +3,10 @@
 // belong in benchmarks, with ratios to a baseline measured in the same run.
 //
 //   node tools/bench.mjs core [--callgrind]
-//   node tools/bench.mjs capture [--runs N] [--probe]   (--probe: the probe on 10M floats too)
+//   node tools/bench.mjs capture [--runs N] [--probe] [--data NAME] [--dump DIR]
+//     (--probe: the probe on 10M floats too; --data: that data only ("1M rows"); --dump:
+//     each data's heap and walk request as DIR/1M-rows.heap and DIR/1M-rows.json, for
+//     build/native/tests/heap_walk_bench)
 //   node tools/bench.mjs canvas
 //   node tools/bench.mjs output
 //
@@ -160,7 +163,7 @@ const median = (xs) => {
 };
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
-async function benchCapture({ runs, probe }) {
+async function benchCapture({ runs, probe, dump, only }) {
   buildWasm();
   const fs = await import("node:fs");
   const { openSession } = await import("../tests/node/pyodide-session.mjs");
@@ -178,7 +181,9 @@ async function benchCapture({ runs, probe }) {
   const rows = [];
   const phases = [];
   const memory = [];
-  for (const name of Object.keys(bench.DATA.toJs({ dict_converter: Object.fromEntries }))) {
+  const names = Object.keys(bench.DATA.toJs({ dict_converter: Object.fromEntries }));
+  if (only && !names.includes(only)) throw new Error(`no data "${only}": use one of ${names.join(", ")}`);
+  for (const name of names.filter((n) => !only || n === only)) {
     const namespace = bench.make(name);
     const data = namespace.get("data");
     const address = pyId(data);
@@ -201,6 +206,14 @@ async function benchCapture({ runs, probe }) {
         handedBack: walk.handedBack.length,
         ...walk,
       };
+      if (run === 0 && dump) {
+        // The heap as the walk read it: describing classes between rounds ran Python, which
+        // does not move the data's objects.
+        const file = path.join(dump, name.replaceAll(" ", "-"));
+        fs.mkdirSync(dump, { recursive: true });
+        fs.writeFileSync(`${file}.heap`, py._module.HEAPU8.subarray(0, walk.heapBytes));
+        fs.writeFileSync(`${file}.json`, JSON.stringify(walk.request));
+      }
       if (run === 0) {
         memory.push({
           data: name,
@@ -559,12 +572,24 @@ async function benchOutput() {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { callgrind: { type: "boolean" }, runs: { type: "string" }, probe: { type: "boolean" } },
+  options: {
+    callgrind: { type: "boolean" },
+    runs: { type: "string" },
+    probe: { type: "boolean" },
+    dump: { type: "string" },
+    data: { type: "string" },
+  },
 });
 const what = positionals[0] ?? "core";
 const benches = {
   core: () => benchCore({ withCallgrind: values.callgrind ?? false }),
-  capture: () => benchCapture({ runs: Math.max(1, Number(values.runs ?? 3)), probe: values.probe ?? false }),
+  capture: () =>
+    benchCapture({
+      runs: Math.max(1, Number(values.runs ?? 3)),
+      probe: values.probe ?? false,
+      dump: values.dump,
+      only: values.data,
+    }),
   canvas: benchCanvas,
   output: benchOutput,
 };

@@ -4,7 +4,7 @@
 //   const native = createNativeCapture({ pyodide, core });
 //   const walk = native.walk({ roots: [["x", address]], policy: 0, objectCap, edgeCap });
 //   // { snapshot: Uint8Array (the snapshot format), handedBack, classesNeeded: [], problems,
-//   //   handOverMs, copyMs, walkMs, encodeMs, bindingMs, rounds, heapBytes }
+//   //   handOverMs, copyMs, walkMs, encodeMs, bindingMs, rounds, heapBytes, request }
 //   // (the phases: Python's hand-over of types and classes, the heap copy, the walk, the
 //   // snapshot's encoding, and the binding's own conversions, in milliseconds)
 //
@@ -87,10 +87,11 @@ export function createNativeCapture({ pyodide, core }) {
       let result;
       let rounds = 0;
       let final = false;
+      let request;
       for (;;) {
         rounds += 1;
         final ||= rounds >= MAX_ROUNDS;
-        const request = {
+        request = {
           ...setup,
           roots,
           policy,
@@ -134,6 +135,9 @@ export function createNativeCapture({ pyodide, core }) {
         // The rest of the core calls: the setup read from JS, the results made JS values.
         bindingMs: coreMs - walkMs - encodeMs,
         rounds,
+        // The last round's request, as walkHeap took it (tools/bench.mjs --dump writes it
+        // beside the heap for tests/bench/heap_walk_bench.cpp).
+        request,
       };
     } finally {
       core._free(pointer);

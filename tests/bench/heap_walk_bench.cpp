@@ -4,9 +4,9 @@
 //   build/native/tests/heap_walk_bench DUMP [runs]
 //   valgrind --tool=callgrind build/native/tests/heap_walk_bench DUMP 1
 //
-// A dump is two files written from Node against a live Pyodide (not committed: they are
-// the size of the heap): DUMP.heap, pyodide._module.HEAPU8 as it is, and DUMP.json, the
-// request web/native-capture.js passes to walkHeap.
+// A dump is two files written from Node against a live Pyodide by
+// `node tools/bench.mjs capture --runs 1 --dump DIR` (DIR/1M-rows.heap and .json; not
+// committed: they are the size of the heap).
 // DUMP.heap is a copy of Pyodide's linear memory (HEAPU8, from address 0); DUMP.json is
 // the walk's setup as web/native-capture.js hands it to the core (native.setup() of
 // web/py/_bytewise/native.py with roots, policy, caps and class facts). Prints one JSON
