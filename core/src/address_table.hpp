@@ -27,11 +27,16 @@ class address_index {
 
   std::uint32_t size() const { return count_; }
 
-  // Room for `n` entries without growing.
+  // Room for `n` entries without growing, in an empty table.
   void reserve(std::uint64_t n) {
-    std::uint64_t buckets = 16;
-    while (buckets * 3 < n * 4) buckets <<= 1;
-    if (buckets > buckets_.size()) rehash(buckets);
+    if (buckets_.empty()) rehash(buckets_for(n));
+  }
+  // Room for `n` entries without growing, rehashing the entries there are (one rehash
+  // instead of the doublings that would reach the same size).
+  template <typename KeyOf>
+  void reserve(std::uint64_t n, KeyOf&& key_of) {
+    const std::uint64_t buckets = buckets_for(n);
+    if (buckets > buckets_.size()) grow(buckets, key_of);
   }
 
   // The value stored under `key`, or none. `key_of(value)` gives a stored value's key.
@@ -73,11 +78,21 @@ class address_index {
 
   std::uint64_t bucket(std::uint64_t key) const { return (key * 0x9E3779B97F4A7C15ull) >> shift_; }
 
+  static std::uint64_t buckets_for(std::uint64_t n) {
+    std::uint64_t buckets = 16;
+    while (buckets * 3 < n * 4) buckets <<= 1;
+    return buckets;
+  }
+
   template <typename KeyOf>
   void grow(KeyOf&& key_of) {
+    grow(buckets_.empty() ? 16 : 2 * buckets_.size(), key_of);
+  }
+  template <typename KeyOf>
+  void grow(std::uint64_t buckets, KeyOf&& key_of) {
     std::vector<slot> old;
     old.swap(buckets_);
-    rehash(old.empty() ? 16 : 2 * old.size());
+    rehash(buckets);
     for (const slot& s : old) {
       if (s.value == none) continue;
       std::uint64_t i = bucket(key_of(s.value));

@@ -61,5 +61,16 @@ TEST(address_index, keeps_its_entries_when_reserved_ahead) {
   for (std::uint64_t i = 1; i <= 1000; ++i) ASSERT_EQ(t.find(i << 40), i - 1);
 }
 
+TEST(address_index, keeps_its_entries_when_a_filled_table_is_reserved_for_more) {
+  keyed t;
+  for (std::uint64_t i = 1; i <= 100; ++i) t.add(i * 8);
+  t.index.reserve(100'000, [&](std::uint32_t v) { return t.keys[v]; });
+  for (std::uint64_t i = 1; i <= 100; ++i) ASSERT_EQ(t.find(i * 8), i - 1);
+  EXPECT_EQ(t.find(101 * 8), address_index::none);
+  for (std::uint64_t i = 101; i <= 100'000; ++i) t.add(i * 8);
+  for (std::uint64_t i = 1; i <= 100'000; ++i) ASSERT_EQ(t.find(i * 8), i - 1);
+  EXPECT_EQ(t.index.size(), 100'000u);
+}
+
 }  // namespace
 }  // namespace bytewise::detail
