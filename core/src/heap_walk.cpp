@@ -485,7 +485,7 @@ class walker {
   };
   std::optional<int_summary> int_facts(std::uint64_t address);
   const type_info* type_of(std::uint64_t object);
-  bool generic_traverse(std::uint64_t tp);
+  bool generic_traverse(std::uint64_t tp, bool over_plain_base = false);
 
   std::uint32_t add_node(std::uint64_t address);
   void size_node(std::uint32_t node, std::uint64_t address, const type_info& t);
@@ -785,8 +785,12 @@ void walker::describe_type(type_info& t) {
       t.flags |= node_flag::not_followed;
     }
     t.expandable = true;
-    t.how = t.facts->object_layout && t.facts->category == 0 && generic_traverse(t.address) ? kind::instance
-                                                                                            : kind::unknown;
+    // Instances of class statements over object, or over a C base whose objects hold no
+    // references of their own (random.Random over _random.Random: subtype_traverse is
+    // all gc.get_referents sees, and object.__sizeof__ gives the size).
+    const bool walkable = (t.facts->object_layout && generic_traverse(t.address)) ||
+                          (t.facts->object_sizeof && generic_traverse(t.address, true));
+    t.how = t.facts->category == 0 && walkable ? kind::instance : kind::unknown;
     if (t.how != kind::instance) return;
     for (const auto& [name, descriptor] : t.facts->slots) {
       const std::uint64_t member = ptr_field(descriptor, o_.member.member);
@@ -807,15 +811,31 @@ void walker::describe_type(type_info& t) {
 // Every class from `tp` down its tp_base chain to object traverses its instances with
 // subtype_traverse, as classes made by a class statement do (a C type made at run time by
 // PyType_FromSpec can look like one from Python, but lays out and traverses its own way).
-bool walker::generic_traverse(std::uint64_t tp) {
+// With `over_plain_base`, the chain may end in C types below the class statements that
+// have no traverse at all, are not GC types and are none of the builtins the walker knows:
+// their objects' C fields hold no references, so subtype_traverse still names every one
+// (it calls no base traverse).
+bool walker::generic_traverse(std::uint64_t tp, bool over_plain_base) {
   const auto reference = r_.field(s_.class_statement, o_.type.traverse);
   const std::uint64_t object = type_address(known_type::object);
   if (!reference || !*reference) return false;
+  bool statements = true;  // still in the class statements' part of the chain
   for (int depth = 0; depth < 64 && tp && tp != object; ++depth) {
-    if (r_.field(tp, o_.type.traverse) != reference) return false;
+    const auto traverse = r_.field(tp, o_.type.traverse);
+    if (!traverse) return false;
+    if (statements && traverse != reference) {
+      if (!over_plain_base || depth == 0) return false;
+      statements = false;
+    }
+    if (!statements) {
+      // A builtin base (float, int...) has its own rules in the probe: not a plain base.
+      if (std::find(s_.types.begin(), s_.types.end(), tp) != s_.types.end()) return false;
+      const auto flags = r_.field(tp, o_.type.flags);
+      if (*traverse != 0 || !flags || (*flags & o_.type_flags.have_gc)) return false;
+    }
     tp = ptr_field(tp, o_.type.base);
   }
-  return tp == object;
+  return tp == object && (statements || over_plain_base);
 }
 
 const type_info* walker::type_of(std::uint64_t object) {
@@ -843,6 +863,9 @@ void walker::node_room(std::uint64_t n) {
   n = std::min<std::uint64_t>(n, s_.object_cap);
   room(n, g.address, g.type, g.shallow, g.length, g.shape, g.flags, g.label, g.refcount, node_types_);
   room(n + 1, g.edge_offsets);
+  // The index grows with the columns: once for a list of ten million floats, not by the
+  // twenty-odd doublings that rehash every entry again.
+  index_of_.reserve(g.address.capacity(), [&g](std::uint32_t v) { return g.address[v]; });
 }
 
 void walker::edge_room(std::uint64_t n) {

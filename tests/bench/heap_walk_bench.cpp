@@ -81,6 +81,7 @@ bytewise::walk_setup setup_from_json(const json& j) {
     f.category = static_cast<std::uint8_t>(number(c, "category"));
     f.c_sizeof = c.value("cSizeof", false);
     f.object_layout = c.value("objectLayout", false);
+    f.object_sizeof = c.value("objectSizeof", false);
     s.classes.push_back(std::move(f));
   }
   return s;

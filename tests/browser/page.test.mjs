@@ -251,7 +251,7 @@ test("Ctrl+Enter runs again and the page shows no errors", async () => {
 
 test("the heap walker captures in the worker, and sizes a cap cut are marked ≥ in the table and the canvas", async () => {
   const before = await page.evaluate(() => globalThis.bytewise.reportsShown());
-  // 250,001 objects, past an object cap of 200,000 (the default, 10,000,000, would need a
+  // 250,001 objects, past an object cap of 200,000 (the default, 12,000,000, would need a
   // program too big for a test).
   await page.evaluate(() => {
     globalThis.bytewise.setCaptureCaps({ objectCap: 200_000 });

@@ -27,7 +27,7 @@ std::string first_error(const std::string& text) {
 
 TEST(options, an_empty_object_gives_every_default_from_the_table) {
   const measure_options o = parsed("{}");
-  EXPECT_EQ(o.probe.object_cap, 10'000'000u);
+  EXPECT_EQ(o.probe.object_cap, 12'000'000u);
   EXPECT_EQ(o.probe.edge_cap, 20'000'000u);
   EXPECT_TRUE(o.probe.roots.empty());
   EXPECT_FALSE(o.probe.tracemalloc);
@@ -131,7 +131,7 @@ TEST(options, the_probe_gets_the_runner_s_names) {
 
 TEST(options, the_checked_form_for_javascript_carries_the_probe_part_or_the_errors) {
   EXPECT_EQ(json::parse(checked_options_json("{}"))["ok"], true);
-  EXPECT_EQ(json::parse(checked_options_json("{}"))["probe"]["object_cap"], 10000000);
+  EXPECT_EQ(json::parse(checked_options_json("{}"))["probe"]["object_cap"], 12000000);
   const json bad = json::parse(checked_options_json(R"({"x": 1})"));
   EXPECT_EQ(bad["ok"], false);
   EXPECT_EQ(bad["errors"][0]["code"], "api.unknown_option");
@@ -150,7 +150,7 @@ TEST(options, the_exported_table_has_one_row_per_option_with_its_default) {
   EXPECT_EQ(names.size(), table.size());  // no name twice
   EXPECT_EQ(flags.size(), table.size());  // no flag twice
   EXPECT_EQ(table[0]["name"], "objectCap");
-  EXPECT_EQ(table[0]["default"], 10000000);
+  EXPECT_EQ(table[0]["default"], 12000000);
   EXPECT_EQ(table[0]["low"], 1);
   EXPECT_EQ(table[0]["high"], 50000000);
   EXPECT_EQ(table.back()["name"], "comparePlatform");

@@ -226,7 +226,7 @@ describe("hostile objects", () => {
   });
 
   test("a list of 10 million items past the object cap is captured with truncation, not a hang", async (t) => {
-    // The default cap (10,000,000 objects) takes the benchmark's seconds; a small one is cut
+    // The default cap (12,000,000 objects) takes the benchmark's seconds; a small one is cut
     // the same way.
     const started = performance.now();
     const report = await bytewise.measure("big = list(range(10_000_000))", { objectCap: 200_000 });

@@ -146,6 +146,7 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
       f.category = static_cast<std::uint8_t>(number(c["category"], "classes[i].category"));
       f.c_sizeof = c["cSizeof"].isTrue();
       f.object_layout = c["objectLayout"].isTrue();
+      f.object_sizeof = c["objectSizeof"].isTrue();
       s.classes.push_back(std::move(f));
     }
   }

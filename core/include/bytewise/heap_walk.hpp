@@ -139,6 +139,7 @@ struct class_facts {
   std::uint8_t category = 0;   // the node_category of its objects
   bool c_sizeof = false;       // its objects' __sizeof__ is object's own (no Python __sizeof__)
   bool object_layout = false;  // its instances have no builtin base but object (walkable)
+  bool object_sizeof = false;  // its __sizeof__ is object.__sizeof__ itself (basic size and items)
 };
 
 struct walk_setup {

@@ -48,7 +48,7 @@ struct option_spec {
   std::uint8_t owners;    // option_owner bits
   option_kind kind;
   std::int64_t low = 0, high = 0;  // whole numbers: the accepted range, inclusive
-  std::string_view default_json;   // the default as JSON: "true", "10000000", "null"; platforms: the
+  std::string_view default_json;   // the default as JSON: "true", "12000000", "null"; platforms: the
                                    // layout model's default_target (option_table_json gives it)
   std::string_view flag;           // the command line's flag without "--" ("object-cap")
   bool flag_inverts = false;       // the flag sets a boolean to false ("leave-out-shared")

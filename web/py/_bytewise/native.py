@@ -99,6 +99,7 @@ def _facts(cls):
         "category": probe._category_of_type(cls),
         "cSizeof": type(lookup) in probe._C_METHODS,
         "objectLayout": word is not None and lookup is _OBJECT_SIZEOF,
+        "objectSizeof": lookup is _OBJECT_SIZEOF,
     }
 
 
