@@ -1137,11 +1137,11 @@ void walker::size_node(std::uint32_t node, std::uint64_t a, const type_info& t) 
       size = (t.basicsize + t.itemsize * *n + P - 1) / P * P;
       break;
     }
-    case K::module: {
-      if (ptr_field(a, o_.module.def) != 0) return unknown("walk.c_module");
+    case K::module:
+      // ModuleType has no __sizeof__ of its own on 3.14: a C module's state is not counted
+      // (getsizeof(_random) and getsizeof(sys) are the basic size and the GC header).
       size = t.basicsize;
       break;
-    }
     case K::frame: return unknown("walk.frame");
   }
   if (!size) return unknown("walk.unknown_size");

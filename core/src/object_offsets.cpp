@@ -63,7 +63,6 @@ constexpr std::array<object_offsets, 1> rows{{
         .builtin_function = {{8, 4}, {12, 4}, {16, 4}, {28, 4}, {8, 4}, 0x0200},
         //         localsplusnames localspluskinds CO_FAST_FREE co_extra
         .code = {{72, 4},        {76, 4},        0x80,        -4},
-        .module = {.def = {12, 4}},
         //           d_member  PyMemberDef.offset
         .member = {{20, 4}, {8, 4}},
         //          allocated ob_descr  typecode itemsize

@@ -218,10 +218,6 @@ struct code_offsets {
   std::int32_t extra_before_basicsize;
 };
 
-struct module_offsets {
-  field_at def;  // md_def: a PyModuleDef of a C module, or NULL
-};
-
 // PyMemberDescrObject (a __slots__ entry's descriptor) and its PyMemberDef.
 struct member_offsets {
   field_at member;         // d_member: the PyMemberDef
@@ -263,7 +259,6 @@ struct object_offsets {
   cell_offsets cell;
   builtin_function_offsets builtin_function;
   code_offsets code;
-  module_offsets module;
   member_offsets member;
   array_offsets array;
   slice_offsets slice;

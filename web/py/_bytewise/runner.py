@@ -64,11 +64,23 @@ def _capped_setrecursionlimit(limit):
     return _set_recursion_limit(limit)
 
 
-def _no_input(prompt=""):
-    """input() for programs that run without a keyboard."""
-    sys.stdout.write(str(prompt))
-    raise EOFError("input() has no keyboard to read from here: the program runs on its own. "
-                   "Write the value into the code instead, e.g. name = \"Ada\".")
+class _NoInput:
+    """input() for programs that run without a keyboard. An object of a slotted class, not
+    a function: a capture that reaches the builtins (every function's __builtins__) stops
+    at its class, where a function's __globals__ would lead into this module's state."""
+
+    __slots__ = ()
+
+    def __call__(self, prompt=""):
+        sys.stdout.write(str(prompt))
+        raise EOFError("input() has no keyboard to read from here: the program runs on its own. "
+                       "Write the value into the code instead, e.g. name = \"Ada\".")
+
+    def __repr__(self):
+        return "<input: no keyboard here>"
+
+
+_no_input = _NoInput()
 
 
 def sandbox():
