@@ -18,15 +18,23 @@
 // Classes are described by web/py/_bytewise/native.py when a walk first meets them (at most
 // a few rounds: each round adds the classes the previous one found), anew for each walk.
 //
+// Objects the walker cannot decode (a C type it does not know, a class with its own
+// __sizeof__) it hands back; native.py's answer() has the probe record them one by one, by
+// the probe's own rules, and the next round uses those answers (their references may lead
+// to more such objects: at most MAX_ROUNDS rounds in all).
+//
 // In the pipeline (web/python-runner.js), capture() is the runner's capture: the walker's
-// snapshot when it decoded every object itself, and otherwise a reason, upon which the
-// Python probe captures the whole run instead (web/py/_bytewise/runner.py run_and_capture).
-// A run is never half one and half the other: the probe answering for single objects the
-// walker hands back is not built yet.
+// snapshot when every object was decoded or answered, and otherwise a reason, upon which
+// the Python probe captures the whole run instead (web/py/_bytewise/runner.py
+// run_and_capture).
 
 /** @typedef {{ pyodide: any, core: any }} NativeCaptureDeps */
 
-const MAX_ROUNDS = 4;
+// Rounds of one walk: each may describe the classes the last met, or have the probe answer
+// for the objects it handed back (whose references may lead to more such objects).
+const MAX_ROUNDS = 8;
+// Hand-backs the probe may answer: objects whose header read (the others may not be objects).
+const answerable = (h) => !h.reason.startsWith("walk.unreadable");
 
 /**
  * @param {NativeCaptureDeps} deps
@@ -76,6 +84,8 @@ export function createNativeCapture({ pyodide, core }) {
   function walk({ roots, policy = 0, objectCap, edgeCap, labelCap, diagnostics = [], held = [] }) {
     const started = performance.now();
     classes.clear();
+    /** The probe's answers by address, for this walk's rounds. @type {Map<number, object>} */
+    const answers = new Map();
     const setUp = performance.now();
     const [pointer, length] = copyHeap();
     const copied = performance.now();
@@ -100,6 +110,7 @@ export function createNativeCapture({ pyodide, core }) {
           diagnostics,
           held,
           classes: [...classes.values()],
+          answers: [...answers.values()],
           final,
         };
         if (labelCap !== undefined) request.labelCap = labelCap;
@@ -116,9 +127,22 @@ export function createNativeCapture({ pyodide, core }) {
         const needed = result.classesNeeded.filter((address) => !classes.has(address));
         const asked = performance.now();
         const described = needed.length ? toJs(native.class_facts(needed)) : [];
-        handOverMs += performance.now() - asked;
         for (const facts of described) classes.set(facts.address, facts);
-        if (!described.length) final = true;
+        // Objects handed back (and not of those classes, which the next round decodes):
+        // the probe answers for each alone. Memory that did not read as CPython writes it
+        // sends the whole run to the probe instead.
+        const ask = needed.length || result.problems.length ? [] : result.handedBack.filter(answerable);
+        const fresh = ask.filter((h) => !answers.has(h.address));
+        if (fresh.length) {
+          const request = pyodide.toPy({ objects: fresh.map((h) => [h.address, h.node, h.parts]), policy, edgeCap });
+          try {
+            for (const answer of toJs(native.answer(request))) answers.set(answer.address, answer);
+          } finally {
+            request.destroy();
+          }
+        }
+        handOverMs += performance.now() - asked;
+        if (!described.length && !fresh.length) final = true;
       }
       return {
         snapshot: result.snapshot,
@@ -135,6 +159,7 @@ export function createNativeCapture({ pyodide, core }) {
         // The rest of the core calls: the setup read from JS, the results made JS values.
         bindingMs: coreMs - walkMs - encodeMs,
         rounds,
+        answered: answers.size,
         // The last round's request, as walkHeap took it (tools/bench.mjs --dump writes it
         // beside the heap for tests/bench/heap_walk_bench.cpp).
         request,

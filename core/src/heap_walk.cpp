@@ -537,7 +537,14 @@ class walker {
   std::vector<std::uint64_t> referents_scratch_;
   std::vector<std::int64_t> indices_scratch_;
   std::unordered_set<std::uint64_t> needed_;
-  std::unordered_map<std::uint32_t, std::size_t> handed_;  // node -> its entry in handed_back
+  std::unordered_map<std::uint32_t, std::size_t> handed_;           // node -> its entry in handed_back
+  std::unordered_map<std::uint64_t, const probe_answer*> answers_;  // the probe's, by address
+  const probe_answer* answer_for(std::uint64_t address) const {
+    if (answers_.empty()) return nullptr;
+    const auto it = answers_.find(address);
+    return it == answers_.end() ? nullptr : it->second;
+  }
+  void answer_diagnostics(std::uint32_t node, const probe_answer& a, bool of_size);
   std::uint32_t problems_ = 0;
 };
 
@@ -924,8 +931,18 @@ std::uint32_t walker::add_node(std::uint64_t address) {
       category != static_cast<std::uint32_t>(node_category::code)) {
     g.refcount[node] = static_cast<std::uint32_t>(std::min<std::uint64_t>(*refcnt, refcount_unknown - 1));
   }
-  size_node(node, address, *t);
-  if (t->labelled && node < s_.label_cap) {
+  const probe_answer* answer = answer_for(address);
+  if (answer && answer->size) {
+    g.shallow[node] = *answer->size;
+    g.length[node] = answer->length.value_or(0);
+    g.shape[node] = answer->shape.value_or(0);
+    answer_diagnostics(node, *answer, true);
+  } else {
+    size_node(node, address, *t);
+  }
+  if (answer && answer->label) {
+    if (node < s_.label_cap) g.label[node] = intern(*answer->label);
+  } else if (t->labelled && node < s_.label_cap) {
     const auto label = short_label(address, *t);
     if (label) {
       g.label[node] = intern(*label);
@@ -1263,18 +1280,38 @@ bool walker::capped(std::uint32_t node, std::uint64_t count, const type_info& t)
   return true;
 }
 
+// An answer's diagnostics go where the probe makes them: its sizing's (probe.own_sizeof)
+// with the node, the rest with its references.
+void walker::answer_diagnostics(std::uint32_t node, const probe_answer& a, bool of_size) {
+  for (const auto& [code, message] : a.diagnostics) {
+    if ((code == "probe.own_sizeof") != of_size) continue;
+    out_.snap.diagnostics.push_back({node, intern(code), intern(message)});
+  }
+}
+
 // probe._Capture.expand for one node: its references, new targets numbered in order.
 void walker::expand(std::uint32_t node) {
   object_graph& g = out_.snap.graph;
   const std::uint64_t address = g.address[node];
   const type_info* t = node_types_[node];
-  if (!t || !t->valid || !t->expandable || (g.flags[node] & node_flag::not_followed)) {
+  // The probe's references, where it answered for this object (a class without facts
+  // has its objects answered whole).
+  const probe_answer* answer = t && t->valid ? answer_for(address) : nullptr;
+  const bool answered = answer && answer->references;
+  if (!t || !t->valid || !(t->expandable || answered) || (g.flags[node] & node_flag::not_followed)) {
     g.edge_offsets.push_back(edges_);
     return;
   }
   std::vector<pending_edge>& edges = edges_scratch_;
   edges.clear();
-  if (!references(node, address, *t, edges)) {
+  if (answered) {
+    for (const probe_reference& r : *answer->references) {
+      const std::uint32_t label = r.kind == edge_kind::index ? r.index : (r.label ? intern(*r.label) : no_string);
+      edges.push_back({r.target, r.kind, label});
+    }
+    if (answer->truncated) g.flags[node] |= node_flag::truncated;
+    answer_diagnostics(node, *answer, false);
+  } else if (!references(node, address, *t, edges)) {
     hand_back(node, handed_back_part::references, "walk.references: " + t->qualname);
     edges.clear();
   }
@@ -1804,6 +1841,7 @@ bool walker::references(std::uint32_t node, std::uint64_t a, const type_info& t,
 
 walk_result walker::run() {
   for (const class_facts& f : s_.classes) facts_.emplace(f.address, &f);
+  for (const probe_answer& a : s_.answers) answers_.emplace(a.address, &a);
   small_ints_ = s_.small_int_addresses;
   std::sort(small_ints_.begin(), small_ints_.end());
   if (!small_ints_.empty()) small_low_ = small_ints_.front(), small_high_ = small_ints_.back();

@@ -59,6 +59,44 @@ TEST(heap_walk, hands_back_a_list_whose_size_exceeds_its_allocation) {
   EXPECT_EQ(walked->handed_back[0].parts, bytewise::handed_back_part::size | bytewise::handed_back_part::references);
 }
 
+// What the probe answers for an object the walker handed back takes its place: the size
+// part and the references (in the probe's order, with its labels), and the probe's
+// diagnostics about it; the answer's targets are walked as any others.
+TEST(heap_walk, uses_the_probes_answer_for_an_object_it_handed_back) {
+  heap_image img;
+  img.put32(img.list + 8, 1'000'000);  // ob_size > allocated: handed back, size and references
+  bytewise::probe_answer answer;
+  answer.address = img.list;
+  answer.size = 44;
+  answer.length = 3;
+  answer.shape = static_cast<std::uint64_t>(bytewise::shape_family::list);
+  answer.references = std::vector<bytewise::probe_reference>{
+      {img.text, bytewise::edge_kind::index, 0, std::nullopt},
+      {img.real, bytewise::edge_kind::other, 0, std::string("a referent")},
+  };
+  answer.truncated = true;
+  answer.diagnostics = {{"probe.edge_cap", "Only the first 2 references were read."}};
+  img.setup.answers.push_back(answer);
+  const auto heap = img.view();
+  auto walked = bytewise::walk_heap(heap, img.setup);
+  ASSERT_TRUE(walked.ok());
+  EXPECT_TRUE(walked->handed_back.empty());
+  const auto& g = walked->snap.graph;
+  ASSERT_EQ(g.node_count(), 3u);
+  EXPECT_EQ(g.shallow[0], 44u);
+  EXPECT_EQ(g.length[0], 3u);
+  EXPECT_TRUE(g.flags[0] & bytewise::node_flag::truncated);
+  ASSERT_EQ(g.end_edge(0) - g.first_edge(0), 2u);
+  EXPECT_EQ(g.address[g.edge_target[0]], img.text);  // the answer's order numbers the new nodes
+  EXPECT_EQ(g.edge_label[0], 0u);
+  EXPECT_EQ(g.edge_kinds[1], bytewise::edge_kind::other);
+  EXPECT_EQ(walked->snap.strings.get(g.edge_label[1]), "a referent");
+  EXPECT_EQ(g.shallow[1], 23u);  // the str, decoded by the walker itself
+  EXPECT_EQ(walked->snap.strings.get(g.label[2]), "1.5");
+  ASSERT_EQ(walked->snap.diagnostics.size(), 1u);
+  EXPECT_EQ(walked->snap.diagnostics[0].node, 0u);
+}
+
 TEST(heap_walk, stops_at_the_object_cap_and_marks_the_list_truncated) {
   heap_image img;
   img.setup.object_cap = 2;

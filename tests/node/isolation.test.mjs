@@ -353,12 +353,19 @@ describe("no run changes the next one", () => {
 
 describe("a program that rebinds what measuring uses is measured as if it had not", () => {
   // The same objects, made after the rebinding: every number must be the one measured
-  // without it. The second program holds a deque, which the heap walker hands to the
-  // Python probe: both captures are tried (report.capture says which one answered).
+  // without it, by each way of capturing (report.capture says which one answered): the heap
+  // walker alone; the walker with the probe answering for a deque it does not decode; and
+  // the probe for the whole run, where deques nest deeper than the walker's rounds reach.
   const DATA = "x = [1, 2, 'three', 4.5, (6, 7)]\ny = {'k': x, 'n': None}\n";
+  const NESTED = "q = collections.deque(x)\nfor _ in range(12):\n    q = collections.deque([q])\n";
   const PROGRAMS = {
-    native: { code: DATA, method: "native" },
-    probe: { code: `import collections\n${DATA}q = collections.deque(x)\n`, method: "probe" },
+    native: { code: DATA, method: "native", by: "heap walker" },
+    answered: {
+      code: `import collections\n${DATA}q = collections.deque(x)\n`,
+      method: "native",
+      by: "heap walker with the probe's answers",
+    },
+    probe: { code: `import collections\n${DATA}${NESTED}`, method: "probe", by: "Python probe" },
   };
   const REBINDINGS = {
     "builtins.id": "import builtins\nbuiltins.id = lambda o: 1\n",
@@ -381,8 +388,8 @@ describe("a program that rebinds what measuring uses is measured as if it had no
     }
   });
   for (const [what, rebind] of Object.entries(REBINDINGS)) {
-    for (const [name, { code }] of Object.entries(PROGRAMS)) {
-      test(`${what} rebound, captured by the ${name === "native" ? "heap walker" : "Python probe"}`, async () => {
+    for (const [name, { code, by }] of Object.entries(PROGRAMS)) {
+      test(`${what} rebound, captured by the ${by}`, async () => {
         const report = await bytewise.measure(rebind + code);
         assert.equal(report.error, null);
         assert.deepEqual(numbers(report), clean[name]);

@@ -11,8 +11,9 @@
 // policy (capture_policy bits), objectCap, edgeCap, classes (native.class_facts()) and,
 // optionally, diagnostics ([[code, message]]: the caller's findings, carried in the snapshot)
 // and held (addresses: references the caller holds, one each, taken off the refcounts).
-// A walk that met classes it has no facts for returns only { ok, classesNeeded, walkMs,
-// encodeMs } unless setup.final is true (the caller's last round).
+// and answers (native.answer(): the probe's parts of objects an earlier round handed back).
+// A walk that met classes it has no facts for, or handed objects back, returns no snapshot
+// unless setup.final is true (the caller's last round).
 #include "analyses.hpp"
 
 #include <bytewise/heap_walk.hpp>
@@ -150,6 +151,59 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
       s.classes.push_back(std::move(f));
     }
   }
+  const val answers = js["answers"];
+  if (array_of(answers)) {
+    const auto n = answers["length"].as<std::uint32_t>();
+    auto optional_number = [&](const val& v, const char* name) -> std::optional<std::uint64_t> {
+      if (v.isNull() || v.isUndefined()) return std::nullopt;
+      return number(v, name);
+    };
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const val a = answers[i];
+      if (!is_object(a)) {
+        errors.push_back(bad("The walk's answers must be objects, as native.answer() returns them."));
+        break;
+      }
+      bytewise::probe_answer out;
+      out.address = number(a["address"], "answers[i].address");
+      out.size = optional_number(a["size"], "answers[i].size");
+      out.length = optional_number(a["length"], "answers[i].length");
+      out.shape = optional_number(a["shape"], "answers[i].shape");
+      if (a["label"].isString()) out.label = text(a["label"]);
+      out.truncated = a["truncated"].isTrue();
+      const val refs = a["references"];
+      if (array_of(refs)) {
+        std::vector<bytewise::probe_reference> list;
+        const auto m = refs["length"].as<std::uint32_t>();
+        list.reserve(m);
+        for (std::uint32_t k = 0; k < m; ++k) {
+          const val r = refs[k];
+          bytewise::probe_reference ref;
+          const auto kind = array_of(r) ? whole(r[1]) : std::nullopt;
+          if (!kind || *kind >= bytewise::edge_kind_count) {
+            errors.push_back(bad("An answer's reference must be [address, kind, label] with a known edge kind."));
+            break;
+          }
+          ref.target = number(r[0], "answers[i].references[k][0]");
+          ref.kind = static_cast<bytewise::edge_kind>(*kind);
+          if (ref.kind == bytewise::edge_kind::index) {
+            ref.index = static_cast<std::uint32_t>(number(r[2], "answers[i].references[k][2]"));
+          } else if (r[2].isString()) {
+            ref.label = text(r[2]);
+          }
+          list.push_back(std::move(ref));
+        }
+        out.references = std::move(list);
+      }
+      const val diagnostics = a["diagnostics"];
+      if (array_of(diagnostics)) {
+        const auto m = diagnostics["length"].as<std::uint32_t>();
+        for (std::uint32_t k = 0; k < m; ++k)
+          out.diagnostics.emplace_back(text(diagnostics[k][0]), text(diagnostics[k][1]));
+      }
+      s.answers.push_back(std::move(out));
+    }
+  }
   return s;
 }
 
@@ -163,16 +217,41 @@ val walk_heap_js(std::uintptr_t address, std::size_t size, double base, val setu
   auto walked = bytewise::walk_heap(heap, setup);
   if (!walked) return bytewise::wasm::failure_to_js(walked.errors());
   const double was_walked = emscripten_get_now();
-  if (!walked->classes_needed.empty() && !setup_js["final"].isTrue()) {
-    // The caller describes these classes and walks again: this walk's snapshot and
-    // hand-backs (every object of those classes) would be thrown away.
+  // What the caller needs of every round: the hand-backs, the classes, the problems.
+  const auto findings = [&](val& out) {
+    val handed = val::array();
+    for (const auto& h : walked->handed_back) {
+      val item = val::object();
+      item.set("node", h.node);
+      item.set("address", static_cast<double>(h.address));
+      item.set("parts", static_cast<unsigned>(h.parts));
+      item.set("reason", h.reason);
+      handed.call<void>("push", item);
+    }
+    out.set("handedBack", handed);
+    val needed = val::array();
+    for (std::uint64_t c : walked->classes_needed) needed.call<void>("push", static_cast<double>(c));
+    out.set("classesNeeded", needed);
+    val problems = val::array();
+    for (const auto& d : walked->problems) {
+      val item = val::object();
+      item.set("code", d.code);
+      item.set("offset", d.offset ? val(static_cast<double>(*d.offset)) : val::null());
+      item.set("message", d.message);
+      problems.call<void>("push", item);
+    }
+    out.set("problems", problems);
+    out.set("bytesRead", static_cast<double>(walked->bytes_read));
+    out.set("nodes", walked->snap.graph.node_count());
+  };
+  if ((!walked->classes_needed.empty() || !walked->handed_back.empty()) && !setup_js["final"].isTrue()) {
+    // The caller describes these classes, or has the probe answer for the objects handed
+    // back, and walks again: this walk's snapshot would be thrown away.
     val out = val::object();
     out.set("ok", true);
     out.set("walkMs", was_walked - started);
     out.set("encodeMs", 0);
-    val needed = val::array();
-    for (std::uint64_t c : walked->classes_needed) needed.call<void>("push", static_cast<double>(c));
-    out.set("classesNeeded", needed);
+    findings(out);
     return out;
   }
   const std::vector<std::uint8_t> bytes = bytewise::write_snapshot(walked->snap);
@@ -182,30 +261,7 @@ val walk_heap_js(std::uintptr_t address, std::size_t size, double base, val setu
   out.set("encodeMs", encoded - was_walked);
   out.set("ok", true);
   out.set("snapshot", val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data())));
-  val handed = val::array();
-  for (const auto& h : walked->handed_back) {
-    val item = val::object();
-    item.set("node", h.node);
-    item.set("address", static_cast<double>(h.address));
-    item.set("parts", static_cast<unsigned>(h.parts));
-    item.set("reason", h.reason);
-    handed.call<void>("push", item);
-  }
-  out.set("handedBack", handed);
-  val needed = val::array();
-  for (std::uint64_t c : walked->classes_needed) needed.call<void>("push", static_cast<double>(c));
-  out.set("classesNeeded", needed);
-  val problems = val::array();
-  for (const auto& d : walked->problems) {
-    val item = val::object();
-    item.set("code", d.code);
-    item.set("offset", d.offset ? val(static_cast<double>(*d.offset)) : val::null());
-    item.set("message", d.message);
-    problems.call<void>("push", item);
-  }
-  out.set("problems", problems);
-  out.set("bytesRead", static_cast<double>(walked->bytes_read));
-  out.set("nodes", walked->snap.graph.node_count());
+  findings(out);
   return out;
 }
 

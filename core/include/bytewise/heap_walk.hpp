@@ -9,8 +9,10 @@
 // change what it sees.
 //
 // What it cannot decode exactly it does not guess: the object is handed back (see
-// handed_back). The runner then has the probe, which stays the oracle, capture the whole
-// run instead (web/native-capture.js capture(); answers for single objects are not built).
+// handed_back). The probe, which stays the oracle, records each such object alone
+// (probe_answer, from web/py/_bytewise/native.py answer()), and a walk given the answers
+// uses them instead (web/native-capture.js runs the rounds); where rounds do not settle it,
+// the probe captures the whole run.
 // Classes are described once each by the probe (class_facts: what their namespaces and MROs
 // say, which the walker would otherwise have to interpret): a walk that meets a class it has
 // no facts for says so in `classes_needed`; run it again with those facts.
@@ -56,6 +58,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -142,6 +145,27 @@ struct class_facts {
   bool object_sizeof = false;  // its __sizeof__ is object.__sizeof__ itself (basic size and items)
 };
 
+// What the probe records for an object a previous walk handed back (web/py/_bytewise/
+// native.py answer): the parts it was asked for, worked out by the probe's own rules. A
+// walk given an answer for an address uses it where it would hand that object back.
+struct probe_reference {
+  std::uint64_t target = 0;  // id() of the referenced object
+  edge_kind kind = edge_kind::other;
+  std::uint32_t index = 0;           // the position, for index edges
+  std::optional<std::string> label;  // other kinds' label, if any
+};
+struct probe_answer {
+  std::uint64_t address = 0;
+  // sys.getsizeof, len and the shape word (the size part), when asked.
+  std::optional<std::uint64_t> size, length, shape;
+  std::optional<std::string> label;  // its short label (the label part), when it has one
+  // Its references in the probe's order (the references part), and whether the edge cap
+  // or a failure left some out.
+  std::optional<std::vector<probe_reference>> references;
+  bool truncated = false;
+  std::vector<std::pair<std::string, std::string>> diagnostics;  // code, message: about this object
+};
+
 struct walk_setup {
   platform_info platform;  // the interpreter (the snapshot's META); its version picks the offsets
   std::array<std::uint64_t, known_type_count> types{};  // id(type) per known_type; 0: unknown
@@ -171,6 +195,8 @@ struct walk_setup {
   // A round that only looks for classes without facts (the caller will walk again with
   // them): their objects are not handed back. A walk that meets no such class is whole.
   bool finding_classes = false;
+  // The probe's answers for objects earlier walks of this memory handed back.
+  std::vector<probe_answer> answers;
 };
 
 // [SECTION] What the walker gives back

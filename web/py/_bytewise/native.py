@@ -13,11 +13,14 @@ Use (web/native-capture.js)::
     from _bytewise import native
     native.setup()                    # types, small ints, platform: once per interpreter
     native.class_facts([id(C), ...])  # for the classes a walk reports as needed
+    native.answer({...})              # the probe's columns and references of the objects
+                                      # a walk handed back, for the next walk to use
 """
 
 from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
 import array
 import types
+from _ctypes import PyObj_FromPtr as _object_at  # bound now: a program may rebind _ctypes'
 
 from . import edges, probe, safe, shapes
 
@@ -108,3 +111,47 @@ def class_facts(addresses):
     are left out (the walker then hands their objects back to the probe)."""
     wanted = set(addresses)
     return [_facts(cls) for cls in _classes_by_id(wanted).values()]
+
+
+# Parts of an object the walker hands back (heap_walk.hpp handed_back_part).
+_PART_SIZE, _PART_REFERENCES, _PART_LABEL = 1, 2, 4
+
+
+def answer(request):
+    """What the probe records for each object the walker handed back, worked out by the
+    probe's own _Capture, so that a walk given these answers records what the probe would.
+
+    ``request``: {"objects": [[address, node, parts], ...], "policy": capture policy bits,
+    "edgeCap": n} (the walker gives labels only to nodes under its label cap). The addresses are objects a walk of this interpreter's
+    memory reached from the program's roots just now, with nothing run since that could
+    free them; each becomes the object itself again (_ctypes.PyObj_FromPtr). Returns one
+    answer per object: {"address", "size", "length", "shape", "label" (str or None),
+    "truncated", "references": [[address, kind, label], ...] or None, "diagnostics":
+    [[code, message], ...]}; a reference's label is an int for index edges, else a str or
+    None. Runs none of the program's code (the probe's rules read objects as it does)."""
+    bits = request["policy"]
+    policy = probe.make_policy(bool(bits & 1), bool(bits & 2), bool(bits & 4), bool(bits & 8))
+    wanted = request["objects"]
+    objects = [_object_at(address) for address, _node, _parts in wanted]
+    capture = probe._Capture(len(objects), request["edgeCap"], policy, label_cap=len(objects))
+    capture.add(objects)
+    out = []
+    for i, ((address, node, parts), obj) in enumerate(zip(wanted, objects)):
+        item = {"address": address, "size": None, "length": None, "shape": None, "label": None,
+                "truncated": False, "references": None, "diagnostics": []}
+        if parts & _PART_SIZE:
+            item["size"], item["length"], item["shape"] = capture.size[i], capture.length[i], capture.shape[i]
+        if parts & _PART_LABEL and capture.label[i] != probe.NO_STRING:
+            item["label"] = capture.text(capture.label[i])
+        if parts & _PART_REFERENCES:
+            targets, kinds, labels = [], bytearray(), probe._u32_array()
+            capture.references_of(i, obj, targets, kinds, labels)
+            item["references"] = [
+                [id(target), kind, label if kind == probe.EDGE_KIND_INDEX else
+                 (None if label == probe.NO_STRING else capture.text(label))]
+                for target, kind, label in zip(targets, kinds, labels)]
+            item["truncated"] = bool(capture.flags[i] & probe.NODE_FLAG_TRUNCATED)
+        item["diagnostics"] = [[code, message] for n, code, message in capture.diagnostics if n == i]
+        out.append(item)
+    objects = obj = None
+    return out

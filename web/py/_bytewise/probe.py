@@ -626,7 +626,6 @@ class _Capture:
             run_nodes.clear()
             run_objs.clear()
 
-        layouts = self.layouts
         for index in expandable[lo:hi]:
             obj = keep[index]
             t = type(obj)
@@ -635,19 +634,7 @@ class _Capture:
                 run_objs.append(obj)
                 continue
             flush_run()
-            layout = layouts.get(t, False)
-            if layout is False:
-                layout = layouts[t] = self._instance_layout(obj)
-            if layout is not None:
-                values = edges_mod.plain_instance_values(obj, layout[0])
-                if values is not None:
-                    targets.extend(values)
-                    targets.append(t)
-                    kinds.extend(layout[1])
-                    labels.extend(layout[2])
-                    counts[index] = len(values) + 1
-                    continue
-            counts[index] = self._references(index, obj, t, targets, kinds, labels)
+            counts[index] = self.references_of(index, obj, targets, kinds, labels)
         flush_run()
         index_of = self.index_of
         found = list(map(index_of.get, map(id, targets)))
@@ -682,6 +669,29 @@ class _Capture:
         self.edge_target.extend(found)
         self.edge_kind.extend(kinds)
         self.edge_label.extend(labels)
+
+    def references_of(self, index, obj, targets, kinds, labels):
+        """Appends the references of one object (node ``index``) to the batch lists, as
+        expand() records them outside a run of plain sequences; returns how many."""
+        t = type(obj)
+        layout = self.layouts.get(t, False)
+        if layout is False:
+            layout = self.layouts[t] = self._instance_layout(obj)
+        if layout is not None:
+            values = edges_mod.plain_instance_values(obj, layout[0])
+            if values is not None:
+                targets.extend(values)
+                targets.append(t)
+                kinds.extend(layout[1])
+                labels.extend(layout[2])
+                return len(values) + 1
+        return self._references(index, obj, t, targets, kinds, labels)
+
+    def text(self, string):
+        """The text of string ``string`` of the table, as the snapshot holds it."""
+        ends = self.strings.ends
+        start = ends[string - 1] if string else 0
+        return self.strings.data[start:ends[string]].decode("utf-8")
 
     def _drop_left_out(self, start, found, kinds, labels, counts):
         """Removes edges to objects the object cap left out (found is None there); marks
