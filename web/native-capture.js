@@ -35,6 +35,9 @@
 const MAX_ROUNDS = 8;
 // Hand-backs the probe may answer: objects whose header read (the others may not be objects).
 const answerable = (h) => !h.reason.startsWith("walk.unreadable");
+// The most objects the probe answers for in one walk: past it (a million list iterators)
+// the probe captures the run itself, under its own limit.
+const MAX_ANSWERS = 100_000;
 
 /**
  * @param {NativeCaptureDeps} deps
@@ -131,8 +134,11 @@ export function createNativeCapture({ pyodide, core }) {
         // Objects handed back (and not of those classes, which the next round decodes):
         // the probe answers for each alone. Memory that did not read as CPython writes it
         // sends the whole run to the probe instead.
-        const ask = needed.length || result.problems.length ? [] : result.handedBack.filter(answerable);
-        const fresh = ask.filter((h) => !answers.has(h.address));
+        // A hand-back the probe cannot answer, or answered already, stays: the probe will
+        // capture the run, so this is the last round.
+        const settled = result.handedBack.every((h) => answerable(h) && !answers.has(h.address));
+        const ask = needed.length || result.problems.length || !settled ? [] : result.handedBack;
+        const fresh = answers.size + ask.length <= MAX_ANSWERS ? ask : [];
         if (fresh.length) {
           const request = pyodide.toPy({ objects: fresh.map((h) => [h.address, h.node, h.parts]), policy, edgeCap });
           try {
@@ -181,7 +187,8 @@ export function createNativeCapture({ pyodide, core }) {
     try {
       walked = walk(request);
     } catch (error) {
-      // A Stop that reached Python while it described classes: the runner retries the capture.
+      // A Stop that reached Python while it described classes or answered for objects: the
+      // runner retries the capture.
       if (error?.type === "KeyboardInterrupt") throw error;
       return { snapshot: null, reason: `the heap walker failed: ${error.message}`, walk: null };
     }

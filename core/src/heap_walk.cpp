@@ -539,6 +539,7 @@ class walker {
   std::unordered_set<std::uint64_t> needed_;
   std::unordered_map<std::uint32_t, std::size_t> handed_;           // node -> its entry in handed_back
   std::unordered_map<std::uint64_t, const probe_answer*> answers_;  // the probe's, by address
+  std::unordered_set<std::uint32_t> own_sizeof_named_;              // types whose probe.own_sizeof is recorded
   const probe_answer* answer_for(std::uint64_t address) const {
     if (answers_.empty()) return nullptr;
     const auto it = answers_.find(address);
@@ -935,11 +936,13 @@ std::uint32_t walker::add_node(std::uint64_t address) {
   if (answer && answer->size) {
     g.shallow[node] = *answer->size;
     g.length[node] = answer->length.value_or(0);
-    g.shape[node] = answer->shape.value_or(0);
     answer_diagnostics(node, *answer, true);
   } else {
     size_node(node, address, *t);
   }
+  // The probe's shape word, where it answered: a dict whose references it recorded has
+  // the str-keys fact the walker reads only while it labels the keys itself.
+  if (answer && answer->shape) g.shape[node] = *answer->shape;
   if (answer && answer->label) {
     if (node < s_.label_cap) g.label[node] = intern(*answer->label);
   } else if (t->labelled && node < s_.label_cap) {
@@ -987,7 +990,10 @@ void walker::size_node(std::uint32_t node, std::uint64_t a, const type_info& t) 
     if (!s) return unknown("walk.unreadable_type");
     g.shallow[node] = *s;
     g.shape[node] = t.shape;
-    if (!(t.flags & node_flag::not_followed)) hand_back(node, handed_back_part::references, "walk.followed_type");
+    const probe_answer* answer = answer_for(a);
+    if (!(t.flags & node_flag::not_followed) && !(answer && answer->references)) {
+      hand_back(node, handed_back_part::references, "walk.followed_type");
+    }
     return;
   }
   if (t.how != kind::known) {
@@ -1284,7 +1290,11 @@ bool walker::capped(std::uint32_t node, std::uint64_t count, const type_info& t)
 // with the node, the rest with its references.
 void walker::answer_diagnostics(std::uint32_t node, const probe_answer& a, bool of_size) {
   for (const auto& [code, message] : a.diagnostics) {
-    if ((code == "probe.own_sizeof") != of_size) continue;
+    const bool sizing = code == "probe.own_sizeof";
+    if (sizing != of_size) continue;
+    // The probe names a class with its own __sizeof__ once, at its first object; every
+    // answer carries it, so the first node of the class keeps it.
+    if (sizing && !own_sizeof_named_.insert(out_.snap.graph.type[node]).second) continue;
     out_.snap.diagnostics.push_back({node, intern(code), intern(message)});
   }
 }
@@ -1294,8 +1304,7 @@ void walker::expand(std::uint32_t node) {
   object_graph& g = out_.snap.graph;
   const std::uint64_t address = g.address[node];
   const type_info* t = node_types_[node];
-  // The probe's references, where it answered for this object (a class without facts
-  // has its objects answered whole).
+  // The probe's references, where it answered for this object.
   const probe_answer* answer = t && t->valid ? answer_for(address) : nullptr;
   const bool answered = answer && answer->references;
   if (!t || !t->valid || !(t->expandable || answered) || (g.flags[node] & node_flag::not_followed)) {

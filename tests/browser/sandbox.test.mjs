@@ -206,8 +206,11 @@ test("share links open in a fresh page; after links A and B, Restore and a reloa
   const freshProblems = collectProblems(fresh);
   await fresh.goto(server.url);
   await fresh.evaluate(() => globalThis.bytewise.setCode("mine = 1\n"));
+  // Each page loads whole before the next navigation: a download cut by it is a failed request.
+  await fresh.evaluate(() => globalThis.bytewise.pythonReady);
   await fresh.goto(link);
   await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
+  await fresh.evaluate(() => globalThis.bytewise.pythonReady);
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), code);
   assert.match(
     await fresh.locator("#bw-output").textContent(),

@@ -318,6 +318,15 @@ describe("no run changes the next one", () => {
       assert.deepEqual(fingerprint(await bytewise.measure(INNOCENT)), clean);
     });
   }
+  test("a program that gives input() another class does not change the next run's input()", async () => {
+    // input is the same object after the change (builtins still hold it), so only its class
+    // tells: the next run's input() must still say it has no keyboard.
+    await bytewise.measure(
+      "class Typed:\n    __slots__ = ()\n    def __call__(self, prompt=''):\n        return 'typed'\ninput.__class__ = Typed",
+    );
+    const report = await bytewise.measure("name = input('Name? ')");
+    assert.equal(report.error?.type, "EOFError");
+  });
 
   test("finalizers of a run's objects run before the next run, not inside it", async () => {
     const code = [

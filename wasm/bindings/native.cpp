@@ -11,7 +11,8 @@
 // policy (capture_policy bits), objectCap, edgeCap, classes (native.class_facts()) and,
 // optionally, diagnostics ([[code, message]]: the caller's findings, carried in the snapshot)
 // and held (addresses: references the caller holds, one each, taken off the refcounts).
-// and answers (native.answer(): the probe's parts of objects an earlier round handed back).
+// and answers (native.answer(): the probe's parts of objects an earlier round handed back,
+// [{ address, size, length, shape, label, truncated, references, diagnostics }]).
 // A walk that met classes it has no facts for, or handed objects back, returns no snapshot
 // unless setup.final is true (the caller's last round).
 #include "analyses.hpp"
@@ -172,6 +173,10 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
       if (a["label"].isString()) out.label = text(a["label"]);
       out.truncated = a["truncated"].isTrue();
       const val refs = a["references"];
+      if (!refs.isNull() && !refs.isUndefined() && !array_of(refs)) {
+        errors.push_back(bad("An answer's references must be an array or null."));
+        break;
+      }
       if (array_of(refs)) {
         std::vector<bytewise::probe_reference> list;
         const auto m = refs["length"].as<std::uint32_t>();
@@ -198,8 +203,14 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
       const val diagnostics = a["diagnostics"];
       if (array_of(diagnostics)) {
         const auto m = diagnostics["length"].as<std::uint32_t>();
-        for (std::uint32_t k = 0; k < m; ++k)
-          out.diagnostics.emplace_back(text(diagnostics[k][0]), text(diagnostics[k][1]));
+        for (std::uint32_t k = 0; k < m; ++k) {
+          const val d = diagnostics[k];
+          if (!array_of(d) || !d[0].isString() || !d[1].isString()) {
+            errors.push_back(bad("An answer's diagnostics must be [code, message] pairs of strings."));
+            break;
+          }
+          out.diagnostics.emplace_back(text(d[0]), text(d[1]));
+        }
       }
       s.answers.push_back(std::move(out));
     }

@@ -134,24 +134,34 @@ def answer(request):
     wanted = request["objects"]
     objects = [_object_at(address) for address, _node, _parts in wanted]
     capture = probe._Capture(len(objects), request["edgeCap"], policy, label_cap=len(objects))
-    capture.add(objects)
-    out = []
-    for i, ((address, node, parts), obj) in enumerate(zip(wanted, objects)):
-        item = {"address": address, "size": None, "length": None, "shape": None, "label": None,
-                "truncated": False, "references": None, "diagnostics": []}
-        if parts & _PART_SIZE:
-            item["size"], item["length"], item["shape"] = capture.size[i], capture.length[i], capture.shape[i]
-        if parts & _PART_LABEL and capture.label[i] != probe.NO_STRING:
-            item["label"] = capture.text(capture.label[i])
-        if parts & _PART_REFERENCES:
-            targets, kinds, labels = [], bytearray(), probe._u32_array()
-            capture.references_of(i, obj, targets, kinds, labels)
-            item["references"] = [
-                [id(target), kind, label if kind == probe.EDGE_KIND_INDEX else
-                 (None if label == probe.NO_STRING else capture.text(label))]
-                for target, kind, label in zip(targets, kinds, labels)]
-            item["truncated"] = bool(capture.flags[i] & probe.NODE_FLAG_TRUNCATED)
-        item["diagnostics"] = [[code, message] for n, code, message in capture.diagnostics if n == i]
-        out.append(item)
-    objects = obj = None
-    return out
+    try:
+        capture.add(objects)
+        out = []
+        for i, ((address, _node, parts), obj) in enumerate(zip(wanted, objects)):
+            # The shape always: a dict's str-keys fact comes from its keys, which the
+            # walker reads only while it records the dict's references itself.
+            item = {"address": address, "size": None, "length": None, "shape": capture.shape[i],
+                    "label": None, "truncated": False, "references": None, "diagnostics": []}
+            if parts & _PART_SIZE:
+                item["size"], item["length"] = capture.size[i], capture.length[i]
+                if capture.own_sizeof_classes and type(obj) in capture.own_sizeof_classes:
+                    # On every such object: the walker keeps it on the first of its class.
+                    item["diagnostics"].append(["probe.own_sizeof", probe.own_sizeof_message(type(obj), capture.size[i])])
+            if parts & _PART_LABEL and capture.label[i] != probe.NO_STRING:
+                item["label"] = capture.text(capture.label[i])
+            if parts & _PART_REFERENCES:
+                targets, kinds, labels = [], bytearray(), probe._u32_array()
+                capture.references_of(i, obj, targets, kinds, labels)
+                item["references"] = [
+                    [id(target), kind, label if kind == probe.EDGE_KIND_INDEX else
+                     (None if label == probe.NO_STRING else capture.text(label))]
+                    for target, kind, label in zip(targets, kinds, labels)]
+                item["truncated"] = bool(capture.flags[i] & probe.NODE_FLAG_TRUNCATED)
+            item["diagnostics"] += [[code, message] for n, code, message in capture.diagnostics
+                                    if n == i and code != "probe.own_sizeof"]
+            out.append(item)
+        return out
+    finally:
+        # Nothing of the program's stays held here, even when a Stop ends this call: the
+        # refcounts a retry reads are the program's own.
+        objects = obj = targets = capture = None

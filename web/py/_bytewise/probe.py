@@ -320,6 +320,13 @@ def own_sizeof_free_size(obj):
 
 # -- Capture --------------------------------------------------------------------------
 
+def own_sizeof_message(t, size):
+    """The diagnostic about a class with its own __sizeof__, for its object of ``size``."""
+    return ("%s defines its own __sizeof__, which is the program's code: Bytewise does not run "
+            "it while measuring, so its objects are sized by CPython's own __sizeof__ for their "
+            "layout (%d bytes for this one), not by what that method would claim." % (safe.qualname(t), size))
+
+
 class _StringTable:
     def __init__(self):
         self.index = {}
@@ -446,11 +453,7 @@ class _Capture:
         size = own_sizeof_free_size(obj)
         if t not in self.own_sizeof_classes:
             self.own_sizeof_classes.add(t)
-            self.diagnose(index, "probe.own_sizeof",
-                          "%s defines its own __sizeof__, which is the program's code: Bytewise "
-                          "does not run it while measuring, so its objects are sized by CPython's "
-                          "own __sizeof__ for their layout (%d bytes for this one), not by what that "
-                          "method would claim." % (safe.qualname(t), size))
+            self.diagnose(index, "probe.own_sizeof", own_sizeof_message(t, size))
         return size
 
     def add(self, objs, ids=None):

@@ -67,7 +67,8 @@ def _capped_setrecursionlimit(limit):
 class _NoInput:
     """input() for programs that run without a keyboard. An object of a slotted class, not
     a function: a capture that reaches the builtins (every function's __builtins__) stops
-    at its class, where a function's __globals__ would lead into this module's state."""
+    at its class (a type object, not followed unless followTypes is on), where a function's
+    __globals__ would lead into this module's state."""
 
     __slots__ = ()
 
@@ -120,6 +121,8 @@ def prepare():
     then starts a fresh interpreter)."""
     release()
     gc.collect()
+    if type(_no_input) is not _NoInput:  # `input.__class__ = Mine` keeps the object, not its class
+        object.__setattr__(_no_input, "__class__", _NoInput)
     return state.restore(_baseline) if _baseline is not None else []
 
 
