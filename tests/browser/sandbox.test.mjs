@@ -206,11 +206,12 @@ test("share links open in a fresh page; after links A and B, Restore and a reloa
   const freshProblems = collectProblems(fresh);
   await fresh.goto(server.url);
   await fresh.evaluate(() => globalThis.bytewise.setCode("mine = 1\n"));
-  // Each page loads whole before the next navigation: a download cut by it is a failed request.
-  await fresh.evaluate(() => globalThis.bytewise.pythonReady);
+  // Each page loads whole before the next navigation, its offline copy too (which fetches
+  // Pyodide's files again once Python is up): a download cut by a navigation is a failed request.
+  await fresh.evaluate(() => globalThis.bytewise.offlineReady());
   await fresh.goto(link);
   await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
-  await fresh.evaluate(() => globalThis.bytewise.pythonReady);
+  await fresh.evaluate(() => globalThis.bytewise.offlineReady());
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), code);
   assert.match(
     await fresh.locator("#bw-output").textContent(),
@@ -222,7 +223,7 @@ test("share links open in a fresh page; after links A and B, Restore and a reloa
   await fresh.locator("text=Restore my code").last().click();
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "mine = 1\n");
   // A reload opens link B again (it is in the address), and the reader's code is still kept.
-  await fresh.evaluate(() => globalThis.bytewise.pythonReady); // no download cut by the reload
+  await fresh.evaluate(() => globalThis.bytewise.offlineReady()); // no download cut by the reload
   await fresh.reload();
   await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "other = 'B'\n");
@@ -230,6 +231,7 @@ test("share links open in a fresh page; after links A and B, Restore and a reloa
   assert.equal(await fresh.evaluate(() => globalThis.bytewise.code()), "mine = 1\n");
   // The history offers the earlier versions (here: the code typed before "mine = 1").
   assert.ok((await fresh.locator("#bw-history option").count()) >= 1);
+  await fresh.evaluate(() => globalThis.bytewise.offlineReady());
   await fresh.goto(link);
   await fresh.waitForFunction(() => globalThis.bytewise.share().opened);
   await fresh.evaluate(() => globalThis.bytewise.pythonReady);
@@ -239,6 +241,7 @@ test("share links open in a fresh page; after links A and B, Restore and a reloa
   assert.equal((await fresh.evaluate(() => globalThis.bytewise.lastReport())).roots[0].name, "shared");
   // An unedited shared program is never saved as the reader's own code.
   assert.equal(await fresh.evaluate(() => localStorage.getItem("bytewise.code")), "mine = 1\n");
+  await fresh.evaluate(() => globalThis.bytewise.offlineReady());
   assert.deepEqual(freshProblems, []);
   await fresh.close();
 });
