@@ -128,7 +128,7 @@ export function createNativeCapture({ pyodide, core }) {
         // longer alive stay unknown (their objects are handed back in the last round).
         // Describing classes runs Python, which does not touch the copy already made.
         const needed = result.classesNeeded.filter((address) => !classes.has(address));
-        const asked = performance.now();
+        const askedAt = performance.now();
         const described = needed.length ? toJs(native.class_facts(needed)) : [];
         for (const facts of described) classes.set(facts.address, facts);
         // Objects handed back (and not of those classes, which the next round decodes):
@@ -140,14 +140,14 @@ export function createNativeCapture({ pyodide, core }) {
         const ask = needed.length || result.problems.length || !settled ? [] : result.handedBack;
         const fresh = answers.size + ask.length <= MAX_ANSWERS ? ask : [];
         if (fresh.length) {
-          const request = pyodide.toPy({ objects: fresh.map((h) => [h.address, h.node, h.parts]), policy, edgeCap });
+          const asked = pyodide.toPy({ objects: fresh.map((h) => [h.address, h.node, h.parts]), policy, edgeCap });
           try {
-            for (const answer of toJs(native.answer(request))) answers.set(answer.address, answer);
+            for (const answer of toJs(native.answer(asked))) answers.set(answer.address, answer);
           } finally {
-            request.destroy();
+            asked.destroy();
           }
         }
-        handOverMs += performance.now() - asked;
+        handOverMs += performance.now() - askedAt;
         if (!described.length && !fresh.length) final = true;
       }
       return {
