@@ -54,6 +54,21 @@ bool array_of(const val& v) { return val::global("Array").call<bool>("isArray", 
 
 bytewise::diagnostic bad(std::string message) { return {"api.bad_argument", std::nullopt, std::move(message)}; }
 
+// [[code, message], ...] into `out`, when `list` is an array; a malformed entry is one error.
+void code_message_pairs(const val& list, const char* what, std::vector<std::pair<std::string, std::string>>& out,
+                        std::vector<bytewise::diagnostic>& errors) {
+  if (!array_of(list)) return;
+  const auto n = list["length"].as<std::uint32_t>();
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const val d = list[i];
+    if (!array_of(d) || !d[0].isString() || !d[1].isString()) {
+      errors.push_back(bad(std::string(what) + " must be [code, message] pairs of strings."));
+      return;
+    }
+    out.emplace_back(text(d[0]), text(d[1]));
+  }
+}
+
 bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnostic>& errors) {
   bytewise::walk_setup s;
   if (!is_object(js)) {
@@ -112,18 +127,7 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
     const auto n = roots["length"].as<std::uint32_t>();
     for (std::uint32_t i = 0; i < n; ++i) s.roots.emplace_back(text(roots[i][0]), number(roots[i][1], "roots[i][1]"));
   }
-  const val diagnostics = js["diagnostics"];
-  if (array_of(diagnostics)) {
-    const auto n = diagnostics["length"].as<std::uint32_t>();
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const val d = diagnostics[i];
-      if (!array_of(d) || !d[0].isString() || !d[1].isString()) {
-        errors.push_back(bad("The walk's diagnostics must be [code, message] pairs of strings."));
-        break;
-      }
-      s.diagnostics.emplace_back(text(d[0]), text(d[1]));
-    }
-  }
+  code_message_pairs(js["diagnostics"], "The walk's diagnostics", s.diagnostics, errors);
   const val held = js["held"];
   if (array_of(held)) {
     const auto n = held["length"].as<std::uint32_t>();
@@ -200,18 +204,7 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
         }
         out.references = std::move(list);
       }
-      const val diagnostics = a["diagnostics"];
-      if (array_of(diagnostics)) {
-        const auto m = diagnostics["length"].as<std::uint32_t>();
-        for (std::uint32_t k = 0; k < m; ++k) {
-          const val d = diagnostics[k];
-          if (!array_of(d) || !d[0].isString() || !d[1].isString()) {
-            errors.push_back(bad("An answer's diagnostics must be [code, message] pairs of strings."));
-            break;
-          }
-          out.diagnostics.emplace_back(text(d[0]), text(d[1]));
-        }
-      }
+      code_message_pairs(a["diagnostics"], "An answer's diagnostics", out.diagnostics, errors);
       s.answers.push_back(std::move(out));
     }
   }

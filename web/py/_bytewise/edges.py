@@ -66,6 +66,12 @@ class Policy:
         self.follow_globals = bool(follow_globals)
         self.follow_code = bool(follow_code)
 
+    @classmethod
+    def from_bits(cls, bits):
+        """The policy of a snapshot's (or the walker's) capture-policy bits."""
+        return cls(bits & CAPTURE_POLICY_FOLLOW_TYPES, bits & CAPTURE_POLICY_FOLLOW_MODULES,
+                   bits & CAPTURE_POLICY_FOLLOW_GLOBALS, bits & CAPTURE_POLICY_FOLLOW_CODE)
+
     def bits(self):
         return ((CAPTURE_POLICY_FOLLOW_TYPES if self.follow_types else 0)
                 | (CAPTURE_POLICY_FOLLOW_MODULES if self.follow_modules else 0)

@@ -122,15 +122,14 @@ def answer(request):
     probe's own _Capture, so that a walk given these answers records what the probe would.
 
     ``request``: {"objects": [[address, node, parts], ...], "policy": capture policy bits,
-    "edgeCap": n} (the walker gives labels only to nodes under its label cap). The addresses are objects a walk of this interpreter's
-    memory reached from the program's roots just now, with nothing run since that could
-    free them; each becomes the object itself again (_ctypes.PyObj_FromPtr). Returns one
+    "edgeCap": n} (the walker gives labels only to nodes under its label cap). The addresses
+    are objects a walk of this interpreter's memory reached from the program's roots just
+    now, with nothing run since that could free them; each becomes the object itself again (_ctypes.PyObj_FromPtr). Returns one
     answer per object: {"address", "size", "length", "shape", "label" (str or None),
     "truncated", "references": [[address, kind, label], ...] or None, "diagnostics":
     [[code, message], ...]}; a reference's label is an int for index edges, else a str or
     None. Runs none of the program's code (the probe's rules read objects as it does)."""
-    bits = request["policy"]
-    policy = probe.make_policy(bool(bits & 1), bool(bits & 2), bool(bits & 4), bool(bits & 8))
+    policy = edges.Policy.from_bits(request["policy"])
     wanted = request["objects"]
     objects = [_object_at(address) for address, _node, _parts in wanted]
     capture = probe._Capture(len(objects), request["edgeCap"], policy, label_cap=len(objects))
