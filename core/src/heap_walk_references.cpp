@@ -5,6 +5,44 @@
 
 namespace bytewise::detail::walk {
 
+namespace {
+
+// The referents tp_traverse gave, as edges.py's rules claim them one by one: each copy at
+// most once, the last unclaimed copy first.
+class referent_claims {
+ public:
+  explicit referent_claims(const std::vector<std::uint64_t>& pending) : pending_(pending), taken_(pending.size()) {}
+  bool take(std::uint64_t v) {
+    for (std::size_t i = pending_.size(); i-- > 0;) {
+      if (!taken_[i] && pending_[i] == v) {
+        taken_[i] = true;
+        return true;
+      }
+    }
+    return false;
+  }
+  bool any_left() const { return std::find(taken_.begin(), taken_.end(), false) != taken_.end(); }
+  // edges._rest: what is left, each distinct object in the order first seen, all its copies together.
+  void rest(std::vector<pending_edge>& out) const {
+    std::vector<std::uint64_t> firsts;
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      if (!taken_[i] && std::find(firsts.begin(), firsts.end(), pending_[i]) == firsts.end())
+        firsts.push_back(pending_[i]);
+    }
+    for (std::uint64_t v : firsts) {
+      for (std::size_t i = 0; i < pending_.size(); ++i) {
+        if (!taken_[i] && pending_[i] == v) out.push_back({v, edge_kind::other, no_string});
+      }
+    }
+  }
+
+ private:
+  const std::vector<std::uint64_t>& pending_;
+  std::vector<bool> taken_;
+};
+
+}  // namespace
+
 bool walker::sequence_items(std::uint64_t items, std::uint64_t count, std::vector<pending_edge>& out) {
   const unsigned P = r_.pointer_size();
   const std::uint8_t* p = count ? r_.bytes(items, count * P) : nullptr;
@@ -117,32 +155,14 @@ bool walker::function_edges(std::uint64_t fn, std::vector<pending_edge>& out) {
       {fo.module, edge_kind::other, "__module__"},
       {fo.doc, edge_kind::other, "__doc__"},
   };
-  std::vector<bool> taken(pending.size(), false);
-  auto take = [&](std::uint64_t v) {
-    for (std::size_t i = pending.size(); i-- > 0;) {
-      if (!taken[i] && pending[i] == v) {
-        taken[i] = true;
-        return true;
-      }
-    }
-    return false;
-  };
+  referent_claims claims(pending);
   for (const auto& k : known) {
     const std::uint64_t v = ptr_field(fn, k.field);
     // Getters return None for an empty field, and the probe skips None targets.
     if (!v || (type_of(v) && is(*type_of(v), known_type::none))) continue;
-    if (take(v)) out.push_back({v, k.kind, intern(k.label)});
+    if (claims.take(v)) out.push_back({v, k.kind, intern(k.label)});
   }
-  // edges._rest: what is left, each distinct object in the order first seen, all its copies together.
-  std::vector<std::uint64_t> firsts;
-  for (std::size_t i = 0; i < pending.size(); ++i) {
-    if (!taken[i] && std::find(firsts.begin(), firsts.end(), pending[i]) == firsts.end()) firsts.push_back(pending[i]);
-  }
-  for (std::uint64_t v : firsts) {
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-      if (!taken[i] && pending[i] == v) out.push_back({v, edge_kind::other, no_string});
-    }
-  }
+  claims.rest(out);
   // The closure's cells get the free variables' names when the walk reaches the tuple.
   const std::uint64_t closure = ptr_field(fn, fo.closure);
   const std::uint64_t code = ptr_field(fn, fo.code);
@@ -348,38 +368,21 @@ bool walker::instance_edges(std::uint32_t node, std::uint64_t obj, const type_in
   }
   // The general rules.
   std::vector<std::uint64_t> pending = referents;
-  std::vector<bool> taken(pending.size(), false);
-  auto take = [&](std::uint64_t v) {
-    for (std::size_t i = pending.size(); i-- > 0;) {
-      if (!taken[i] && pending[i] == v) {
-        taken[i] = true;
-        return true;
-      }
-    }
-    return false;
-  };
-  if (take(t.address)) out.push_back({t.address, edge_kind::type, no_string});
+  referent_claims claims(pending);
+  if (claims.take(t.address)) out.push_back({t.address, edge_kind::type, no_string});
   for (const auto& [name, offset] : t.slots) {
     const std::uint64_t v = r_.pointer(obj + offset).value_or(0);
-    if (v && take(v)) out.push_back({v, edge_kind::slot, name});
+    if (v && claims.take(v)) out.push_back({v, edge_kind::slot, name});
   }
-  const bool any_left = std::find(taken.begin(), taken.end(), false) != taken.end();
+  const bool any_left = claims.any_left();
   const bool has_dict = (t.tp_flags & o_.type_flags.managed_dict) || t.dictoffset != 0;
   if (any_left && has_dict) {
     for (const std::string& name : f.plain_names) {
       const auto v = attribute_value(obj, t, name);
-      if (v && take(*v)) out.push_back({*v, edge_kind::attribute, intern(name)});
+      if (v && claims.take(*v)) out.push_back({*v, edge_kind::attribute, intern(name)});
     }
   }
-  std::vector<std::uint64_t> firsts;
-  for (std::size_t i = 0; i < pending.size(); ++i) {
-    if (!taken[i] && std::find(firsts.begin(), firsts.end(), pending[i]) == firsts.end()) firsts.push_back(pending[i]);
-  }
-  for (std::uint64_t v : firsts) {
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-      if (!taken[i] && pending[i] == v) out.push_back({v, edge_kind::other, no_string});
-    }
-  }
+  claims.rest(out);
   return true;
 }
 
