@@ -162,6 +162,12 @@ function printReport(report, file) {
     if (report.total.lower_bound) {
       out.push("≥ at least this (the capture was cut); ~ retained is approximate when the capture was cut");
     }
+    // The object cap is shared between the variables: say what each could not reach.
+    const leftOut = report.roots.filter((r) => r.unreached > 0);
+    if (leftOut.length > 0) {
+      const each = leftOut.map((r) => `${r.name} at least ${number.format(r.unreached)}`).join(", ");
+      out.push(`objects the object cap (shared between the variables) left out: ${each}`);
+    }
     if (report.compared_with) {
       out.push(
         `"there" is ${report.compared_with.description}, predicted by the layout model (~ assumed, - not modelled)`,

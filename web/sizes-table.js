@@ -58,9 +58,16 @@ function lowerBoundReason(report) {
   const probeStopped = report.diagnostics.find((d) => d.code === "probe.object_cap");
   if (report.truncated && probeStopped) return probeStopped.message;
   if (report.truncated) {
-    return `the capture stopped at ${number.format(report.object_cap)} objects (the object cap, an option)`;
+    return `the capture stopped at ${number.format(report.object_cap)} objects (the object cap, an option, shared between the variables)`;
   }
   return "the capture did not read every reference of an object it reaches (see the notes)";
+}
+
+/** The reason for one variable's ≥, with how much of it the object cap left out. */
+function rootLowerBoundReason(root, cut) {
+  if (!root.lower_bound) return null;
+  if (!(root.unreached > 0)) return cut;
+  return `${cut}: at least ${number.format(root.unreached)} objects it leads to were left out`;
 }
 
 /** A predicted size for the "there" columns: ≈ marks an assumption, — not modelled. */
@@ -166,7 +173,7 @@ export function renderSizes(table, report) {
       td.dataset.field = "predicted-shallow";
       td.dataset.label = `Shallow on ${there}`;
     }
-    const lower = root.lower_bound ? cut : null;
+    const lower = rootLowerBoundReason(root, cut);
     numberCell(row, root.deep, "Deep", "deep", lower);
     if (comparing) {
       const td = predictedCell(row, root.predicted.deep, {

@@ -43,6 +43,7 @@ constexpr auto table = std::to_array<named_constant>({
     tag("SECTION_NODE_LENGTH", detail::tag_node_length),
     tag("SECTION_NODE_SHAPE", detail::tag_node_shape),
     tag("SECTION_NODE_REFCOUNT", detail::tag_node_refcount),
+    tag("SECTION_ROOT_UNREACHED", detail::tag_root_unreached),
     tag("SECTION_NODE_FLAGS", detail::tag_node_flags),
     tag("SECTION_NODE_LABEL", detail::tag_node_label),
     tag("SECTION_EDGE_OFFSETS", detail::tag_edge_offsets),

@@ -3,6 +3,7 @@
 #include "heap_walker.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace bytewise {
 namespace detail::walk {
@@ -24,6 +25,7 @@ void walker::node_room(std::uint64_t n) {
   if (n <= g.address.capacity()) return;
   n = std::min<std::uint64_t>(n, s_.object_cap);
   room(n, g.address, g.type, g.shallow, g.length, g.shape, g.flags, g.label, g.refcount, node_types_);
+  if (tracked_) room(n, owner_);
   room(n + 1, g.edge_offsets);
   // The index grows with the columns: once for a list of ten million floats, not by the
   // twenty-odd doublings that rehash every entry again.
@@ -48,6 +50,8 @@ std::uint32_t walker::add_node(std::uint64_t address) {
   g.flags.push_back(0);
   g.label.push_back(no_string);
   g.refcount.push_back(refcount_unknown);
+  if (tracked_) owner_.push_back(slot_);
+  ++shares_[slot_].admitted;
   const type_info* t = type_of(address);
   node_types_.push_back(t);
   if (!t || !t->valid) {
@@ -165,16 +169,19 @@ void walker::expand(std::uint32_t node) {
   const auto key_of = [&g](std::uint32_t n) { return g.address[n]; };
   node_room(std::min<std::uint64_t>(std::uint64_t{nodes_} + edges.size(), s_.object_cap));
   edge_room(std::uint64_t{edges_} + edges.size());
+  // New objects are this node's share's: as many as its room (the cap's, or its quota's).
+  slot_ = owner_.empty() ? 0 : owner_[node];
+  std::uint64_t room = room_for(slot_);
   for (const pending_edge& e : edges) {
     std::uint32_t target;
-    if (nodes_ < s_.object_cap) {
+    if (room > 0) {
       const auto [n, added] = index_of_.find_or_add(e.target, nodes_, key_of);
       target = n;
-      if (added) add_node(e.target);
+      if (added) add_node(e.target), --room;
     } else {
       target = index_of_.find(e.target, key_of);
       if (target == detail::address_index::none) {
-        out_.snap.capture.truncated = true;
+        leave_out(slot_, e.target);
         g.flags[node] |= node_flag::truncated;
         continue;
       }
@@ -207,24 +214,54 @@ walk_result walker::run() {
   // The caller's findings first, as the probe records them (its diagnostics argument).
   for (const auto& [code, message] : s_.diagnostics)
     snap.diagnostics.push_back({no_node, intern(code), intern(message)});
-  // Roots: distinct objects in order, each named root pointing at its object's node.
+  // Roots: distinct objects in order, each with its share of the cap and its node; each
+  // named root points at its object's node.
   const auto key_of = [&snap](std::uint32_t n) { return snap.graph.address[n]; };
-  for (const auto& [name, address] : s_.roots) {
-    if (index_of_.find(address, key_of) == detail::address_index::none) {
-      if (nodes_ >= s_.object_cap) {
-        snap.capture.truncated = true;
-        continue;
-      }
-      node_room(std::uint64_t{nodes_} + 1);
-      index_of_.find_or_add(address, nodes_, key_of);
-      add_node(address);
-    }
+  // Untracked, every root is in share 0; tracked, each distinct root object has its own.
+  std::unordered_map<std::uint64_t, std::uint32_t> share_of;
+  std::vector<std::uint64_t> share_roots;
+  for (const auto& root : s_.roots) {
+    const auto share = static_cast<std::uint32_t>(tracked_ ? share_roots.size() : 0);
+    if (share_of.emplace(root.second, share).second) share_roots.push_back(root.second);
   }
+  shares_.resize(tracked_ ? share_roots.size() : 1);
+  for (const std::uint64_t address : share_roots) {
+    slot_ = share_of.at(address);
+    if (room_for(slot_) == 0) {
+      leave_out(slot_, address);
+      continue;
+    }
+    node_room(std::uint64_t{nodes_} + 1);
+    index_of_.find_or_add(address, nodes_, key_of);
+    add_node(address);
+  }
+  std::vector<std::uint32_t> root_share;
+  std::string left_out_names;
   for (const auto& [name, address] : s_.roots) {
     const std::uint32_t n = index_of_.find(address, key_of);
-    if (n != detail::address_index::none) snap.roots.push_back({intern(name), n});
+    if (n != detail::address_index::none) {
+      snap.roots.push_back({intern(name), n});
+      root_share.push_back(share_of.at(address));
+    } else {
+      left_out_names += (left_out_names.empty() ? "" : ", ") + name;
+    }
+  }
+  if (!left_out_names.empty()) {
+    snap.diagnostics.push_back({no_node, intern("walk.roots_left_out"),
+                                intern("The object cap (" + std::to_string(s_.object_cap) +
+                                       ") left out these variables' objects, so they are not in the report: " +
+                                       left_out_names + ". Raise the object cap to see them.")});
   }
   for (std::uint32_t node = 0; node < nodes_; ++node) expand(node);
+  // What each root could not reach: the distinct objects its share left out that no other
+  // share reached (the first max_left_out remembered, so a lower bound past them).
+  std::sort(left_out_.begin(), left_out_.end());
+  left_out_.erase(std::unique(left_out_.begin(), left_out_.end()), left_out_.end());
+  std::vector<std::uint32_t> unreached(shares_.size(), 0);
+  for (const auto& [share, address] : left_out_) {
+    if (index_of_.find(address, key_of) == detail::address_index::none) ++unreached[share];
+  }
+  for (const std::uint32_t share : root_share) snap.root_unreached.push_back(unreached[share]);
   for (const std::uint64_t address : s_.held) {
     const std::uint32_t n = index_of_.find(address, key_of);
     if (n == detail::address_index::none) continue;
@@ -240,6 +277,34 @@ walk_result walker::run() {
 }
 
 }  // namespace detail::walk
+
+namespace {
+
+// Walks after the first, to share a reached cap fairly.
+constexpr int max_fair_rounds = 3;  // walks with quotas, at most
+
+// Water filling: each root object gets an equal part of the cap, except that one whose last
+// walk reached everything it leads to gets no more than it needed, and what it leaves goes
+// to the others in equal parts again. Sharing one object at a time round robin, breadth
+// first, gives each root these counts.
+std::vector<std::uint64_t> fair_quotas(const std::vector<detail::walk::root_share>& shares, std::uint64_t cap) {
+  constexpr std::uint64_t unbounded = ~std::uint64_t{0};
+  std::vector<std::size_t> order(shares.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto need = [&](std::size_t i) { return shares[i].complete ? shares[i].admitted : unbounded; };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return need(a) < need(b); });
+  std::vector<std::uint64_t> quotas(shares.size(), 0);
+  std::uint64_t left = cap;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::uint64_t others = order.size() - k;
+    const std::uint64_t part = (left + others - 1) / others;
+    quotas[order[k]] = std::min(need(order[k]), part);
+    left -= quotas[order[k]];
+  }
+  return quotas;
+}
+
+}  // namespace
 
 std::string_view known_type_key(known_type t) {
   static constexpr std::array<std::string_view, known_type_count> keys{
@@ -296,8 +361,29 @@ result<walk_result> walk_heap(const copied_heap& heap, const walk_setup& setup) 
     errors.push_back({"walk.bad_cap", std::nullopt, "The object and edge caps must be at least 1."});
   }
   if (!errors.empty()) return errors;
-  detail::walk::walker w(heap, setup, *o);
-  return w.run();
+  // The object cap is shared fairly between the roots (breadth first, round robin). The
+  // first walk is the probe's order and keeps no account per root; when it reaches the cap
+  // and there are two root objects or more, the walk is done again with a quota per root
+  // object: equal parts first, then parts worked out from what the last walk gave each
+  // (fair_quotas), until every root that was cut had its share.
+  walk_result walked = detail::walk::walker(heap, setup, *o).run();
+  std::unordered_set<std::uint64_t> distinct;
+  for (const auto& root : setup.roots) distinct.insert(root.second);
+  if (!walked.snap.capture.truncated || distinct.size() < 2) return walked;
+  std::vector<detail::walk::root_share> shares(distinct.size(), {0, false});
+  std::vector<std::uint64_t> quotas;
+  for (int round = 0; round < max_fair_rounds; ++round) {
+    std::vector<std::uint64_t> next = fair_quotas(shares, setup.object_cap);
+    bool short_of_share = round == 0;
+    for (std::size_t i = 0; i < shares.size(); ++i)
+      short_of_share |= !shares[i].complete && shares[i].admitted < next[i];
+    if (!short_of_share || next == quotas) break;
+    quotas = std::move(next);
+    detail::walk::walker again(heap, setup, *o, quotas);
+    walked = again.run();
+    shares = again.shares();
+  }
+  return walked;
 }
 
 }  // namespace bytewise

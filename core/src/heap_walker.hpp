@@ -33,6 +33,7 @@ inline constexpr std::uint64_t max_name_chars = 4096;                 // a class
 inline constexpr std::uint64_t max_items = 1u << 28;                  // items in one container (4 bytes each: 1 GiB)
 inline constexpr std::uint64_t max_int_digits = 1u << 20;             // digits of one int read for its value
 inline constexpr std::uint32_t max_problems = 100;                    // diagnostics about memory, then counted
+inline constexpr std::size_t max_left_out = 1u << 20;                 // objects the cap left out, remembered
 inline constexpr std::uint64_t label_source_chars = label_chars + 2;  // probe.short_label reads obj[:26]
 
 // What edges.py's fast path learned about a plain class from its first instance
@@ -83,12 +84,27 @@ struct pending_edge {
   std::uint32_t label;
 };
 
+// Objects the walk adds past the roots' own, by root object (see walk_heap): what one walk
+// gave each, for the next to share the object cap more fairly.
+struct root_share {
+  std::uint64_t admitted = 0;  // objects first reached from it (its own object included)
+  bool complete = true;        // the cap left none of the objects it leads to out
+};
+
 class walker {
  public:
-  walker(const copied_heap& heap, const walk_setup& setup, const object_offsets& o)
-      : r_(heap, setup.platform.pointer_size), s_(setup), o_(o) {}
+  // `quotas`: per distinct root object (in the roots' order), how many objects it may add;
+  // empty: as many as the object cap leaves.
+  walker(const copied_heap& heap, const walk_setup& setup, const object_offsets& o,
+         std::vector<std::uint64_t> quotas = {})
+      : r_(heap, setup.platform.pointer_size),
+        s_(setup),
+        o_(o),
+        quotas_(std::move(quotas)),
+        tracked_(!quotas_.empty()) {}
 
   walk_result run();
+  const std::vector<root_share>& shares() const { return shares_; }
 
  private:
   // Strings.
@@ -190,6 +206,29 @@ class walker {
   }
   void answer_diagnostics(std::uint32_t node, const probe_answer& a, bool of_size);
   std::uint32_t problems_ = 0;
+
+  // Sharing the object cap between the roots. Tracked (a walk with quotas), each distinct
+  // root object has a share, a node belongs to the share it was first reached from
+  // (owner_), and slot_ is the share add_node charges; untracked, there is one share.
+  std::vector<std::uint64_t> quotas_;
+  bool tracked_;
+  std::vector<root_share> shares_;
+  std::vector<std::uint32_t> owner_;
+  std::uint32_t slot_ = 0;
+  // Objects the cap left out, as (share, address): the first max_left_out of them, for
+  // each root's count of what it could not reach.
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> left_out_;
+  std::uint64_t room_for(std::uint32_t share) const {
+    const std::uint64_t cap_room = nodes_ < s_.object_cap ? s_.object_cap - nodes_ : 0;
+    if (quotas_.empty()) return cap_room;
+    const std::uint64_t used = shares_[share].admitted, quota = quotas_[share];
+    return std::min(cap_room, quota > used ? quota - used : 0);
+  }
+  void leave_out(std::uint32_t share, std::uint64_t address) {
+    out_.snap.capture.truncated = true;
+    shares_[share].complete = false;
+    if (left_out_.size() < max_left_out) left_out_.emplace_back(share, address);
+  }
 };
 
 }  // namespace bytewise::detail::walk

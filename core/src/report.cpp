@@ -465,6 +465,10 @@ std::string report_json(const snapshot& snap, const analysis& a, const run_facts
     item["shared_bytes"] = s.shared_bytes;
     item["shared_objects"] = s.shared_objects;
     item["lower_bound"] = s.lower_bound;
+    // Nothing left out when the object cap was not reached; past it, only the heap walker says.
+    item["unreached"] = i < snap.root_unreached.size() ? ordered(snap.root_unreached[i])
+                        : snap.capture.truncated       ? ordered(nullptr)
+                                                       : ordered(0);
     item["allocated"] = a.allocated ? allocated_json(snap, *a.allocated, i, counted) : ordered(nullptr);
     item["predicted"] = a.compared ? predicted_json(snap, *a.compared, i, counted) : ordered(nullptr);
     roots.push_back(std::move(item));

@@ -45,9 +45,10 @@ inline constexpr section_tag tag_edge_target{{'E', 'T', 'G', 'T'}};
 inline constexpr section_tag tag_edge_kind{{'E', 'K', 'N', 'D'}};
 inline constexpr section_tag tag_edge_label{{'E', 'L', 'B', 'L'}};
 inline constexpr section_tag tag_roots{{'R', 'O', 'O', 'T'}};
-inline constexpr section_tag tag_diagnostics{{'D', 'I', 'A', 'G'}};    // optional, 1.1
-inline constexpr section_tag tag_node_shape{{'N', 'S', 'H', 'P'}};     // optional, 1.2
-inline constexpr section_tag tag_node_refcount{{'N', 'R', 'E', 'F'}};  // optional, 1.4
+inline constexpr section_tag tag_diagnostics{{'D', 'I', 'A', 'G'}};     // optional, 1.1
+inline constexpr section_tag tag_node_shape{{'N', 'S', 'H', 'P'}};      // optional, 1.2
+inline constexpr section_tag tag_node_refcount{{'N', 'R', 'E', 'F'}};   // optional, 1.4
+inline constexpr section_tag tag_root_unreached{{'R', 'U', 'N', 'R'}};  // optional, 1.5
 
 // META field offsets (format 1.0).
 namespace meta {

@@ -549,6 +549,11 @@ void reader::read_roots(snapshot& snap) {
     }
     snap.roots.push_back(r);
   }
+  if (find(detail::tag_root_unreached) != nullptr) {
+    if (const section* u = column(detail::tag_root_unreached, root_count_, 4, "roots' unreached counts")) {
+      snap.root_unreached = copy_column<std::uint32_t>(*u, root_count_);
+    }
+  }
 }
 
 // DIAG (optional): u32 count, then per entry u32 node (or none), u32 code, u32 message.

@@ -142,6 +142,7 @@ std::vector<std::uint8_t> write_snapshot(const snapshot& snap) {
   w.add_column(detail::tag_edge_kind, g.edge_kinds);
   w.add_column(detail::tag_edge_label, g.edge_label);
   w.add_column(detail::tag_roots, roots);
+  if (!snap.root_unreached.empty()) w.add_column(detail::tag_root_unreached, snap.root_unreached);
   w.add_column(detail::tag_diagnostics, diagnostics);
   return w.finish();
 }

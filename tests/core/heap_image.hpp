@@ -75,6 +75,34 @@ struct heap_image {
     setup.edge_cap = 100;
   }
 
+  // More objects, past the image's own (at 0x2000 and up, the memory growing to hold them).
+  std::uint64_t next_free = 0x2008;
+  std::uint64_t take(std::uint64_t n) {
+    const std::uint64_t at = next_free;
+    next_free += (n + 15) / 16 * 16 + 8;  // room for the next object's GC header
+    if (next_free - base > bytes.size()) bytes.resize(next_free - base + 0x1000, 0);
+    return at;
+  }
+  std::uint64_t add_float(double v) {
+    const std::uint64_t at = take(16);
+    put32(at, 1);
+    put32(at + 4, 0x1300);
+    put64(at + 8, v);
+    return at;
+  }
+  std::uint64_t add_list(const std::vector<std::uint64_t>& items_of) {
+    const std::uint64_t at = take(20);
+    const std::uint64_t array = take(4 * items_of.size());
+    put32(at, 1);
+    put32(at + 4, 0x1200);
+    put32(at + 8, static_cast<std::uint32_t>(items_of.size()));
+    put32(at + 12, static_cast<std::uint32_t>(array));
+    put32(at + 16, static_cast<std::uint32_t>(items_of.size()));
+    put32(at - 8, 0x1);
+    for (std::size_t i = 0; i < items_of.size(); ++i) put32(array + 4 * i, static_cast<std::uint32_t>(items_of[i]));
+    return at;
+  }
+
   copied_heap view() const { return copied_heap(base, bytes); }
 };
 

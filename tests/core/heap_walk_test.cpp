@@ -4,6 +4,7 @@
 #include "heap_image.hpp"
 
 #include <bytewise/heap_walk.hpp>
+#include <bytewise/snapshot.hpp>
 
 #include <gtest/gtest.h>
 
@@ -106,6 +107,86 @@ TEST(heap_walk, stops_at_the_object_cap_and_marks_the_list_truncated) {
   EXPECT_EQ(walked->snap.graph.node_count(), 2u);
   EXPECT_TRUE(walked->snap.capture.truncated);
   EXPECT_TRUE(walked->snap.graph.flags[0] & bytewise::node_flag::truncated);
+}
+
+// big = [0.0, 1.0, ..., 19.0], small = [0.5]: roots in that order under a cap of 10.
+struct two_lists : heap_image {
+  std::uint64_t big = 0, small = 0, half = 0;
+  two_lists() {
+    std::vector<std::uint64_t> floats;
+    for (int i = 0; i < 20; ++i) floats.push_back(add_float(i));
+    big = add_list(floats);
+    half = add_float(0.5);
+    small = add_list({half});
+    setup.roots = {{"big", big}, {"small", small}};
+    setup.object_cap = 10;
+  }
+};
+
+std::uint32_t root_node(const bytewise::snapshot& s, std::string_view name) {
+  for (const auto& r : s.roots) {
+    if (s.strings.get(r.name) == name) return r.node;
+  }
+  return bytewise::no_node;
+}
+
+// The cap is shared breadth first, round robin: the first variable does not take it all,
+// and each says how many objects it could not reach.
+TEST(heap_walk, shares_the_object_cap_so_a_small_variable_after_a_big_one_is_whole) {
+  two_lists img;
+  const auto heap = img.view();
+  auto walked = bytewise::walk_heap(heap, img.setup);
+  ASSERT_TRUE(walked.ok());
+  const auto& s = walked->snap;
+  EXPECT_TRUE(s.capture.truncated);
+  EXPECT_EQ(s.graph.node_count(), 10u);  // the whole cap used
+  ASSERT_EQ(s.roots.size(), 2u);
+  const std::uint32_t small = root_node(s, "small");
+  ASSERT_NE(small, bytewise::no_node);
+  ASSERT_EQ(s.graph.end_edge(small) - s.graph.first_edge(small), 1u);  // its float is there
+  EXPECT_EQ(s.graph.address[s.graph.edge_target[s.graph.first_edge(small)]], img.half);
+  EXPECT_FALSE(s.graph.flags[small] & bytewise::node_flag::truncated);
+  const std::uint32_t big = root_node(s, "big");
+  EXPECT_EQ(s.graph.end_edge(big) - s.graph.first_edge(big), 7u);  // 10 - small's 2 - itself
+  EXPECT_TRUE(s.graph.flags[big] & bytewise::node_flag::truncated);
+  ASSERT_EQ(s.root_unreached.size(), 2u);
+  EXPECT_EQ(s.root_unreached[0], 13u);  // big: 20 floats, 7 reached
+  EXPECT_EQ(s.root_unreached[1], 0u);
+  // The counts cross the snapshot format.
+  auto read = bytewise::read_snapshot(bytewise::write_snapshot(s));
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->root_unreached, s.root_unreached);
+}
+
+TEST(heap_walk, shares_the_cap_in_equal_parts_between_variables_that_both_need_more) {
+  two_lists img;
+  std::vector<std::uint64_t> floats;
+  for (int i = 0; i < 20; ++i) floats.push_back(img.add_float(100 + i));
+  img.small = img.add_list(floats);
+  img.setup.roots = {{"big", img.big}, {"other", img.small}, {"again", img.big}};
+  auto walked = bytewise::walk_heap(img.view(), img.setup);
+  ASSERT_TRUE(walked.ok());
+  const auto& s = walked->snap;
+  EXPECT_EQ(s.graph.node_count(), 10u);
+  const auto& g = s.graph;
+  EXPECT_EQ(g.end_edge(root_node(s, "big")) - g.first_edge(root_node(s, "big")), 4u);  // 5 each
+  EXPECT_EQ(g.end_edge(root_node(s, "other")) - g.first_edge(root_node(s, "other")), 4u);
+  // Two names of one object are one share, and say the same.
+  EXPECT_EQ(s.root_unreached, (std::vector<std::uint32_t>{16, 16, 16}));
+}
+
+TEST(heap_walk, walks_in_the_probes_order_and_reaches_everything_under_the_cap) {
+  two_lists img;
+  img.setup.object_cap = 100;
+  auto walked = bytewise::walk_heap(img.view(), img.setup);
+  ASSERT_TRUE(walked.ok());
+  const auto& s = walked->snap;
+  EXPECT_FALSE(s.capture.truncated);
+  ASSERT_EQ(s.graph.node_count(), 23u);
+  EXPECT_EQ(s.graph.address[0], img.big);  // roots first, then breadth first
+  EXPECT_EQ(s.graph.address[1], img.small);
+  EXPECT_EQ(s.graph.address[2], s.graph.address[s.graph.edge_target[0]]);
+  EXPECT_EQ(s.root_unreached, (std::vector<std::uint32_t>{0, 0}));
 }
 
 TEST(heap_walk, refuses_a_platform_it_has_no_offsets_for) {

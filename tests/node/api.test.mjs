@@ -459,21 +459,24 @@ describe("npx bytewise", () => {
     assert.match(r.stdout, /^words\s+list\s+40\s+/m);
   });
 
-  test("sizes a cap cut are marked ≥, and exact ones are not", async () => {
-    const code = "small = [1.5]\nbig = [float(i) for i in range(50)]\n";
+  test("sizes a cap cut are marked ≥, and exact ones are not; the cap is shared between variables", async () => {
+    // The big list comes first and still leaves the small one whole: of the 20 objects, the
+    // small list and its float take 2, the big list itself and 17 of its 50 floats the rest.
+    const code = "big = [float(i) for i in range(50)]\nsmall = [1.5]\n";
     const r = run("measure", file("cut.py", code), "--object-cap", "20");
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^truncated at 20 objects \(option --object-cap\): sizes marked ≥/m);
     const row = (name) => r.stdout.split("\n").find((line) => line.startsWith(`${name} `));
     assert.match(row("big"), /^big\s+list\s+\d+\s+≥ [\d,]+\s+≥ [\d,]+\s+~[\d,]+\s+≥ \d+/);
     assert.doesNotMatch(row("small"), /≥/);
+    assert.match(r.stdout, /^objects the object cap \(shared between the variables\) left out: big at least 33$/m);
     const json = JSON.parse(run("measure", file("cut.py", code), "--object-cap", "20", "--json").stdout);
     assertValid(json);
     assert.deepEqual(
-      json.roots.map((root) => [root.name, root.lower_bound]),
+      json.roots.map((root) => [root.name, root.lower_bound, root.unreached, root.objects]),
       [
-        ["small", false],
-        ["big", true],
+        ["big", true, 33, 18],
+        ["small", false, 0, 2],
       ],
     );
     assert.equal(json.total.lower_bound, true);

@@ -268,11 +268,15 @@ struct snapshot {
   object_graph graph;
   std::vector<root> roots;
   std::vector<capture_diagnostic> diagnostics;  // optional section DIAG (format 1.1)
+  // Optional section RUNR (format 1.5): per root, how many objects it leads to that the
+  // object cap left out of the capture (at least: the capture counts those it saw left out).
+  // Empty when the capture does not say.
+  std::vector<std::uint32_t> root_unreached;
 };
 
 // Format version this build writes; it reads every 1.x.
 inline constexpr std::uint16_t snapshot_major_version = 1;
-inline constexpr std::uint16_t snapshot_minor_version = 4;
+inline constexpr std::uint16_t snapshot_minor_version = 5;
 
 // Parses and validates snapshot bytes. Every count, offset, index, enum value and string
 // is checked before use; nothing is allocated beyond what the input's own size bounds.

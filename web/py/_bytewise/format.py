@@ -18,7 +18,7 @@ from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtin
 
 SNAPSHOT_MAGIC = b"BYTEWISE"
 SNAPSHOT_MAJOR_VERSION = 1
-SNAPSHOT_MINOR_VERSION = 4
+SNAPSHOT_MINOR_VERSION = 5
 SNAPSHOT_HEADER_SIZE = 16  # magic, major u16, minor u16, section count u32
 SNAPSHOT_DIRECTORY_ENTRY_SIZE = 16  # tag, offset u32, size u32, reserved u32
 SNAPSHOT_MAX_SECTIONS = 64
@@ -44,6 +44,7 @@ SECTION_EDGE_KIND = b"EKND"
 SECTION_EDGE_LABEL = b"ELBL"
 SECTION_ROOTS = b"ROOT"
 SECTION_DIAGNOSTICS = b"DIAG"  # optional, 1.1
+SECTION_ROOT_UNREACHED = b"RUNR"  # optional, 1.5: the heap walker writes it, the probe does not
 
 # -- META: field offsets, capture flags ------------------------------------------------
 
