@@ -280,11 +280,28 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
       const output = collectOutput();
       const recorded = [];
       const hand = onStep ?? ((s) => recorded.push(s));
+      // What each step saw printed since the step before: the chunks added to the run's
+      // record since then (the last one may have grown since it was handed on).
+      let seenChunks = 0;
+      let seenText = 0;
+      const printedSince = () => {
+        const fresh = [];
+        for (let i = Math.max(seenChunks - 1, 0); i < output.chunks.length; ++i) {
+          const { stream, text } = output.chunks[i];
+          const from = i === seenChunks - 1 ? seenText : 0;
+          if (text.length > from) fresh.push({ stream, text: text.slice(from) });
+        }
+        seenChunks = output.chunks.length;
+        seenText = output.chunks.at(-1)?.text.length ?? 0;
+        return fresh;
+      };
       // Python's arguments are borrowed for the call: copied here, released by Pyodide.
       const step = (meta, snapshot) => {
         const bytes = snapshot.toJs();
+        const described = nullify(meta.toJs({ dict_converter: Object.fromEntries }));
+        described.output = printedSince();
         hand({
-          meta: nullify(meta.toJs({ dict_converter: Object.fromEntries })),
+          meta: described,
           snapshot: bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice(),
         });
       };

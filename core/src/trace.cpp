@@ -37,6 +37,7 @@ struct step_meta {
   std::optional<std::int64_t> line;  // none: the program has ended
   std::vector<frame_meta> frames;
   std::uint64_t traced_current = 0, traced_peak = 0;
+  json output = json::array();  // [{"stream", "text"}] printed since the step before, checked
 };
 
 std::optional<std::int64_t> line_of(const json& v, bool& ok) {
@@ -58,7 +59,7 @@ result<step_meta> read_meta(std::string_view text, std::size_t index) {
   };
   const json given = json::parse(text, nullptr, false);
   if (given.is_discarded() || !given.is_object()) return bad("is not a JSON object");
-  for (const char* name : {"line", "frames", "traced_current", "traced_peak"}) {
+  for (const char* name : {"line", "frames", "traced_current", "traced_peak", "output"}) {
     if (!given.contains(name)) return bad(std::string("has no \"") + name + "\"");
   }
   step_meta out;
@@ -81,6 +82,15 @@ result<step_meta> read_meta(std::string_view text, std::size_t index) {
     }
     if (!ok) return bad("has a frame whose line is not a whole number");
     out.frames.push_back(std::move(frame));
+  }
+  if (!given["output"].is_array()) return bad("has output that is not a list of chunks");
+  for (const json& chunk : given["output"]) {
+    const bool stream_ok =
+        chunk.is_object() && chunk.contains("stream") && (chunk["stream"] == "stdout" || chunk["stream"] == "stderr");
+    if (!stream_ok || !chunk.contains("text") || !chunk["text"].is_string() || chunk.size() != 2) {
+      return bad("has output that is not a list of {\"stream\": \"stdout\" or \"stderr\", \"text\": ...}");
+    }
+    if (!chunk["text"].get_ref<const std::string&>().empty()) out.output.push_back(chunk);
   }
   return out;
 }
@@ -205,7 +215,37 @@ sized_step size_step(const step_meta& meta, const snapshot& snap, const snapshot
     for (const char* k : {"freed", "grew", "shrank"}) changes[k] = {{"objects", 0}, {"bytes", 0}};
   }
   out["changes"] = std::move(changes);
+  out["output"] = meta.output;
   return s;
+}
+
+// Marks each variable of `step` against the step before: "new" when the same frame (the
+// one at its place in the stack, running the same function) had no variable of its name,
+// "changed" when its object, shallow or deep size or object count differ, else "same".
+// A frame with no such counterpart (a call just made) has only new variables.
+void mark_variables(json& step, const json* before) {
+  json& frames = step["frames"];
+  for (std::size_t f = 0; f < frames.size(); ++f) {
+    const json* old_frame = nullptr;
+    if (before && f < (*before)["frames"].size() && (*before)["frames"][f]["function"] == frames[f]["function"]) {
+      old_frame = &(*before)["frames"][f];
+    }
+    std::map<std::string, const json*> old_variables;
+    if (old_frame) {
+      for (const json& v : (*old_frame)["variables"]) old_variables[v["name"].get<std::string>()] = &v;
+    }
+    for (json& v : frames[f]["variables"]) {
+      const auto found = old_variables.find(v["name"].get<std::string>());
+      if (found == old_variables.end()) {
+        v["status"] = "new";
+        continue;
+      }
+      const json& o = *found->second;
+      const bool same = o["id"] == v["id"] && o["shallow"] == v["shallow"] && o["deep"] == v["deep"] &&
+                        o["objects"] == v["objects"] && o["type"] == v["type"];
+      v["status"] = same ? "same" : "changed";
+    }
+  }
 }
 
 //-----------------------------------------------------------------------------
@@ -268,6 +308,7 @@ std::string trace_json(std::span<const trace_step> steps, std::string_view sourc
     }
     if (platform.is_null()) platform = platform_fields(snap.value());
     sized_step s = size_step(meta.value(), snap.value(), before ? &*before : nullptr, options, i);
+    mark_variables(s.out, steps_out.empty() ? nullptr : &steps_out.back());
     steps_out.push_back(std::move(s.out));
     s.out = nullptr;
     sized.push_back(std::move(s));

@@ -32,9 +32,10 @@ std::vector<std::uint8_t> step_snapshot(int step) {
 }
 
 const char* metas[] = {
-    R"({"line": 1, "frames": [{"function": "<module>", "line": 1, "variables": []}], "traced_current": 100, "traced_peak": 100})",
-    R"({"line": 2, "frames": [{"function": "<module>", "line": 2, "variables": ["xs"]}], "traced_current": 180, "traced_peak": 200})",
-    R"({"line": null, "frames": [{"function": "<module>", "line": null, "variables": ["xs"]}], "traced_current": 220, "traced_peak": 230})",
+    R"({"line": 1, "frames": [{"function": "<module>", "line": 1, "variables": []}], "traced_current": 100, "traced_peak": 100, "output": []})",
+    R"({"line": 2, "frames": [{"function": "<module>", "line": 2, "variables": ["xs"]}], "traced_current": 180, "traced_peak": 200, "output": []})",
+    R"({"line": null, "frames": [{"function": "<module>", "line": null, "variables": ["xs"]}], "traced_current": 220, "traced_peak": 230,
+       "output": [{"stream": "stdout", "text": "grew\n"}, {"stream": "stderr", "text": ""}]})",
 };
 
 json trace_of(int steps, const char* source = "xs = [1.5]\nxs.append(2.5)\n") {
@@ -69,6 +70,31 @@ TEST(trace, says_what_each_step_allocated_freed_and_changed) {
   EXPECT_EQ(t["steps"][2]["changes"]["freed"]["objects"], 0);
 }
 
+TEST(trace, marks_each_variable_new_changed_or_the_same_as_at_the_step_before) {
+  const json t = trace_of(3);
+  EXPECT_EQ(t["steps"][1]["frames"][0]["variables"][0]["status"], "new");
+  EXPECT_EQ(t["steps"][2]["frames"][0]["variables"][0]["status"], "changed");
+  std::vector<std::vector<std::uint8_t>> snaps{step_snapshot(1), step_snapshot(1)};
+  std::vector<trace_step> list{{metas[1], snaps[0]}, {metas[1], snaps[1]}};
+  const json again = json::parse(trace_json(list, "", run_facts{}, {}, {}));
+  EXPECT_EQ(again["steps"][1]["frames"][0]["variables"][0]["status"], "same");
+}
+
+TEST(trace, carries_the_output_printed_since_the_step_before_into_each_step) {
+  const json t = trace_of(3);
+  EXPECT_EQ(t["steps"][1]["output"], json::array());
+  EXPECT_EQ(t["steps"][2]["output"], json::parse(R"([{"stream": "stdout", "text": "grew\n"}])"));
+  std::vector<std::vector<std::uint8_t>> snaps{step_snapshot(0)};
+  const char* wrong = R"({"line": 1, "frames": [{"function": "<module>", "line": 1, "variables": []}],
+    "traced_current": 1, "traced_peak": 1, "output": [{"stream": "stdin", "text": "x"}]})";
+  std::vector<trace_step> list{{wrong, snaps[0]}};
+  const json bad = json::parse(trace_json(list, "", run_facts{}, {}, {}));
+  EXPECT_EQ(bad["steps"].size(), 0u);
+  EXPECT_EQ(bad["diagnostics"][0]["message"],
+            "The trace's step 0 has output that is not a list of {\"stream\": \"stdout\" or \"stderr\", \"text\": "
+            "...}.");
+}
+
 TEST(trace, charges_each_line_with_what_stepping_over_it_changed) {
   const json t = trace_of(3);
   ASSERT_EQ(t["lines"].size(), 2u);
@@ -81,7 +107,7 @@ TEST(trace, charges_each_line_with_what_stepping_over_it_changed) {
 TEST(trace, names_a_step_whose_snapshot_does_not_match_its_description_and_keeps_the_ones_before) {
   std::vector<std::vector<std::uint8_t>> snaps{step_snapshot(0), step_snapshot(1)};
   const char* wrong = R"({"line": 2, "frames": [{"function": "<module>", "line": 2, "variables": ["ys"]}],
-    "traced_current": 1, "traced_peak": 1})";
+    "traced_current": 1, "traced_peak": 1, "output": []})";
   std::vector<trace_step> list{{metas[0], snaps[0]}, {wrong, snaps[1]}};
   const json t = json::parse(trace_json(list, "", run_facts{}, {}, {}));
   EXPECT_EQ(t["ok"], false);

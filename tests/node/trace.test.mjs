@@ -104,6 +104,17 @@ describe("what the trace says", () => {
     assert.equal(del.lines.find((l) => l.line === 3).increment, 0);
   });
 
+  test("each step carries what was printed since the step before, and marks new and changed variables", async () => {
+    const report = await bytewise.trace("xs = []\nprint('a', end='')\nxs.append(1)\nprint('b')\n");
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.deepEqual(
+      report.steps.map((s) => s.output.map((c) => c.text).join("")),
+      ["", "", "a", "", "b\n"],
+    );
+    const xs = report.steps.map((s) => s.frames[0].variables.find((v) => v.name === "xs")?.status ?? null);
+    assert.deepEqual(xs, [null, "new", "same", "changed", "same"]);
+  });
+
   test("an uncaught exception ends the recording with a final step, and the report names the error", async () => {
     const report = await bytewise.trace(PROGRAMS["an exception uncaught"]);
     assert.equal(report.error.type, "IndexError");

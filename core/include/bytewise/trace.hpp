@@ -6,9 +6,11 @@
 //
 // A step is what web/py/_bytewise/stepping.py records: the line about to run (none for the
 // last step, when the program has ended), the program's frames outermost first with their
-// variables in order, tracemalloc's current and peak, and a snapshot whose roots are those
-// variables, named "<frame index>/<name>". For each step the trace gives every variable's
-// shallow and deep size, each frame's deep size (its variables together, each object once),
+// variables in order, tracemalloc's current and peak, the output printed since the step
+// before, and a snapshot whose roots are those variables, named "<frame index>/<name>".
+// For each step the trace gives every variable's shallow and deep size and whether it is
+// new, changed or the same as at the step before, each frame's deep size (its variables
+// together, each object once),
 // the program's total, and what changed since the step before: objects that appeared, were
 // freed, grew or shrank (matched by id and type, diff.hpp). Memory by line, like
 // memory_profiler's table: for each line that ran, the program's objects and tracemalloc's
@@ -31,7 +33,9 @@ namespace bytewise {
 
 // One recorded step as the recorder hands it over.
 struct trace_step {
-  std::string meta_json;  // {"line", "frames": [{"function", "line", "variables"}], "traced_current", "traced_peak"}
+  // {"line", "frames": [{"function", "line", "variables"}], "traced_current", "traced_peak",
+  //  "output": [{"stream": "stdout" | "stderr", "text"}] printed since the step before}
+  std::string meta_json;
   std::span<const std::uint8_t> snapshot;  // must outlive the call
 };
 

@@ -9,6 +9,8 @@ Use::
     # on_step(meta, snapshot) is called once per step, in order, as it is recorded:
     #   meta = {"line": n or None, "frames": [{"function", "line", "variables": [names]}],
     #           "traced_current": bytes, "traced_peak": bytes}
+    #   (the host adds "output": what was printed since the step before; the streams
+    #   are flushed first)
     #   snapshot: a snapshot (bytes) whose roots are every frame's variables in that
     #   order, the module frame first, each named "<frame index>/<variable name>"
     # result = {"error", "steps", "truncated", "run_ms"}
@@ -28,6 +30,7 @@ N steps") and the program runs on to its end untraced.
 
 from . import PRIVATE_BUILTINS as __builtins__  # noqa: F401 - CPython's builtins, whatever a program rebinds
 import gc
+import io
 import sys
 import time
 import tracemalloc
@@ -107,6 +110,7 @@ class _Recorder:
         """One step: ``frames`` outermost first (the module's frame, then the calls), or
         None for the final step (the module's variables only)."""
         current, peak = tracemalloc.get_traced_memory() if tracemalloc.is_tracing() else (0, 0)
+        _flush_streams()
         tracer, profiler, collecting = sys.gettrace(), sys.getprofile(), gc.isenabled()
         sys.settrace(None)
         sys.setprofile(None)
@@ -148,6 +152,18 @@ class _Recorder:
             names.append(name)
             roots["%d%s%s" % (index, ROOT_SEPARATOR, name)] = value
         return {"function": function, "line": line, "variables": names}
+
+
+def _flush_streams():
+    """Hands what the program printed so far to the host, so that the step counts it
+    (a partial line too). Only the interpreter's own streams are flushed: a stream the
+    program put in their place is its code, which recording never runs."""
+    for stream in (sys.stdout, sys.stderr):
+        if type(stream) is io.TextIOWrapper:
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass  # closed by the program: nothing more can come from it
 
 
 def record(source, options, step_cap, on_step, *, _restore_own=state.restore_own, _held=runner._HELD):
