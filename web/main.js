@@ -18,6 +18,7 @@ import { createLessons } from "./lesson-view.js";
 import { enableOffline } from "./offline.js";
 import { setupLayout } from "./layout.js";
 import { renderSizes, renderTrace } from "./sizes-table.js";
+import { setupStepping } from "./stepping-page.js";
 import "./styles.css";
 
 const COMPARE_KEY = "bytewise.compare";
@@ -35,6 +36,7 @@ print(sys.getsizeof(numbers))   # the list alone: its header and 3 pointers
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ui = {
   run: /** @type {HTMLButtonElement} */ ($("bw-run")),
+  stepRun: /** @type {HTMLButtonElement} */ ($("bw-step-run")),
   stop: /** @type {HTMLButtonElement} */ ($("bw-stop")),
   share: /** @type {HTMLButtonElement} */ ($("bw-share")),
   lessons: $("bw-lessons"),
@@ -291,15 +293,19 @@ function onSandboxEvent(event) {
           : `Python ${event.python} ready`,
       );
       showHeap();
-      if (!state.running) ui.run.disabled = false;
+      if (!state.running) ui.run.disabled = ui.stepRun.disabled = false;
       if (state.runWhenReady && !state.running) {
         state.runWhenReady = false;
         run();
+      } else if (state.stepWhenReady && !state.running) {
+        const { at } = state.stepWhenReady;
+        state.stepWhenReady = null;
+        stepping.stepThrough({ at });
       }
       break;
     case "restarting":
       state.ready = false;
-      ui.run.disabled = true;
+      ui.run.disabled = ui.stepRun.disabled = true;
       setStatus("Restarting Python…", 0.1);
       break;
     case "output":
@@ -343,7 +349,7 @@ async function run() {
     return;
   }
   state.running = true;
-  ui.run.disabled = true;
+  ui.run.disabled = ui.stepRun.disabled = true;
   ui.stop.disabled = false;
   ui.run.textContent = "Running…";
   ui.output.replaceChildren();
@@ -361,17 +367,64 @@ async function run() {
   }
   const outcome = await sandbox.run(editor.getCode(), probe, { timeLimitMs: limit });
   finishRun();
+  if (outcome.kind === "result") {
+    sayStopped(outcome.stopped, limit);
+    stepping.hide();
+    await showResult(outcome.run, options, { stopped: outcome.stopped });
+  }
+  sayOutcome(outcome, limit);
+  state.outcomes = (state.outcomes ?? 0) + 1;
+  state.lastOutcome = { kind: outcome.kind, stopped: outcome.stopped ?? outcome.reason ?? null };
+  showHeap();
+}
+
+// Stepping through a recorded run (web/stepping-page.js).
+const stepping = setupStepping({
+  editor,
+  sandbox,
+  analyser,
+  output: { clear: () => ui.output.replaceChildren(), append: appendOutput, text: () => ui.output.textContent },
+  runs: {
+    begin() {
+      if (state.running || !state.ready) return false;
+      state.running = true;
+      ui.run.disabled = ui.stepRun.disabled = true;
+      ui.stop.disabled = false;
+      ui.stepRun.textContent = "Recording…";
+      ui.runInfo.textContent = "";
+      return true;
+    },
+    end(outcome) {
+      finishRun();
+      state.outcomes = (state.outcomes ?? 0) + 1;
+      state.lastOutcome = { kind: outcome.kind, stopped: outcome.stopped ?? outcome.reason ?? null };
+    },
+    info: (text) => {
+      ui.runInfo.textContent = text;
+    },
+    options: () => ({ ...state.captureCaps, ...state.stepCaps }),
+    timeLimitMs,
+    sayOutcome,
+  },
+});
+ui.stepRun.addEventListener("click", () => stepping.stepThrough());
+
+/** What the output says when Stop or the time limit ended a run that still gave a result. */
+function sayStopped(stopped, limit) {
+  if (!stopped) return;
+  const limitText = `${(limit / 1000).toLocaleString("en")} s`;
+  appendOutput(
+    stopped === "time limit"
+      ? `Stopped: the program was still running after the time limit of ${limitText} (change it next to Run).\n`
+      : "Stopped.\n",
+    "notice",
+  );
+}
+
+/** What the output says about a run's outcome other than its results; heap recycling. */
+function sayOutcome(outcome, limit) {
   const limitText = `${(limit / 1000).toLocaleString("en")} s`;
   if (outcome.kind === "result") {
-    if (outcome.stopped) {
-      appendOutput(
-        outcome.stopped === "time limit"
-          ? `Stopped: the program was still running after the time limit of ${limitText} (change it next to Run).\n`
-          : "Stopped.\n",
-        "notice",
-      );
-    }
-    await showResult(outcome.run, options, { stopped: outcome.stopped });
     if (sandbox.recycleIfLarge()) {
       appendOutput(
         `Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
@@ -403,9 +456,6 @@ async function run() {
       );
     }
   }
-  state.outcomes = (state.outcomes ?? 0) + 1;
-  state.lastOutcome = { kind: outcome.kind, stopped: outcome.stopped ?? outcome.reason ?? null };
-  showHeap();
 }
 
 function stop() {
@@ -414,9 +464,10 @@ function stop() {
 
 function finishRun() {
   state.running = false;
-  ui.run.disabled = !state.ready;
+  ui.run.disabled = ui.stepRun.disabled = !state.ready;
   ui.stop.disabled = true;
   ui.run.textContent = "Run";
+  ui.stepRun.textContent = "Step through";
 }
 
 function showReport(report) {
@@ -513,12 +564,12 @@ async function exclusive(task) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   state.running = true;
-  ui.run.disabled = true;
+  ui.run.disabled = ui.stepRun.disabled = true;
   try {
     return await task();
   } finally {
     state.running = false;
-    ui.run.disabled = !state.ready;
+    ui.run.disabled = ui.stepRun.disabled = !state.ready;
   }
 }
 
@@ -590,6 +641,8 @@ async function share() {
     // A link never turns its reader's limit off: no limit is not shared.
     ...(Number.isInteger(limit) && limit >= 1 && limit <= 600 ? { timeLimit: limit } : {}),
     ...(state.lesson && !ui.lessons.hidden ? { lesson: state.lesson } : {}),
+    // While stepping, the link opens the program stepped through at the same step.
+    ...(stepping.index() !== null ? { step: stepping.index() } : {}),
   });
   if (!result.ok) {
     appendOutput(`${result.error}\n`, "stderr");
@@ -631,6 +684,11 @@ async function openShared() {
     state.sharedCompare = payload.compare ?? "";
     // Once the picker is filled the link's platform is chosen at once (share.js checked the name).
     if ([...ui.compare.options].some((o) => o.value === state.sharedCompare)) ui.compare.value = state.sharedCompare;
+  }
+  if (payload.step !== undefined) {
+    // Recorded as soon as Python is ready, then shown at the link's step.
+    if (state.ready && !state.running) stepping.stepThrough({ at: payload.step });
+    else state.stepWhenReady = { at: payload.step };
   }
   if (payload.lesson !== undefined) {
     if (lessons.open(payload.lesson)) showLessons(true);
@@ -732,6 +790,11 @@ globalThis.bytewise = {
   xrayFields: () => state.canvas?.module.xrayFields() ?? [],
   presenter: () => presenterOn(),
   layout: () => ({ codeWidth: layout.codeWidth(), codeHidden: layout.codeHidden(), sizesAsked: state.sizesAsked ?? 0 }),
+  // Stepping: the report shown, the step, what the page draws of it.
+  steps: () => stepping.shown(),
+  setStepCap: (stepCap) => {
+    state.stepCaps = stepCap === undefined ? {} : { stepCap };
+  },
   code: () => editor.getCode(),
   setCode: (text) => editor.setCode(text),
   // Caps for the next runs ({ objectCap, edgeCap }, checked like any option when a run

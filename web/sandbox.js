@@ -235,6 +235,9 @@ export class Sandbox {
         this.onEvent(message);
         break;
       }
+      case "step":
+        if (this.current?.id === message.id && this.current.steps) this.current.steps.push(message.step);
+        break;
       case "fatal":
         this.crashed(message.message);
         break;
@@ -265,10 +268,39 @@ export class Sandbox {
    * @returns {Promise<RunOutcome>}
    */
   run(code, probe, { timeLimitMs = 0, quiet = false } = {}) {
+    return this.launch({ type: "run", code, probe }, { timeLimitMs, quiet, steps: null });
+  }
+
+  /**
+   * Records `code` line by line (web/python-runner.js trace); resolves like run(), and
+   * every outcome carries the steps recorded (`steps`, as they came, one message each):
+   * a run stopped by replacing its worker keeps the steps it had.
+   * @param {string} code
+   * @param {object} probe the probe's options (the analyser's check()), with its step_cap
+   * @param {{ timeLimitMs?: number }} [limits]
+   * @returns {Promise<RunOutcome & { steps: Array<{ meta: object, snapshot: Uint8Array }> }>}
+   */
+  trace(code, probe, { timeLimitMs = 0 } = {}) {
+    const steps = [];
+    const message = { type: "trace", code, probe, stepCap: probe.step_cap };
+    return this.launch(message, { timeLimitMs, quiet: false, steps }).then((outcome) => ({ ...outcome, steps }));
+  }
+
+  /** Starts a run or a trace: `message` goes to the worker with the run's id. */
+  launch(message, { timeLimitMs, quiet, steps }) {
     if (this.current) return Promise.resolve({ kind: "failed", message: "a run is already in progress" });
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const run = { id, resolve, phase: "starting", stopping: null, started: performance.now(), timers: [], quiet };
+      const run = {
+        id,
+        resolve,
+        phase: "starting",
+        stopping: null,
+        started: performance.now(),
+        timers: [],
+        quiet,
+        steps,
+      };
       this.current = run;
       this.freshWorker().then(
         () => {
@@ -277,7 +309,7 @@ export class Sandbox {
           run.phase = "run";
           run.started = performance.now();
           if (timeLimitMs > 0) run.timers.push(setTimeout(() => this.stop("time limit"), timeLimitMs));
-          this.worker.postMessage({ type: "run", id, code, probe });
+          this.worker.postMessage({ ...message, id });
           // The next run's fresh Python starts now, so that it is ready when this run ends.
           this.warmSpare();
         },

@@ -17,7 +17,9 @@ export const MAX_LINK_CHARS = 16_384;
 /** The most code a link may carry, and the most its payload may inflate to. */
 export const MAX_CODE_CHARS = 50_000;
 const MAX_JSON_BYTES = 200_000;
-const FIELDS = ["code", "compare", "tracemalloc", "timeLimit", "lesson"];
+const FIELDS = ["code", "compare", "tracemalloc", "timeLimit", "lesson", "step"];
+/** The last step a link may open at (steps are counted from 0; the step cap goes to 1,000,000). */
+export const MAX_STEP = 999_999;
 
 const failed = (error) => ({ ok: false, error });
 
@@ -102,11 +104,16 @@ export function checkPayload(payload) {
   ) {
     return "its lesson name is not a lesson's file name";
   }
+  if (payload.step !== undefined && (!Number.isInteger(payload.step) || payload.step < 0 || payload.step > MAX_STEP)) {
+    return `its step is not a whole number from 0 to ${MAX_STEP.toLocaleString("en")}`;
+  }
   return null;
 }
 
 /**
- * @param {{ code: string, compare?: string | null, tracemalloc?: boolean, timeLimit?: number, lesson?: string }} payload
+ * @param {{ code: string, compare?: string | null, tracemalloc?: boolean, timeLimit?: number, lesson?: string,
+ *           step?: number }} payload
+ *   step: the link opens the program stepped through, at this step (0 is the first)
  * @returns {Promise<{ ok: true, link: string } | { ok: false, error: string }>}
  */
 export async function encodeShare(payload) {

@@ -164,6 +164,15 @@ function run({ id, code, probe }) {
   post({ type: "result", id, run: result, heapBytes: runner.heapBytes() }, [result.snapshot.buffer]);
 }
 
+// A recorded run (web/python-runner.js trace): each step goes to the page as it is
+// recorded, so that a run stopped by replacing this worker keeps the steps it had.
+function trace({ id, code, probe, stepCap }) {
+  const onStep = (step) => post({ type: "step", id, step }, [step.snapshot.buffer]);
+  const result = runner.trace(code, probe, { stepCap, onStep });
+  flushOutput();
+  post({ type: "result", id, run: result, heapBytes: runner.heapBytes() });
+}
+
 /** Pyodide marks errors that leave the interpreter unusable. */
 function isFatal(err) {
   return Boolean(err?.pyodide_fatal_error) || err instanceof WebAssembly.RuntimeError;
@@ -182,6 +191,7 @@ async function onPortMessage(event) {
     }
     await starting;
     if (message.type === "run") run(message);
+    else if (message.type === "trace") trace(message);
     else if (message.type in REQUESTS) {
       const [result, transfer] = REQUESTS[message.type](message.options ?? {});
       post({ type: message.type, id: message.id, result }, transfer);
