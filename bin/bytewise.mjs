@@ -466,6 +466,12 @@ async function lessonsCommand(args) {
         : stopped.message.replace(/^Python crashed/, "crashed Python");
     return { error: { type: "FatalError", message } };
   };
+  // Step exercises are answered from a recorded run, under the same time limit.
+  const trace = async (code, options) => {
+    const report = await bytewise.trace(code, { timeLimit, ...options });
+    const stopped = report.diagnostics.find((d) => d.code === "run.time_limit" || d.code === "run.crashed");
+    return stopped ? { ...report, error: { type: "FatalError", message: stopped.message } } : report;
+  };
   const problems = [];
   const orders = new Map();
   let exercises = 0;
@@ -493,8 +499,9 @@ async function lessonsCommand(args) {
         }
       } else if (block.type === "exercise") {
         exercises += 1;
-        for (const platform of LESSON_PLATFORMS) {
-          const computed = await computeAnswer(block, measure, { platform });
+        // A step exercise's answer is this browser's Python's, whatever the platform.
+        for (const platform of block.kind === "step" ? [null] : LESSON_PLATFORMS) {
+          const computed = await computeAnswer(block, measure, { platform, trace });
           if (!computed.ok) {
             problems.push(`${file}:${block.line}: exercise${platform ? ` (for ${platform})` : ""}: ${computed.error}`);
             break;

@@ -7,7 +7,9 @@
 //   checkAnswer(exercise, "~450 bytes", computed)  // { correct: true } or { correct: false, why }
 //
 // `platform` is the platform the student chose for sizes: null for this browser's Python,
-// or a modelled one; only `bytes` exercises with `measure` depend on it.
+// or a modelled one; only `bytes` exercises with `measure` depend on it. A `step` exercise
+// is answered from a recorded run: `trace` (trace() of web/measure.js, or the page's
+// worker doing the same) gives its trace report.
 import { fillPlaceholders, placeholderNames } from "./lessons.js";
 
 const SIZE_UNITS = { b: 1, byte: 1, bytes: 1, kb: 1000, kib: 1024, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30 };
@@ -17,15 +19,97 @@ function lastLine(text) {
   return lines[lines.length - 1].trim();
 }
 
+/** The index of the step a step exercise stops at (the `run`-th about to run its `line`), or -1. */
+export function stopStep(exercise, report) {
+  const run = exercise.run ?? 1;
+  let seen = 0;
+  for (const [i, step] of report.steps.entries()) {
+    if (step.line === exercise.line && ++seen === run) return i;
+  }
+  return -1;
+}
+
+/** The variable `name` at `step`: the innermost frame that has one, then outwards. */
+function variableAt(step, name) {
+  for (let f = step.frames.length - 1; f >= 0; --f) {
+    const found = step.frames[f].variables.find((v) => v.name === name);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** What the checks compare a step exercise's answer as, by what it asks. */
+const STEP_ANSWERS = { shallow: "bytes", deep: "bytes", freed: "identity", grows: "choice" };
+
+/** A step exercise's answer, from the trace report of its code. */
+function stepAnswer(exercise, report) {
+  const fail = (error) => ({ ok: false, error });
+  if (report.error) return fail(`its code raised ${report.error.message}`);
+  const times = (n) => (n === 1 ? "once" : `${n} times`);
+  const run = exercise.run ?? 1;
+  const at = stopStep(exercise, report);
+  if (at === -1) {
+    const more = report.truncated ? ` in the ${report.steps.length.toLocaleString("en")} steps recorded` : "";
+    return fail(`line ${exercise.line} does not run ${times(run)}${more}, so there is no step to stop at`);
+  }
+  if (at + 1 >= report.steps.length) return fail("no step comes after the one it stops at");
+  const now = report.steps[at];
+  const next = report.steps[at + 1];
+  const values = {
+    output: report.stdout.trimEnd(),
+    line: next.line === null ? "the end of the program" : `line ${next.line}`,
+  };
+  let answer;
+  if (exercise.ask === "shallow" || exercise.ask === "deep") {
+    const after = variableAt(next, exercise.variable);
+    if (!after) return fail(`'${exercise.variable}' is not a variable at the step after the one it stops at`);
+    if (after[exercise.ask] === null) return fail(`no ${exercise.ask} size is known for '${exercise.variable}'`);
+    answer = String(after[exercise.ask]);
+    const before = variableAt(now, exercise.variable);
+    values.before = before && before[exercise.ask] !== null ? String(before[exercise.ask]) : "nothing (not bound yet)";
+    values.here = answer;
+  } else if (exercise.ask === "freed") {
+    const freed = next.changes.freed;
+    answer = freed.objects > 0 ? "True" : "False";
+    values.here = `${freed.objects} objects, ${freed.bytes} bytes`;
+    values.before = `${now.total.objects} objects, ${now.total.deep} bytes`;
+  } else {
+    const deep = (step, name) => variableAt(step, name)?.deep ?? 0;
+    const grown = exercise.choices.filter((name) => deep(next, name) > deep(now, name));
+    if (grown.length !== 1) {
+      return fail(
+        grown.length === 0
+          ? "none of its choices grows at the next step"
+          : `${grown.join(" and ")} grow at the next step: exactly one choice must`,
+      );
+    }
+    answer = grown[0];
+    values.before = exercise.choices.map((name) => `${name} ${deep(now, name)}`).join(", ");
+    values.here = exercise.choices.map((name) => `${name} ${deep(next, name)}`).join(", ");
+  }
+  values.answer = answer;
+  for (const name of placeholderNames(exercise.explanation ?? "")) {
+    if (values[name] === undefined)
+      return fail(`its explanation uses {{${name}}}, which this exercise has no value for`);
+  }
+  return { ok: true, answer, values, stop: at };
+}
+
 /**
  * Runs an exercise's code and works out its answer.
  * @param {object} exercise a block from parseLesson
  * @param {(code: string, options: object) => object | Promise<object>} measure measure() of
  *   web/measure.js, or the page's worker doing the same
- * @param {{ platform?: string | null }} [context]
- * @returns {Promise<{ ok: true, answer: string, values: Record<string, string> } | { ok: false, error: string }>}
+ * @param {{ platform?: string | null, trace?: (code: string, options: object) => object | Promise<object> }} [context]
+ *   trace: for step exercises, the trace report of a program
+ * @returns {Promise<{ ok: true, answer: string, values: Record<string, string>, stop?: number }
+ *                   | { ok: false, error: string }>} stop: a step exercise's step (its index)
  */
-export async function computeAnswer(exercise, measure, { platform = null } = {}) {
+export async function computeAnswer(exercise, measure, { platform = null, trace = null } = {}) {
+  if (exercise.kind === "step") {
+    if (!trace) return { ok: false, error: "it is answered by stepping through its code, which is not available here" };
+    return stepAnswer(exercise, await trace(exercise.code, {}));
+  }
   const measured = exercise.kind === "bytes" && exercise.measure !== undefined;
   // {{predicted}} and {{platform}} name a 64-bit Python even when the student answers for
   // this browser's: the chosen platform, or the one measure() compares with by default.
@@ -119,7 +203,7 @@ export async function computeAnswer(exercise, measure, { platform = null } = {})
 // Values that are numbers Bytewise measured or computed, shown with separators ("100,021");
 // the program's own output ({{output}}, and {{answer}} of an output or choice exercise)
 // stays as it printed it.
-const MEASURED = ["here", "predicted"];
+const MEASURED = ["here", "predicted", "before"];
 const NUMERIC_ANSWERS = ["number", "bytes", "bigger"];
 
 /** Whole numbers of four digits or more in `text` with thousands separators. */
@@ -130,7 +214,8 @@ export function withSeparators(text) {
 /** The explanation with its {{values}} filled in (plain text: the page sets it as text). */
 export function explain(exercise, computed) {
   const shown = { ...computed.values };
-  for (const name of [...MEASURED, ...(NUMERIC_ANSWERS.includes(exercise.kind) ? ["answer"] : [])]) {
+  const numeric = NUMERIC_ANSWERS.includes(exercise.kind) || checkedAs(exercise) === "bytes";
+  for (const name of [...MEASURED, ...(numeric ? ["answer"] : [])]) {
     if (typeof shown[name] === "string") shown[name] = withSeparators(shown[name]);
   }
   return fillPlaceholders(exercise.explanation, shown);
@@ -160,6 +245,11 @@ function within(value, target, amount) {
   return Math.abs(value - target) <= allowed;
 }
 
+/** The kind an exercise's answer is checked as (a step exercise's, by what it asks). */
+export function checkedAs(exercise) {
+  return exercise.kind === "step" ? STEP_ANSWERS[exercise.ask] : exercise.kind;
+}
+
 /**
  * Checks a student's answer against the computed one.
  * @returns {{ correct: boolean, why?: string }}
@@ -168,7 +258,7 @@ export function checkAnswer(exercise, input, computed) {
   const text = String(input ?? "").trim();
   if (!text) return { correct: false, why: "Type an answer first." };
   const answer = computed.answer;
-  switch (exercise.kind) {
+  switch (checkedAs(exercise)) {
     case "output": {
       const norm = (s) =>
         s
@@ -193,7 +283,7 @@ export function checkAnswer(exercise, input, computed) {
       if (!q) return { correct: false, why: 'Type a number, such as 904, "904 bytes" or "~10 MB".' };
       const target = Number(answer);
       // "~10 MB" means about that much: at least the precision the student wrote in.
-      const amount = exercise.kind === "bytes" ? exercise.margin : exercise.tolerance;
+      const amount = checkedAs(exercise) === "bytes" ? exercise.margin : exercise.tolerance;
       const ok = within(q.value, target, amount) || (q.approximate && within(q.value, target, "10%"));
       return ok ? { correct: true } : { correct: false, why: q.value > target ? "Too many." : "Too few." };
     }

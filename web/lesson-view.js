@@ -7,7 +7,7 @@
 // Lesson Markdown is rendered by markdown-it with raw HTML off (escaped), so a lesson can
 // format text but never inject markup; everything else here is set as text.
 import MarkdownIt from "markdown-it";
-import { checkAnswer, computeAnswer, explain } from "./lesson-answers.js";
+import { checkAnswer, checkedAs, computeAnswer, explain, stopStep } from "./lesson-answers.js";
 import { parseLesson } from "./lessons.js";
 
 const PROGRESS_KEY = "bytewise.progress";
@@ -29,6 +29,13 @@ function element(tag, props = {}, ...children) {
   return e;
 }
 
+/** "2nd", "3rd", "11th": the how-manyth run of a line. */
+function ordinal(n) {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
 function loadProgress(storage) {
   try {
     const value = JSON.parse(storage.getItem(PROGRESS_KEY) ?? "{}");
@@ -41,18 +48,24 @@ function loadProgress(storage) {
 /**
  * @param {{ root: HTMLElement, sources: Record<string, string>, storage: Storage,
  *           measure: (code: string, options: object) => Promise<object>,
+ *           trace: (code: string, options: object) => Promise<object>,
  *           platform: () => string | null, platformName: () => string,
- *           openInSandbox: (code: string) => void, onChange?: (lessonId: string | null) => void }} options
- *   sources: lesson file name -> text
+ *           openInSandbox: (code: string) => void,
+ *           openSteps: (code: string, at: (report: object) => number) => void,
+ *           onChange?: (lessonId: string | null) => void }} options
+ *   sources: lesson file name -> text; trace: the trace report of a program (step
+ *   exercises); openSteps: the code in the sandbox, stepped through, at the step `at` picks
  */
 export function createLessons({
   root,
   sources,
   storage,
   measure,
+  trace,
   platform,
   platformName,
   openInSandbox,
+  openSteps,
   onChange = () => {},
 }) {
   const lessons = [];
@@ -129,9 +142,10 @@ export function createLessons({
     const prompt = element("div", { className: "bw-exercise-prompt" });
     prompt.innerHTML = markdown.renderInline(exercise.prompt); // escaped: html is off
     const code = element("pre", { className: "bw-lesson-code" }, element("code", {}, exercise.code));
+    const as = checkedAs(exercise);
     let input;
-    if (exercise.kind === "identity" || exercise.kind === "choice" || exercise.kind === "bigger") {
-      const options = exercise.kind === "identity" ? ["True", "False"] : exercise.choices;
+    if (as === "identity" || as === "choice" || as === "bigger") {
+      const options = as === "identity" ? ["True", "False"] : exercise.choices;
       const name = `bw-ex-${lesson.id}-${exercise.line}`;
       input = element(
         "div",
@@ -150,7 +164,7 @@ export function createLessons({
         className: "bw-exercise-answer",
         type: "text",
         ariaLabel: "Your prediction",
-        placeholder: exercise.kind === "bytes" ? 'e.g. 904 or "904 bytes"' : "a number",
+        placeholder: as === "bytes" ? 'e.g. 904 or "904 bytes"' : "a number",
       });
     }
     const commit = element("button", { type: "button", className: "bw-exercise-commit" }, "Commit my prediction");
@@ -167,6 +181,27 @@ export function createLessons({
       commit.disabled = !on;
       for (const i of input.tagName === "DIV" ? input.querySelectorAll("input") : [input]) i.disabled = !on;
     };
+    // A step exercise stops while stepping through its code: the reader can open that
+    // step, predict, and then see the next one.
+    let stepping = null;
+    const stepTo = (next) => openSteps(exercise.code, (report) => stopStep(exercise, report) + (next ? 1 : 0));
+    if (exercise.kind === "step") {
+      const open = element("button", { type: "button", className: "bw-open-code" }, "Step to this point");
+      open.addEventListener("click", () => stepTo(false));
+      const run = exercise.run ?? 1;
+      stepping = element(
+        "p",
+        { className: "bw-hint" },
+        `It stops as line ${exercise.line} is about to run${run > 1 ? ` for the ${ordinal(run)} time` : ""}. `,
+        open,
+      );
+    }
+    const nextStep = () => {
+      if (exercise.kind !== "step") return null;
+      const button = element("button", { type: "button", className: "bw-open-code" }, "Show the next step");
+      button.addEventListener("click", () => stepTo(true));
+      return element("p", {}, button);
+    };
     let attempts = 0;
     let computed = null;
     commit.addEventListener("click", async () => {
@@ -179,7 +214,7 @@ export function createLessons({
       attempts += 1;
       if (!computed) {
         result.replaceChildren(element("p", {}, "Running the code to find out…"));
-        computed = await computeAnswer(exercise, measure, { platform: platform() });
+        computed = await computeAnswer(exercise, measure, { platform: platform(), trace });
         if (!computed.ok) {
           result.replaceChildren(
             element("p", { className: "bw-lesson-problem" }, `This exercise could not be computed: ${computed.error}.`),
@@ -196,6 +231,7 @@ export function createLessons({
         result.replaceChildren(
           element("p", { className: "bw-right" }, "Right."),
           element("p", {}, explain(exercise, computed)),
+          nextStep() ?? "",
         );
       } else if (attempts < 2) {
         result.replaceChildren(
@@ -208,10 +244,11 @@ export function createLessons({
         result.replaceChildren(
           element("p", { className: "bw-wrong" }, `The answer: ${computed.answer}.`),
           element("p", {}, explain(exercise, computed)),
+          nextStep() ?? "",
         );
       }
     });
-    box.append(prompt, code, ...(forWhat ? [forWhat] : []), input, commit, result);
+    box.append(prompt, code, ...(forWhat ? [forWhat] : []), ...(stepping ? [stepping] : []), input, commit, result);
     if (progress[lesson.id]?.[exercise.line]) box.dataset.done = progress[lesson.id][exercise.line];
     return box;
   }

@@ -31,6 +31,11 @@ export const LEVELS = ["beginner", "intermediate", "advanced"];
  *             student's platform); `margin` (bytes or "10%") allowed
  *   identity  True or False: what the program prints (an `is` comparison)
  *   bigger    which of two `choices` is bigger: the program prints two numbers, in order
+ *   step      what the next step will show, stopped while stepping through the program:
+ *             `line` (and `run`, the how-manyth time it is about to run, 1 unless given)
+ *             names the step; `ask` is `shallow` or `deep` (of `variable`, in bytes;
+ *             `margin` allowed), `freed` (True or False: does the next step free an
+ *             object?) or `grows` (which of the variables in `choices` grows)
  */
 export const EXERCISE_KINDS = {
   output: { optional: [] },
@@ -39,10 +44,13 @@ export const EXERCISE_KINDS = {
   bytes: { optional: ["measure", "size", "margin"] },
   identity: { optional: [] },
   bigger: { required: ["choices"], optional: [] },
+  step: { required: ["line", "ask"], optional: ["run", "variable", "choices", "margin"] },
 };
+/** What a step exercise asks about the next step. */
+export const STEP_ASKS = ["shallow", "deep", "freed", "grows"];
 const COMMON = ["kind", "prompt", "code", "hint", "explanation"];
 /** Values an explanation may interpolate as {{name}}. */
-export const PLACEHOLDERS = ["answer", "output", "here", "platform", "predicted"];
+export const PLACEHOLDERS = ["answer", "output", "here", "platform", "predicted", "before", "line"];
 const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
 
 /** The names of the {{placeholders}} in `text`, in order. */
@@ -116,6 +124,29 @@ function checkMeta(meta, add) {
   return { title: meta.title, order: meta.order, concepts: meta.concepts, level: meta.level };
 }
 
+/** A step exercise's own fields: where it stops, and what it asks about the next step. */
+function checkStep(fields, line, add) {
+  if (!Number.isInteger(fields.line) || fields.line < 1 || fields.line > 10_000) {
+    add(line, "exercise: 'line' must be the number of a line of its code, such as 3");
+  } else if (typeof fields.code === "string" && fields.line > fields.code.split("\n").length) {
+    add(line, `exercise: 'line' is ${fields.line}, but its code has ${fields.code.trimEnd().split("\n").length} lines`);
+  }
+  if (fields.run !== undefined && (!Number.isInteger(fields.run) || fields.run < 1 || fields.run > 1000)) {
+    add(line, "exercise: 'run' must be a whole number from 1 to 1000: the how-manyth time the line is about to run");
+  }
+  if (!STEP_ASKS.includes(fields.ask)) {
+    add(line, `exercise: 'ask' must be one of ${STEP_ASKS.join(", ")}`);
+    return;
+  }
+  const sized = fields.ask === "shallow" || fields.ask === "deep";
+  if (sized && (typeof fields.variable !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,79}$/.test(fields.variable))) {
+    add(line, `exercise: 'ask: ${fields.ask}' needs 'variable', the name whose size is asked, such as grown`);
+  }
+  if (!sized && fields.variable !== undefined)
+    add(line, "exercise: 'variable' goes with 'ask: shallow' or 'ask: deep'");
+  if (!sized && fields.margin !== undefined) add(line, "exercise: 'margin' goes with 'ask: shallow' or 'ask: deep'");
+}
+
 function checkExercise(fields, line, add) {
   if (fields === null || typeof fields !== "object" || Array.isArray(fields)) {
     add(line, "exercise: the block must hold fields such as 'kind: number'");
@@ -145,6 +176,7 @@ function checkExercise(fields, line, add) {
   } else if (fields.code.length > MAX_CODE) {
     add(line, `exercise: 'code' is longer than ${MAX_CODE.toLocaleString("en")} characters`);
   }
+  if (fields.kind === "step") checkStep(fields, line, add);
   if (kind.required?.includes("choices")) {
     const count = fields.kind === "bigger" ? [2, 2] : [2, 6];
     const ok =
@@ -161,6 +193,17 @@ function checkExercise(fields, line, add) {
           : "exercise: 'choices' must be 2 to 6 different lines of text",
       );
     }
+  }
+  if (fields.kind === "step" && fields.choices !== undefined && fields.ask !== "grows") {
+    add(line, "exercise: 'choices' goes with 'ask: grows' (the variables, one of which grows)");
+  } else if (fields.kind === "step" && fields.ask === "grows") {
+    const ok =
+      Array.isArray(fields.choices) &&
+      fields.choices.length >= 2 &&
+      fields.choices.length <= 6 &&
+      fields.choices.every((c) => typeof c === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,79}$/.test(c)) &&
+      new Set(fields.choices).size === fields.choices.length;
+    if (!ok) add(line, "exercise: 'choices' must be 2 to 6 different variable names, such as [a, b]");
   }
   if (fields.tolerance !== undefined && !isAmount(fields.tolerance))
     add(line, "exercise: 'tolerance' must be a number or a percentage such as 5%");

@@ -139,10 +139,15 @@ const keeper = createCodeKeeper(
   })(),
   { sample: SAMPLE },
 );
+/** Stepping through a recorded run (set up below, once the sandbox is). */
+let stepping = null;
 const editor = createEditor($("bw-editor"), {
   doc: keeper.current(),
   onRun: () => run(),
-  onChange: (text) => keeper.edited(text),
+  onChange: (text) => {
+    keeper.edited(text);
+    stepping?.codeChanged();
+  },
 });
 
 /** The "Earlier code" menu: the user's own earlier versions, newest first. */
@@ -300,7 +305,7 @@ function onSandboxEvent(event) {
       } else if (state.stepWhenReady && !state.running) {
         const { at } = state.stepWhenReady;
         state.stepWhenReady = null;
-        stepping.stepThrough({ at });
+        stepping.stepThrough({ at, keepOutput: true });
       }
       break;
     case "restarting":
@@ -365,11 +370,11 @@ async function run() {
     appendOutput(`Bytewise error: ${err.message}\n`, "stderr");
     return;
   }
+  stepping.hide(); // the steps of another run: its keys and Play would redraw the output
   const outcome = await sandbox.run(editor.getCode(), probe, { timeLimitMs: limit });
   finishRun();
   if (outcome.kind === "result") {
     sayStopped(outcome.stopped, limit);
-    stepping.hide();
     await showResult(outcome.run, options, { stopped: outcome.stopped });
   }
   sayOutcome(outcome, limit);
@@ -379,11 +384,20 @@ async function run() {
 }
 
 // Stepping through a recorded run (web/stepping-page.js).
-const stepping = setupStepping({
+stepping = setupStepping({
   editor,
   sandbox,
   analyser,
-  output: { clear: () => ui.output.replaceChildren(), append: appendOutput, text: () => ui.output.textContent },
+  output: {
+    clear: () => ui.output.replaceChildren(),
+    append: appendOutput,
+    text: () => ui.output.textContent,
+    nodes: () => [...ui.output.childNodes],
+    show: (nodes) => {
+      ui.output.replaceChildren(...nodes);
+      ui.output.scrollTop = ui.output.scrollHeight;
+    },
+  },
   runs: {
     begin() {
       if (state.running || !state.ready) return false;
@@ -405,6 +419,14 @@ const stepping = setupStepping({
     options: () => ({ ...state.captureCaps, ...state.stepCaps }),
     timeLimitMs,
     sayOutcome,
+    afterRecording(outcome) {
+      showHeap();
+      if (outcome.kind !== "result" || !sandbox.recycleIfLarge()) return null;
+      return (
+        `Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
+        "Python is restarting to give the memory back. The steps stay; the next run starts fresh."
+      );
+    },
   },
 });
 ui.stepRun.addEventListener("click", () => stepping.stepThrough());
@@ -587,6 +609,26 @@ async function lessonMeasure(code, options) {
   }
 }
 
+async function lessonTrace(code, options) {
+  const failed = (why) => ({ error: { type: "RuntimeError", message: why }, steps: [], lines: [], diagnostics: [] });
+  try {
+    return await exclusive(async () => {
+      const a = await analyser();
+      const probe = a.check(options);
+      const outcome = await sandbox.trace(code, probe, { timeLimitMs: DEFAULT_TIME_LIMIT_MS, quiet: true });
+      if (outcome.kind !== "result") {
+        return failed(`the code did not finish (${outcome.kind}${outcome.message ? `: ${outcome.message}` : ""})`);
+      }
+      return a.trace(outcome.steps, code, outcome.run.facts, options, {
+        truncated: outcome.run.truncated,
+        stopped: [],
+      });
+    });
+  } catch (err) {
+    return failed(err.message);
+  }
+}
+
 const lessons = createLessons({
   root: ui.lessons,
   sources: Object.fromEntries(
@@ -602,6 +644,7 @@ const lessons = createLessons({
     }
   })(),
   measure: lessonMeasure,
+  trace: lessonTrace,
   platform: () => compareOption(),
   platformName: () =>
     ui.compare.value === ""
@@ -613,6 +656,12 @@ const lessons = createLessons({
     fillHistory();
     $("bw-editor").scrollIntoView({ block: "nearest" });
     $("bw-editor").querySelector(".cm-content")?.focus();
+  },
+  openSteps: (code, at) => {
+    keeper.openShared(code, editor.getCode());
+    editor.setCode(code);
+    fillHistory();
+    stepping.stepThrough({ at });
   },
   onChange: (id) => {
     state.lesson = id;
@@ -687,7 +736,7 @@ async function openShared() {
   }
   if (payload.step !== undefined) {
     // Recorded as soon as Python is ready, then shown at the link's step.
-    if (state.ready && !state.running) stepping.stepThrough({ at: payload.step });
+    if (state.ready && !state.running) stepping.stepThrough({ at: payload.step, keepOutput: true });
     else state.stepWhenReady = { at: payload.step };
   }
   if (payload.lesson !== undefined) {

@@ -277,13 +277,13 @@ export class Sandbox {
    * a run stopped by replacing its worker keeps the steps it had.
    * @param {string} code
    * @param {object} probe the probe's options (the analyser's check()), with its step_cap
-   * @param {{ timeLimitMs?: number }} [limits]
+   * @param {{ timeLimitMs?: number, quiet?: boolean }} [limits] quiet: as for run()
    * @returns {Promise<RunOutcome & { steps: Array<{ meta: object, snapshot: Uint8Array }> }>}
    */
-  trace(code, probe, { timeLimitMs = 0 } = {}) {
+  trace(code, probe, { timeLimitMs = 0, quiet = false } = {}) {
     const steps = [];
     const message = { type: "trace", code, probe, stepCap: probe.step_cap };
-    return this.launch(message, { timeLimitMs, quiet: false, steps }).then((outcome) => ({ ...outcome, steps }));
+    return this.launch(message, { timeLimitMs, quiet, steps }).then((outcome) => ({ ...outcome, steps }));
   }
 
   /** Starts a run or a trace: `message` goes to the worker with the run's id. */

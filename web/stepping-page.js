@@ -15,11 +15,14 @@ const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 /**
  * @param {{ editor: ReturnType<typeof import("./editor.js").createEditor>,
  *           sandbox: import("./sandbox.js").Sandbox, analyser: () => Promise<object>,
- *           output: { clear: () => void, append: (text: string, kind: string) => void, text: () => string },
+ *           output: { clear: () => void, append: (text: string, kind: string) => void, text: () => string,
+ *                     nodes: () => Node[], show: (nodes: Node[]) => void },
  *           runs: { begin: () => boolean, end: (outcome: object) => void, info: (text: string) => void,
  *                   options: () => object, timeLimitMs: () => number,
- *                   sayOutcome: (outcome: object, limitMs: number) => void } }} page
- *   runs.begin: false when a run is in progress or Python is not ready (nothing starts)
+ *                   sayOutcome: (outcome: object, limitMs: number) => void,
+ *                   afterRecording: (outcome: object) => string | null } }} page
+ *   runs.begin: false when a run is in progress or Python is not ready (nothing starts);
+ *   runs.afterRecording: the heap's upkeep after a recording, and what to say about it
  */
 export function setupStepping({ editor, sandbox, analyser, output, runs }) {
   const stepper = createStepper(
@@ -43,19 +46,47 @@ export function setupStepping({ editor, sandbox, analyser, output, runs }) {
     { onStep: showStep },
   );
 
+  // The output pane while stepping: what was there before the recording began (a notice,
+  // a shared program's "Restore my code") and then what the program printed up to the
+  // step, redrawn only when that changes (the pane is a live region).
+  let kept = [];
+  let printedKey = "";
+
   /** The editor's marks and the output pane for `step` of `report`. */
   function showStep(step, previous, report) {
     // The line the step before was about to run is the one just run (at the final step,
     // which has no line, the program's last).
     editor.markLines({ next: step.line, done: previous?.line ?? null });
-    output.clear();
+    let chunks = 0;
+    for (const s of report.steps.slice(0, step.index + 1)) chunks += s.output.length;
+    // A Stop's KeyboardInterrupt is the notice's "Stopped", not the program's own error.
+    const stopped = report.diagnostics.some((d) => d.code === "run.stopped" || d.code === "run.time_limit");
+    const error =
+      step.line === null && report.error && !(stopped && report.error.type === "KeyboardInterrupt")
+        ? report.error
+        : null;
+    const key = `${chunks}:${Boolean(error)}`;
+    if (key === printedKey) return;
+    printedKey = key;
+    const printed = document.createElement("span");
+    const add = (text, kind) => {
+      const span = document.createElement("span");
+      span.className = `bw-out-${kind}`;
+      span.textContent = text;
+      printed.append(span);
+    };
     for (const s of report.steps.slice(0, step.index + 1)) {
-      for (const chunk of s.output) output.append(chunk.text, chunk.stream);
+      for (const chunk of s.output) add(chunk.text, chunk.stream);
     }
-    if (step.line === null && report.error) output.append(report.error.traceback, "stderr");
+    if (error) {
+      add(error.traceback, "stderr");
+      if (error.hint) add(`${error.hint}\n`, "notice");
+    }
+    output.show([...kept, printed]);
   }
 
   function hide() {
+    printedKey = "";
     if (!stepper.report) return;
     stepper.hide();
     editor.markLines({ next: null, done: null });
@@ -64,28 +95,50 @@ export function setupStepping({ editor, sandbox, analyser, output, runs }) {
   $("bw-step-close").addEventListener("click", hide);
 
   /** Why the recording ended early, as the trace report's `stopped` diagnostics. */
-  function stoppedBecause(how, limitMs) {
+  function stoppedBecause(outcome, limitMs) {
+    const how = outcome.kind === "result" ? outcome.stopped : outcome.kind === "stopped" ? outcome.reason : null;
+    if (outcome.kind === "crashed") {
+      const message =
+        `Python crashed (${outcome.message}) and is restarting by itself; the steps recorded until then ` +
+        "are here. Deep recursion, or a structure nested thousands of levels deep, can do this.";
+      return [{ code: "run.crashed", message }];
+    }
+    if (outcome.kind === "failed") {
+      return [{ code: "run.failed", message: `${outcome.message}; the steps recorded until then are here.` }];
+    }
+    const restarting =
+      outcome.kind === "stopped" ? " (inside a call Python could not interrupt: it is restarting)" : "";
     if (how === "time limit") {
       const seconds = (limitMs / 1000).toLocaleString("en");
       return [
         {
           code: "run.time_limit",
           message:
-            `The program was still running after the time limit of ${seconds} s, so it was stopped; ` +
+            `The program was still running after the time limit of ${seconds} s, so it was stopped${restarting}; ` +
             "the steps recorded until then are here.",
         },
       ];
     }
-    if (how === "stop") return [{ code: "run.stopped", message: "Stopped; the steps recorded until then are here." }];
+    if (how === "stop") {
+      return [{ code: "run.stopped", message: `Stopped${restarting}; the steps recorded until then are here.` }];
+    }
     return [];
   }
 
-  /** Runs the program recording each line, then shows its steps from step `at`. */
-  async function stepThrough({ at = 0 } = {}) {
+  /**
+   * Runs the program recording each line, then shows its steps from step `at`: an index,
+   * or a function of the trace report that picks one (a lesson's stop; -1: the first).
+   * @param {{ at?: number | ((report: object) => number), keepOutput?: boolean }} [where]
+   *   keepOutput: what the output pane holds stays above the program's output (a shared
+   *   program's notice)
+   */
+  async function stepThrough({ at = 0, keepOutput = false } = {}) {
     if (!runs.begin()) return;
-    output.clear();
+    hide();
+    if (!keepOutput) output.clear();
     const options = runs.options();
     const limit = runs.timeLimitMs();
+    kept = output.nodes();
     const code = editor.getCode();
     let a;
     let probe;
@@ -101,7 +154,7 @@ export function setupStepping({ editor, sandbox, analyser, output, runs }) {
     const outcome = await sandbox.trace(code, probe, { timeLimitMs: limit });
     runs.end(outcome);
     // A run stopped by replacing its worker keeps the steps it had: they are shown.
-    const how = outcome.kind === "result" ? outcome.stopped : outcome.kind === "stopped" ? outcome.reason : null;
+    const recycled = runs.afterRecording(outcome);
     if (outcome.kind !== "result" && outcome.steps.length === 0) {
       runs.sayOutcome(outcome, limit);
       return;
@@ -114,19 +167,22 @@ export function setupStepping({ editor, sandbox, analyser, output, runs }) {
     try {
       report = a.trace(outcome.steps, code, facts, options, {
         truncated: outcome.kind === "result" && outcome.run.truncated,
-        stopped: stoppedBecause(how, limit),
+        stopped: stoppedBecause(outcome, limit),
       });
     } catch (err) {
       output.append(`Bytewise error: ${err.message}\n`, "stderr");
       return;
     }
     document.body.classList.add("bw-stepping");
-    stepper.show(report, { at });
+    stepper.show(report, {
+      at: Math.max(typeof at === "function" ? at(report) : at, 0),
+      notes: recycled ? [recycled] : [],
+    });
+    const ms = (performance.now() - started).toFixed(0);
     runs.info(
-      `recorded ${report.steps.length.toLocaleString("en")} steps in ${(performance.now() - started).toFixed(0)} ms` +
-        (report.truncated ? `, stopped recording at the step cap of ${report.step_cap.toLocaleString("en")}` : ""),
+      `${report.steps.length.toLocaleString("en")} steps recorded and analysed in ${ms} ms` +
+        (report.truncated ? `, recording stopped at the step cap of ${report.step_cap.toLocaleString("en")}` : ""),
     );
-    if (outcome.kind !== "result") runs.sayOutcome(outcome, limit);
     $("bw-stepper").focus({ preventScroll: true });
   }
 
@@ -141,9 +197,10 @@ export function setupStepping({ editor, sandbox, analyser, output, runs }) {
     const target = /** @type {HTMLElement} */ (event.target);
     if (target.closest?.("input, select, textarea, .cm-editor, canvas, [contenteditable]")) return;
     if (target.closest?.("#bw-stepper")) return; // the view handles its own keys
-    if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+    const moves = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity };
+    if (event.key in moves) {
       event.preventDefault();
-      stepper.move(event.key === "ArrowLeft" ? -1 : 1);
+      stepper.move(moves[event.key]);
     }
   });
 
@@ -178,6 +235,8 @@ export function setupStepping({ editor, sandbox, analyser, output, runs }) {
   return {
     stepThrough,
     hide,
+    /** The code was edited: the steps shown are another program's, so they go. */
+    codeChanged: hide,
     /** The step shown, or null when no recorded run is shown. */
     index: () => (stepper.report ? stepper.index : null),
     shown,

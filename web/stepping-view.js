@@ -46,9 +46,12 @@ function frameBox(frame, index, before) {
   const box = element("section", "bw-frame");
   box.dataset.function = frame.function;
   const title = element("h3", "bw-frame-title");
+  // Spaces between the parts, so that a screen reader does not run them together.
   title.append(
     element("span", "bw-frame-name", index === 0 ? "Global frame" : `${frame.function}()`),
+    " ",
     element("span", "bw-frame-line", frame.line === null ? "" : `line ${frame.line}`),
+    " ",
     element("span", "bw-frame-deep", `${bytes(frame.deep)} · ${number.format(frame.objects)} objects`),
   );
   box.append(title);
@@ -175,6 +178,7 @@ export function createStepper(ui, { onStep }) {
     timer = 0;
     ui.play.textContent = "Play";
     ui.play.setAttribute("aria-pressed", "false");
+    ui.position.setAttribute("aria-live", "polite");
   }
 
   function play() {
@@ -183,6 +187,8 @@ export function createStepper(ui, { onStep }) {
     if (index >= report.steps.length - 1) go(0);
     ui.play.textContent = "Pause";
     ui.play.setAttribute("aria-pressed", "true");
+    // Playing, the step changes several times a second: not announced each time.
+    ui.position.setAttribute("aria-live", "off");
     timer = setInterval(
       () => {
         if (!report || index >= report.steps.length - 1) return stopPlaying();
@@ -251,7 +257,8 @@ export function createStepper(ui, { onStep }) {
     for (const l of report.lines) {
       const row = body.insertRow();
       row.dataset.line = String(l.line);
-      row.title = "Go to the next step at this line";
+      row.title = "Go to the next step at this line (click, or Enter)";
+      row.tabIndex = 0;
       row.append(element("td", "bw-num", String(l.line)));
       row.append(element("td", "bw-num", number.format(l.memory_after)));
       row.append(element("td", "bw-num", signed(l.increment).replace(" B", "")));
@@ -269,7 +276,12 @@ export function createStepper(ui, { onStep }) {
     }
   }
 
-  function show(next, { at = 0 } = {}) {
+  /**
+   * Shows a trace report, at step `at`.
+   * @param {object} next the trace report
+   * @param {{ at?: number, notes?: string[] }} [how] notes: the page's own, with the report's
+   */
+  function show(next, { at = 0, notes: pageNotes = [] } = {}) {
     stopPlaying();
     report = next;
     ui.section.hidden = false;
@@ -284,6 +296,7 @@ export function createStepper(ui, { onStep }) {
       );
     }
     for (const d of report.diagnostics) notes.push(d.message);
+    notes.push(...pageNotes);
     ui.notice.textContent = notes.join(" ");
     ui.notice.hidden = notes.length === 0;
     if (count === 0) {
@@ -310,6 +323,7 @@ export function createStepper(ui, { onStep }) {
     const previous = index > 0 ? report.steps[index - 1] : null;
     const last = report.steps.length - 1;
     ui.slider.value = String(index);
+    ui.slider.setAttribute("aria-valuetext", `Step ${number.format(index + 1)} of ${number.format(last + 1)}`);
     ui.first.disabled = ui.back.disabled = index === 0;
     ui.forward.disabled = ui.last.disabled = index === last;
     const where = step.line === null ? "the program has ended" : `line ${step.line} runs next`;
@@ -354,9 +368,17 @@ export function createStepper(ui, { onStep }) {
     stopPlaying();
     go(Math.round(x * width));
   });
-  ui.lines.addEventListener("click", (event) => {
+  const toLine = (event) => {
     const row = event.target.closest("tr[data-line]");
-    if (row && report) (stopPlaying(), go(nextAtLine(Number(row.dataset.line))));
+    if (!row || !report) return;
+    stopPlaying();
+    go(nextAtLine(Number(row.dataset.line)));
+  };
+  ui.lines.addEventListener("click", toLine);
+  ui.lines.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    toLine(event);
   });
   ui.section.addEventListener("keydown", (event) => {
     if (event.target === ui.speed) return;

@@ -128,7 +128,7 @@ test("embed mode at 900 x 640 shows the editor, Run and the canvas only, the who
   await embed.goto(`${server.url}?embed=1`);
   await embed.evaluate(() => Promise.all([globalThis.bytewise.pythonReady, globalThis.bytewise.canvasReady]));
   assert.equal(await embed.evaluate(() => globalThis.bytewise.embedded()), true);
-  for (const hidden of [".bw-header", "#bw-lessons", ".bw-table-scroll", ".bw-compare"]) {
+  for (const hidden of [".bw-header", "#bw-lessons", "#bw-details .bw-table-scroll", ".bw-compare", "#bw-stepper"]) {
     assert.equal(await embed.locator(hidden).isVisible(), false, hidden);
   }
   for (const shown of ["#bw-run", "#bw-editor", "#bw-canvas"])

@@ -80,7 +80,7 @@ test("the keys step forward and back, and each step shows its lines, frames, out
     now.frames.map((f) => f.function),
     ["<module>", "grow"],
   );
-  assert.match(now.frames[1].title, /^grow\(\)line \d+/);
+  assert.match(now.frames[1].title, /^grow\(\) line \d+ [\d,]+ B · \d+ objects$/);
   const slots = now.frames[1].slots.map((s) => s.name);
   assert.deepEqual(slots.slice(0, 2), ["n", "items"]);
   const items = now.frames[1].slots.find((s) => s.name === "items");
@@ -198,4 +198,36 @@ test("the step cap ends recording and the time limit stops a program that never 
   assert.equal((await steps()).index, shown.count - 1);
   await hook("setStepCap", undefined);
   await page.fill("#bw-time-limit", "10");
+});
+
+test("a lesson stops at a step, asks what the next one shows, then shows it", async () => {
+  await hook("openLesson", "14-memory-kept-after-del");
+  const box = page.locator('.bw-exercise[data-kind="step"]').first();
+  assert.match(await box.textContent(), /It stops as line 3 is about to run\./);
+  const before = await hook("outcomes");
+  await box.locator("text=Step to this point").click();
+  await page.waitForFunction((n) => globalThis.bytewise.outcomes() > n && globalThis.bytewise.steps().shown, before, {
+    timeout: 60_000,
+  });
+  let now = await steps();
+  assert.equal(now.report.steps[now.index].line, 3, "the steps open where the exercise stops");
+  assert.equal(now.next, 3);
+  assert.match(await hook("code"), /^data = list\(range\(1000, 2000\)\)\nalias = data\ndel data\n/);
+  await box.locator('input[value="False"]').check();
+  await box.locator(".bw-exercise-commit").click();
+  await box.locator(".bw-right").waitFor({ timeout: 60_000 });
+  assert.match(
+    await box.locator(".bw-exercise-result").textContent(),
+    /nothing went away \(0 objects, 0 bytes freed\)/,
+  );
+  const stop = now.index;
+  const shown = await hook("outcomes");
+  await box.locator("text=Show the next step").click();
+  await page.waitForFunction((n) => globalThis.bytewise.outcomes() > n && globalThis.bytewise.steps().shown, shown, {
+    timeout: 60_000,
+  });
+  now = await steps();
+  assert.equal(now.index, stop + 1);
+  assert.equal(now.report.steps[now.index].changes.freed.objects, 0);
+  assert.equal(now.done, 3);
 });

@@ -6,7 +6,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { before, describe, test } from "node:test";
-import { checkAnswer, computeAnswer, explain, parseQuantity, withSeparators } from "../../web/lesson-answers.js";
+import {
+  checkAnswer,
+  computeAnswer,
+  explain,
+  parseQuantity,
+  stopStep,
+  withSeparators,
+} from "../../web/lesson-answers.js";
 import { parseLesson } from "../../web/lessons.js";
 import { openBytewise } from "../../web/node-api.js";
 
@@ -17,10 +24,11 @@ const fixture = parseLesson(
 ).lesson;
 const [bytesExercise, identityExercise] = fixture.blocks.filter((b) => b.type === "exercise");
 
-let measure;
+let measure, trace;
 before(async () => {
   const bytewise = await openBytewise();
   measure = (code, options) => bytewise.measure(code, options);
+  trace = (code, options) => bytewise.trace(code, options);
 });
 
 describe("explain", () => {
@@ -144,5 +152,60 @@ describe("checkAnswer", () => {
       correct: false,
       why: "Type an answer first.",
     });
+  });
+});
+
+describe("step exercises", () => {
+  const LIST = "grown = []\nfor i in range(10):\n    grown.append(i)\n";
+  const step = (fields) => ({ kind: "step", code: LIST, explanation: "", ...fields });
+
+  test("the size at the next step, in this browser's Python: the fifth append grows the list", async () => {
+    const exercise = step({ line: 3, run: 5, ask: "shallow", variable: "grown" });
+    const computed = await computeAnswer(exercise, measure, { trace });
+    assert.equal(computed.ok, true, computed.error);
+    // wasm32 3.14: 28 bytes and 4 per slot; 4 slots for four items, then room for 8.
+    assert.equal(computed.values.before, "44");
+    assert.equal(computed.answer, "60");
+    assert.equal(checkAnswer(exercise, "60 bytes", computed).correct, true);
+    assert.equal(checkAnswer(exercise, "48", computed).correct, false);
+    const report = await trace(LIST, {});
+    assert.equal(stopStep(exercise, report), computed.stop);
+    assert.equal(report.steps[computed.stop].line, 3);
+    assert.equal(report.steps[computed.stop + 1].line, 2, "the next step is the loop's line again");
+  });
+
+  test("whether the next step frees an object: not while another name holds it", async () => {
+    const code = "data = list(range(1000, 2000))\nalias = data\ndel data\nsize = len(alias)\ndel alias\n";
+    const kept = await computeAnswer(step({ code, line: 3, ask: "freed" }), measure, { trace });
+    assert.equal(kept.answer, "False");
+    assert.equal(kept.values.here, "0 objects, 0 bytes");
+    const freed = await computeAnswer(step({ code, line: 5, ask: "freed" }), measure, { trace });
+    assert.equal(freed.answer, "True");
+    // The list (28 + 4 x 1000 bytes) and its 1,000 ints of 16 bytes.
+    assert.equal(freed.values.here, "1001 objects, 20028 bytes");
+    assert.equal(checkAnswer(step({ ask: "freed" }), "yes", freed).correct, true);
+  });
+
+  test("which variable grows at the next step", async () => {
+    const code = "a = []\nb = []\nfor i in range(3):\n    a.append(i)\n    b.append(str(i))\n";
+    const computed = await computeAnswer(step({ code, line: 5, ask: "grows", choices: ["a", "b"] }), measure, {
+      trace,
+    });
+    assert.equal(computed.answer, "b");
+  });
+
+  test("a stop that never comes, or no step after it, is the lesson's error", async () => {
+    const never = await computeAnswer(step({ line: 3, run: 11, ask: "freed" }), measure, { trace });
+    assert.equal(never.error, "line 3 does not run 11 times, so there is no step to stop at");
+    const nothing = await computeAnswer(step({ line: 3, ask: "shallow", variable: "gone" }), measure, { trace });
+    assert.equal(nothing.error, "'gone' is not a variable at the step after the one it stops at");
+    const both = await computeAnswer(
+      step({ code: "a = []\nb = []\na.append(1); b.append(2)\n", line: 3, ask: "grows", choices: ["a", "b"] }),
+      measure,
+      { trace },
+    );
+    assert.equal(both.error, "a and b grow at the next step: exactly one choice must");
+    const noTrace = await computeAnswer(step({ line: 3, ask: "freed" }), measure);
+    assert.match(noTrace.error, /stepping through its code, which is not available here/);
   });
 });

@@ -69,7 +69,7 @@ describe("parseLesson", () => {
 
   test("exercise mistakes are reported at the exercise's line", () => {
     assert.deepEqual(exercise("kind: essay"), [
-      "l.md:10: exercise: 'kind' must be one of output, number, choice, bytes, identity, bigger",
+      "l.md:10: exercise: 'kind' must be one of output, number, choice, bytes, identity, bigger, step",
     ]);
     assert.deepEqual(exercise("kind: number\nprompt: P"), [
       "l.md:10: exercise: 'hint' is missing",
@@ -92,7 +92,37 @@ describe("parseLesson", () => {
       "l.md:10: exercise: 'size' (shallow, deep or allocated) goes with 'measure'",
     ]);
     assert.deepEqual(exercise(BASE.replace("explanation: E", "explanation: It is {{secret}}.")), [
-      "l.md:10: exercise: the explanation uses {{secret}}; known values: answer, output, here, platform, predicted",
+      "l.md:10: exercise: the explanation uses {{secret}}; known values: answer, output, here, platform, predicted, before, line",
+    ]);
+  });
+
+  test("a step exercise names a line of its code and what it asks about the next step", () => {
+    const STEP = "kind: step\nprompt: P?\ncode: |\n  xs = []\n  xs.append(1)\nhint: H\nexplanation: E";
+    assert.deepEqual(exercise(`${STEP}\nline: 2\nask: shallow\nvariable: xs`), []);
+    assert.deepEqual(exercise(`${STEP}\nline: 2\nask: freed`), []);
+    assert.deepEqual(exercise(`${STEP}\nline: 2\nrun: 1\nask: grows\nchoices: [xs, ys]`), []);
+    assert.deepEqual(exercise(`${STEP}\nline: 9\nask: freed`), [
+      "l.md:10: exercise: 'line' is 9, but its code has 2 lines",
+    ]);
+    assert.deepEqual(exercise(`${STEP}\nline: two\nask: freed\nrun: 0`), [
+      "l.md:10: exercise: 'line' must be the number of a line of its code, such as 3",
+      "l.md:10: exercise: 'run' must be a whole number from 1 to 1000: the how-manyth time the line is about to run",
+    ]);
+    assert.deepEqual(exercise(`${STEP}\nline: 2\nask: colour`), [
+      "l.md:10: exercise: 'ask' must be one of shallow, deep, freed, grows",
+    ]);
+    assert.deepEqual(exercise(`${STEP}\nline: 2\nask: deep`), [
+      "l.md:10: exercise: 'ask: deep' needs 'variable', the name whose size is asked, such as grown",
+    ]);
+    assert.deepEqual(exercise(`${STEP}\nline: 2\nask: freed\nvariable: xs\nmargin: 4`), [
+      "l.md:10: exercise: 'variable' goes with 'ask: shallow' or 'ask: deep'",
+      "l.md:10: exercise: 'margin' goes with 'ask: shallow' or 'ask: deep'",
+    ]);
+    assert.deepEqual(exercise(`${STEP}\nline: 2\nask: grows\nchoices: [xs, "not a name"]`), [
+      "l.md:10: exercise: 'choices' must be 2 to 6 different variable names, such as [a, b]",
+    ]);
+    assert.deepEqual(exercise(`${STEP}\nline: 2\nask: freed\nchoices: [a, b]`), [
+      "l.md:10: exercise: 'choices' goes with 'ask: grows' (the variables, one of which grows)",
     ]);
   });
 
