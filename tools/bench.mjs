@@ -9,6 +9,7 @@
 //     build/native/tests/heap_walk_bench)
 //   node tools/bench.mjs canvas
 //   node tools/bench.mjs output
+//   node tools/bench.mjs trace [--runs N]
 //
 // core: the core's analyses on a synthetic 1,000,000-object, 2,000,000-reference heap,
 // natively (Google Benchmark) and in wasm under Node (the same workload). Budgets apply to
@@ -570,6 +571,67 @@ async function benchOutput() {
   );
 }
 
+// Recording a run step by step (trace()): a 10,000-step program that keeps about 1,000
+// objects alive, recorded whole, against the same program measured once at its end
+// (measure(): one capture) in the same run. Budget: DESIGN.md's 3 s for the recording.
+const TRACE_BUDGET_MS = 3000;
+const TRACE_PROGRAM = [
+  "live = [[i] for i in range(500)]  # 500 lists and their ints: about 1,000 objects",
+  "total = 0",
+  "for i in range(4999):",
+  "    total += i",
+].join("\n");
+
+async function benchTrace({ runs }) {
+  buildWasm();
+  const { openBytewise } = await import("../web/node-api.js");
+  const bytewise = await openBytewise();
+  try {
+    await bytewise.measure("x = 1"); // the child's Python started and warm
+    const samples = [];
+    let report = null;
+    for (let run = 0; run < runs; ++run) {
+      const started = performance.now();
+      const measured = await bytewise.measure(TRACE_PROGRAM, { comparePlatform: null });
+      const measureMs = performance.now() - started;
+      const from = performance.now();
+      report = await bytewise.trace(TRACE_PROGRAM, { stepCap: 20_000, timeLimit: 600 });
+      samples.push({ measureMs, traceMs: performance.now() - from, objects: measured.objects });
+    }
+    const steps = report.steps.length;
+    const objects = samples[0].objects;
+    const traceMs = median(samples.map((s) => s.traceMs));
+    const measureMs = median(samples.map((s) => s.measureMs));
+    console.log(
+      table(
+        [
+          {
+            program: `${steps.toLocaleString("en")} steps, ${objects.toLocaleString("en")} objects live`,
+            "recorded ms": traceMs.toFixed(0),
+            "per step µs": ((traceMs / steps) * 1000).toFixed(0),
+            "per object-step ns": ((traceMs / (steps * objects)) * 1e6).toFixed(0),
+            "measure() ms": measureMs.toFixed(0),
+            "recording / one measure()": (traceMs / measureMs).toFixed(0),
+            budget: `<= ${TRACE_BUDGET_MS} ms`,
+          },
+        ],
+        [
+          "program",
+          "recorded ms",
+          "per step µs",
+          "per object-step ns",
+          "measure() ms",
+          "recording / one measure()",
+          "budget",
+        ],
+      ),
+    );
+    console.log(`median of ${runs} runs; recording truncated: ${report.truncated}`);
+  } finally {
+    bytewise.close();
+  }
+}
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -592,6 +654,7 @@ const benches = {
     }),
   canvas: benchCanvas,
   output: benchOutput,
+  trace: () => benchTrace({ runs: Math.max(1, Number(values.runs ?? 3)) }),
 };
 if (!(what in benches)) {
   process.stderr.write(`unknown benchmark "${what}": use ${Object.keys(benches).join(", ")}\n`);
