@@ -378,8 +378,7 @@ async function run() {
     await showResult(outcome.run, options, { stopped: outcome.stopped });
   }
   sayOutcome(outcome, limit);
-  state.outcomes = (state.outcomes ?? 0) + 1;
-  state.lastOutcome = { kind: outcome.kind, stopped: outcome.stopped ?? outcome.reason ?? null };
+  countOutcome(outcome);
   showHeap();
 }
 
@@ -410,8 +409,7 @@ stepping = setupStepping({
     },
     end(outcome) {
       finishRun();
-      state.outcomes = (state.outcomes ?? 0) + 1;
-      state.lastOutcome = { kind: outcome.kind, stopped: outcome.stopped ?? outcome.reason ?? null };
+      countOutcome(outcome);
     },
     info: (text) => {
       ui.runInfo.textContent = text;
@@ -422,10 +420,7 @@ stepping = setupStepping({
     afterRecording(outcome) {
       showHeap();
       if (outcome.kind !== "result" || !sandbox.recycleIfLarge()) return null;
-      return (
-        `Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
-        "Python is restarting to give the memory back. The steps stay; the next run starts fresh."
-      );
+      return recycledText(outcome.heapBytes, "The steps stay");
     },
   },
 });
@@ -443,16 +438,26 @@ function sayStopped(stopped, limit) {
   );
 }
 
+/** What the page says when a run's heap was big enough to restart Python; `kept`: what stays. */
+function recycledText(heapBytes, kept) {
+  return (
+    `Python's heap had grown to ${formatMB(heapBytes)}, and a WebAssembly heap never shrinks: ` +
+    `Python is restarting to give the memory back. ${kept}; the next run starts fresh.`
+  );
+}
+
+/** Counts an ended run or recording for the test hook (outcomes, lastOutcome). */
+function countOutcome(outcome) {
+  state.outcomes = (state.outcomes ?? 0) + 1;
+  state.lastOutcome = { kind: outcome.kind, stopped: outcome.stopped ?? outcome.reason ?? null };
+}
+
 /** What the output says about a run's outcome other than its results; heap recycling. */
 function sayOutcome(outcome, limit) {
   const limitText = `${(limit / 1000).toLocaleString("en")} s`;
   if (outcome.kind === "result") {
     if (sandbox.recycleIfLarge()) {
-      appendOutput(
-        `Python's heap had grown to ${formatMB(outcome.heapBytes)}, and a WebAssembly heap never shrinks: ` +
-          "Python is restarting to give the memory back. The results above stay; the next run starts fresh.\n",
-        "notice",
-      );
+      appendOutput(`${recycledText(outcome.heapBytes, "The results above stay")}\n`, "notice");
     }
   } else if (outcome.kind === "stopped" && !outcome.restarted) {
     appendOutput("Stopped before the program started: nothing ran.\n", "notice");
