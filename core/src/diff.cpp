@@ -7,8 +7,31 @@
 namespace bytewise {
 namespace {
 
-bool counted(const object_graph& g, const traversal_policy& p, std::uint32_t v) {
-  return p.include_interpreter_shared || !shared_with_interpreter(g, v);
+// Per node: 1 when the policy counts it and a root reaches it through references the policy
+// follows. A capture keeps the targets of the other references too (a function's globals,
+// its code, a type, so a policy can be switched without capturing again); they are not the
+// program's objects under this policy and take no part in the diff.
+std::vector<std::uint8_t> counted_nodes(const snapshot& snap, const traversal_policy& policy) {
+  const followed_graph f = follow(snap, policy);
+  std::vector<std::uint8_t> seen(f.node_count(), 0);
+  std::vector<std::uint32_t> queue;
+  for (std::uint32_t r : f.root_nodes) {
+    if (r != no_node && !seen[r]) {
+      seen[r] = 1;
+      queue.push_back(r);
+    }
+  }
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const std::uint32_t v = queue[i];
+    for (std::uint32_t e = f.offsets[v]; e < f.offsets[v + 1]; ++e) {
+      const std::uint32_t t = f.targets[e];
+      if (!seen[t]) {
+        seen[t] = 1;
+        queue.push_back(t);
+      }
+    }
+  }
+  return seen;
 }
 
 std::uint64_t change_size(const object_change& c) {
@@ -21,17 +44,19 @@ snapshot_diff diff_snapshots(const snapshot& before, const snapshot& after, cons
                              std::uint32_t top_n) {
   const object_graph& a = before.graph;
   const object_graph& b = after.graph;
+  const std::vector<std::uint8_t> counted_a = counted_nodes(before, policy);
+  const std::vector<std::uint8_t> counted_b = counted_nodes(after, policy);
   std::unordered_map<std::uint64_t, std::uint32_t> by_address;
   by_address.reserve(a.node_count());
   for (std::uint32_t v = 0; v < a.node_count(); ++v) {
-    if (counted(a, policy, v)) by_address.emplace(a.address[v], v);
+    if (counted_a[v]) by_address.emplace(a.address[v], v);
   }
   std::vector<std::uint8_t> matched(a.node_count(), 0);
   snapshot_diff out;
   std::vector<object_change> changes;
   std::uint64_t before_total = 0, after_total = 0;
   for (std::uint32_t v = 0; v < b.node_count(); ++v) {
-    if (!counted(b, policy, v)) continue;
+    if (!counted_b[v]) continue;
     after_total += b.shallow[v];
     auto it = by_address.find(b.address[v]);
     if (it != by_address.end() && before.strings.get(a.type[it->second]) == after.strings.get(b.type[v])) {
@@ -58,7 +83,7 @@ snapshot_diff diff_snapshots(const snapshot& before, const snapshot& after, cons
     changes.push_back({change_kind::appeared, no_node, v, 0, b.shallow[v]});
   }
   for (std::uint32_t u = 0; u < a.node_count(); ++u) {
-    if (!counted(a, policy, u)) continue;
+    if (!counted_a[u]) continue;
     before_total += a.shallow[u];
     if (matched[u]) continue;
     out.freed.objects += 1;

@@ -1,7 +1,9 @@
 // bytewise/diff.hpp: what changed between two snapshots of the same program.
 //
 // Objects are matched by id and type name: an id reused by an object of another type is
-// one object freed and another appeared. Only objects the policy counts take part.
+// one object freed and another appeared. Only objects the policy counts take part: those a
+// root reaches through references the policy follows, less the interpreter's shared ones
+// unless the policy includes them.
 #pragma once
 
 #include <bytewise/policy.hpp>
