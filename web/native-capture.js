@@ -2,9 +2,10 @@
 // copy of Pyodide's memory, instead of the Python probe walking objects one by one.
 //
 //   const native = createNativeCapture({ pyodide, core });
-//   const walk = native.walk({ roots: [["x", address]], policy: 0, objectCap, edgeCap });
+//   const walk = native.walk({ roots: [["x", address]], policy: 0, objectCap, edgeCap, paged });
 //   // { snapshot: Uint8Array (the snapshot format), handedBack, classesNeeded: [], problems,
-//   //   handOverMs, copyMs, walkMs, encodeMs, bindingMs, rounds, heapBytes, request }
+//   //   handOverMs, copyMs, walkMs, encodeMs, bindingMs, rounds, heapBytes, pagesCopied,
+//   //   request }
 //   // (the phases: Python's hand-over of types and classes, the heap copy, the walk, the
 //   // snapshot's encoding, and the binding's own conversions, in milliseconds)
 //
@@ -14,6 +15,12 @@
 // lives. Nothing is allocated in Pyodide's heap for the walk, so the program's numbers do
 // not include it. Why a copy and not a side module: core/include/bytewise/heap_walk.hpp,
 // with the measurements. The snapshot bytes are copied to JS (a Uint8Array) once.
+// With `paged: true` (a trace's steps, which each read a few hundred kilobytes of a heap
+// of tens of megabytes), the block is allocated but only the 4 KiB pages the walk reads
+// are copied into it, as it reads them (bytewise::heap_pages): each round of such a walk
+// reads the heap as it is then, so a round after Python described classes or answered for
+// objects sees what that left (the program's objects are as they were: those calls keep
+// no references to them).
 //
 // Classes are described by web/py/_bytewise/native.py when a walk first meets them (at most
 // a few rounds: each round adds the classes the previous one found), anew for each walk.
@@ -66,14 +73,15 @@ export function createNativeCapture({ pyodide, core }) {
    * past it is what Emscripten grew ahead of need), into the core's memory; returns
    * [pointer, length].
    */
-  function copyHeap() {
+  function copyHeap(paged) {
     const module = pyodide._module;
     const heap = module.HEAPU8;
     const top = typeof module._sbrk === "function" ? module._sbrk(0) >>> 0 : 0;
     const length = top > 0 && top <= heap.length ? top : heap.length;
     const pointer = core._malloc(length) >>> 0;
     if (!pointer) throw new Error(`the core could not allocate ${length} bytes for a copy of Python's heap`);
-    core.HEAPU8.set(heap.subarray(0, length), pointer);
+    if (paged) core.heapSource = heap;
+    else core.HEAPU8.set(heap.subarray(0, length), pointer);
     return [pointer, length];
   }
 
@@ -84,13 +92,14 @@ export function createNativeCapture({ pyodide, core }) {
    * @param {{ roots: [string, number][], policy?: number, objectCap: number, edgeCap: number,
    *           labelCap?: number, diagnostics?: [string, string][], held?: number[] }} request
    */
-  function walk({ roots, policy = 0, objectCap, edgeCap, labelCap, diagnostics = [], held = [] }) {
+  function walk({ roots, policy = 0, objectCap, edgeCap, labelCap, diagnostics = [], held = [], paged = false }) {
     const started = performance.now();
     classes.clear();
     /** The probe's answers by address, for this walk's rounds. @type {Map<number, object>} */
     const answers = new Map();
     const setUp = performance.now();
-    const [pointer, length] = copyHeap();
+    const [pointer, length] = copyHeap(paged);
+    let pagesCopied = 0;
     const copied = performance.now();
     let handOverMs = setUp - started;
     let coreMs = 0;
@@ -115,10 +124,15 @@ export function createNativeCapture({ pyodide, core }) {
           classes: [...classes.values()],
           answers: [...answers.values()],
           final,
+          paged,
         };
         if (labelCap !== undefined) request.labelCap = labelCap;
         const called = performance.now();
+        // A round that runs Python (classes described, answers) may grow its heap: the
+        // source of a paged copy is taken afresh for each round.
+        if (paged) core.heapSource = pyodide._module.HEAPU8;
         result = core.walkHeap(pointer, length, 0, request);
+        pagesCopied += result.pagesCopied ?? 0;
         coreMs += performance.now() - called;
         if (!result.ok) throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join("\n"));
         walkMs += result.walkMs;
@@ -158,6 +172,7 @@ export function createNativeCapture({ pyodide, core }) {
         nodes: result.nodes,
         bytesRead: result.bytesRead,
         heapBytes: length,
+        pagesCopied: paged ? pagesCopied : null,
         handOverMs,
         copyMs: copied - setUp,
         walkMs,
@@ -171,6 +186,7 @@ export function createNativeCapture({ pyodide, core }) {
         request,
       };
     } finally {
+      core.heapSource = null;
       core._free(pointer);
     }
   }

@@ -270,13 +270,16 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
      * to run, and one when it ends (_bytewise/stepping.py).
      * @param {string} code Python source
      * @param {object} probe the probe's options, as the analyser's check() returns them
-     * @param {{ stepCap: number, onStep?: (step: { meta: object, snapshot: Uint8Array }) => void }} how
+     * @param {{ stepCap: number, onStep?: (step: { meta: object, snapshot: Uint8Array }) => void,
+     *           walk?: boolean }} how
      *   onStep: each step as it is recorded (a host in another process keeps them, so a run
-     *   that is killed keeps the steps it had); without it the result holds them
+     *   that is killed keeps the steps it had); without it the result holds them. walk:
+     *   false to capture every step with the Python probe (the walker's oracle in tests)
      * @returns {{ facts: import("./analyser.js").RunFacts, steps: Array<{ meta: object,
-     *             snapshot: Uint8Array }>, truncated: boolean, unrestored: string[] }}
+     *             snapshot: Uint8Array }>, truncated: boolean, walked: number,
+     *             unrestored: string[] }} walked: how many steps the heap walker captured
      */
-    trace(code, probe, { stepCap, onStep = null }) {
+    trace(code, probe, { stepCap, onStep = null, walk: useWalker = true }) {
       const output = collectOutput();
       const recorded = [];
       const hand = onStep ?? ((s) => recorded.push(s));
@@ -295,17 +298,39 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
         seenText = output.chunks.at(-1)?.text.length ?? 0;
         return fresh;
       };
+      // Each step is the heap walker's where it can, reading only the pages of Python's
+      // heap that the step's objects are on (paged); the probe's otherwise.
+      /** @type {Uint8Array | null} */
+      let walkedSnapshot = null;
+      const walk = !(native && useWalker)
+        ? undefined
+        : (roots, policy, objectCap, edgeCap, diagnostics, held) => {
+            const request = {
+              roots: roots.toJs(),
+              policy,
+              objectCap,
+              edgeCap,
+              diagnostics: diagnostics.toJs(),
+              held: held.toJs(),
+              paged: true,
+            };
+            for (const proxy of [roots, diagnostics, held]) proxy.destroy();
+            walkedSnapshot = native.capture(request).snapshot;
+            return walkedSnapshot !== null;
+          };
       // Python's arguments are borrowed for the call: copied here, released by Pyodide.
       const step = (meta, snapshot) => {
-        const bytes = snapshot.toJs();
+        let bytes = walkedSnapshot;
+        walkedSnapshot = null;
+        if (snapshot !== undefined && snapshot !== null) {
+          const copied = snapshot.toJs();
+          bytes = copied.byteLength === copied.buffer.byteLength ? copied : copied.slice();
+        }
         const described = nullify(meta.toJs({ dict_converter: Object.fromEntries }));
         described.output = printedSince();
-        hand({
-          meta: described,
-          snapshot: bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice(),
-        });
+        hand({ meta: described, snapshot: bytes });
       };
-      const result = callPython(pyodide, "_bytewise.stepping", "record", code, probe, stepCap, step);
+      const result = callPython(pyodide, "_bytewise.stepping", "record", code, probe, stepCap, step, walk);
       try {
         const js = result.toJs({ dict_converter: Object.fromEntries });
         return {
@@ -318,6 +343,7 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
           },
           steps: recorded,
           truncated: js.truncated,
+          walked: js.walked,
           unrestored: js.unrestored,
         };
       } finally {

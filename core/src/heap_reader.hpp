@@ -13,16 +13,22 @@
 
 namespace bytewise::detail {
 
-// Every read of the walk goes through here: a bounds check against the copy and a load,
-// inlined (no call per read). Little-endian, as CPython's memory on wasm32 is.
+// Every read of the walk goes through here: a bounds check against the copy (and, for a
+// copy filled as it is read, a look at its page bits) and a load, inlined (no call per read). Little-endian, as
+// CPython's memory on wasm32 is.
 class heap_reader {
  public:
   heap_reader(const copied_heap& heap, unsigned pointer_size)
-      : data_(heap.span().data()), base_(heap.base()), size_(heap.span().size()), pointer_size_(pointer_size) {}
+      : data_(heap.span().data()),
+        base_(heap.base()),
+        size_(heap.span().size()),
+        pages_(heap.pages()),
+        pointer_size_(pointer_size) {}
 
   [[gnu::always_inline]] const std::uint8_t* bytes(std::uint64_t address, std::uint64_t length) const {
     if (length == 0) length = 1;
     if (address < base_ || length > size_ || address - base_ > size_ - length) return nullptr;
+    if (pages_ && !pages_->ensure(address - base_, length)) return nullptr;
     read_ += length;
     return data_ + (address - base_);
   }
@@ -83,6 +89,7 @@ class heap_reader {
   const std::uint8_t* data_;
   std::uint64_t base_;
   std::uint64_t size_;
+  heap_pages* pages_;  // null: the copy is whole
   unsigned pointer_size_;
   mutable std::uint64_t read_ = 0;
 };

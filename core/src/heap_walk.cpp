@@ -340,6 +340,22 @@ std::string_view known_type_key(known_type t) {
   return keys[static_cast<std::size_t>(t)];
 }
 
+bool heap_pages::fill_range(std::uint64_t first, std::uint64_t last) {
+  // Runs of missing pages are filled with one call each.
+  for (std::uint64_t page = first; page <= last; ++page) {
+    if (has(page)) continue;
+    std::uint64_t end = page + 1;
+    while (end <= last && !has(end)) ++end;
+    const std::uint64_t offset = page << page_bits;
+    const std::uint64_t length = std::min(end << page_bits, size_) - offset;
+    if (!fill_(context_, offset, length)) return false;
+    for (std::uint64_t p = page; p < end; ++p) present_[p >> 6] |= std::uint64_t{1} << (p & 63);
+    filled_ += end - page;
+    page = end - 1;
+  }
+  return true;
+}
+
 result<walk_result> walk_heap(const copied_heap& heap, const walk_setup& setup) {
   const cpython_target target{setup.platform.python_minor, setup.platform.pointer_size};
   const detail::object_offsets* o =

@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace {
 
 using bytewise::test::heap_image;
@@ -205,6 +208,71 @@ TEST(heap_walk, refuses_a_setup_without_every_type) {
   auto walked = bytewise::walk_heap(heap, img.setup);
   ASSERT_FALSE(walked.ok());
   EXPECT_EQ(walked.errors()[0].code, "walk.missing_type");
+}
+
+// A copy filled page by page as the walk reads it (a trace's steps): the source image is
+// copied into a blank block only where the walk looks.
+struct paged_copy {
+  const std::vector<std::uint8_t>& source;
+  std::vector<std::uint8_t> block;
+  int fills = 0;
+  bool fail = false;
+  explicit paged_copy(const std::vector<std::uint8_t>& from) : source(from), block(from.size(), 0) {}
+  static bool fill(void* self, std::uint64_t offset, std::uint64_t length) {
+    auto& p = *static_cast<paged_copy*>(self);
+    ++p.fills;
+    if (p.fail) return false;
+    std::memcpy(p.block.data() + offset, p.source.data() + offset, length);
+    return true;
+  }
+};
+
+TEST(heap_walk, reads_a_copy_filled_page_by_page_and_sees_what_a_whole_copy_shows) {
+  heap_image img;
+  std::vector<std::uint64_t> floats;
+  for (int i = 0; i < 3000; ++i) floats.push_back(img.add_float(i));  // about 72 KiB of floats
+  img.take(64 * 1024);                                                // 64 KiB nobody reads
+  const std::uint64_t tail = img.add_float(0.25);
+  floats.push_back(tail);
+  img.setup.roots = {{"xs", img.add_list(floats)}};  // its 12 KiB item array is read at once
+  img.setup.object_cap = img.setup.edge_cap = 10'000;
+  auto whole = bytewise::walk_heap(img.view(), img.setup);
+  ASSERT_TRUE(whole.ok());
+
+  paged_copy copy(img.bytes);
+  bytewise::heap_pages pages(copy.block.size(), &paged_copy::fill, &copy);
+  auto paged = bytewise::walk_heap(bytewise::copied_heap(img.base, copy.block, &pages), img.setup);
+  ASSERT_TRUE(paged.ok());
+  EXPECT_EQ(bytewise::write_snapshot(paged->snap), bytewise::write_snapshot(whole->snap));
+  EXPECT_EQ(paged->snap.graph.node_count(), 3002u);
+  // The 16 pages of the unread gap were never copied; runs of pages are copied at once.
+  const std::uint64_t all_pages = (copy.block.size() + 4095) / 4096;
+  EXPECT_LE(pages.pages_filled(), all_pages - 15);
+  EXPECT_LT(copy.fills, static_cast<int>(pages.pages_filled()));
+  EXPECT_TRUE(std::all_of(copy.block.begin() + static_cast<std::ptrdiff_t>(tail - img.base - 0x8000),
+                          copy.block.begin() + static_cast<std::ptrdiff_t>(tail - img.base - 0x4000),
+                          [](std::uint8_t b) { return b == 0; }));
+
+  // Pages read again (the walk's reruns, a new walk after reset()) are not copied again.
+  const int fills = copy.fills;
+  ASSERT_TRUE(bytewise::walk_heap(bytewise::copied_heap(img.base, copy.block, &pages), img.setup).ok());
+  EXPECT_EQ(copy.fills, fills);
+  pages.reset();
+  ASSERT_TRUE(bytewise::walk_heap(bytewise::copied_heap(img.base, copy.block, &pages), img.setup).ok());
+  EXPECT_EQ(copy.fills, 2 * fills);
+}
+
+TEST(heap_walk, a_page_that_cannot_be_copied_is_unreadable_memory_not_a_crash) {
+  heap_image img;
+  paged_copy copy(img.bytes);
+  copy.fail = true;
+  bytewise::heap_pages pages(copy.block.size(), &paged_copy::fill, &copy);
+  auto walked = bytewise::walk_heap(bytewise::copied_heap(img.base, copy.block, &pages), img.setup);
+  ASSERT_TRUE(walked.ok());
+  EXPECT_EQ(walked->snap.graph.node_count(), 1u);  // the root, handed back
+  ASSERT_EQ(walked->handed_back.size(), 1u);
+  ASSERT_FALSE(walked->problems.empty());
+  EXPECT_EQ(walked->problems[0].code, "walk.unreadable_object");
 }
 
 }  // namespace

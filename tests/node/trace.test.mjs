@@ -73,6 +73,48 @@ describe("each step is the independent trace's", () => {
   }
 });
 
+// The report of a trace whose steps were captured as `walk` says (the heap walker, reading
+// only the pages of the heap it needs, or the Python probe), without what differs from run
+// to run: timings, ids (addresses), and tracemalloc's figures, since the probe's captures
+// keep a few kilobytes of their own allocated (its caches), which tracemalloc counts in
+// the steps after, where the walker's keep none.
+function traceCapturedBy(code, walk) {
+  const probe = bytewise.analyser.check({});
+  bytewise.runner.prepare();
+  const run = bytewise.runner.trace(code, probe, { stepCap: probe.step_cap, walk });
+  const report = bytewise.analyser.trace(run.steps, code, run.facts, {}, { truncated: run.truncated, stopped: [] });
+  const untimed = JSON.parse(JSON.stringify(report), (key, value) =>
+    key === "run_ms" || key === "id" || key.startsWith("traced_") ? undefined : value,
+  );
+  return {
+    report: untimed,
+    walked: run.walked,
+    steps: run.steps.length,
+    traced: report.steps.map((s) => s.traced_current),
+  };
+}
+
+describe("each step is captured by the heap walker, as the probe would", () => {
+  for (const name of ["a loop", "nested calls", "a generator", "a closure", "an exception caught", "dict growth"]) {
+    test(name, () => {
+      const walked = traceCapturedBy(PROGRAMS[name], true);
+      const probed = traceCapturedBy(PROGRAMS[name], false);
+      assert.equal(probed.walked, 0);
+      assert.equal(walked.walked, walked.steps, "every step walked");
+      assert.deepEqual(walked.report, probed.report);
+    });
+  }
+
+  test("tracemalloc's figures count none of the walker's own memory", () => {
+    traceCapturedBy("x = 1\n", true); // the interpreter's first recording sets sys.monitoring up
+    const { traced } = traceCapturedBy("total = 0\nfor i in range(4):\n    total += i\n", true);
+    // The program allocates only its loop's iterator (small ints are the interpreter's):
+    // after the first steps the figure stands still while the loop runs.
+    assert.ok(traced[0] < 1000, `step 0: ${traced[0]} B`);
+    assert.equal(new Set(traced.slice(3, -1)).size, 1, traced.join(", "));
+  });
+});
+
 describe("what the trace says", () => {
   test("the module frame comes first, the innermost call last, each at its own line", async () => {
     const report = await bytewise.trace(PROGRAMS["nested calls"]);

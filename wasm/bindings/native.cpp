@@ -14,7 +14,10 @@
 // and answers (native.answer(): the probe's parts of objects an earlier round handed back,
 // [{ address, size, length, shape, label, truncated, references, diagnostics }]).
 // A walk that met classes it has no facts for, or handed objects back, returns no snapshot
-// unless setup.final is true (the caller's last round).
+// unless setup.final is true (the caller's last round). With setup.paged true, the block at
+// `ptr` is allocated but not filled: the walk copies each 4 KiB page from
+// core.heapSource (set it to Pyodide's HEAPU8 for the walk) when it first reads it, and
+// pagesCopied says how many it copied.
 #include "analyses.hpp"
 
 #include <bytewise/heap_walk.hpp>
@@ -211,12 +214,30 @@ bytewise::walk_setup setup_from_js(const val& js, std::vector<bytewise::diagnost
   return s;
 }
 
+// Copies bytes [offset, offset + length) of Module.heapSource (the Uint8Array of Pyodide's
+// memory the caller set for this walk) to the same offset of the block at `block`.
+EM_JS(bool, bw_fill_from_source, (std::uint8_t * block, double offset, double length), {
+  const source = Module["heapSource"];
+  if (!source || offset + length > source.length) return false;
+  HEAPU8.set(source.subarray(offset, offset + length), block + offset);
+  return true;
+});
+
+bool fill_from_source(void* block, std::uint64_t offset, std::uint64_t length) {
+  return bw_fill_from_source(static_cast<std::uint8_t*>(block), static_cast<double>(offset),
+                             static_cast<double>(length));
+}
+
 val walk_heap_js(std::uintptr_t address, std::size_t size, double base, val setup_js) {
   std::vector<bytewise::diagnostic> errors;
   const bytewise::walk_setup setup = setup_from_js(setup_js, errors);
   if (!errors.empty()) return bytewise::wasm::failure_to_js(errors);
+  // setup.paged: the block is filled from Module.heapSource as the walk reads it.
+  std::optional<bytewise::heap_pages> pages;
+  if (setup_js["paged"].isTrue()) pages.emplace(size, &fill_from_source, reinterpret_cast<void*>(address));
   const bytewise::copied_heap heap(static_cast<std::uint64_t>(base),
-                                   std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(address), size));
+                                   std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(address), size),
+                                   pages ? &*pages : nullptr);
   const double started = emscripten_get_now();
   auto walked = bytewise::walk_heap(heap, setup);
   if (!walked) return bytewise::wasm::failure_to_js(walked.errors());
@@ -246,6 +267,7 @@ val walk_heap_js(std::uintptr_t address, std::size_t size, double base, val setu
     }
     out.set("problems", problems);
     out.set("bytesRead", static_cast<double>(walked->bytes_read));
+    out.set("pagesCopied", pages ? val(static_cast<double>(pages->pages_filled())) : val::null());
     out.set("nodes", walked->snap.graph.node_count());
   };
   if ((!walked->classes_needed.empty() || !walked->handed_back.empty()) && !setup_js["final"].isTrue()) {

@@ -47,6 +47,12 @@
 // own memory, which a capture must not change; and the snapshot would still be copied out
 // to the core for the analysis. The copy holds the heap twice while the walk runs and is
 // freed as soon as it returns.
+// A trace's steps each walk a few objects of a big heap: copying all of it (27 MB, about
+// 6 ms) for each step's thousand objects would cost more than the walk. Their copy is
+// filled page by page as the walk reads it (heap_pages, 4 KiB pages). Measured (Node,
+// Pyodide 314.0.7, 1,000 objects scattered over 10 MB of a 27 MB heap, 1,004 steps):
+// 596 pages copied a step, a step recorded in 2.6 ms, against 6.2 ms with a whole copy
+// and 42.7 ms with the probe.
 //
 // Cost per object: the walk keeps an 8-byte slot of its address index per object (at most
 // 3/4 full) beside the snapshot's columns (48 bytes a node, 9 an edge, format 1.4); nothing
@@ -56,6 +62,7 @@
 #include <bytewise/result.hpp>
 #include <bytewise/snapshot.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -69,23 +76,63 @@ namespace bytewise {
 
 // [SECTION] Memory
 
+// Pages of a view that are copied when a walk first reads them, for walks that touch a
+// small part of a big heap (each step of a trace reads a few hundred kilobytes of tens of
+// megabytes): the view's block is allocated whole but filled a page at a time by `fill`,
+// which copies bytes [offset, offset + length) of the source to the same offset of the
+// block and returns false when it cannot. `present` has one bit per page of the view, all
+// clear before a walk (reset()); the source must not change while a walk reads it.
+class heap_pages {
+ public:
+  static constexpr unsigned page_bits = 12;  // 4 KiB pages
+  using fill_fn = bool (*)(void* context, std::uint64_t offset, std::uint64_t length);
+
+  heap_pages(std::uint64_t size, fill_fn fill, void* context)
+      : size_(size), present_(((size >> page_bits) + 64) / 64, 0), fill_(fill), context_(context) {}
+
+  // Makes [offset, offset + length) of the view (inside it, length > 0) readable.
+  [[gnu::always_inline]] bool ensure(std::uint64_t offset, std::uint64_t length) {
+    const std::uint64_t first = offset >> page_bits;
+    if (first == (offset + length - 1) >> page_bits && has(first)) return true;
+    return fill_range(first, (offset + length - 1) >> page_bits);
+  }
+  void reset() { std::fill(present_.begin(), present_.end(), 0); }
+  std::uint64_t pages_filled() const { return filled_; }
+
+ private:
+  bool has(std::uint64_t page) const { return (present_[page >> 6] >> (page & 63)) & 1; }
+  bool fill_range(std::uint64_t first, std::uint64_t last);
+
+  std::uint64_t size_;
+  std::vector<std::uint64_t> present_;
+  fill_fn fill_;
+  void* context_;
+  std::uint64_t filled_ = 0;
+};
+
 // A read-only view of another process's memory: one contiguous copy of it, [base, base +
 // size), read by address. The bytes are not copied again: they must outlive the view. Not
-// virtual: the walker's every read is this bounds check and a pointer, inlined.
+// virtual: the walker's every read is this bounds check and a pointer, inlined. With
+// `pages`, the copy is filled as the walk reads it (heap_pages).
 class copied_heap {
  public:
-  copied_heap(std::uint64_t base, std::span<const std::uint8_t> bytes) : base_(base), bytes_(bytes) {}
+  copied_heap(std::uint64_t base, std::span<const std::uint8_t> bytes, heap_pages* pages = nullptr)
+      : base_(base), bytes_(bytes), pages_(pages) {}
   // The `length` bytes at `address`, or nullptr when any of them is outside the view.
   const std::uint8_t* bytes(std::uint64_t address, std::uint64_t length) const {
+    if (length == 0) length = 1;
     if (address < base_ || length > bytes_.size() || address - base_ > bytes_.size() - length) return nullptr;
+    if (pages_ && !pages_->ensure(address - base_, length)) return nullptr;
     return bytes_.data() + (address - base_);
   }
   std::uint64_t base() const { return base_; }
   std::span<const std::uint8_t> span() const { return bytes_; }
+  heap_pages* pages() const { return pages_; }
 
  private:
   std::uint64_t base_;
   std::span<const std::uint8_t> bytes_;
+  heap_pages* pages_;
 };
 
 // [SECTION] What the walker is told

@@ -5,21 +5,26 @@ they reach; and one last step when the program has ended (or raised).
 Use::
 
     from _bytewise import stepping
-    result = stepping.record(source, probe_options, step_cap, on_step)
+    result = stepping.record(source, probe_options, step_cap, on_step, walk)
     # on_step(meta, snapshot) is called once per step, in order, as it is recorded:
     #   meta = {"line": n or None, "frames": [{"function", "line", "variables": [names]}],
     #           "traced_current": bytes, "traced_peak": bytes}
     #   (the host adds "output": what was printed since the step before; the streams
     #   are flushed first)
     #   snapshot: a snapshot (bytes) whose roots are every frame's variables in that
-    #   order, the module frame first, each named "<frame index>/<variable name>"
-    # result = {"error", "steps", "truncated", "run_ms"}
+    #   order, the module frame first, each named "<frame index>/<variable name>"; None
+    #   when the host's heap walker captured the step (it keeps the snapshot)
+    # walk (optional): the host's native capture, as runner.run_and_capture takes it
+    # result = {"error", "steps", "truncated", "run_ms", "walked"} (walked: steps the
+    # heap walker captured)
 
 Steps come from sys.monitoring's LINE events of code compiled from the program's file;
 any other code (the standard library, this package) gets DISABLE, so it runs untraced
 after its first line. A step reads the frames with sys._getframe and f_locals (a view of
 the frame's own slots on 3.13+: no dict is made, no code of the program runs), and the
-capture is the probe's (no repr, no __eq__, no __getattr__ of the program's). While a
+capture is the host's heap walker's where it has one and can decode every object (it
+reads memory, running nothing), the probe's otherwise (no repr, no __eq__, no
+__getattr__ of the program's). While a
 step is recorded the program's own tracer and profiler are set aside and the cyclic
 collector is off, so nothing of the program runs inside the recording.
 
@@ -54,11 +59,13 @@ ROOT_SEPARATOR = "/"  # "<frame index>/<name>": a name never holds a slash
 class _Recorder:
     """run_program's ``trace`` hook: start() just before the program's code, stop() after."""
 
-    def __init__(self, options, step_cap, on_step, filename):
+    def __init__(self, options, step_cap, on_step, filename, walk=None):
         self.options = options
         self.step_cap = step_cap
         self.on_step = on_step
         self.filename = filename
+        self.walk = walk
+        self.walked = 0
         self.policy = probe.make_policy(
             options["follow_types"], options["follow_modules"], options["follow_globals"], options["follow_code"])
         self.steps = 0
@@ -133,10 +140,7 @@ class _Recorder:
                     else:
                         variables = dict(frame.f_locals.items())
                     described.append(self._frame(f_code.co_qualname, frame.f_lineno, variables, index, roots))
-            snapshot = probe.capture(roots, self.options["object_cap"], self.policy, self.options["edge_cap"],
-                                     pruned=True, own_limit=(
-                                         "Each step is captured by the Python probe, which stops at {:,} "
-                                         "objects, before the object cap of {:,}."))
+            snapshot = self._capture(roots)
             self.steps += 1
             self.on_step({"line": line, "frames": described, "traced_current": current, "traced_peak": peak},
                          snapshot)
@@ -148,6 +152,22 @@ class _Recorder:
             sys.settrace(tracer)
             if tracemalloc.is_tracing():
                 tracemalloc.reset_peak()
+
+    def _capture(self, roots):
+        """The step's snapshot, or None when the host's walker captured it."""
+        if self.walk is not None:
+            named = [(name, id(value)) for name, value in roots.items()]
+            # What this recording holds of the roots while the walker counts references:
+            # the mapping's names and values, and the names again in ``named``; each
+            # frame's variables are the frame's own.
+            held = [id(name) for name in roots] * 2 + [id(value) for value in roots.values()]
+            if self.walk(named, self.policy.bits(), self.options["object_cap"], self.options["edge_cap"], [], held):
+                self.walked += 1
+                return None
+        return probe.capture(roots, self.options["object_cap"], self.policy, self.options["edge_cap"],
+                             pruned=True, own_limit=(
+                                 "Each step is captured by the Python probe, which stops at {:,} "
+                                 "objects, before the object cap of {:,}."))
 
     @staticmethod
     def _frame(function, line, variables, index, roots):
@@ -172,12 +192,13 @@ def _flush_streams():
                 pass  # closed by the program: nothing more can come from it
 
 
-def record(source, options, step_cap, on_step, *, _restore_own=state.restore_own, _held=runner._HELD):
+def record(source, options, step_cap, on_step, walk=None, *, _restore_own=state.restore_own,
+           _held=runner._HELD):
     """Runs ``source`` as __main__ under the recorder; see the module's docstring.
     ``options``: the probe's options (runner.PROBE_OPTIONS; roots is not used)."""
     if type(step_cap) is not int or step_cap < 1:
         raise ValueError("step_cap must be a positive int, got %r" % (step_cap,))
-    recorder = _Recorder(options, step_cap, on_step, runner.FILENAME)
+    recorder = _Recorder(options, step_cap, on_step, runner.FILENAME, walk)
     started = time.perf_counter()
     with state.program_running(runner._baseline):
         namespace, error = runner.run_program(source, runner.FILENAME, recorder)
@@ -194,6 +215,7 @@ def record(source, options, step_cap, on_step, *, _restore_own=state.restore_own
         "error": error,
         "steps": recorder.steps,
         "truncated": recorder.truncated,
+        "walked": recorder.walked,
         "run_ms": (ran - started) * 1000,
         "unrestored": unrestored,
     }
