@@ -9,12 +9,13 @@
 //   // (the phases: Python's hand-over of types and classes, the heap copy, the walk, the
 //   // snapshot's encoding, and the binding's own conversions, in milliseconds)
 //
-// Memory: Pyodide's heap (up to its break) is copied once per walk into a block of the core
-// module's own memory (TOOLCHAIN.md: Pyodide does not expose its wasm memory, so the core
-// cannot import it), walked there, and freed; the copy doubles the memory held while it
-// lives. Nothing is allocated in Pyodide's heap for the walk, so the program's numbers do
-// not include it. Why a copy and not a side module: core/include/bytewise/heap_walk.hpp,
-// with the measurements. The snapshot bytes are copied to JS (a Uint8Array) once.
+// Memory: Pyodide's heap (up to its break) is copied once per walk (for all its rounds)
+// into a block of the core module's own memory (TOOLCHAIN.md: Pyodide does not expose its
+// wasm memory, so the core cannot import it), walked there, and freed; the copy doubles the
+// memory held while it lives. Nothing is allocated in Pyodide's heap for the walk, so the
+// program's numbers do not include it. Why a copy and not a side module:
+// core/include/bytewise/heap_walk.hpp, with the measurements. The snapshot bytes are copied
+// to JS (a Uint8Array) once.
 // With `paged: true` (a trace's steps, which each read a few hundred kilobytes of a heap
 // of tens of megabytes), the block is allocated but only the 4 KiB pages the walk reads
 // are copied into it, as it reads them (bytewise::heap_pages): each round of such a walk
@@ -140,7 +141,8 @@ export function createNativeCapture({ pyodide, core }) {
         if (result.snapshot) break;
         // Classes the walk met without facts: describe them and walk again. Classes no
         // longer alive stay unknown (their objects are handed back in the last round).
-        // Describing classes runs Python, which does not touch the copy already made.
+        // Describing classes runs Python, which does not touch a whole copy already made
+        // (a paged walk's next round reads the heap as it is then: see above).
         const needed = result.classesNeeded.filter((address) => !classes.has(address));
         const askedAt = performance.now();
         const described = needed.length ? toJs(native.class_facts(needed)) : [];

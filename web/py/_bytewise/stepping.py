@@ -23,10 +23,10 @@ any other code (the standard library, this package) gets DISABLE, so it runs unt
 after its first line. A step reads the frames with sys._getframe and f_locals (a view of
 the frame's own slots on 3.13+: no dict is made, no code of the program runs), and the
 capture is the host's heap walker's where it has one and can decode every object (it
-reads memory, running nothing), the probe's otherwise (no repr, no __eq__, no
-__getattr__ of the program's). While a
-step is recorded the program's own tracer and profiler are set aside and the cyclic
-collector is off, so nothing of the program runs inside the recording.
+reads memory and runs none of the program's code), the probe's otherwise (no repr, no
+__eq__, no __getattr__ of the program's). While a step is recorded the program's own
+tracer and profiler are set aside and the cyclic collector is off, so nothing of the
+program runs inside the recording.
 
 The host sees each step as it is made (on_step), so a program stopped by the time limit
 keeps the steps it had. After ``step_cap`` steps recording ends ("stopped recording after
