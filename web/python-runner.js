@@ -186,34 +186,6 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
       walkerProblem = `the heap walker could not be set up: ${err?.message ?? err}`;
     }
   }
-  /**
-   * The host's walk as the Python side calls it (_bytewise/runner.py run_and_capture,
-   * stepping.record): walk(roots, policy, objectCap, edgeCap, diagnostics, held) captures
-   * with the heap walker, hands what it made to `onWalked` and says whether the walker's
-   * snapshot stands; undefined (None in Python: the probe captures) without a walker.
-   * `paged`: copy only the pages of the heap the walk reads (a trace's steps).
-   * @param {boolean} paged
-   * @param {(walked: ReturnType<ReturnType<typeof createNativeCapture>["capture"]>) => void} onWalked
-   */
-  function hostWalk(paged, onWalked) {
-    if (!native) return undefined;
-    return (roots, policy, objectCap, edgeCap, diagnostics, held) => {
-      const request = {
-        roots: roots.toJs(),
-        policy,
-        objectCap,
-        edgeCap,
-        diagnostics: diagnostics.toJs(),
-        held: held.toJs(),
-        paged,
-      };
-      for (const proxy of [roots, diagnostics, held]) proxy.destroy();
-      const walked = native.capture(request);
-      onWalked(walked);
-      return walked.snapshot !== null;
-    };
-  }
-
   return {
     pyodide,
 
@@ -246,11 +218,21 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
       /** @type {{ snapshot: Uint8Array | null, reason: string | null } | null} */
       let walked = null;
       // (undefined reaches Python as None; JS null would be jsnull)
-      const walk = useWalker
-        ? hostWalk(false, (w) => {
-            walked = w;
-          })
-        : undefined;
+      const walk = !(native && useWalker)
+        ? undefined
+        : (roots, policy, objectCap, edgeCap, diagnostics, held) => {
+            const request = {
+              roots: roots.toJs(),
+              policy,
+              objectCap,
+              edgeCap,
+              diagnostics: diagnostics.toJs(),
+              held: held.toJs(),
+            };
+            for (const proxy of [roots, diagnostics, held]) proxy.destroy();
+            walked = native.capture(request);
+            return walked.snapshot !== null;
+          };
       const probeReason = (tried) => {
         if (tried) return tried.reason;
         if (!native) return walkerProblem ?? "this host gave the runner no heap walker";
@@ -320,11 +302,22 @@ export function createRunner({ pyodide, onOutput, walker = null, walkerProblem =
       // heap that the step's objects are on (paged); the probe's otherwise.
       /** @type {Uint8Array | null} */
       let walkedSnapshot = null;
-      const walk = useWalker
-        ? hostWalk(true, (w) => {
-            walkedSnapshot = w.snapshot;
-          })
-        : undefined;
+      const walk = !(native && useWalker)
+        ? undefined
+        : (roots, policy, objectCap, edgeCap, diagnostics, held) => {
+            const request = {
+              roots: roots.toJs(),
+              policy,
+              objectCap,
+              edgeCap,
+              diagnostics: diagnostics.toJs(),
+              held: held.toJs(),
+              paged: true,
+            };
+            for (const proxy of [roots, diagnostics, held]) proxy.destroy();
+            walkedSnapshot = native.capture(request).snapshot;
+            return walkedSnapshot !== null;
+          };
       // Python's arguments are borrowed for the call: copied here, released by Pyodide.
       const step = (meta, snapshot) => {
         let bytes = walkedSnapshot;

@@ -372,16 +372,6 @@ PROBE_OPTIONS = ("object_cap", "edge_cap", "roots", "follow_types", "follow_modu
                  "follow_code", "tracemalloc")
 
 
-def walk_roots(walk, roots, policy, options, diagnostics):
-    """Has the host's walk (see run_and_capture) capture ``roots`` (a name -> object
-    mapping) under ``policy`` and the options' caps; true when its snapshot stands."""
-    named = [(name, id(value)) for name, value in roots.items()]
-    # What the caller holds of the roots while the walker counts references: the mapping's
-    # names and values, and the names again in ``named``.
-    held = [id(name) for name in roots] * 2 + [id(value) for value in roots.values()]
-    return walk(named, policy.bits(), options["object_cap"], options["edge_cap"], diagnostics, held)
-
-
 def run_and_capture(source, options, on_capture=None, walk=None, *, _restore_own=state.restore_own,
                     _held=_HELD):
     """Runs ``source`` and captures its variables. ``options`` holds every name of
@@ -430,8 +420,13 @@ def run_and_capture(source, options, on_capture=None, walk=None, *, _restore_own
         options["follow_types"], options["follow_modules"], options["follow_globals"], options["follow_code"])
 
     def capture():
-        if walk is not None and walk_roots(walk, roots, policy, options, list(problems)):
-            return None
+        if walk is not None:
+            named = [(name, id(value)) for name, value in roots.items()]
+            # What this function holds of the roots while the walker counts references:
+            # the mapping's names and values, and the names again in ``named``.
+            held = [id(name) for name in roots] * 2 + [id(value) for value in roots.values()]
+            if walk(named, policy.bits(), options["object_cap"], options["edge_cap"], list(problems), held):
+                return None
         return probe.capture(
             roots, options["object_cap"], policy, options["edge_cap"], list(problems), own_limit=(
                 "The Python probe captured this run (the report's capture says why), and it stops at "

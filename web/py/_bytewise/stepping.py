@@ -155,9 +155,15 @@ class _Recorder:
 
     def _capture(self, roots):
         """The step's snapshot, or None when the host's walker captured it."""
-        if self.walk is not None and runner.walk_roots(self.walk, roots, self.policy, self.options, []):
-            self.walked += 1
-            return None
+        if self.walk is not None:
+            named = [(name, id(value)) for name, value in roots.items()]
+            # What this recording holds of the roots while the walker counts references:
+            # the mapping's names and values, and the names again in ``named``; each
+            # frame's variables are the frame's own.
+            held = [id(name) for name in roots] * 2 + [id(value) for value in roots.values()]
+            if self.walk(named, self.policy.bits(), self.options["object_cap"], self.options["edge_cap"], [], held):
+                self.walked += 1
+                return None
         return probe.capture(roots, self.options["object_cap"], self.policy, self.options["edge_cap"],
                              pruned=True, own_limit=(
                                  "Each step is captured by the Python probe, which stops at {:,} "
